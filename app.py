@@ -1,0 +1,23 @@
+"""Entry points: the HTTP API and the Lambda functions the escalation state machine calls. No logic here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice
+
+from chalicelib.api.health import health_routes
+from chalicelib.workflow import handlers
+
+app = Chalice(app_name="claims")
+app.register_blueprint(health_routes)
+
+
+# --- Lambda functions called by chalicelib/workflow/escalation.asl.json --------------------------------
+# Each function is provisioned locally and on AWS under its Chalice name; its ARN fills the placeholder
+# ``${<CamelCaseName>FunctionArn}`` of the definition.
+
+
+@app.lambda_function(name="check_claim")
+def check_claim(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return handlers.check_claim(event)

@@ -1,0 +1,154 @@
+"""Claims and their audit trail in DynamoDB.
+
+Every status change is one DynamoDB transaction: the claim (guarded by its version) and the next audit event
+(guarded against an existing sequence number) are written together or not at all, and the domain's
+transition table is checked before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel
+from chalicelib.adapters.errors import TransientError
+from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus
+from chalicelib.domain.errors import ConcurrentUpdate, NotFound
+from chalicelib.settings import get_settings
+
+
+def _to_domain(item: ClaimModel) -> Claim:
+    return Claim(
+        claim_id=item.claim_id,
+        creditor_id=item.creditor_id,
+        status=ClaimStatus(item.status),
+        debtor_name=item.debtor_name,
+        principal_cents=int(item.principal_cents),
+        currency=item.currency,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        event_count=int(item.event_count),
+        version=item.version,
+    )
+
+
+def _to_item(claim: Claim) -> ClaimModel:
+    item = ClaimModel(
+        claim.claim_id,
+        creditor_id=claim.creditor_id,
+        status=claim.status.value,
+        debtor_name=claim.debtor_name,
+        principal_cents=claim.principal_cents,
+        currency=claim.currency,
+        created_at=claim.created_at,
+        updated_at=claim.updated_at,
+        event_count=claim.event_count,
+    )
+    if claim.version is not None:
+        item.version = claim.version
+    return item
+
+
+def _event_item(event: AuditEvent) -> ClaimEventModel:
+    return ClaimEventModel(
+        event.claim_id,
+        event.sequence,
+        at=event.at,
+        actor=event.actor,
+        from_status=event.from_status.value if event.from_status else None,
+        to_status=event.to_status.value,
+        reason=event.reason,
+        document_hashes=dict(event.document_hashes),
+    )
+
+
+class ClaimRepository:
+    def __init__(self) -> None:
+        self._connection = Connection(region=get_settings().region)
+
+    def get(self, claim_id: str) -> Claim:
+        try:
+            return _to_domain(ClaimModel.get(claim_id, consistent_read=True))
+        except DoesNotExist:
+            raise NotFound("Cette créance est introuvable.") from None
+        except GetError as error:
+            raise TransientError(f"claims table unavailable: {error}") from error
+
+    def create(self, claim: Claim, *, actor: str, reason: str = "Créance créée") -> Claim:
+        """Store a new claim with its first audit event (``None → status``)."""
+        created = Claim(**{**claim.__dict__, "event_count": 1, "version": None})
+        event = AuditEvent(
+            claim_id=claim.claim_id,
+            sequence=1,
+            at=claim.created_at,
+            actor=actor,
+            from_status=None,
+            to_status=claim.status,
+            reason=reason,
+        )
+        item = _to_item(created)
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(item, condition=ClaimModel.claim_id.does_not_exist())
+                transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
+        except (TransactWriteError, PutError) as error:
+            raise ConcurrentUpdate("Cette créance existe déjà.") from error
+        return _to_domain(item)
+
+    def transition(
+        self,
+        claim_id: str,
+        target: ClaimStatus,
+        *,
+        actor: str,
+        reason: str,
+        document_hashes: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> Claim:
+        """Move a claim to ``target`` if the lifecycle allows it, appending the audit event atomically."""
+        current = self.get(claim_id)
+        at = now or datetime.now(UTC)
+        moved = current.moved_to(target, at=at)
+        event = AuditEvent(
+            claim_id=claim_id,
+            sequence=moved.event_count,
+            at=at,
+            actor=actor,
+            from_status=current.status,
+            to_status=target,
+            reason=reason,
+            document_hashes=document_hashes or {},
+        )
+        item = _to_item(moved)
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(item)  # VersionAttribute adds "version = <read version>"
+                transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
+        except TransactWriteError as error:
+            raise ConcurrentUpdate(
+                "La créance a été modifiée en même temps par une autre opération ; veuillez réessayer."
+            ) from error
+        return _to_domain(item)
+
+    def events(self, claim_id: str) -> list[AuditEvent]:
+        try:
+            rows = list(ClaimEventModel.query(claim_id, consistent_read=True))
+        except QueryError as error:
+            raise TransientError(f"claim events table unavailable: {error}") from error
+        return [
+            AuditEvent(
+                claim_id=row.claim_id,
+                sequence=int(row.sequence),
+                at=row.at,
+                actor=row.actor,
+                from_status=ClaimStatus(row.from_status) if row.from_status else None,
+                to_status=ClaimStatus(row.to_status),
+                reason=row.reason,
+                document_hashes=row.document_hashes.as_dict() if row.document_hashes else {},
+            )
+            for row in rows
+        ]

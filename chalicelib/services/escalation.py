@@ -1,0 +1,52 @@
+"""Use cases of the escalation: start it for a claim, and the checks its state machine asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from chalicelib.domain.claim import Claim, ClaimStatus
+
+
+class ClaimReader(Protocol):
+    def get(self, claim_id: str) -> Claim: ...
+
+
+class WorkflowEngine(Protocol):
+    def start(self, claim_id: str, payload: dict[str, object]) -> str: ...
+
+
+_ENDED = frozenset({ClaimStatus.WITHDRAWN, ClaimStatus.CLOSED, ClaimStatus.REJECTED, ClaimStatus.SETTLED})
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    admissible: bool
+    notice_deadline: datetime
+    reason: str
+
+    def as_task_output(self) -> dict[str, object]:
+        # Step Functions' TimestampPath wants RFC 3339 in UTC with a trailing Z.
+        return {
+            "admissible": self.admissible,
+            "notice_deadline": self.notice_deadline.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reason": self.reason,
+        }
+
+
+def check_claim(claim_id: str, *, claims: ClaimReader, now: datetime, notice_period_days: int) -> ClaimCheck:
+    """Decide whether the escalation may go on, and until when the debtor has to pay.
+
+    ``now`` must be timezone-aware (UTC). Foundation placeholder: the legal assessment replaces the
+    status test once the legal engine is wired in.
+    """
+    claim = claims.get(claim_id)
+    deadline = now + timedelta(days=notice_period_days)
+    if claim.status in _ENDED:
+        return ClaimCheck(False, deadline, f"La créance est au statut « {claim.status.value} ».")
+    return ClaimCheck(True, deadline, "La créance peut suivre son cours.")
+
+
+def start_escalation(claim_id: str, *, engine: WorkflowEngine) -> str:
+    return engine.start(claim_id, {"claim_id": claim_id})

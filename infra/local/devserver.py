@@ -1,0 +1,203 @@
+"""``make run``: the whole platform in one process, on loopback, with no AWS account and no Docker.
+
+moto's server (DynamoDB, S3, SES, Step Functions, Lambda, IAM) → provisioning of what CDK creates on AWS →
+restore of the saved local data → the Chalice API and ``frontend/`` on one origin. Ctrl-C stops it cleanly
+(after a last save of the data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description="Démarre la plateforme de recouvrement en local.")
+    parser.add_argument("--host", default=env("CLAIMS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env("CLAIMS_PORT", "8765")))
+    parser.add_argument("--moto-port", type=int, default=int(env("CLAIMS_MOTO_PORT", "5056")))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(env("CLAIMS_DATA_DIR", str(ROOT / ".local-data")))
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=float(env("CLAIMS_TIME_SCALE", "1")),
+        help="1 = temps réel ; 86400 = une journée passe en une seconde (attentes et relances)",
+    )
+    parser.add_argument("--save-interval", type=float, default=float(env("CLAIMS_SAVE_INTERVAL", "5")))
+    return parser.parse_args(argv)
+
+
+def configure_environment(args: argparse.Namespace) -> None:
+    """Point every AWS SDK of this process (boto3, PynamoDB, Powertools) at the embedded moto server."""
+    endpoint = f"http://127.0.0.1:{args.moto_port}"
+    os.environ.update(
+        {
+            "MOTO_PORT": str(args.moto_port),  # moto's Step Functions executor calls localhost:$MOTO_PORT
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
+            "CLAIMS_STAGE": "local",
+            "CLAIMS_LOCAL_MODE": "1",
+            "CLAIMS_PUBLIC_URL": f"http://{args.host}:{args.port}",
+            "POWERTOOLS_TRACE_DISABLED": "1",
+            "POWERTOOLS_SERVICE_NAME": "claims",
+        }
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+
+
+class LocalPlatform:
+    """Start, serve and stop the embedded platform. Used by ``make run`` and by the end-to-end tests."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._stopped = threading.Event()
+        self._moto: Any = None
+        self._http: Any = None
+        self._saver: Any = None
+        self.store: Any = None
+
+    def start(self) -> None:
+        args = self.args
+        for name, port in (("--port", args.port), ("--moto-port", args.moto_port)):
+            if not _port_is_free(args.host if name == "--port" else "127.0.0.1", port):
+                raise SystemExit(
+                    f"Le port {port} est déjà utilisé. Choisissez-en un autre : make run CLAIMS_PORT=… "
+                    f"CLAIMS_MOTO_PORT=… (ou {name} …)."
+                )
+        configure_environment(args)
+        sys.path.insert(0, str(ROOT))
+
+        from infra.local import localaws
+
+        localaws.install(time_scale=args.time_scale)
+        from moto.server import ThreadedMotoServer
+
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
+        self._moto.start()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{args.moto_port}/moto-api/config",
+            data=json.dumps(localaws.MOTO_CONFIG).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+
+        from chalice.cli.factory import CLIFactory
+
+        from chalicelib.settings import get_settings
+        from infra.local.provision import provision
+        from infra.local.snapshot import LocalDataStore, PeriodicSaver
+        from infra.local.webserver import create_server
+
+        factory = CLIFactory(project_dir=str(ROOT))
+        config = factory.create_config_obj(chalice_stage_name="local")
+        chalice_app = factory.load_chalice_app()
+        settings = get_settings()
+        provision(settings, chalice_app)
+
+        from chalicelib.adapters.dynamo import ALL_MODELS
+
+        tables = [model.Meta.table_name for model in ALL_MODELS]
+        self.store = LocalDataStore(args.data_dir, tables=tables, buckets=[settings.documents_bucket])
+        restored = self.store.restore()
+        self._saver = PeriodicSaver(self.store, args.save_interval)
+        self._saver.start()
+
+        self._http = create_server(chalice_app, config, args.host, args.port)
+        threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
+        print(
+            f"\nPlateforme de recouvrement démarrée : http://{args.host}:{args.port}/\n"
+            f"  santé        http://{args.host}:{args.port}/health\n"
+            f"  AWS local    http://127.0.0.1:{args.moto_port} (moto)\n"
+            f"  données      {args.data_dir} ({restored['items']} éléments, {restored['objects']} fichiers "
+            f"restaurés)\n"
+            f"  échelle du temps ×{args.time_scale:g}\n"
+            "Ctrl-C pour arrêter.",
+            flush=True,
+        )
+
+    def wait(self) -> None:
+        self._stopped.wait()
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        print("\nArrêt : sauvegarde des données locales…", flush=True)
+        if self._http is not None:
+            self._http.server.shutdown()
+        if self._saver is not None:
+            self._saver.stop()
+        if self.store is not None:
+            self.store.save()
+        self._stop_executions()
+        if self._moto is not None:
+            self._moto.stop()
+        self._stopped.set()
+        print("Plateforme arrêtée.", flush=True)
+
+    @staticmethod
+    def _stop_executions() -> None:
+        # Executions run in moto's threads; stop them so nothing runs during interpreter shutdown.
+        from chalicelib.adapters.aws import client
+
+        sfn = client("stepfunctions")
+        try:
+            for machine in sfn.list_state_machines()["stateMachines"]:
+                pages = sfn.get_paginator("list_executions").paginate(
+                    stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
+                )
+                for page in pages:
+                    for execution in page["executions"]:
+                        sfn.stop_execution(
+                            executionArn=execution["executionArn"], cause="local platform stopped"
+                        )
+        except Exception as error:  # stopping must not fail because of a stray execution
+            logging.getLogger("claims.local").warning("could not stop executions: %s", error)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    platform = LocalPlatform(args)
+
+    def on_signal(signum: int, frame: Any) -> None:
+        threading.Thread(target=platform.stop, name="stop").start()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    started = time.monotonic()
+    platform.start()
+    logging.getLogger("claims.local").info("started in %.1f s", time.monotonic() - started)
+    platform.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

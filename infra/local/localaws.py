@@ -1,0 +1,150 @@
+"""Patches that make moto an embedded AWS for this platform (local platform and tests only).
+
+* Lambda ``Invoke`` runs the app's own Python handler (``app.<function>``) in this process, no Docker,
+  and reports an exception the way Lambda does (``x-amz-function-error: Unhandled`` + ``errorType``), so the
+  state machine's ``Retry`` and ``Catch`` behave as on AWS.
+* Step Functions ``Wait`` states and ``Retry`` intervals are divided by a time scale
+  (``CLAIMS_TIME_SCALE=86400``: a day passes in a second) without changing the definition.
+* ``TimestampPath`` waits are computed in UTC (moto compares with the naive local clock).
+
+Never imported by the runtime (``chalicelib``) — only by ``infra/local`` and the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+MOTO_CONFIG: dict[str, Any] = {
+    "stepfunctions": {"execute_state_machine": True},
+    "lambda": {"use_docker": False},
+}
+
+_state: dict[str, Any] = {"time_scale": 1.0, "installed": False}
+_real_sleep = time.sleep
+logger = logging.getLogger("claims.local")
+
+
+def set_time_scale(scale: float) -> None:
+    if scale <= 0:
+        raise ValueError("the time scale must be a positive number (1 = real time, 86400 = a day per second)")
+    _state["time_scale"] = float(scale)
+
+
+def time_scale() -> float:
+    return float(_state["time_scale"])
+
+
+def scaled(seconds: float) -> float:
+    return max(0.0, seconds / time_scale())
+
+
+class LocalLambdaContext:
+    """What a Lambda handler can read from its context object."""
+
+    def __init__(self, function_name: str, function_arn: str, timeout_seconds: int, memory_mb: int) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function_arn
+        self.memory_limit_in_mb = memory_mb
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def resolve_handler(handler: str) -> Callable[[Any, Any], Any]:
+    """``"app.check_claim"`` → the callable, as the Lambda runtime resolves it."""
+    module_name, _, attribute = handler.rpartition(".")
+    return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+
+
+def _invoke(
+    self: Any, function_name: str, qualifier: str | None, body: Any, headers: Any, response_headers: Any
+) -> bytes | None:
+    function = self.get_function(function_name, qualifier)  # ResourceNotFound, as on AWS
+    event = json.loads(body) if body else {}
+    handler = resolve_handler(function.handler)
+
+    def run() -> bytes:
+        context = LocalLambdaContext(
+            function.function_name, function.function_arn, int(function.timeout), int(function.memory_size)
+        )
+        try:
+            return json.dumps(handler(event, context)).encode()
+        except Exception as error:
+            logger.warning("Lambda %s raised %s: %s", function.function_name, type(error).__name__, error)
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}).encode()
+
+    if (headers or {}).get("X-Amz-Invocation-Type") == "Event":
+        threading.Thread(target=run, name=f"lambda-{function.function_name}", daemon=True).start()
+        return b""
+    return run()
+
+
+def _scaled_wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
+    if wait_seconds > 0:
+        # Interrupted early (and correctly) when the execution is stopped.
+        env.program_state_event.wait(scaled(wait_seconds))
+
+
+def _utc_timestamp_wait_seconds(self: Any, env: Any) -> int:
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
+
+    self.string.eval(env=env)
+    timestamp_str: str = env.stack.pop()
+    timestamp = Timestamp._from_timestamp_string(timestamp=timestamp_str)
+    if timestamp is None:
+        raise self._failure_for(env, timestamp_str)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return int((timestamp - now).total_seconds())
+
+
+class _ScaledTime:
+    """Stands in for the ``time`` module inside moto's retrier."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        _real_sleep(scaled(seconds))
+
+
+def install(time_scale: float | None = None) -> None:
+    """Apply the patches (idempotent). Call before starting moto."""
+    if time_scale is not None:
+        set_time_scale(time_scale)
+    if _state["installed"]:
+        return
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp, wait_function
+
+    LambdaSimpleBackend.invoke = _invoke  # type: ignore[assignment,method-assign]
+    wait_function.WaitFunction._wait_interval = _scaled_wait_interval  # type: ignore[method-assign,assignment]
+
+    def failure_for(self: Any, env: Any, timestamp_str: str) -> Exception:
+        from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+            FailureEventException,
+        )
+
+        return FailureEventException(self._create_failure_event(env, timestamp_str))
+
+    timestamp.Timestamp._failure_for = failure_for  # type: ignore[attr-defined]
+    timestamp.Timestamp._get_wait_seconds = _utc_timestamp_wait_seconds  # type: ignore[method-assign,assignment]
+    retrier_decl.time = _ScaledTime()  # type: ignore[assignment]
+    for noisy in ("moto", "werkzeug", "botocore.credentials"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    _state["installed"] = True

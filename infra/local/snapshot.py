@@ -1,0 +1,148 @@
+"""Local data that survives a restart: DynamoDB items and S3 objects saved under a git-ignored folder.
+
+Saved periodically and on a clean stop, restored right after provisioning. Written atomically (temporary
+file + rename), so a crash mid-save keeps the previous snapshot. Step Functions executions are not saved:
+an execution that was waiting when the platform stopped is gone (see README, "Local platform").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from chalicelib.adapters.aws import client
+
+logger = logging.getLogger("claims.local")
+FORMAT_VERSION = 1
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+class LocalDataStore:
+    def __init__(self, root: Path, tables: list[str], buckets: list[str]) -> None:
+        self.root = root
+        self.tables = tables
+        self.buckets = buckets
+        self._lock = threading.Lock()
+
+    # --- save ----------------------------------------------------------------------------------------
+    def save(self) -> None:
+        with self._lock:
+            for table in self.tables:
+                self._save_table(table)
+            for bucket in self.buckets:
+                self._save_bucket(bucket)
+
+    def _save_table(self, table: str) -> None:
+        items: list[dict[str, Any]] = []
+        for page in client("dynamodb").get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+            items.extend(page["Items"])
+        payload = json.dumps({"format": FORMAT_VERSION, "table": table, "items": items}, sort_keys=True)
+        target = self.root / "dynamodb" / f"{table}.json"
+        if not target.exists() or target.read_text(encoding="utf-8") != payload:
+            _write_atomically(target, payload.encode())
+
+    def _save_bucket(self, bucket: str) -> None:
+        s3 = client("s3")
+        folder = self.root / "s3" / bucket
+        index_path = self.root / "s3" / f"{bucket}.index.json"
+        previous = json.loads(index_path.read_text()) if index_path.exists() else {}
+        index: dict[str, dict[str, Any]] = {}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for entry in page.get("Contents", []):
+                key = entry["Key"]
+                blob = hashlib.sha256(key.encode()).hexdigest()
+                if previous.get(key, {}).get("etag") == entry["ETag"] and (folder / blob).exists():
+                    index[key] = previous[key]
+                    continue
+                obj = s3.get_object(Bucket=bucket, Key=key)
+                _write_atomically(folder / blob, obj["Body"].read())
+                index[key] = {
+                    "etag": entry["ETag"],
+                    "blob": blob,
+                    "content_type": obj.get("ContentType", "binary/octet-stream"),
+                    "metadata": obj.get("Metadata", {}),
+                }
+        for key, entry in previous.items():  # objects deleted since the last save
+            if key not in index:
+                (folder / entry["blob"]).unlink(missing_ok=True)
+        _write_atomically(index_path, json.dumps(index, sort_keys=True, indent=1).encode())
+
+    # --- restore -------------------------------------------------------------------------------------
+    def restore(self) -> dict[str, int]:
+        """Put saved items and objects back; returns how many of each were restored."""
+        counts = {"items": 0, "objects": 0}
+        with self._lock:
+            for table in self.tables:
+                counts["items"] += self._restore_table(table)
+            for bucket in self.buckets:
+                counts["objects"] += self._restore_bucket(bucket)
+        return counts
+
+    def _restore_table(self, table: str) -> int:
+        path = self.root / "dynamodb" / f"{table}.json"
+        if not path.exists():
+            return 0
+        items = json.loads(path.read_text(encoding="utf-8"))["items"]
+        dynamodb = client("dynamodb")
+        for start in range(0, len(items), 25):
+            requests: dict[str, Any] = {
+                table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+            }
+            while requests:
+                requests = dynamodb.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+        return len(items)
+
+    def _restore_bucket(self, bucket: str) -> int:
+        index_path = self.root / "s3" / f"{bucket}.index.json"
+        if not index_path.exists():
+            return 0
+        index = json.loads(index_path.read_text())
+        s3 = client("s3")
+        for key, entry in index.items():
+            body = (self.root / "s3" / bucket / entry["blob"]).read_bytes()
+            s3.put_object(
+                Bucket=bucket,
+                Key=key,
+                Body=body,
+                ContentType=entry["content_type"],
+                Metadata=entry["metadata"],
+            )
+            # ETags change with the upload only for multipart objects; keep the index in step anyway.
+            entry["etag"] = s3.head_object(Bucket=bucket, Key=key)["ETag"]
+        _write_atomically(index_path, json.dumps(index, sort_keys=True, indent=1).encode())
+        return len(index)
+
+    def wipe(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PeriodicSaver(threading.Thread):
+    """Saves every ``interval`` seconds until stopped; failures are logged, never fatal."""
+
+    def __init__(self, store: LocalDataStore, interval: float) -> None:
+        super().__init__(name="local-data-saver", daemon=True)
+        self.store = store
+        self.interval = interval
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.interval):
+            try:
+                self.store.save()
+            except Exception:
+                logger.exception("could not save the local data")
+
+    def stop(self) -> None:
+        self._stop_event.set()

@@ -1,0 +1,76 @@
+"""The local platform's single origin: the Chalice API (as ``chalice local`` serves it) plus the static
+``frontend/`` folder, so the browser UI and the API share one URL as they do behind CloudFront on AWS."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from chalice.local import ChaliceRequestHandler, LocalDevServer
+
+ROOT = Path(__file__).resolve().parents[2]
+FRONTEND = ROOT / "frontend"
+
+
+def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
+    """The file of ``root`` a GET for ``url_path`` should return, or None (then the API answers).
+
+    Refuses anything that would leave ``root`` (``..``, encoded slashes, absolute paths)."""
+    path = unquote(urlsplit(url_path).path)
+    normalised = posixpath.normpath(path)
+    if "\x00" in path or not normalised.startswith("/"):
+        return None
+    relative = normalised.lstrip("/")
+    candidate = (root / relative).resolve() if relative else root / "index.html"
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    try:
+        candidate.relative_to(root.resolve())
+    except ValueError:
+        return None
+    return candidate if candidate.is_file() else None
+
+
+class PlatformRequestHandler(ChaliceRequestHandler):
+    server_version = "claims-local"
+
+    def _static_or_api(self) -> None:
+        target = static_file(self.path)
+        if target is not None:
+            self._send_static(target)
+        else:
+            self._generic_handle()
+
+    # The base class binds do_GET = _generic_handle at class creation, so override the verbs themselves.
+    do_GET = do_HEAD = _static_or_api
+
+    def _send_static(self, target: Path) -> None:
+        body = target.read_bytes()
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quieter than the default access log
+        if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
+            super().log_message(format, *args)
+
+
+def create_server(app: Any, config: Any, host: str, port: int) -> LocalDevServer:
+    from chalice.local import CustomLocalChalice, LocalChalice
+
+    # What chalice.local.create_local_server does, with our handler class.
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
+    return LocalDevServer(app, config, host, port, handler_cls=PlatformRequestHandler)

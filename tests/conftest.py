@@ -1,0 +1,56 @@
+"""Shared fixtures. ``aws``: an in-process embedded AWS (moto) provisioned exactly like the local platform."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Tests never reach a real AWS account: fake credentials, a fixed region, and no endpoint override
+# (in-process moto intercepts the SDK's calls; an endpoint URL would bypass it).
+for variable in [name for name in os.environ if name.startswith("AWS_ENDPOINT_URL")] + ["AWS_PROFILE"]:
+    os.environ.pop(variable, None)
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+        "CLAIMS_STAGE": "local",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+    }
+)
+
+# A Wait of 8 days lasts 8 * 86400 / 1e6 = 0.7 s in the tests.
+TEST_TIME_SCALE = 1e6
+
+
+@pytest.fixture
+def aws() -> Iterator[object]:
+    from moto import mock_aws
+
+    from chalicelib.adapters.aws import client, reset_clients
+    from chalicelib.settings import get_settings
+    from infra.local import localaws
+    from infra.local.provision import provision
+
+    localaws.install(time_scale=TEST_TIME_SCALE)
+    reset_clients()
+    with mock_aws(config=localaws.MOTO_CONFIG):
+        import app
+
+        provisioned = provision(get_settings(), app.app)
+        yield provisioned
+        sfn = client("stepfunctions")
+        for execution in sfn.list_executions(
+            stateMachineArn=provisioned.state_machine_arn, statusFilter="RUNNING"
+        )["executions"]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
+    reset_clients()
+    localaws.set_time_scale(TEST_TIME_SCALE)

@@ -1,0 +1,63 @@
+import json
+
+from chalicelib.workflow.definition import (
+    ASL_PATH,
+    dangling_transitions,
+    load_definition,
+    placeholders,
+    substitute,
+)
+
+
+def test_every_transition_target_exists():
+    assert dangling_transitions(load_definition()) == []
+
+
+def test_a_dangling_transition_is_reported():
+    broken = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Choice", "Choices": [{"Next": "Nowhere"}], "Default": "B"},
+            "B": {"Type": "Task", "Next": "C", "Catch": [{"Next": "Lost"}]},
+        },
+    }
+    assert sorted(dangling_transitions(broken)) == ["/A → Nowhere", "/B → C", "/B → Lost"]
+
+
+def test_nested_branches_are_checked_in_their_own_scope():
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "P"}}}],
+            }
+        },
+    }
+    assert dangling_transitions(definition) == ["/P/branch0/X → P"]
+
+
+def test_every_task_has_retry_and_catch():
+    for name, state in load_definition()["States"].items():
+        if state["Type"] == "Task":
+            assert state.get("Retry"), name
+            assert state.get("Catch"), name
+
+
+def test_substitution_fills_every_placeholder_and_refuses_a_missing_one():
+    names = placeholders()
+    assert "ClaimsTable" in names and "CheckClaimFunctionArn" in names
+    text = substitute({name: f"value-of-{name}" for name in names})
+    assert "${" not in text
+    json.loads(text)
+    try:
+        substitute({})
+    except KeyError as error:
+        assert "ClaimsTable" in str(error)
+    else:  # pragma: no cover
+        raise AssertionError("a missing substitution must be an error")
+
+
+def test_definition_is_valid_json_with_a_comment():
+    assert "Comment" in json.loads(ASL_PATH.read_text(encoding="utf-8"))
