@@ -7,7 +7,6 @@ from typing import Any
 from chalice import Chalice
 
 from chalicelib.api.health import health_routes
-from chalicelib.workflow import handlers
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)
@@ -15,9 +14,12 @@ app.register_blueprint(health_routes)
 
 # --- Lambda functions called by chalicelib/workflow/escalation.asl.json --------------------------------
 # Each function is provisioned locally and on AWS under its Chalice name; its ARN fills the placeholder
-# ``${<CamelCaseName>FunctionArn}`` of the definition.
+# ``${<CamelCaseName>FunctionArn}`` of the definition. Handlers are imported inside each function so the
+# API's cold start does not pay for the workflow's dependencies (PynamoDB, and later WeasyPrint).
 
 
 @app.lambda_function(name="check_claim")
 def check_claim(event: dict[str, Any], context: Any) -> dict[str, object]:
+    from chalicelib.workflow import handlers
+
     return handlers.check_claim(event)

@@ -137,8 +137,8 @@ class LocalPlatform:
             f"\nPlateforme de recouvrement démarrée : http://{args.host}:{args.port}/\n"
             f"  santé        http://{args.host}:{args.port}/health\n"
             f"  AWS local    http://127.0.0.1:{args.moto_port} (moto)\n"
-            f"  données      {args.data_dir} ({restored['items']} éléments, {restored['objects']} fichiers "
-            f"restaurés)\n"
+            f"  données      {args.data_dir} (éléments restaurés : {restored['items']}, "
+            f"fichiers restaurés : {restored['objects']})\n"
             f"  échelle du temps ×{args.time_scale:g}\n"
             "Ctrl-C pour arrêter.",
             flush=True,

@@ -1,0 +1,89 @@
+"""``make run`` for real: the platform as a subprocess, its health, its state machine, its data on restart."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import pytest
+
+from tests.e2e.platform import RunningPlatform
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CLAIMS_TABLE = "claims-local-claims"
+STATE_MACHINE = "arn:aws:states:eu-west-3:123456789012:stateMachine:claims-local-escalation"
+
+
+def put_claim(platform: RunningPlatform, claim_id: str, status: str) -> None:
+    stamp = "2026-11-23T09:00:00.000000+0000"
+    platform.aws_client("dynamodb").put_item(
+        TableName=CLAIMS_TABLE,
+        Item={
+            "claim_id": {"S": claim_id},
+            "creditor_id": {"S": "creditor-e2e"},
+            "status": {"S": status},
+            "debtor_name": {"S": "Rhône Distribution SARL"},
+            "principal_cents": {"N": "100000"},
+            "currency": {"S": "EUR"},
+            "created_at": {"S": stamp},
+            "updated_at": {"S": stamp},
+            "event_count": {"N": "1"},
+            "version": {"N": "1"},
+        },
+    )
+
+
+@pytest.fixture
+def platform(tmp_path):
+    running = RunningPlatform(tmp_path / "data")
+    yield running
+    if running.process and running.process.poll() is None:
+        running.process.kill()
+
+
+def test_platform_serves_health_frontend_and_runs_the_escalation(platform):
+    ready_after = platform.start()
+    assert ready_after < 30, f"/health green only after {ready_after:.1f} s"
+    status, health = platform.get("/health")
+    assert status == 200 and health["status"] == "ok"
+    assert all(service["ok"] for service in health["services"].values())
+    status, page = platform.get("/")
+    assert status == 200 and "Recouvrement de créances" in page
+
+    claim_id = f"e2e-{uuid.uuid4().hex[:8]}"
+    put_claim(platform, claim_id, "notice_sent")
+    sfn = platform.aws_client("stepfunctions")
+    execution = sfn.start_execution(
+        stateMachineArn=STATE_MACHINE, name=claim_id, input=json.dumps({"claim_id": claim_id})
+    )["executionArn"]
+    deadline = time.monotonic() + 60
+    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, platform.log()
+        time.sleep(0.1)
+    assert described["status"] == "SUCCEEDED", platform.log()
+    events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    entered = [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+    assert entered[-1] == "StillUnpaid"
+    assert "WaitForNoticeDeadline" in entered
+    assert platform.stop() == 0
+    assert "Plateforme arrêtée." in platform.log()
+
+
+def test_a_claim_written_before_a_restart_is_still_there_after(platform, tmp_path):
+    platform.start()
+    put_claim(platform, "survivor", "draft")
+    assert platform.stop() == 0
+
+    again = RunningPlatform(tmp_path / "data")
+    try:
+        again.start()
+        item = again.aws_client("dynamodb").get_item(TableName=CLAIMS_TABLE, Key={"claim_id": {"S": "survivor"}})
+        assert item["Item"]["debtor_name"]["S"] == "Rhône Distribution SARL"
+        assert item["Item"]["version"]["N"] == "1"
+        assert "éléments restaurés : 1," in again.log()
+        assert again.stop() == 0
+    finally:
+        if again.process and again.process.poll() is None:
+            again.process.kill()
