@@ -54,10 +54,11 @@ reset:
 	@echo "Local data wiped."
 
 # Dependencies are declared in pyproject.toml; these two files are generated, never edited by hand.
-# requirements.txt is what Chalice packages into the Lambda functions (runtime only).
+# requirements-dev.lock pins everything; requirements.txt (what Chalice packages into the Lambda functions)
+# is the runtime subset, resolved under the lock's pins so both always agree.
 lock: $(STAMP)
-	$(UV) pip compile -q pyproject.toml -o requirements.txt
 	$(UV) pip compile -q pyproject.toml --extra local --extra dev -o requirements-dev.lock
+	$(UV) pip compile -q pyproject.toml -c requirements-dev.lock -o requirements.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache infra/cdk.out infra/chalice.out
