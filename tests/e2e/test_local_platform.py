@@ -79,7 +79,9 @@ def test_a_claim_written_before_a_restart_is_still_there_after(platform, tmp_pat
     again = RunningPlatform(tmp_path / "data")
     try:
         again.start()
-        item = again.aws_client("dynamodb").get_item(TableName=CLAIMS_TABLE, Key={"claim_id": {"S": "survivor"}})
+        item = again.aws_client("dynamodb").get_item(
+            TableName=CLAIMS_TABLE, Key={"claim_id": {"S": "survivor"}}
+        )
         assert item["Item"]["debtor_name"]["S"] == "Rhône Distribution SARL"
         assert item["Item"]["version"]["N"] == "1"
         assert "éléments restaurés : 1," in again.log()
