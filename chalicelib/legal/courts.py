@@ -321,7 +321,7 @@ def find_court(kind: str, postal_code: str, city: str | None, country: str = "FR
         except CourtNotFound as exc:
             answer = exc
         answers.append((commune, answer))
-    return _single_answer(code, city, answers)
+    return _single_answer(code, city, origin, answers)
 
 
 def _check_country(country: str | None) -> None:
@@ -391,7 +391,7 @@ def _communes_of(index: _Index, code: str, city: str | None) -> tuple[list[_Comm
 
 
 def _single_answer(
-    code: str, city: str | None, answers: list[tuple[_Commune, Court | CourtNotFound]]
+    code: str, city: str | None, origin: str, answers: list[tuple[_Commune, Court | CourtNotFound]]
 ) -> Court:
     courts = [a for _, a in answers if isinstance(a, Court)]
     errors = [a for _, a in answers if isinstance(a, CourtNotFound)]
@@ -404,6 +404,12 @@ def _single_answer(
 
     names = sorted({display_place_name(commune.names[0]) for commune, _ in answers})
     shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    if origin == "name":
+        message = (
+            f"Le code postal « {code} » est inconnu et plusieurs communes « {(city or '').strip()} » du "
+            f"département relèvent de tribunaux différents ({shown}). Vérifiez le code postal du débiteur."
+        )
+        raise CourtNotFound(message, field="postal_code")
     if city and city.strip():
         message = (
             f"La commune « {city.strip()} » ne permet pas de choisir parmi les communes du code postal "

@@ -211,6 +211,14 @@ def test_an_unknown_postal_code_falls_back_on_the_commune_name_in_the_departemen
     assert court.name == "Tribunal des activités économiques de Lyon"
 
 
+def test_an_unknown_postal_code_with_a_commune_name_found_twice_is_reported_on_the_postal_code() -> None:
+    # two hamlets called Le Bastidon in the Bouches-du-Rhône, under different greffes
+    with pytest.raises(CourtNotFound) as caught:
+        commercial("13999", "Le Bastidon")
+    assert caught.value.field == "postal_code"
+    assert "plusieurs communes" in str(caught.value)
+
+
 def test_an_unknown_postal_code_is_reported_on_the_postal_code_field() -> None:
     with pytest.raises(CourtNotFound) as caught:
         commercial("99999", "Nulle-part")
