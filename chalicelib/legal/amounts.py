@@ -389,35 +389,36 @@ class _Ledger:
         remaining = amount
         shares: dict[str, list[Decimal]] = {}
         ordered = self._order(day, designated)
-        for debt in ordered:
-            if remaining <= 0:
-                break
-            self._accrue(debt, day)
-            interest_share = principal_share = ZERO
-            steps = (
-                ("interest", "principal")
-                if self.imputation == "interest_first"
-                else ("principal", "interest")
-            )
-            for step in steps:
-                if step == "interest":
-                    interest_share = min(remaining, debt.interest_outstanding)
-                    debt.interest_paid += interest_share
-                    remaining -= interest_share
-                else:
-                    principal_share = min(remaining, debt.principal)
-                    debt.principal -= principal_share
-                    debt.principal_paid += principal_share
-                    remaining -= principal_share
-            shares[debt.invoice.number] = [interest_share, principal_share, ZERO]
+        # 1343-1: per debt, interest then principal. Principal first (creditor's option): every debt's
+        # principal, then the interest, which is the most favourable to the debtor.
+        passes: list[tuple[str, ...]] = [("interest", "principal")]
+        if self.imputation == "principal_first":
+            passes = [("principal",), ("interest",)]
+        for steps in passes:
+            for debt in ordered:
+                if remaining <= 0:
+                    break
+                self._accrue(debt, day)
+                share = shares.setdefault(debt.invoice.number, [ZERO, ZERO, ZERO])
+                for step in steps:
+                    if step == "interest":
+                        paid = min(remaining, debt.interest_outstanding)
+                        debt.interest_paid += paid
+                        share[0] += paid
+                    else:
+                        paid = min(remaining, debt.principal)
+                        debt.principal -= paid
+                        debt.principal_paid += paid
+                        share[1] += paid
+                    remaining -= paid
         for debt in ordered:  # the 40 € indemnities last (rulebook 5.5, POLICY)
             if remaining <= 0:
                 break
             if debt.indemnity_eligible and debt.late:
-                share = min(remaining, self.settings.FLAT_INDEMNITY - debt.indemnity_paid)
-                debt.indemnity_paid += share
-                remaining -= share
-                shares.setdefault(debt.invoice.number, [ZERO, ZERO, ZERO])[2] += share
+                paid = min(remaining, self.settings.FLAT_INDEMNITY - debt.indemnity_paid)
+                debt.indemnity_paid += paid
+                remaining -= paid
+                shares.setdefault(debt.invoice.number, [ZERO, ZERO, ZERO])[2] += paid
         allocations = tuple(Allocation(number, *values) for number, values in shares.items() if any(values))
         self.imputations.append(PaymentImputation(index, day, amount, allocations, remaining))
 
