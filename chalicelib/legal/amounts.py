@@ -290,17 +290,19 @@ def _due_reference(invoice: Invoice, regime: InterestRegime) -> date:
     return invoice.issue_date
 
 
-def interest_end(claim: Claim) -> tuple[date, bool]:
+def interest_end(claim: Claim, settings: Settings) -> tuple[date, bool]:
     """Last day bearing interest, and whether it is the opening of collective proceedings (L622-28)."""
     proceedings = claim.debtor.collective_proceedings
-    if proceedings is None or proceedings.opened_on >= claim.as_of:
+    if proceedings is None:
         return claim.as_of, False
     if claim.nature == "loan" and all(
         inv.due_date is not None and add_years(inv.performance_date, 1) <= inv.due_date
         for inv in claim.invoices
     ):
         return claim.as_of, False  # L622-28: loans of one year or more keep bearing interest
-    return proceedings.opened_on, True
+    if settings.INTEREST_STOP_INCLUDES_OPENING_DAY:
+        return proceedings.opened_on, True
+    return proceedings.opened_on - timedelta(days=1), True
 
 
 def _build_debts(claim: Claim, regime: InterestRegime, settings: Settings) -> list[_Debt]:
@@ -347,7 +349,7 @@ class _Ledger:
         self.day_count = day_count
         self.imputation = imputation
         self.debts = _build_debts(claim, regime, settings)
-        self.stop, _ = interest_end(claim)
+        self.stop, _ = interest_end(claim, settings)
         self.imputations: list[PaymentImputation] = []
 
     def _accrue(self, debt: _Debt, to: date) -> None:
@@ -627,13 +629,13 @@ def _findings(
                 "la validité de la stipulation doit être vérifiée par un avocat.",
                 "warning",
             )
-    _, stopped = interest_end(claim)
+    stop, stopped = interest_end(claim, settings)
     if stopped and claim.debtor.collective_proceedings is not None:
         add(
             "interest_stopped_by_proceedings",
             "C. com. L622-28",
             "Le jugement d'ouverture arrête le cours des intérêts légaux, conventionnels et de retard : ils "
-            f"sont arrêtés au {french_date(claim.debtor.collective_proceedings.opened_on)} inclus.",
+            f"sont arrêtés au {french_date(stop)} inclus.",
         )
     if claim.payments:
         if result.imputation == "interest_first":

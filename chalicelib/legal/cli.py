@@ -12,6 +12,7 @@ internal error (also printed as JSON, never as a traceback unless ``--debug``).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -41,7 +42,8 @@ def _emit(payload: dict[str, Any], out: TextIO, compact: bool) -> None:
 
 
 def _error(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    finding = {"code": code, "article": "", "message": message, "part": "input", "level": "blocking"}
+    article = "cases/README.md (format d'entrée)" if code != "internal_error" else "Moteur juridique"
+    finding = {"code": code, "article": article, "message": message, "part": "input", "level": "blocking"}
     return {"error": {"code": code, "message": message, "field": field}, "findings": [finding]}
 
 
@@ -68,12 +70,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     args = _parser().parse_args(argv)
     out = stdout or sys.stdout
-    source = stdin or sys.stdin
+    if stdout is None and isinstance(out, io.TextIOWrapper):
+        out.reconfigure(encoding="utf-8")  # JSON is UTF-8 whatever the terminal's locale
     try:
         if args.file == "-":
-            text = source.read()
+            text = stdin.read() if stdin is not None else sys.stdin.buffer.read().decode("utf-8-sig")
         else:
-            with open(args.file, encoding="utf-8") as handle:
+            with open(args.file, encoding="utf-8-sig") as handle:
                 text = handle.read()
     except OSError as exc:
         _emit(
@@ -81,6 +84,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
             out,
             args.compact,
         )
+        return EXIT_INVALID
+    except UnicodeDecodeError:
+        _emit(_error("invalid_encoding", "Le fichier doit être encodé en UTF-8.", "FILE"), out, args.compact)
         return EXIT_INVALID
     try:
         data = json.loads(text, parse_float=Decimal)

@@ -41,9 +41,9 @@ class Settings:
     FLAT_INDEMNITY_FROM: str = "2013-01-01"
     """Rulebook 5.2 [TEXT]: D441-5 applies to claims whose payment term started after this day."""
 
-    INDEMNITY_IMPUTED_LAST: bool = True
+    INDEMNITY_IMPUTED_LAST: Literal[True] = True
     """Rulebook 5.5 [POLICY]: payments reach the 40 € indemnities only after every invoice's interest
-    and principal. (Only ``True`` is implemented; kept as a named setting to document the choice.)"""
+    and principal. (The only value implemented; a named setting to document the choice.)"""
 
     MULTI_DEBT_ORDER: Literal["due_first_then_oldest"] = "due_first_then_oldest"
     """Rulebook 5.5 (C. civ. 1342-10, wording UNCONFIRMED): without the debtor's designation a payment
@@ -57,9 +57,9 @@ class Settings:
     """Rulebook 4.3 [POLICY]: B2C / civil legal interest runs from the day after the formal notice's
     first presentation (or the electronic registered letter's availability), never from its sending."""
 
-    DUE_DATE_WEEKEND_SHIFT: bool = False
+    DUE_DATE_WEEKEND_SHIFT: Literal[False] = False
     """Rulebook 5.1 [POLICY]: a due date on a Saturday, Sunday or holiday is not moved; penalties run from
-    the next calendar day. (Only ``False`` is implemented.)"""
+    the next calendar day. (The only value implemented.)"""
 
     FEB29_RULE: Feb29Rule = "last_day_of_month"
     """Rulebook 0 [POLICY, UNCONFIRMED]: an anniversary that does not exist (29 February) falls on the last
@@ -77,7 +77,7 @@ class Settings:
     """Rulebook 2.3: a non-merchant creditor suing a merchant may choose the tribunal de commerce or the
     tribunal judiciaire (Com. 18 nov. 2020, n° 19-19.463); the platform proposes this one and says so."""
 
-    DECLARATION_DEADLINE_WORKING_DAY_SHIFT: bool = False
+    DECLARATION_DEADLINE_WORKING_DAY_SHIFT: Literal[False] = False
     """Rulebook 2.9: R622-24 gives two months from the BODACC publication; the rulebook does not extend a
     deadline ending on a non-working day. [POLICY] not extended (conservative); a finding warns when it
     ends on a Saturday, Sunday or public holiday."""

@@ -214,3 +214,12 @@ def _inv(number: str, amount: str, performance: str, due: str | None) -> dict[st
         "issue_date": performance,
         "due_date": due,
     }
+
+
+def test_interest_stop_counts_the_opening_day_by_policy() -> None:
+    from chalicelib.legal.settings import DEFAULT_SETTINGS
+
+    data = load_case(CASES_DIR / "18-debtor-in-liquidation.json")["input"]
+    assert assess(data)["amounts"]["interest"] == "13.98"  # 10 days, through 2025-11-10
+    excluding = DEFAULT_SETTINGS.with_overrides(INTEREST_STOP_INCLUDES_OPENING_DAY=False)
+    assert assess(data, excluding)["amounts"]["interest"] == "12.58"  # 9 days
