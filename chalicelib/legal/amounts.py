@@ -222,6 +222,7 @@ class _Debt:
     start_field: str
     indemnity_eligible: bool
     principal: Decimal
+    stop: date  # last day bearing interest (as_of, or the opening judgment: L622-28)
     accrued_to: date | None = None
     segments: list[Segment] = field(default_factory=list)
     interest_paid: Decimal = ZERO
@@ -290,16 +291,21 @@ def _due_reference(invoice: Invoice, regime: InterestRegime) -> date:
     return invoice.issue_date
 
 
-def interest_end(claim: Claim, settings: Settings) -> tuple[date, bool]:
-    """Last day bearing interest, and whether it is the opening of collective proceedings (L622-28)."""
+def long_term_exception(claim: Claim, invoice: Invoice) -> bool:
+    """L622-28: loans of one year or more, and contracts with a payment deferred by a year or more,
+    keep bearing interest after the opening judgment."""
+    if invoice.due_date is None:
+        return False
+    if claim.nature == "loan":
+        return add_years(invoice.performance_date, 1) <= invoice.due_date
+    return add_years(invoice.issue_date, 1) <= invoice.due_date
+
+
+def interest_end(claim: Claim, invoice: Invoice, settings: Settings) -> tuple[date, bool]:
+    """Last day bearing interest for ``invoice``, and whether the opening judgment stopped it (L622-28)."""
     proceedings = claim.debtor.collective_proceedings
-    if proceedings is None:
+    if proceedings is None or long_term_exception(claim, invoice):
         return claim.as_of, False
-    if claim.nature == "loan" and all(
-        inv.due_date is not None and add_years(inv.performance_date, 1) <= inv.due_date
-        for inv in claim.invoices
-    ):
-        return claim.as_of, False  # L622-28: loans of one year or more keep bearing interest
     if settings.INTEREST_STOP_INCLUDES_OPENING_DAY:
         return proceedings.opened_on, True
     return proceedings.opened_on - timedelta(days=1), True
@@ -329,7 +335,8 @@ def _build_debts(claim: Claim, regime: InterestRegime, settings: Settings) -> li
             and inv.issue_date >= indemnity_from
             and (proceedings is None or due_ref < proceedings.opened_on)
         )
-        debts.append(_Debt(inv, due_ref, start, start_field, eligible, inv.amount_ttc))
+        stop, _ = interest_end(claim, inv, settings)
+        debts.append(_Debt(inv, due_ref, start, start_field, eligible, inv.amount_ttc, stop))
     return debts
 
 
@@ -349,13 +356,12 @@ class _Ledger:
         self.day_count = day_count
         self.imputation = imputation
         self.debts = _build_debts(claim, regime, settings)
-        self.stop, _ = interest_end(claim, settings)
         self.imputations: list[PaymentImputation] = []
 
     def _accrue(self, debt: _Debt, to: date) -> None:
         if self.rate_for is None or debt.interest_start is None:
             return
-        to = min(to, self.stop)
+        to = min(to, debt.stop)
         cursor = max(debt.accrued_to or debt.interest_start, debt.interest_start)
         if cursor >= to:
             return
@@ -482,7 +488,7 @@ def compute_amounts(
         regime=regime,
         day_count=day_count,
         imputation=imputation,
-        interest_until=min(claim.as_of, ledger.stop),
+        interest_until=max(debt.stop for debt in ledger.debts),
         invoices=tuple(invoices),
         payments=tuple(ledger.imputations),
         principal_outstanding=sum((i.principal_outstanding for i in invoices), ZERO),
@@ -629,14 +635,27 @@ def _findings(
                 "la validité de la stipulation doit être vérifiée par un avocat.",
                 "warning",
             )
-    stop, stopped = interest_end(claim, settings)
-    if stopped and claim.debtor.collective_proceedings is not None:
+    stops = [interest_end(claim, debt.invoice, settings) for debt in ledger.debts]
+    if any(stopped for _, stopped in stops):
+        stop = next(day for day, stopped in stops if stopped)
         add(
             "interest_stopped_by_proceedings",
             "C. com. L622-28",
             "Le jugement d'ouverture arrête le cours des intérêts légaux, conventionnels et de retard : ils "
             f"sont arrêtés au {french_date(stop)} inclus.",
         )
+    if claim.debtor.collective_proceedings is not None:
+        exempt = [d.invoice.number for d in ledger.debts if long_term_exception(claim, d.invoice)]
+        if exempt:
+            add(
+                "interest_continues_long_term_contract",
+                "C. com. L622-28",
+                "Prêt d'au moins un an ou paiement différé d'un an ou plus : les intérêts continuent de "
+                "courir "
+                "après le jugement d'ouverture. À confirmer par un avocat.",
+                "warning",
+                detail="factures : " + ", ".join(exempt),
+            )
     if claim.payments:
         if result.imputation == "interest_first":
             add(

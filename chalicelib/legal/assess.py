@@ -142,6 +142,7 @@ _REVIEW_CODES = frozenset(
         "anniversary_29_february",
         "bill_of_exchange_acceptor_assumed",
         "prescription_suspended_ongoing",
+        "interest_continues_long_term_contract",
     }
 )
 

@@ -223,3 +223,22 @@ def test_interest_stop_counts_the_opening_day_by_policy() -> None:
     assert assess(data)["amounts"]["interest"] == "13.98"  # 10 days, through 2025-11-10
     excluding = DEFAULT_SETTINGS.with_overrides(INTEREST_STOP_INCLUDES_OPENING_DAY=False)
     assert assess(data, excluding)["amounts"]["interest"] == "12.58"  # 9 days
+
+
+def test_loan_of_a_year_or_more_keeps_bearing_interest_after_the_opening() -> None:
+    data = b2b_claim(
+        as_of="2025-12-31",
+        invoices=[_inv("PRET", "10000.00", "2024-01-02", "2025-06-30")],
+        formal_notice={"sent_on": "2025-07-01", "first_presented_on": "2025-07-02"},
+    )
+    data["claim"]["nature"] = "loan"
+    data["creditor"]["category"] = "consumer"
+    data["debtor"]["collective_proceedings"] = {
+        "kind": "redressement",
+        "opened_on": "2025-09-01",
+        "published_on": "2025-09-10",
+    }
+    a = amounts(data)
+    assert a["interest_until"] == "2025-12-31"
+    assert "interest_continues_long_term_contract" in a["codes"]
+    assert a["route"]["lawyer_review"] is True
