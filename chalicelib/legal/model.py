@@ -46,6 +46,7 @@ SUSPENSION_KINDS: dict[str, str] = {
     "participative_procedure": "convention de procédure participative",
     "small_claims_procedure": "procédure simplifiée de recouvrement des petites créances",
 }
+MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typing errors (and would overflow the calendar)
 # France for the injonction de payer: metropolitan France and the five overseas departments.
 FRANCE_CODES = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT"})
 
@@ -203,15 +204,21 @@ def _date(value: Any, field: str, required: bool = True) -> date | None:
         if required:
             raise _Bad(field, "date obligatoire (format AAAA-MM-JJ)", "missing_field")
         return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+    parsed: date | None = value if isinstance(value, date) else None
+    if isinstance(value, str) and len(value) == 10:
         try:
-            if len(value) == 10:
-                return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
-            pass
-    raise _Bad(field, f"date invalide {value!r} : format AAAA-MM-JJ attendu", "invalid_date")
+            parsed = None
+    if parsed is None:
+        raise _Bad(field, f"date invalide {value!r} : format AAAA-MM-JJ attendu", "invalid_date")
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise _Bad(
+            field,
+            f"date hors plage {value!r} : année entre {MIN_YEAR} et {MAX_YEAR} attendue",
+            "invalid_date",
+        )
+    return parsed
 
 
 def _req_date(value: Any, field: str) -> date:

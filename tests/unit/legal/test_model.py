@@ -98,3 +98,9 @@ def test_not_an_object_is_refused() -> None:
 def test_whole_case_file_and_bare_input_give_the_same_result() -> None:
     data = b2b_claim()
     assert assess({"id": "x", "input": data, "expected": {}}) == assess(data)
+
+
+def test_date_out_of_range_is_refused() -> None:
+    data = b2b_claim()
+    data["invoices"][0]["performance_date"] = "9999-12-31"
+    assert fields_of(data) == ["invoices[0].performance_date"]
