@@ -10,6 +10,7 @@ follows the parties (rulebook 2.3); its *city* comes from the debtor's address t
 from __future__ import annotations
 
 import importlib
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -134,6 +135,19 @@ def court_kind(claim: Claim, settings: Settings) -> CourtChoice | None:
     )
 
 
+def is_working_day(day: date) -> bool:
+    """Not a Saturday, a Sunday or a French national public holiday (``holidays`` loaded lazily)."""
+    return day.weekday() < 5 and day not in _french_holidays(day.year)
+
+
+@cache
+def _french_holidays(year: int) -> Container[date]:
+    import holidays  # heavy import, only needed for a déclaration de créance deadline
+
+    days: Container[date] = holidays.country_holidays("FR", years=year)
+    return days
+
+
 @cache
 def _courts_module() -> ModuleType | None:
     """The court look-up (chalicelib.legal.courts), or None if it is not installed."""
@@ -219,13 +233,15 @@ def decide_route(
                 "d'envoi fait foi.",
                 "info",
             )
-            if declaration_deadline.weekday() >= 5:
+            if not is_working_day(declaration_deadline):
                 add(
                     "declaration_deadline_not_extended",
                     "C. com. R622-24 (Rulebook 2.9, POLICY)",
-                    "Le délai de déclaration se termine un samedi ou un dimanche : par prudence, il n'est "
-                    "pas "
-                    "reporté au jour ouvrable suivant. Déclarez avant.",
+                    f"Le délai de déclaration se termine le {french_date(declaration_deadline)}, un samedi, "
+                    "un "
+                    "dimanche ou un jour férié : par prudence, il n'est pas reporté au jour ouvrable "
+                    "suivant. "
+                    "Déclarez avant.",
                     "warning",
                 )
             if claim.as_of > declaration_deadline:

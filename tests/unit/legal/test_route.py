@@ -201,3 +201,15 @@ def test_court_lookup_missing_keeps_kind_and_cerfa(monkeypatch: pytest.MonkeyPat
     r = route(b2b_claim())
     assert (r["court_kind"], r["cerfa"], r["court_city"]) == ("tribunal_de_commerce", "12946", None)
     assert "court_lookup_unavailable" in r["codes"]
+
+
+def test_declaration_deadline_on_a_public_holiday_is_not_extended_but_flagged() -> None:
+    data = b2b_claim(as_of="2026-03-01")
+    data["debtor"]["collective_proceedings"] = {
+        "kind": "liquidation",
+        "opened_on": "2026-02-20",
+        "published_on": "2026-03-01",
+    }
+    r = route(data)
+    assert r["declaration_deadline"] == "2026-05-01"  # 1 May, a public holiday
+    assert "declaration_deadline_not_extended" in r["codes"]
