@@ -277,8 +277,7 @@ class _RateChooser:
         return RateValue(
             floor,
             f"Plancher légal 3 × taux légal « autres cas » {semester} = {french_percent(floor)} appliqué : "
-            "le "
-            f"taux contractuel {french_percent(stipulated)} lui est inférieur — C. com. L441-10 II "
+            f"le taux contractuel {french_percent(stipulated)} lui est inférieur — C. com. L441-10 II "
             "(conséquence non tranchée, revue par un avocat)",
         )
 
@@ -516,18 +515,16 @@ def _findings(
                 "late_penalties_ecb_plus_10",
                 "C. com. L441-10 II",
                 "Pénalités de retard dues de plein droit, sans rappel, dès le lendemain de l'échéance "
-                "figurant "
-                "sur la facture, au taux de la BCE (opération principale de refinancement) en vigueur au "
-                "1er janvier ou au 1er juillet du semestre, majoré de 10 points, calculées sur le montant "
-                "TTC.",
+                "figurant sur la facture, au taux de la BCE (opération principale de refinancement) en "
+                "vigueur au 1er janvier ou au 1er juillet du semestre, majoré de 10 points, calculées sur "
+                "le montant TTC.",
             )
         elif not chooser.below_floor:
             add(
                 "late_penalties_contractual_rate",
                 "C. com. L441-10 II",
                 f"Pénalités de retard au taux contractuel de {french_percent(claim.contractual_rate)}, au "
-                "moins "
-                "égal au plancher légal de trois fois le taux d'intérêt légal.",
+                "moins égal au plancher légal de trois fois le taux d'intérêt légal.",
             )
         if chooser.below_floor:
             semesters = ", ".join(f"{s} ({french_percent(f)})" for s, f in chooser.below_floor)
@@ -535,8 +532,8 @@ def _findings(
                 "contractual_rate_below_floor",
                 "C. com. L441-10 II",
                 f"Le taux contractuel de {french_percent(claim.contractual_rate or ZERO)} est inférieur au "
-                "plancher légal de trois fois le taux d'intérêt légal : la pénalité est calculée au plancher "
-                "et un avocat doit valider ce choix (conséquence non tranchée par les textes).",
+                "plancher légal de trois fois le taux d'intérêt légal : la pénalité est calculée au "
+                "plancher et un avocat doit valider ce choix (conséquence non tranchée par les textes).",
                 "warning",
                 f"semestres concernés : {semesters}",
             )
@@ -546,8 +543,8 @@ def _findings(
                 "flat_indemnity",
                 "C. com. L441-10 II ; D441-5 ; CJUE C-585/20",
                 "Indemnité forfaitaire pour frais de recouvrement de "
-                f"{french_euros(settings.FLAT_INDEMNITY)} "
-                f"due de plein droit pour chaque facture payée en retard ({indemnities} facture(s)).",
+                f"{french_euros(settings.FLAT_INDEMNITY)} due de plein droit pour chaque facture payée en "
+                f"retard ({indemnities} facture(s)).",
             )
         proceedings = claim.debtor.collective_proceedings
         if proceedings is not None:
@@ -569,8 +566,8 @@ def _findings(
             add(
                 "flat_indemnity_not_applicable_before_2013",
                 "C. com. D441-5",
-                "L'indemnité forfaitaire ne s'applique qu'aux créances dont le délai de paiement a commencé "
-                "après le 1er janvier 2013.",
+                "L'indemnité forfaitaire ne s'applique qu'aux créances dont le délai de paiement a "
+                "commencé après le 1er janvier 2013.",
                 detail="factures : " + ", ".join(old),
             )
         for debt in ledger.debts:
@@ -587,8 +584,7 @@ def _findings(
                     "due_date_not_moved",
                     "C. com. L441-10 II (Rulebook 5.1, POLICY)",
                     f"L'échéance du {french_date(debt.invoice.due_date)} (facture {debt.invoice.number}) "
-                    "tombe un "
-                    "week-end : elle n'est pas reportée, les pénalités courent dès le lendemain.",
+                    "tombe un week-end : elle n'est pas reportée, les pénalités courent dès le lendemain.",
                 )
     else:
         notice = claim.formal_notice
@@ -607,8 +603,7 @@ def _findings(
                 "formal_notice_presentation_unknown",
                 "C. civ. 1344-1 (Rulebook 4.3, POLICY)",
                 "Date de première présentation de la mise en demeure inconnue : les intérêts au taux légal "
-                "ne "
-                "sont pas calculés tant qu'elle n'est pas renseignée (jamais à partir de l'envoi).",
+                "ne sont pas calculés tant qu'elle n'est pas renseignée (jamais à partir de l'envoi).",
                 "warning",
             )
         else:
@@ -631,8 +626,7 @@ def _findings(
                 "contractual_rate_not_applied",
                 "C. civ. 1231-6 ; 1344",
                 "Un taux contractuel est indiqué mais le moteur n'applique que le taux légal à cette "
-                "créance : "
-                "la validité de la stipulation doit être vérifiée par un avocat.",
+                "créance : la validité de la stipulation doit être vérifiée par un avocat.",
                 "warning",
             )
     stops = [interest_end(claim, debt.invoice, settings) for debt in ledger.debts]
@@ -641,8 +635,8 @@ def _findings(
         add(
             "interest_stopped_by_proceedings",
             "C. com. L622-28",
-            "Le jugement d'ouverture arrête le cours des intérêts légaux, conventionnels et de retard : ils "
-            f"sont arrêtés au {french_date(stop)} inclus.",
+            "Le jugement d'ouverture arrête le cours des intérêts légaux, conventionnels et de retard : "
+            f"ils sont arrêtés au {french_date(stop)} inclus.",
         )
     if claim.debtor.collective_proceedings is not None:
         exempt = [d.invoice.number for d in ledger.debts if long_term_exception(claim, d.invoice)]
@@ -651,8 +645,7 @@ def _findings(
                 "interest_continues_long_term_contract",
                 "C. com. L622-28",
                 "Prêt d'au moins un an ou paiement différé d'un an ou plus : les intérêts continuent de "
-                "courir "
-                "après le jugement d'ouverture. À confirmer par un avocat.",
+                "courir après le jugement d'ouverture. À confirmer par un avocat.",
                 "warning",
                 detail="factures : " + ", ".join(exempt),
             )
@@ -662,8 +655,7 @@ def _findings(
                 "imputation_interest_first",
                 "C. civ. 1343-1",
                 "Les paiements partiels s'imputent d'abord sur les intérêts, puis sur le capital ; "
-                "l'indemnité "
-                "forfaitaire en dernier.",
+                "l'indemnité forfaitaire en dernier.",
             )
         else:
             add(
@@ -677,8 +669,7 @@ def _findings(
                 "imputation_between_debts",
                 "C. civ. 1342-10 (texte non vérifié)",
                 "Plusieurs factures et un paiement non affecté : imputé sur les dettes échues, la plus "
-                "ancienne "
-                "d'abord. À confirmer si le débiteur a désigné la facture payée.",
+                "ancienne d'abord. À confirmer si le débiteur a désigné la facture payée.",
                 "warning",
             )
     if result.overpaid > 0:

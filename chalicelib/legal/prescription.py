@@ -236,16 +236,15 @@ def _findings(
             "prescription_two_starting_points",
             article,
             "Deux points de départ sont retenus : l'exécution de la prestation (ou la facture si elle est "
-            "antérieure), selon la jurisprudence récente, et l'échéance figurant sur la facture. Le premier "
-            "donne la date limite à respecter ; entre les deux, la créance est à risque.",
+            "antérieure), selon la jurisprudence récente, et l'échéance figurant sur la facture. Le "
+            "premier donne la date limite à respecter ; entre les deux, la créance est à risque.",
         )
     if rule.code == "bill_of_exchange_3_years":
         add(
             "bill_of_exchange_acceptor_assumed",
             "C. com. L511-78",
             "Délai calculé contre l'accepteur (3 ans à compter de l'échéance). Contre le tireur ou un "
-            "endosseur, "
-            "le délai n'est que d'un an à compter du protêt : à vérifier par un avocat.",
+            "endosseur, le délai n'est que d'un an à compter du protêt : à vérifier par un avocat.",
             "warning",
         )
     if rule.start == "cheque_presentation_end":
@@ -290,9 +289,8 @@ def _findings(
                         "prescription_suspended_ongoing",
                         "C. civ. 2238",
                         f"La prescription est suspendue depuis le {french_date(event.day)} (processus "
-                        "amiable "
-                        "en cours) ; la date limite indiquée suppose qu'il prenne fin aujourd'hui et sera "
-                        "recalculée à sa clôture (au moins six mois après).",
+                        "amiable en cours) ; la date limite indiquée suppose qu'il prenne fin aujourd'hui "
+                        "et sera recalculée à sa clôture (au moins six mois après).",
                         "warning",
                     )
                 else:
@@ -300,8 +298,7 @@ def _findings(
                         "prescription_suspended",
                         "C. civ. 2238 ; 2230",
                         f"Prescription suspendue du {french_date(event.day)} au {french_date(event.end)} : "
-                        "le "
-                        "temps restant reprend ensuite, et au moins six mois.",
+                        "le temps restant reprend ensuite, et au moins six mois.",
                     )
             for event in track.after_expiry:
                 if event.kind == "suspension" or ("late", event.day) in reported:
@@ -314,8 +311,7 @@ def _findings(
                         "payment_after_expiry",
                         "C. civ. 2240 ; Civ. 1re, 19 mai 2021, n° 19-26.253",
                         f"Le paiement du {french_date(event.day)} intervient après l'expiration du délai : "
-                        "il "
-                        "n'interrompt pas la prescription.",
+                        "il n'interrompt pas la prescription.",
                         "warning",
                         detail=f"facture {inv.number}",
                     )
@@ -334,8 +330,7 @@ def _findings(
                 "long_stop_20_years",
                 "C. civ. 2232",
                 "Le report du point de départ, la suspension ou l'interruption ne peuvent porter la "
-                "prescription "
-                "au-delà de 20 ans à compter de la naissance du droit : date limite plafonnée.",
+                "prescription au-delà de 20 ans à compter de la naissance du droit : date limite plafonnée.",
                 detail=f"facture {inv.number}",
             )
         if rule.duration.years and any(
@@ -344,9 +339,9 @@ def _findings(
             add(
                 "anniversary_29_february",
                 "CPC 641 (par analogie, Rulebook 0, POLICY)",
-                "Le délai part d'un 29 février : la date anniversaire inexistante est fixée au dernier jour "
-                "de "
-                "février. Lecture prudente non confirmée pour la prescription : à valider par un avocat.",
+                "Le délai part d'un 29 février : la date anniversaire inexistante est fixée au dernier "
+                "jour de février. Lecture prudente non confirmée pour la prescription : à valider par un "
+                "avocat.",
                 "warning",
                 detail=f"facture {inv.number}",
             )
@@ -363,8 +358,8 @@ def _findings(
         add(
             "declaration_interrupts_prescription",
             "C. com. L622-24 (Rulebook 1.4)",
-            "La déclaration de la créance au mandataire interrompt la prescription jusqu'à la clôture de la "
-            "procédure.",
+            "La déclaration de la créance au mandataire interrompt la prescription jusqu'à la clôture de "
+            "la procédure.",
         )
 
     last = result.last_day
@@ -405,16 +400,16 @@ def _findings(
                 "Cass., 10 juill. 1990, n° 89-13.345 ; C. civ. 2241",
                 f"Moins de {settings.URGENCY_DAYS} jours avant la fin du délai : le dépôt d'une requête en "
                 "injonction de payer n'interrompt pas la prescription, seule la signification de "
-                "l'ordonnance "
-                "ou d'une assignation le fait. Le dossier doit être confié sans délai à un avocat.",
+                "l'ordonnance ou d'une assignation le fait. Le dossier doit être confié sans délai à un "
+                "avocat.",
                 "warning",
             )
     if result.status != "barred" and last.weekday() >= 5:
         add(
             "no_weekend_extension",
             "C. civ. 2229 ; Cass. 2e civ., 7 avr. 2016, n° 15-12.960 ; Com. 10 janv. 2006, n° 04-10.482",
-            f"Le dernier jour tombe un {WEEKDAYS_FR[last.weekday()]} : la prescription n'est pas prorogée au "
-            "premier jour ouvrable suivant.",
+            f"Le dernier jour tombe un {WEEKDAYS_FR[last.weekday()]} : la prescription n'est pas prorogée "
+            "au premier jour ouvrable suivant.",
         )
     return out
 

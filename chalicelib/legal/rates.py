@@ -96,10 +96,10 @@ class RateTables:
             raise RateNotPublished(
                 "ecb_mro",
                 str(semester),
-                f"Taux BCE (MRO) en vigueur au {french_date(day)} non publié dans la table "
-                f"(connue jusqu'au {french_date(self.ecb_confirmed_through)}) : les pénalités du "
-                f"semestre {semester} ne peuvent pas être calculées. Ajoutez le taux dans "
-                "chalicelib/legal/data/ecb_mro_rates.json (voir le README du moteur).",
+                f"Taux BCE (MRO) en vigueur au {french_date(day)} non publié dans la table (connue jusqu'au "
+                f"{french_date(self.ecb_confirmed_through)}) : les pénalités du semestre {semester} ne "
+                "peuvent pas être calculées. Ajoutez le taux dans chalicelib/legal/data/ecb_mro_rates.json "
+                "(voir le README du moteur).",
             )
         in_force = None
         for change in self.ecb_changes:
@@ -112,8 +112,8 @@ class RateTables:
                 "ecb_mro",
                 str(semester),
                 f"Taux BCE (MRO) en vigueur au {french_date(day)} absent de la table (qui commence le "
-                f"{french_date(self.ecb_changes[0].effective)}) : pénalités du semestre {semester} "
-                "non calculables.",
+                f"{french_date(self.ecb_changes[0].effective)}) : pénalités du semestre {semester} non "
+                "calculables.",
             )
         return in_force
 
@@ -123,9 +123,9 @@ class RateTables:
         rate = change.rate + PENALTY_MARGIN
         return RateValue(
             rate,
-            f"Taux BCE (MRO) {french_percent(change.rate)} en vigueur au "
-            f"{french_date(semester.first_day)} (depuis le {french_date(change.effective)}) + 10 points "
-            f"— C. com. L441-10 II ; source {change.source}",
+            f"Taux BCE (MRO) {french_percent(change.rate)} en vigueur au {french_date(semester.first_day)} "
+            f"(depuis le {french_date(change.effective)}) + 10 points — C. com. L441-10 II ; source "
+            f"{change.source}",
         )
 
     # --- legal rate ----------------------------------------------------------------------------
@@ -136,10 +136,10 @@ class RateTables:
             raise RateNotPublished(
                 "legal_interest",
                 str(semester),
-                f"Taux de l'intérêt légal du semestre {semester} non publié dans la table "
-                f"(semestres connus : {known[0]} à {known[-1]}) : les intérêts de ce semestre ne peuvent "
-                "pas être calculés. Ajoutez l'arrêté dans "
-                "chalicelib/legal/data/legal_interest_rates.json (voir le README du moteur).",
+                f"Taux de l'intérêt légal du semestre {semester} non publié dans la table (semestres connus "
+                f": {known[0]} à {known[-1]}) : les intérêts de ce semestre ne peuvent pas être calculés. "
+                "Ajoutez l'arrêté dans chalicelib/legal/data/legal_interest_rates.json (voir le README du "
+                "moteur).",
             )
         return row
 
@@ -149,8 +149,8 @@ class RateTables:
         arrete = f", {row.arrete}" if row.arrete else ""
         return RateValue(
             rate,
-            f"Taux de l'intérêt légal {semester} ({LEGAL_CATEGORY_LABELS[category]}) "
-            f"{french_percent(rate)} — C. mon. fin. L313-2{arrete} ; source {row.source}",
+            f"Taux de l'intérêt légal {semester} ({LEGAL_CATEGORY_LABELS[category]}) {french_percent(rate)} "
+            f"— C. mon. fin. L313-2{arrete} ; source {row.source}",
         )
 
     def penalty_floor(self, semester: Semester) -> Decimal:

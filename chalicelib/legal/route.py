@@ -124,8 +124,7 @@ def court_kind(claim: Claim, settings: Settings) -> CourtChoice | None:
                 settings.NON_MERCHANT_CREDITOR_COURT,
                 "Com. 18 nov. 2020, n° 19-19.463",
                 "créancier non commerçant contre un commerçant : option entre tribunal de commerce et "
-                "tribunal "
-                "judiciaire",
+                "tribunal judiciaire",
             )
     return CourtChoice(
         JUDICIAL,
@@ -204,8 +203,8 @@ def decide_route(
             add(
                 "declaration_deadline_unknown",
                 "C. com. R622-24",
-                "Date de publication du jugement d'ouverture au BODACC inconnue : le délai de déclaration de "
-                "deux mois court à compter de cette publication. Vérifiez le BODACC.",
+                "Date de publication du jugement d'ouverture au BODACC inconnue : le délai de déclaration "
+                "de deux mois court à compter de cette publication. Vérifiez le BODACC.",
                 "warning",
             )
         else:
@@ -238,10 +237,8 @@ def decide_route(
                     "declaration_deadline_not_extended",
                     "C. com. R622-24 (Rulebook 2.9, POLICY)",
                     f"Le délai de déclaration se termine le {french_date(declaration_deadline)}, un samedi, "
-                    "un "
-                    "dimanche ou un jour férié : par prudence, il n'est pas reporté au jour ouvrable "
-                    "suivant. "
-                    "Déclarez avant.",
+                    "un dimanche ou un jour férié : par prudence, il n'est pas reporté au jour ouvrable "
+                    "suivant. Déclarez avant.",
                     "warning",
                 )
             if claim.as_of > declaration_deadline:
@@ -261,8 +258,7 @@ def decide_route(
                 "post_opening_claim",
                 "C. com. L622-17",
                 "Au moins une créance est née après le jugement d'ouverture : son régime (créance "
-                "postérieure) "
-                "doit être examiné par un avocat.",
+                "postérieure) doit être examiné par un avocat.",
                 "warning",
             )
     elif debtor.over_indebtedness:
@@ -293,8 +289,7 @@ def decide_route(
                 "debtor_abroad_eu",
                 "Règl. (CE) n° 1896/2006 ; Règl. (UE) n° 1215/2012",
                 "Débiteur domicilié dans un autre État membre : pas d'injonction de payer française, mais "
-                "une "
-                "injonction de payer européenne (formulaire A), par l'intermédiaire d'un avocat."
+                "une injonction de payer européenne (formulaire A), par l'intermédiaire d'un avocat."
                 + (
                     " Un consommateur ne peut être poursuivi que dans l'État de son domicile."
                     if debtor.category == "consumer"
@@ -322,8 +317,7 @@ def decide_route(
             "international_carriage_out_of_scope",
             "C. com. L133-6 (Rulebook 1.1)",
             "Transport avec un débiteur à l'étranger : s'il s'agit d'un transport international (CMR), il "
-            "est "
-            "hors périmètre du moteur. À vérifier par un avocat.",
+            "est hors périmètre du moteur. À vérifier par un avocat.",
             "warning",
         )
 
@@ -371,8 +365,8 @@ def decide_route(
         add(
             "ip_refused_disputed",
             "CPC 1405 ; CPC 1409",
-            "Le débiteur conteste la créance par écrit : elle n'est pas certaine au sens de l'injonction de "
-            "payer. Une action ordinaire, par un avocat, est nécessaire.",
+            "Le débiteur conteste la créance par écrit : elle n'est pas certaine au sens de l'injonction "
+            "de payer. Une action ordinaire, par un avocat, est nécessaire.",
             "blocking",
         )
     if claim.nature == "cheque":
@@ -434,8 +428,8 @@ def decide_route(
             add(
                 "jurisdiction_clause_ignored",
                 "CPC 1406",
-                "La clause attributive de juridiction est réputée non écrite pour l'injonction de payer : le "
-                "juge compétent est celui du domicile ou du siège du débiteur.",
+                "La clause attributive de juridiction est réputée non écrite pour l'injonction de payer : "
+                "le juge compétent est celui du domicile ou du siège du débiteur.",
             )
         if choice.kind == JUDICIAL:
             add(
@@ -454,8 +448,8 @@ def decide_route(
         add(
             "small_claims_unknown",
             "CPCE L125-1 ; R125-1",
-            "Éligibilité à la procédure simplifiée de recouvrement des petites créances non déterminée : les "
-            "intérêts n'ont pas pu être calculés.",
+            "Éligibilité à la procédure simplifiée de recouvrement des petites créances non déterminée : "
+            "les intérêts n'ont pas pu être calculés.",
             "warning",
         )
     else:
@@ -467,8 +461,8 @@ def decide_route(
                 "CPCE L125-1 ; R125-1",
                 f"Principal et intérêts ({french_euros(base)}) n'excèdent pas "
                 f"{french_euros(settings.SMALL_CLAIMS_CEILING)} : la procédure simplifiée de recouvrement "
-                "des "
-                "petites créances par commissaire de justice est possible (frais à la charge du créancier).",
+                "des petites créances par commissaire de justice est possible (frais à la charge du "
+                "créancier).",
             )
 
     result = RouteResult(
@@ -500,8 +494,7 @@ def _locate_court(
             "court_lookup_unavailable",
             "CPC 1406",
             "Recherche du tribunal indisponible : la ville du tribunal doit être déterminée manuellement "
-            "(domicile "
-            "ou siège du débiteur).",
+            "(domicile ou siège du débiteur).",
             "warning",
         )
         return None, None, None, None, True
@@ -510,8 +503,7 @@ def _locate_court(
             "court_not_found",
             "CPC 1406",
             "Code postal du débiteur manquant : le tribunal compétent (celui de son domicile ou de son "
-            "siège) ne "
-            "peut pas être déterminé.",
+            "siège) ne peut pas être déterminé.",
             "warning",
             "debtor.postal_code",
         )
