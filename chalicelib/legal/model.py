@@ -67,6 +67,7 @@ class Party:
     country: str
     collective_proceedings: CollectiveProceedings | None = None
     over_indebtedness: bool = False
+    identifiers: tuple[tuple[str, str], ...] = ()  # validated (key, normalised value): siren, siret…
 
     @property
     def is_professional(self) -> bool:
@@ -297,6 +298,35 @@ def _country(value: Any, field: str) -> str:
     return value.strip().upper()
 
 
+IDENTIFIER_KEYS = ("siren", "siret", "vat_number", "iban")
+
+
+def _identifiers(data: Mapping[str, Any], path: str) -> tuple[tuple[str, str], ...]:
+    """Optional SIREN / SIRET / VAT number / IBAN of a party, checked with python-stdnum."""
+    present = [k for k in IDENTIFIER_KEYS if data.get(k) not in (None, "")]
+    if not present:
+        return ()
+    from chalicelib.legal import identifiers as ids
+
+    checks = {
+        "siren": ids.validate_siren,
+        "siret": ids.validate_siret,
+        "vat_number": ids.validate_vat_number,
+        "iban": ids.validate_iban,
+    }
+    out = []
+    for key in present:
+        value = data[key]
+        field = f"{path}.{key}"
+        if not isinstance(value, str):
+            raise _Bad(field, "texte attendu", "invalid_type")
+        try:
+            out.append((key, checks[key](value, field)))
+        except ids.InvalidIdentifier as invalid:
+            raise _Bad(field, invalid.message, "invalid_identifier") from None
+    return tuple(out)
+
+
 class _Parser:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
@@ -319,6 +349,7 @@ class _Parser:
             proceedings = self.proceedings(data.get("collective_proceedings"))
             over = _bool(data.get("over_indebtedness"), "debtor.over_indebtedness")
         return Party(
+            identifiers=_identifiers(data, key),
             category=category,
             name=_text(data.get("name"), f"{key}.name"),
             city=_text(data.get("city"), f"{key}.city"),

@@ -104,3 +104,12 @@ def test_date_out_of_range_is_refused() -> None:
     data = b2b_claim()
     data["invoices"][0]["performance_date"] = "9999-12-31"
     assert fields_of(data) == ["invoices[0].performance_date"]
+
+
+def test_optional_identifiers_are_checked_with_stdnum() -> None:
+    data = b2b_claim()
+    data["debtor"]["siren"] = "552 008 443"
+    data["creditor"]["iban"] = "FR14 2004 1010 0505 0001 3M02 606"
+    assert assess(data)["route"]["injonction_de_payer"] == "admissible"
+    data["debtor"]["siren"] = "552008444"
+    assert fields_of(data) == ["debtor.siren"]
