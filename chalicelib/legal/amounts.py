@@ -543,8 +543,8 @@ def _findings(
                 "flat_indemnity",
                 "C. com. L441-10 II ; D441-5 ; CJUE C-585/20",
                 "Indemnité forfaitaire pour frais de recouvrement de "
-                f"{french_euros(settings.FLAT_INDEMNITY)} due de plein droit pour chaque facture payée en "
-                f"retard ({indemnities} facture(s)).",
+                f"{french_euros(settings.FLAT_INDEMNITY)} due de plein droit pour chaque facture non payée "
+                f"à son échéance ({indemnities} facture(s)).",
             )
         proceedings = claim.debtor.collective_proceedings
         if proceedings is not None:
@@ -555,7 +555,7 @@ def _findings(
                     "C. com. L441-10 II",
                     "L'indemnité forfaitaire de 40 € n'est pas due lorsque l'ouverture de la procédure "
                     "collective interdisait le paiement à l'échéance.",
-                    detail="factures : " + ", ".join(excluded),
+                    detail="créances : " + ", ".join(excluded),
                 )
         old = [
             d.invoice.number
@@ -568,7 +568,7 @@ def _findings(
                 "C. com. D441-5",
                 "L'indemnité forfaitaire ne s'applique qu'aux créances dont le délai de paiement a "
                 "commencé après le 1er janvier 2013.",
-                detail="factures : " + ", ".join(old),
+                detail="créances : " + ", ".join(old),
             )
         for debt in ledger.debts:
             if debt.invoice.due_date is None:
@@ -647,7 +647,7 @@ def _findings(
                 "Prêt d'au moins un an ou paiement différé d'un an ou plus : les intérêts continuent de "
                 "courir après le jugement d'ouverture. À confirmer par un avocat.",
                 "warning",
-                detail="factures : " + ", ".join(exempt),
+                detail="créances : " + ", ".join(exempt),
             )
     if claim.payments:
         if result.imputation == "interest_first":

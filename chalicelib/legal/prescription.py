@@ -278,7 +278,7 @@ def _findings(
                     "C. civ. 2240 ; 2231",
                     f"{what} du {french_date(event.day)} interrompt la prescription : un nouveau délai de "
                     f"{rule.duration.french()} court, jusqu'au {french_date(new_end)}.",
-                    detail=f"facture {inv.number}",
+                    detail=f"créance {inv.number}",
                 )
             for event in track.suspended_by:
                 if ("suspension", event.day) in reported:
@@ -313,7 +313,7 @@ def _findings(
                         f"Le paiement du {french_date(event.day)} intervient après l'expiration du délai : "
                         "il n'interrompt pas la prescription.",
                         "warning",
-                        detail=f"facture {inv.number}",
+                        detail=f"créance {inv.number}",
                     )
                 else:
                     add(
@@ -323,7 +323,7 @@ def _findings(
                         "délai : elle ne fait pas revivre la créance mais peut valoir renonciation à la "
                         "prescription acquise. Revue par un avocat.",
                         "warning",
-                        detail=f"facture {inv.number}",
+                        detail=f"créance {inv.number}",
                     )
         if inv.early.capped or inv.late.capped:
             add(
@@ -331,7 +331,7 @@ def _findings(
                 "C. civ. 2232",
                 "Le report du point de départ, la suspension ou l'interruption ne peuvent porter la "
                 "prescription au-delà de 20 ans à compter de la naissance du droit : date limite plafonnée.",
-                detail=f"facture {inv.number}",
+                detail=f"créance {inv.number}",
             )
         if rule.duration.years and any(
             s.month == 2 and s.day == 29 for s in (inv.early.start, inv.late.start)
@@ -343,7 +343,7 @@ def _findings(
                 "jour de février. Lecture prudente non confirmée pour la prescription : à valider par un "
                 "avocat.",
                 "warning",
-                detail=f"facture {inv.number}",
+                detail=f"créance {inv.number}",
             )
 
     if claim.formal_notice is not None:

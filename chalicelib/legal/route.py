@@ -391,8 +391,13 @@ def decide_route(
             "Créance d'origine contractuelle ou légale, d'un montant déterminé, certaine, liquide et "
             "exigible, "
             + ("non prescrite, " if not_barred else "")
-            + "non contestée, débiteur en France : l'injonction de payer est ouverte (principal, "
-            "pénalités et indemnités légales ; ni frais de recouvrement, ni indemnité complémentaire).",
+            + "non contestée, débiteur en France : l'injonction de payer est ouverte (principal et "
+            "accessoires légaux ; ni frais de recouvrement, ni indemnité complémentaire)."
+            + (
+                ""
+                if not lawyer_review
+                else " Aucune requête automatique : un avocat examine d'abord le dossier."
+            ),
         )
         if amounts is not None:
             base = amounts.principal_outstanding + amounts.interest
