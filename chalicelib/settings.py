@@ -24,8 +24,21 @@ class Settings:
     documents_bucket: str
     mail_sender: str
     state_machine_arn: str
+    # The address users open (links in emails).
+    public_url: str
     # True only on the embedded local platform and in tests: enables local-only pages and shortcuts.
     local_mode: bool
+    # Amazon Cognito user pool (accounts and sign-in). Locally the ids are only known after provisioning:
+    # the devserver and the test fixture export them, then call ``get_settings.cache_clear()``.
+    cognito_user_pool_id: str
+    cognito_client_id: str
+    # The ``iss`` claim tokens must carry (moto uses the real AWS URL too).
+    cognito_issuer: str
+    # Where the pool's public keys are read; locally the moto server's copy.
+    jwks_url: str
+    # moto signs tokens with a static key shipped inside moto (kid "dummy"): accepted only when the local
+    # platform switches this on (CLAIMS_ALLOW_LOCAL_SIGNING_KEY=1). Never on AWS.
+    allow_local_signing_key: bool
     # POLICY (rulebook 4.2, item 5): calendar days from first presentation given by the formal notice.
     notice_period_days_b2b: int
     notice_period_days_b2c: int
@@ -52,6 +65,8 @@ def get_settings() -> Settings:
     stage = _env("CLAIMS_STAGE", "local")
     prefix = f"{APP_NAME}-{stage}"
     region = _env("AWS_DEFAULT_REGION", _env("AWS_REGION", "eu-west-3"))
+    pool_id = _env("COGNITO_USER_POOL_ID", "")
+    issuer = _env("COGNITO_ISSUER", f"https://cognito-idp.{region}.amazonaws.com/{pool_id}")
     return Settings(
         stage=stage,
         region=region,
@@ -65,7 +80,13 @@ def get_settings() -> Settings:
             "ESCALATION_STATE_MACHINE_ARN",
             f"arn:aws:states:{region}:123456789012:stateMachine:{prefix}-escalation",
         ),
+        public_url=_env("CLAIMS_PUBLIC_URL", "http://127.0.0.1:8765"),
         local_mode=_flag("CLAIMS_LOCAL_MODE", stage == "local"),
+        cognito_user_pool_id=pool_id,
+        cognito_client_id=_env("COGNITO_CLIENT_ID", ""),
+        cognito_issuer=issuer,
+        jwks_url=_env("COGNITO_JWKS_URL", f"{issuer}/.well-known/jwks.json"),
+        allow_local_signing_key=_flag("CLAIMS_ALLOW_LOCAL_SIGNING_KEY", False),
         notice_period_days_b2b=int(_env("NOTICE_PERIOD_DAYS_B2B", "8")),
         notice_period_days_b2c=int(_env("NOTICE_PERIOD_DAYS_B2C", "15")),
     )

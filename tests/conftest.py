@@ -46,7 +46,22 @@ def aws() -> Iterator[object]:
         import app
 
         provisioned = provision(get_settings(), app.app)
-        yield provisioned
+        # The pool's ids are only known now: export them as the devserver does, then re-read the settings.
+        exported = provisioned.cognito_environment(localaws.moto_jwks_file_url()) | {
+            "CLAIMS_ALLOW_LOCAL_SIGNING_KEY": "1"
+        }
+        previous = {name: os.environ.get(name) for name in exported}
+        os.environ.update(exported)
+        get_settings.cache_clear()
+        try:
+            yield provisioned
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            get_settings.cache_clear()
         sfn = client("stepfunctions")
         for execution in sfn.list_executions(
             stateMachineArn=provisioned.state_machine_arn, statusFilter="RUNNING"

@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, ScanError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel
 from chalicelib.adapters.errors import TransientError
+from chalicelib.domain.access import may_see
+from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.settings import get_settings
@@ -32,6 +34,7 @@ def _to_domain(item: ClaimModel) -> Claim:
         created_at=item.created_at,
         updated_at=item.updated_at,
         event_count=int(item.event_count),
+        assigned_lawyer_id=item.assigned_lawyer_id,
         version=item.version,
     )
 
@@ -47,6 +50,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         created_at=claim.created_at,
         updated_at=claim.updated_at,
         event_count=claim.event_count,
+        assigned_lawyer_id=claim.assigned_lawyer_id,
     )
     if claim.version is not None:
         item.version = claim.version
@@ -77,6 +81,34 @@ class ClaimRepository:
             raise NotFound("Cette créance est introuvable.") from None
         except GetError as error:
             raise TransientError(f"claims table unavailable: {error}") from error
+
+    # --- reads on behalf of a caller: the only ones the API uses ----------------------------------------
+    def get_for(self, identity: Identity, claim_id: str) -> Claim:
+        """The claim if ``identity`` may see it. A claim they may not see is *not found* (not forbidden),
+        so claim ids do not leak."""
+        claim = self.get(claim_id)
+        if not may_see(identity, claim):
+            raise NotFound("Cette créance est introuvable.")
+        return claim
+
+    def list_for(self, identity: Identity) -> list[Claim]:
+        """Every claim ``identity`` may see, newest first: a creditor's own (by_creditor index), a lawyer's
+        assigned ones (by_assigned_lawyer index), all of them for an operator."""
+        try:
+            if identity.role is Role.CREDITOR and identity.creditor_id:
+                rows = ClaimModel.by_creditor.query(identity.creditor_id, scan_index_forward=False)
+            elif identity.role is Role.LAWYER and identity.lawyer_id:
+                rows = ClaimModel.by_assigned_lawyer.query(identity.lawyer_id, scan_index_forward=False)
+            elif identity.role is Role.OPERATOR:
+                rows = ClaimModel.scan()
+            else:
+                return []
+            claims = [_to_domain(row) for row in rows]
+        except (QueryError, ScanError) as error:
+            raise TransientError(f"claims table unavailable: {error}") from error
+        # The indexes already select; the rule is applied again so no query mistake can leak a claim.
+        visible = [claim for claim in claims if may_see(identity, claim)]
+        return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
 
     def create(self, claim: Claim, *, actor: str, reason: str = "Créance créée") -> Claim:
         """Store a new claim with its first audit event (``None → status``)."""

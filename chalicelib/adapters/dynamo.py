@@ -26,6 +26,17 @@ class ClaimsByCreditor(GlobalSecondaryIndex["ClaimModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class ClaimsByAssignedLawyer(GlobalSecondaryIndex["ClaimModel"]):
+    """Sparse: only claims entrusted to a lawyer carry ``assigned_lawyer_id``."""
+
+    class Meta:
+        index_name = "by_assigned_lawyer"
+        projection = AllProjection()
+
+    assigned_lawyer_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class ClaimModel(Model):
     """One claim (créance). ``version`` gives optimistic locking: a stale write is refused."""
 
@@ -43,9 +54,11 @@ class ClaimModel(Model):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     event_count = NumberAttribute(default=0)
+    assigned_lawyer_id = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()
+    by_assigned_lawyer = ClaimsByAssignedLawyer()
 
 
 class ClaimEventModel(Model):
@@ -66,4 +79,52 @@ class ClaimEventModel(Model):
     document_hashes = MapAttribute[str, str](default=dict)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel)
+class AccountsByRole(GlobalSecondaryIndex["AccountModel"]):
+    class Meta:
+        index_name = "by_role"
+        projection = AllProjection()
+
+    role = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class AccountModel(Model):
+    """One user (Cognito ``sub``): role, email and the profile of their role (creditor or lawyer)."""
+
+    class Meta:
+        table_name = _settings.accounts_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    role = UnicodeAttribute()
+    email = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    # The role's profile as plain data (see chalicelib/adapters/accounts_repository.py for its shape).
+    profile = MapAttribute[str, object](null=True)
+    version = VersionAttribute()
+
+    by_role = AccountsByRole()
+
+
+class LocalCodeModel(Model):
+    """Local platform only: the verification / reset codes that moto's Cognito does not send.
+
+    Only a salted hash of the code is kept, with its expiry and the number of failed attempts."""
+
+    class Meta:
+        table_name = f"{_settings.resource_prefix}-local-codes"
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)  # "<purpose>#<email>"
+    code_hash = UnicodeAttribute()
+    salt = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel, AccountModel)
+# Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
+LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)

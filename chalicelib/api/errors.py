@@ -11,11 +11,15 @@ from chalice import Response
 
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.errors import (
+    AlreadyExists,
     ConcurrentUpdate,
     DomainError,
+    Forbidden,
     InvalidInput,
     InvalidTransition,
     NotFound,
+    TooManyAttempts,
+    Unauthenticated,
 )
 
 logger = logging.getLogger("claims.api")
@@ -25,22 +29,34 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidInput, 400),
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),
+    (AlreadyExists, 409),
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (TooManyAttempts, 429),
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: list[dict[str, str]] | None = None,
+) -> Response:
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if field:
         body["error"]["field"] = field
+    if details:
+        body["error"]["details"] = details
     return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
 
 
 def response_for(error: Exception) -> Response:
     if isinstance(error, DomainError):
         status = next((s for cls, s in _STATUS_BY_ERROR if isinstance(error, cls)), 422)
-        return error_response(status, error.code, error.message, error.field)
+        return error_response(status, error.code, error.message, error.field, error.details)
     if isinstance(error, TransientError):
         logger.warning("transient failure: %s", error)
         return error_response(

@@ -116,6 +116,8 @@ class Claim:
     created_at: datetime
     updated_at: datetime
     currency: str = "EUR"
+    # The partner lawyer the dossier is entrusted to (None until one is assigned).
+    assigned_lawyer_id: str | None = None
     # Number of audit events so far; the next event gets ``event_count + 1``.
     event_count: int = 0
     # Optimistic-locking version, owned by the repository (None before the first save).

@@ -8,10 +8,19 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        details: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Every faulty field when there are several: [{"field": …, "message": …}, …]
+        self.details = details or []
         if code is not None:
             self.code = code
 
@@ -32,3 +41,23 @@ class ConcurrentUpdate(DomainError):
     """Someone else changed the claim between our read and our write (optimistic locking)."""
 
     code = "concurrent_update"
+
+
+class Unauthenticated(DomainError):
+    """No valid proof of identity (missing, expired or forged token; wrong password)."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """The caller is known but their role does not allow this."""
+
+    code = "forbidden"
+
+
+class AlreadyExists(DomainError):
+    code = "already_exists"
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"

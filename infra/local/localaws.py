@@ -6,6 +6,9 @@
 * Step Functions ``Wait`` states and ``Retry`` intervals are divided by a time scale
   (``CLAIMS_TIME_SCALE=86400``: a day passes in a second) without changing the definition.
 * ``TimestampPath`` waits are computed in UTC (moto compares with the naive local clock).
+* A custom authorizer that raises ``Exception("Unauthorized")`` gets a 401, as on API Gateway (chalice
+  local would drop the connection); any other exception in an authorizer gets API Gateway's 500.
+* SES messages are stamped with the time they were sent (``sent_at``), for the local mailbox.
 
 Never imported by the runtime (``chalicelib``) — only by ``infra/local`` and the tests.
 """
@@ -30,6 +33,19 @@ MOTO_CONFIG: dict[str, Any] = {
 _state: dict[str, Any] = {"time_scale": 1.0, "installed": False}
 _real_sleep = time.sleep
 logger = logging.getLogger("claims.local")
+
+
+def moto_jwks_file_url() -> str:
+    """moto's public signing key set as a file URL: in-process moto (the tests) serves no HTTP, and its
+    tokens are all signed with this one static key."""
+    import tempfile
+    from pathlib import Path
+
+    from moto.utilities.utils import load_resource  # the file ships gzipped inside moto
+
+    path = Path(tempfile.gettempdir()) / "claims-moto-cognito-jwks-public.json"
+    path.write_text(json.dumps(load_resource("cognitoidp/resources/jwks-public.json")))
+    return path.as_uri()
 
 
 def set_time_scale(scale: float) -> None:
@@ -122,6 +138,54 @@ class _ScaledTime:
         _real_sleep(scaled(seconds))
 
 
+def _emulate_authorizer_errors() -> None:
+    from chalice import local
+
+    original = local.LocalGatewayAuthorizer.authorize
+
+    def authorize(self: Any, raw_path: str, lambda_event: Any, lambda_context: Any) -> Any:
+        from chalicelib.api.auth import UNAUTHORIZED_RESPONSE_BODY
+
+        request_id = {"x-amzn-RequestId": lambda_context.aws_request_id}
+        unauthorized = local.NotAuthorizedError(
+            {**request_id, "x-amzn-ErrorType": "UnauthorizedException", "Content-Type": "application/json"},
+            json.dumps(UNAUTHORIZED_RESPONSE_BODY).encode(),
+        )
+        try:
+            return original(self, raw_path, lambda_event, lambda_context)
+        except local.NotAuthorizedError:  # no Authorization header
+            raise unauthorized from None
+        except local.LocalGatewayException:
+            raise
+        except Exception as error:
+            if str(error) == "Unauthorized":
+                raise unauthorized from None
+            logger.warning("authorizer raised %s: %s", type(error).__name__, error)
+            raise local.InvalidAuthorizerError(
+                {**request_id, "x-amzn-ErrorType": "AuthorizerConfigurationException"},
+                b'{"message":null}',
+            ) from None
+
+    local.LocalGatewayAuthorizer.authorize = authorize  # type: ignore[method-assign]
+
+
+def _stamp_sent_emails() -> None:
+    from moto.ses.models import SESBackend
+
+    for name in ("send_email", "send_raw_email", "send_templated_email", "send_bulk_templated_email"):
+        original = getattr(SESBackend, name)
+
+        def stamped(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            result = _original(self, *args, **kwargs)
+            now = dt.datetime.now(dt.UTC)
+            for message in self.sent_messages:
+                if getattr(message, "sent_at", None) is None:
+                    message.sent_at = now
+            return result
+
+        setattr(SESBackend, name, stamped)
+
+
 def install(time_scale: float | None = None) -> None:
     """Apply the patches (idempotent). Call before starting moto."""
     if time_scale is not None:
@@ -145,6 +209,8 @@ def install(time_scale: float | None = None) -> None:
     timestamp.Timestamp._failure_for = failure_for  # type: ignore[attr-defined]
     timestamp.Timestamp._get_wait_seconds = _utc_timestamp_wait_seconds  # type: ignore[method-assign,assignment]
     retrier_decl.time = _ScaledTime()  # type: ignore[assignment]
+    _emulate_authorizer_errors()
+    _stamp_sent_emails()
     for noisy in ("moto", "werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     _state["installed"] = True

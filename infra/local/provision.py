@@ -1,5 +1,6 @@
-"""Create on the local AWS what the CDK stack creates on AWS: tables, bucket, SES sender, functions,
-and the escalation state machine (placeholders substituted here, as CDK's DefinitionSubstitutions does)."""
+"""Create on the local AWS what the CDK stack creates on AWS: tables, bucket, SES sender, functions, the
+Cognito user pool (groups, app client) and the escalation state machine (placeholders substituted here, as
+CDK's DefinitionSubstitutions does)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.adapters.aws import client
-from chalicelib.adapters.dynamo import ALL_MODELS
+from chalicelib.adapters.dynamo import ALL_MODELS, LOCAL_ONLY_MODELS
+from chalicelib.adapters.identity import PASSWORD_POLICY
+from chalicelib.domain.accounts import ROLE_LABELS_FR, Role
 from chalicelib.settings import Settings
 from chalicelib.workflow.definition import substitute
 
@@ -21,6 +24,17 @@ class Provisioned:
     state_machine_arn: str
     function_arns: dict[str, str]
     substitutions: dict[str, str]
+    user_pool_id: str
+    user_pool_client_id: str
+
+    def cognito_environment(self, jwks_url: str) -> dict[str, str]:
+        """What the app must read from its settings once the pool exists (export, then
+        ``get_settings.cache_clear()``)."""
+        return {
+            "COGNITO_USER_POOL_ID": self.user_pool_id,
+            "COGNITO_CLIENT_ID": self.user_pool_client_id,
+            "COGNITO_JWKS_URL": jwks_url,
+        }
 
 
 def camel_case(name: str) -> str:
@@ -37,7 +51,7 @@ def _placeholder_zip() -> bytes:
 
 
 def _tables(settings: Settings) -> None:
-    for model in ALL_MODELS:
+    for model in ALL_MODELS + LOCAL_ONLY_MODELS:
         if not model.exists():
             model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
     dynamodb = client("dynamodb")
@@ -112,6 +126,75 @@ def _state_machine(settings: Settings, substitutions: dict[str, str]) -> str:
     return str(sfn.create_state_machine(name=name, definition=definition, roleArn=role)["stateMachineArn"])
 
 
+# The user pool as the AWS stack must create it too: sign-in by email, French messages, one group per role.
+USER_POOL_CONFIG: dict[str, Any] = {
+    "Policies": {"PasswordPolicy": PASSWORD_POLICY},
+    "UsernameAttributes": ["email"],
+    "AutoVerifiedAttributes": ["email"],
+    "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
+    "VerificationMessageTemplate": {
+        "DefaultEmailOption": "CONFIRM_WITH_CODE",
+        "EmailSubject": "Votre code de vérification",
+        "EmailMessage": "Bonjour,\n\nVotre code de vérification est : {####}\n",
+    },
+    "AdminCreateUserConfig": {
+        "AllowAdminCreateUserOnly": False,
+        "InviteMessageTemplate": {
+            "EmailSubject": "Invitation à la plateforme de recouvrement",
+            "EmailMessage": (
+                "Bonjour,\n\nVous êtes invité(e) sur la plateforme de recouvrement de créances.\n"
+                "Identifiant : {username}\nMot de passe provisoire : {####}\n\n"
+                "À votre première connexion, vous choisirez votre propre mot de passe.\n"
+            ),
+        },
+    },
+}
+USER_POOL_CLIENT_CONFIG: dict[str, Any] = {
+    "GenerateSecret": False,
+    "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    "PreventUserExistenceErrors": "ENABLED",
+}
+_GROUP_PRECEDENCE = {Role.OPERATOR: 1, Role.LAWYER: 2, Role.CREDITOR: 3}
+
+
+def user_pool_name(settings: Settings) -> str:
+    return f"{settings.resource_prefix}-users"
+
+
+def _user_pool(settings: Settings) -> tuple[str, str]:
+    """Find the pool by name or create it, with its groups and its app client (idempotent)."""
+    idp = client("cognito-idp")
+    name = user_pool_name(settings)
+    pool_id = next(
+        (
+            pool["Id"]
+            for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60)
+            for pool in page["UserPools"]
+            if pool["Name"] == name
+        ),
+        None,
+    )
+    if pool_id is None:
+        pool_id = idp.create_user_pool(PoolName=name, **USER_POOL_CONFIG)["UserPool"]["Id"]
+    existing = {group["GroupName"] for group in idp.list_groups(UserPoolId=pool_id)["Groups"]}
+    for role in Role:
+        if role.value not in existing:
+            idp.create_group(
+                UserPoolId=pool_id,
+                GroupName=role.value,
+                Description=ROLE_LABELS_FR[role],
+                Precedence=_GROUP_PRECEDENCE[role],
+            )
+    client_name = f"{name}-web"
+    clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == client_name), None)
+    if client_id is None:
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=client_name, **USER_POOL_CLIENT_CONFIG
+        )["UserPoolClient"]["ClientId"]
+    return str(pool_id), str(client_id)
+
+
 def provision(settings: Settings, chalice_app: Any) -> Provisioned:
     """Idempotent: creates what is missing, updates the state machine definition."""
     _tables(settings)
@@ -123,9 +206,16 @@ def provision(settings: Settings, chalice_app: Any) -> Provisioned:
         "ClaimEventsTable": settings.claim_events_table,
         **{f"{camel_case(name)}FunctionArn": arn for name, arn in function_arns.items()},
     }
+    pool_id, client_id = _user_pool(settings)
     arn = _state_machine(settings, substitutions)
     if arn != settings.state_machine_arn:
         raise RuntimeError(
             f"state machine ARN {arn} differs from the configured {settings.state_machine_arn}"
         )
-    return Provisioned(state_machine_arn=arn, function_arns=function_arns, substitutions=substitutions)
+    return Provisioned(
+        state_machine_arn=arn,
+        function_arns=function_arns,
+        substitutions=substitutions,
+        user_pool_id=pool_id,
+        user_pool_client_id=client_id,
+    )

@@ -1,9 +1,13 @@
 """The local platform's single origin: the Chalice API (as ``chalice local`` serves it) plus the static
-``frontend/`` folder, so the browser UI and the API share one URL as they do behind CloudFront on AWS."""
+``frontend/`` folder, so the browser UI and the API share one URL as they do behind CloudFront on AWS.
+
+``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent."""
 
 from __future__ import annotations
 
+import json
 import mimetypes
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,7 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
+LOCAL_PREFIX = "/_local/"
 
 
 def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
@@ -38,6 +43,9 @@ class PlatformRequestHandler(ChaliceRequestHandler):
     server_version = "claims-local"
 
     def _static_or_api(self) -> None:
+        if urlsplit(self.path).path.startswith(LOCAL_PREFIX):
+            self._local_page()
+            return
         target = static_file(self.path)
         if target is not None:
             self._send_static(target)
@@ -47,12 +55,28 @@ class PlatformRequestHandler(ChaliceRequestHandler):
     # The base class binds do_GET = _generic_handle at class creation, so override the verbs themselves.
     do_GET = do_HEAD = _static_or_api
 
+    def _local_page(self) -> None:
+        from infra.local import mailbox
+
+        path = urlsplit(self.path).path.rstrip("/")
+        region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-3")
+        if path == "/_local/mailbox":
+            self._send(200, "text/html; charset=utf-8", mailbox.page(region).encode())
+        elif path == "/_local/api/mailbox":
+            body = json.dumps({"messages": mailbox.messages(region)}, ensure_ascii=False).encode()
+            self._send(200, "application/json; charset=utf-8", body)
+        else:
+            body = json.dumps({"error": {"code": "not_found", "message": "Page locale inconnue."}}).encode()
+            self._send(404, "application/json; charset=utf-8", body)
+
     def _send_static(self, target: Path) -> None:
-        body = target.read_bytes()
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
-        self.send_response(200)
+        self._send(200, content_type, target.read_bytes())
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")

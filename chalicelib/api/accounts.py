@@ -1,0 +1,217 @@
+"""Accounts and sign-in (prefix /v1): sign-up, email verification, sign-in, password reset, the caller's
+account and creditor profile, and the operator's lawyers.
+
+Public routes (``/v1/auth/…``) need no token; every other route goes through the ``signed_in``
+authorizer and :func:`requires_role`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors
+from chalicelib.domain.accounts import CREDITOR_CATEGORIES, Account, Identity, Role
+from chalicelib.services import accounts as service
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.identity import CognitoIdentityProvider
+    from chalicelib.api.validation import M
+
+account_routes = Blueprint(__name__)
+
+# PynamoDB, pydantic and stdnum are imported on first use, not with app.py: the API's cold start
+# (measured by `make bench`) stays small for the routes that do not need them.
+
+
+def _schemas() -> ModuleType:
+    from chalicelib.api import account_schemas
+
+    return account_schemas
+
+
+def _body(model: type[M]) -> M:
+    from chalicelib.api.validation import parse_body
+
+    return parse_body(account_routes.current_request, model)
+
+
+def _accounts() -> AccountRepository:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+
+    return AccountRepository()
+
+
+def _users() -> CognitoIdentityProvider:
+    from chalicelib.adapters.identity import identity_provider
+
+    return identity_provider()
+
+
+def _json(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
+
+
+def account_view(account: Account) -> dict[str, Any]:
+    view: dict[str, Any] = {"user_id": account.user_id, "email": account.email, "role": account.role.value}
+    if account.creditor is not None:
+        profile = account.creditor
+        view["profile"] = {
+            "legal_name": profile.legal_name,
+            "category": profile.category,
+            "category_label": CREDITOR_CATEGORIES.get(profile.category, profile.category),
+            "legal_form": profile.legal_form,
+            "siren": profile.siren,
+            "siret": profile.siret,
+            "address": profile.address.__dict__ if profile.address else None,
+            "contact_name": profile.contact_name,
+            "phone": profile.phone,
+            "iban": profile.iban,
+            "signatory_name": profile.signatory_name,
+            "signatory_title": profile.signatory_title,
+        }
+    if account.lawyer is not None:
+        lawyer = account.lawyer
+        view["lawyer"] = {
+            "name": lawyer.name,
+            "barreau": lawyer.barreau,
+            "firm": lawyer.firm,
+            "phone": lawyer.phone,
+            "courts": list(lawyer.courts),
+            "regions": list(lawyer.regions),
+        }
+    return view
+
+
+# --- public: sign-up, verification, sign-in, password reset ----------------------------------------------
+
+
+@account_routes.route("/auth/signup", methods=["POST"], cors=True)
+@handles_errors
+def sign_up() -> Response:
+    body = _body(_schemas().SignUpBody)
+    account = service.sign_up_creditor(body.email, body.password, users=_users(), accounts=_accounts())
+    return _json(
+        {
+            "user_id": account.user_id,
+            "email": account.email,
+            "message": "Compte créé. Saisissez le code de vérification envoyé à votre adresse e-mail.",
+        },
+        201,
+    )
+
+
+@account_routes.route("/auth/confirm", methods=["POST"], cors=True)
+@handles_errors
+def confirm() -> Response:
+    body = _body(_schemas().ConfirmBody)
+    _users().confirm_sign_up(body.email, body.code)
+    return _json({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
+
+
+@account_routes.route("/auth/resend-code", methods=["POST"], cors=True)
+@handles_errors
+def resend_code() -> Response:
+    body = _body(_schemas().EmailBody)
+    _users().resend_code(body.email)
+    return _json(
+        {"message": "Si un compte attend une vérification à cette adresse, un nouveau code est parti."}
+    )
+
+
+@account_routes.route("/auth/signin", methods=["POST"], cors=True)
+@handles_errors
+def sign_in() -> Response:
+    body = _body(_schemas().SignInBody)
+    from chalicelib.adapters.identity import NewPasswordRequired
+
+    result = _users().sign_in(body.email, body.password)
+    if isinstance(result, NewPasswordRequired):
+        return _json(
+            {
+                "challenge": "NEW_PASSWORD_REQUIRED",
+                "session": result.session,
+                "message": "Première connexion : choisissez votre mot de passe (POST /v1/auth/new-password).",
+            }
+        )
+    return _json(result.as_dict())
+
+
+@account_routes.route("/auth/new-password", methods=["POST"], cors=True)
+@handles_errors
+def new_password() -> Response:
+    body = _body(_schemas().NewPasswordBody)
+    tokens = _users().complete_new_password(body.email, body.session, body.new_password)
+    return _json(tokens.as_dict())
+
+
+@account_routes.route("/auth/forgot-password", methods=["POST"], cors=True)
+@handles_errors
+def forgot_password() -> Response:
+    body = _body(_schemas().EmailBody)
+    _users().forgot_password(body.email)
+    # The same answer whether or not the address has an account.
+    return _json(
+        {"message": "Si un compte existe à cette adresse, un code de réinitialisation vient d'être envoyé."}
+    )
+
+
+@account_routes.route("/auth/reset-password", methods=["POST"], cors=True)
+@handles_errors
+def reset_password() -> Response:
+    body = _body(_schemas().ResetPasswordBody)
+    _users().confirm_forgot_password(body.email, body.code, body.new_password)
+    return _json({"message": "Mot de passe modifié. Vous pouvez vous connecter."})
+
+
+# --- signed in --------------------------------------------------------------------------------------------
+
+
+@account_routes.route("/me", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(account_routes)
+def get_me(identity: Identity) -> Response:
+    return _json(account_view(service.me(identity, accounts=_accounts())))
+
+
+@account_routes.route("/me/profile", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(account_routes, Role.CREDITOR)
+def get_profile(identity: Identity) -> Response:
+    view = account_view(service.me(identity, accounts=_accounts()))
+    return _json({"profile": view.get("profile"), "categories": CREDITOR_CATEGORIES})
+
+
+@account_routes.route("/me/profile", methods=["PUT"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(account_routes, Role.CREDITOR)
+def put_profile(identity: Identity) -> Response:
+    body = _body(_schemas().CreditorProfileBody)
+    account = service.update_creditor_profile(identity, body.to_domain(), accounts=_accounts())
+    return _json({"profile": account_view(account)["profile"]})
+
+
+@account_routes.route("/operator/lawyers", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(account_routes, Role.OPERATOR)
+def invite_lawyer(identity: Identity) -> Response:
+    body = _body(_schemas().LawyerInvitationBody)
+    account = service.invite_account(
+        body.email,
+        Role.LAWYER,
+        users=_users(),
+        accounts=_accounts(),
+        lawyer=body.to_domain(),
+    )
+    return _json(account_view(account) | {"message": f"Invitation envoyée à {account.email}."}, 201)
+
+
+@account_routes.route("/operator/lawyers", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(account_routes, Role.OPERATOR)
+def lawyers(identity: Identity) -> Response:
+    return _json({"lawyers": [account_view(a) for a in service.list_lawyers(accounts=_accounts())]})

@@ -1,0 +1,89 @@
+"""Use cases of accounts: a creditor signs up and keeps their profile; an operator invites lawyers.
+
+The identity provider (Cognito) and the account store (DynamoDB) are passed in as ports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from chalicelib.domain.accounts import Account, CreditorProfile, Identity, LawyerProfile, Role
+from chalicelib.domain.errors import AlreadyExists
+
+
+class IdentityProvider(Protocol):
+    def sign_up(self, email: str, password: str) -> str: ...
+    def invite(self, email: str, role: Role) -> str: ...
+    def delete(self, email: str) -> None: ...
+    def user_id(self, email: str) -> str | None: ...
+
+
+class AccountStore(Protocol):
+    def get(self, user_id: str) -> Account: ...
+    def find(self, user_id: str) -> Account | None: ...
+    def create(self, account: Account) -> Account: ...
+    def save_profile(self, account: Account) -> Account: ...
+    def list_by_role(self, role: Role) -> list[Account]: ...
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def sign_up_creditor(
+    email: str, password: str, *, users: IdentityProvider, accounts: AccountStore
+) -> Account:
+    """An unconfirmed user in the creditor group, and their (still empty) creditor account."""
+    email = normalise_email(email)
+    user_id = users.sign_up(email, password)
+    return _ensure_account(accounts, Account(user_id=user_id, email=email, role=Role.CREDITOR))
+
+
+def me(identity: Identity, *, accounts: AccountStore) -> Account:
+    """The caller's account; created on first use when the user was made outside the API (an operator
+    created with ``python -m infra.admin create-operator``)."""
+    found = accounts.find(identity.user_id)
+    if found is not None:
+        return found
+    return _ensure_account(
+        accounts, Account(user_id=identity.user_id, email=identity.email, role=identity.role)
+    )
+
+
+def update_creditor_profile(
+    identity: Identity, profile: CreditorProfile, *, accounts: AccountStore
+) -> Account:
+    account = me(identity, accounts=accounts)
+    return accounts.save_profile(replace(account, creditor=profile))
+
+
+def invite_account(
+    email: str,
+    role: Role,
+    *,
+    users: IdentityProvider,
+    accounts: AccountStore,
+    lawyer: LawyerProfile | None = None,
+) -> Account:
+    """Create a user of ``role`` whom the identity provider invites by email (temporary password)."""
+    email = normalise_email(email)
+    user_id = users.invite(email, role)
+    account = Account(user_id=user_id, email=email, role=role, lawyer=lawyer, created_at=datetime.now(UTC))
+    try:
+        return accounts.create(account)
+    except Exception:
+        users.delete(email)  # no half-made lawyer: a Cognito user without an account item
+        raise
+
+
+def list_lawyers(*, accounts: AccountStore) -> list[Account]:
+    return sorted(accounts.list_by_role(Role.LAWYER), key=lambda account: account.email)
+
+
+def _ensure_account(accounts: AccountStore, account: Account) -> Account:
+    try:
+        return accounts.create(account)
+    except AlreadyExists:
+        return accounts.get(account.user_id)
