@@ -1,0 +1,150 @@
+"""Invented but valid identities for the shared legal cases 01, 05, 08 and 11."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from chalicelib.documents.context import Address, DocumentContext, Party, SendingService, build_context
+from chalicelib.legal.assess import assess
+
+CASES_DIR = Path(__file__).resolve().parents[4] / "shared" / "legal" / "cases"
+CASES = {
+    "b2b": "01-b2b-basic",
+    "b2b_three_invoices": "05-b2b-three-invoices-clause-ignored",
+    "b2c": "08-b2c-basic",
+    "b2c_payment": "11-b2c-partial-payment-interrupts",
+}
+
+SERVICE = SendingService(
+    name="Recouvra",
+    address="10 rue de la Paix, 75002 Paris",
+    website="recouvra.example.fr",
+    privacy_contact="dpo@recouvra.example.fr",
+)
+
+
+def _company(name: str, form: str, street: str, postal: str, city: str, **kw: Any) -> Party:
+    return Party(
+        name=name, legal_form=form, address=Address(street, postal, city), category="commercant", **kw
+    )
+
+
+CREDITORS = {
+    "Atelier Numérique SAS": _company(
+        "Atelier Numérique SAS",
+        "société par actions simplifiée",
+        "12 rue du Sentier",
+        "75002",
+        "Paris",
+        siren="732829320",
+        siret="73282932000074",
+        rcs_city="Paris",
+        share_capital=Decimal("10000"),
+        representative="sa présidente, Mme Claire Morel",
+        signatory_name="Claire Morel",
+        signatory_title="Présidente",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPPXXX",
+        bank_name="Crédit Agricole",
+        email="compta@atelier-numerique.example.fr",
+    ),
+    "Plomberie Martin SARL": _company(
+        "Plomberie Martin SARL",
+        "société à responsabilité limitée",
+        "5 rue Crébillon",
+        "44000",
+        "Nantes",
+        siren="542051180",
+        rcs_city="Nantes",
+        share_capital=Decimal("7500"),
+        representative="son gérant, M. Paul Martin",
+        signatory_name="Paul Martin",
+        signatory_title="Gérant",
+        iban="FR1420041010050500013M02606",
+        bic="PSSTFRPPNTE",
+        email="contact@plomberie-martin.example.fr",
+    ),
+    "Jardins Petit SARL": _company(
+        "Jardins Petit SARL",
+        "société à responsabilité limitée",
+        "8 rue de la République",
+        "13001",
+        "Marseille",
+        siren="552100554",
+        rcs_city="Marseille",
+        representative="sa gérante, Mme Inès Petit",
+        signatory_name="Inès Petit",
+        signatory_title="Gérante",
+        iban="FR7630004000031234567890143",
+        bic="BNPAFRPPXXX",
+    ),
+}
+
+DEBTORS = {
+    "Rhône Distribution SARL": _company(
+        "Rhône Distribution SARL",
+        "SARL",
+        "24 quai Saint-Antoine",
+        "69002",
+        "Lyon",
+        siren="443061841",
+        rcs_city="Lyon",
+        representative="son gérant",
+    ),
+    "Aquitaine Logistique SAS": _company(
+        "Aquitaine Logistique SAS",
+        "SAS",
+        "3 quai de Brazza",
+        "33300",
+        "Bordeaux",
+        siren="383474814",
+        rcs_city="Bordeaux",
+        representative="son président",
+    ),
+    "Jean Dupont": Party(
+        name="Jean Dupont",
+        kind="natural_person",
+        title="M.",
+        category="consumer",
+        address=Address("14 rue des Olivettes", "44100", "Nantes"),
+    ),
+    "Luc Fabre": Party(
+        name="Luc Fabre",
+        kind="natural_person",
+        title="M.",
+        category="consumer",
+        address=Address("27 boulevard Chave", "13005", "Marseille"),
+    ),
+}
+
+
+def case_input(key: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((CASES_DIR / f"{CASES[key]}.json").read_text(encoding="utf-8"))["input"]
+    return data
+
+
+def make_context(key: str) -> DocumentContext:
+    claim = case_input(key)
+    assessment = assess(claim)
+    details = {
+        inv["number"]: {
+            "object": "Développement et maintenance du site web",
+            "contract_ref": "Devis D-2024-118 accepté",
+        }
+        for inv in claim["invoices"]
+    }
+    return build_context(
+        claim,
+        assessment,
+        claim_id=f"CLM-{CASES[key][:2]}",
+        creditor=CREDITORS[claim["creditor"]["name"]],
+        debtor=DEBTORS[claim["debtor"]["name"]],
+        sending_service=SERVICE,
+        invoice_details=details,
+        contract_title="Devis n° D-2024-118 accepté et conditions générales de vente",
+        generated_at=dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC),
+    )
