@@ -64,6 +64,11 @@ def configure_environment(args: argparse.Namespace) -> None:
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
             "CLAIMS_STAGE": "local",
             "CLAIMS_LOCAL_MODE": "1",
+            # moto signs Cognito tokens with a public static key: accepted here, and only here.
+            "CLAIMS_ALLOW_LOCAL_SIGNING_KEY": "1",
+            # Stable user-pool and app-client ids across restarts (tokens and saved users stay valid).
+            "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
+            "MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY": "HASH",
             "CLAIMS_PUBLIC_URL": f"http://{args.host}:{args.port}",
             "POWERTOOLS_TRACE_DISABLED": "1",
             "POWERTOOLS_SERVICE_NAME": "claims",
@@ -120,14 +125,26 @@ class LocalPlatform:
         factory = CLIFactory(project_dir=str(ROOT))
         config = factory.create_config_obj(chalice_stage_name="local")
         chalice_app = factory.load_chalice_app()
+        provisioned = provision(get_settings(), chalice_app)
+        # The pool's ids exist only now: export them, then make the app read its settings again.
+        jwks_url = f"http://127.0.0.1:{args.moto_port}/{provisioned.user_pool_id}/.well-known/jwks.json"
+        os.environ.update(provisioned.cognito_environment(jwks_url))
+        get_settings.cache_clear()
         settings = get_settings()
-        provision(settings, chalice_app)
 
-        from chalicelib.adapters.dynamo import ALL_MODELS
+        from chalicelib.adapters.dynamo import ALL_MODELS, LOCAL_ONLY_MODELS
+        from infra.local.demo import ensure_demo_accounts
+        from infra.local.provision import user_pool_name
 
-        tables = [model.Meta.table_name for model in ALL_MODELS]
-        self.store = LocalDataStore(args.data_dir, tables=tables, buckets=[settings.documents_bucket])
+        tables = [model.Meta.table_name for model in ALL_MODELS + LOCAL_ONLY_MODELS]
+        self.store = LocalDataStore(
+            args.data_dir,
+            tables=tables,
+            buckets=[settings.documents_bucket],
+            user_pools={user_pool_name(settings): provisioned.user_pool_id},
+        )
         restored = self.store.restore()
+        demo_accounts = ensure_demo_accounts(settings)
         self._saver = PeriodicSaver(self.store, args.save_interval)
         self._saver.start()
 
@@ -138,9 +155,12 @@ class LocalPlatform:
             f"  santé        http://{args.host}:{args.port}/health\n"
             f"  AWS local    http://127.0.0.1:{args.moto_port} (moto)\n"
             f"  données      {args.data_dir} (éléments restaurés : {restored['items']}, "
-            f"fichiers restaurés : {restored['objects']})\n"
+            f"fichiers restaurés : {restored['objects']}, utilisateurs restaurés : {restored['users']})\n"
+            f"  boîte mail   http://{args.host}:{args.port}/_local/mailbox\n"
             f"  échelle du temps ×{args.time_scale:g}\n"
-            "Ctrl-C pour arrêter.",
+            "Comptes de démonstration (local uniquement) :\n"
+            + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)
+            + "Ctrl-C pour arrêter.",
             flush=True,
         )
 

@@ -1,4 +1,5 @@
-"""Local data that survives a restart: DynamoDB items and S3 objects saved under a git-ignored folder.
+"""Local data that survives a restart: DynamoDB items, S3 objects and Cognito users (with their local
+passwords, in clear: moto keeps them so) saved under a git-ignored folder.
 
 Saved periodically and on a clean stop, restored right after provisioning. Written atomically (temporary
 file + rename), so a crash mid-save keeps the previous snapshot. Step Functions executions are not saved:
@@ -29,11 +30,26 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+LOCAL_ACCOUNT = "123456789012"
+
+
+def _user_pool(pool_id: str) -> Any:
+    """moto's user pool object (same process): only it knows the users' passwords and ids."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    region = pool_id.split("_", 1)[0]
+    return cognitoidp_backends[LOCAL_ACCOUNT][region].user_pools[pool_id]
+
+
 class LocalDataStore:
-    def __init__(self, root: Path, tables: list[str], buckets: list[str]) -> None:
+    def __init__(
+        self, root: Path, tables: list[str], buckets: list[str], user_pools: dict[str, str] | None = None
+    ) -> None:
         self.root = root
         self.tables = tables
         self.buckets = buckets
+        # pool name → pool id; saved by name, so that a pool recreated with another id gets its users back
+        self.user_pools = user_pools or {}
         self._lock = threading.Lock()
 
     # --- save ----------------------------------------------------------------------------------------
@@ -43,6 +59,26 @@ class LocalDataStore:
                 self._save_table(table)
             for bucket in self.buckets:
                 self._save_bucket(bucket)
+            for name, pool_id in self.user_pools.items():
+                self._save_users(name, pool_id)
+
+    def _save_users(self, name: str, pool_id: str) -> None:
+        users = [
+            {
+                "username": user.username,
+                "sub": user.id,
+                "password": user.password,
+                "status": getattr(user.status, "value", str(user.status)),
+                "enabled": bool(user.enabled),
+                "attributes": user.attributes,
+                "groups": sorted(group.group_name for group in user.groups),
+            }
+            for user in list(_user_pool(pool_id).users.values())
+        ]
+        payload = json.dumps({"format": FORMAT_VERSION, "pool": name, "users": users}, sort_keys=True)
+        target = self.root / "cognito" / f"{name}.json"
+        if not target.exists() or target.read_text(encoding="utf-8") != payload:
+            _write_atomically(target, payload.encode())
 
     def _save_table(self, table: str) -> None:
         items: list[dict[str, Any]] = []
@@ -82,13 +118,45 @@ class LocalDataStore:
     # --- restore -------------------------------------------------------------------------------------
     def restore(self) -> dict[str, int]:
         """Put saved items and objects back; returns how many of each were restored."""
-        counts = {"items": 0, "objects": 0}
+        counts = {"items": 0, "objects": 0, "users": 0}
         with self._lock:
             for table in self.tables:
                 counts["items"] += self._restore_table(table)
             for bucket in self.buckets:
                 counts["objects"] += self._restore_bucket(bucket)
+            for name, pool_id in self.user_pools.items():
+                counts["users"] += self._restore_users(name, pool_id)
         return counts
+
+    def _restore_users(self, name: str, pool_id: str) -> int:
+        path = self.root / "cognito" / f"{name}.json"
+        if not path.exists():
+            return 0
+        from moto.cognitoidp.models import CognitoIdpUser, UserStatus
+
+        pool = _user_pool(pool_id)
+        restored = 0
+        for saved in json.loads(path.read_text(encoding="utf-8"))["users"]:
+            if saved["username"] in pool.users:
+                continue
+            user = CognitoIdpUser(
+                pool_id,
+                saved["username"],
+                saved["password"],
+                UserStatus(saved["status"]),
+                saved["attributes"],
+            )
+            user.id = saved["sub"]  # the account items are keyed by it
+            user.update_attributes([{"Name": "sub", "Value": saved["sub"]}])
+            user.enabled = saved["enabled"]
+            pool.users[user.username] = user
+            for group_name in saved["groups"]:
+                group = pool.groups.get(group_name)
+                if group is not None:
+                    group.users.add(user)
+                    user.groups.add(group)
+            restored += 1
+        return restored
 
     def _restore_table(self, table: str) -> int:
         path = self.root / "dynamodb" / f"{table}.json"

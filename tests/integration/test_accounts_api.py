@@ -138,3 +138,18 @@ def test_a_forgotten_password_is_reset_with_the_emailed_code(api):
     assert (
         post(api, "/v1/auth/signin", {"email": "oubli@exemple.fr", "password": PASSWORD}).status_code == 401
     )
+
+
+def test_a_code_stops_working_after_five_wrong_attempts(api):
+    email = "essais@exemple.fr"
+    assert post(api, "/v1/auth/signup", {"email": email, "password": PASSWORD}).status_code == 201
+    code = code_from_mailbox(email)
+    for _ in range(5):
+        assert post(api, "/v1/auth/confirm", {"email": email, "code": "pas-le-code"}).json_body["error"][
+            "code"
+        ] == ("invalid_code")
+    blocked = post(api, "/v1/auth/confirm", {"email": email, "code": code})
+    assert blocked.status_code == 400 and blocked.json_body["error"]["code"] == "expired_code"
+    assert post(api, "/v1/auth/resend-code", {"email": email}).status_code == 200
+    fresh = post(api, "/v1/auth/confirm", {"email": email, "code": code_from_mailbox(email)})
+    assert fresh.status_code == 200, fresh.json_body

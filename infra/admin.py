@@ -1,0 +1,66 @@
+"""Administration commands run by whoever deploys the platform (not part of the runtime).
+
+    CLAIMS_STAGE=prod AWS_PROFILE=… python -m infra.admin create-operator operateur@example.fr
+
+creates the first operator in the configured Cognito user pool (``COGNITO_USER_POOL_ID``, or
+``--user-pool-id``): Cognito emails them a temporary password, and they choose their own at the first
+sign-in. Their account item is written to the accounts table (``ACCOUNTS_TABLE``) of the stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def create_operator(email: str) -> str:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.domain.accounts import Role
+    from chalicelib.services.accounts import invite_account
+
+    account = invite_account(email, Role.OPERATOR, users=identity_provider(), accounts=AccountRepository())
+    return account.user_id
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.admin", description="Administration de la plateforme."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    operator = commands.add_parser(
+        "create-operator", help="crée un opérateur ; Cognito lui envoie un mot de passe provisoire"
+    )
+    operator.add_argument("email")
+    operator.add_argument("--user-pool-id", default=os.environ.get("COGNITO_USER_POOL_ID", ""))
+    args = parser.parse_args(argv)
+
+    if not args.user_pool_id:
+        parser.error("indiquez le user pool : --user-pool-id ou la variable COGNITO_USER_POOL_ID")
+    os.environ["COGNITO_USER_POOL_ID"] = args.user_pool_id
+
+    from chalicelib.domain.errors import DomainError
+    from chalicelib.settings import get_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    try:
+        user_id = create_operator(args.email)
+    except DomainError as error:
+        print(f"Échec : {error.message}", file=sys.stderr)
+        return 1
+    print(
+        f"Opérateur créé : {args.email} (identifiant {user_id}) dans {settings.cognito_user_pool_id}, "
+        f"étape « {settings.stage} ». "
+        + (
+            "Invitation visible dans la boîte mail locale."
+            if settings.local_mode
+            else "Cognito lui envoie son mot de passe provisoire par e-mail."
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
