@@ -60,6 +60,9 @@ def test_a_creditor_signs_up_with_the_code_from_the_local_mailbox(platform):
     token = tokens["id_token"]
 
     assert call(platform, "GET", "/v1/me")[0] == 401
+    assert call(platform, "GET", "/v1/me", token="pas-un-jeton")[0] == 401
+    header, payload, signature = token.split(".")
+    assert call(platform, "GET", "/v1/me", token=f"{header}.{payload}x.{signature}")[0] == 401
     status, me = call(platform, "GET", "/v1/me", token=token)
     assert status == 200 and me["role"] == "creditor", me
     profile = {
