@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors
+from chalicelib.api.errors import handles_errors, json_response
 from chalicelib.domain.accounts import CREDITOR_CATEGORIES, Account, Identity, Role
 from chalicelib.services import accounts as service
 
@@ -50,10 +50,6 @@ def _users() -> CognitoIdentityProvider:
     from chalicelib.adapters.identity import identity_provider
 
     return identity_provider()
-
-
-def _json(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
 
 
 def account_view(account: Account) -> dict[str, Any]:
@@ -95,7 +91,7 @@ def account_view(account: Account) -> dict[str, Any]:
 def sign_up() -> Response:
     body = _body(_schemas().SignUpBody)
     account = service.sign_up_creditor(body.email, body.password, users=_users(), accounts=_accounts())
-    return _json(
+    return json_response(
         {
             "user_id": account.user_id,
             "email": account.email,
@@ -110,7 +106,7 @@ def sign_up() -> Response:
 def confirm() -> Response:
     body = _body(_schemas().ConfirmBody)
     _users().confirm_sign_up(body.email, body.code)
-    return _json({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
+    return json_response({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
 
 
 @account_routes.route("/auth/resend-code", methods=["POST"], cors=True)
@@ -118,7 +114,7 @@ def confirm() -> Response:
 def resend_code() -> Response:
     body = _body(_schemas().EmailBody)
     _users().resend_code(body.email)
-    return _json(
+    return json_response(
         {"message": "Si un compte attend une vérification à cette adresse, un nouveau code est parti."}
     )
 
@@ -131,14 +127,14 @@ def sign_in() -> Response:
 
     result = _users().sign_in(body.email, body.password)
     if isinstance(result, NewPasswordRequired):
-        return _json(
+        return json_response(
             {
                 "challenge": "NEW_PASSWORD_REQUIRED",
                 "session": result.session,
                 "message": "Première connexion : choisissez votre mot de passe (POST /v1/auth/new-password).",
             }
         )
-    return _json(result.as_dict())
+    return json_response(result.as_dict())
 
 
 @account_routes.route("/auth/new-password", methods=["POST"], cors=True)
@@ -146,7 +142,7 @@ def sign_in() -> Response:
 def new_password() -> Response:
     body = _body(_schemas().NewPasswordBody)
     tokens = _users().complete_new_password(body.email, body.session, body.new_password)
-    return _json(tokens.as_dict())
+    return json_response(tokens.as_dict())
 
 
 @account_routes.route("/auth/forgot-password", methods=["POST"], cors=True)
@@ -155,7 +151,7 @@ def forgot_password() -> Response:
     body = _body(_schemas().EmailBody)
     _users().forgot_password(body.email)
     # The same answer whether or not the address has an account.
-    return _json(
+    return json_response(
         {"message": "Si un compte existe à cette adresse, un code de réinitialisation vient d'être envoyé."}
     )
 
@@ -165,7 +161,7 @@ def forgot_password() -> Response:
 def reset_password() -> Response:
     body = _body(_schemas().ResetPasswordBody)
     _users().confirm_forgot_password(body.email, body.code, body.new_password)
-    return _json({"message": "Mot de passe modifié. Vous pouvez vous connecter."})
+    return json_response({"message": "Mot de passe modifié. Vous pouvez vous connecter."})
 
 
 # --- signed in --------------------------------------------------------------------------------------------
@@ -175,7 +171,7 @@ def reset_password() -> Response:
 @handles_errors
 @requires_role(account_routes)
 def get_me(identity: Identity) -> Response:
-    return _json(account_view(service.me(identity, accounts=_accounts())))
+    return json_response(account_view(service.me(identity, accounts=_accounts())))
 
 
 @account_routes.route("/me/profile", methods=["GET"], authorizer=signed_in, cors=True)
@@ -183,7 +179,7 @@ def get_me(identity: Identity) -> Response:
 @requires_role(account_routes, Role.CREDITOR)
 def get_profile(identity: Identity) -> Response:
     view = account_view(service.me(identity, accounts=_accounts()))
-    return _json({"profile": view.get("profile"), "categories": CREDITOR_CATEGORIES})
+    return json_response({"profile": view.get("profile"), "categories": CREDITOR_CATEGORIES})
 
 
 @account_routes.route("/me/profile", methods=["PUT"], authorizer=signed_in, cors=True)
@@ -192,7 +188,7 @@ def get_profile(identity: Identity) -> Response:
 def put_profile(identity: Identity) -> Response:
     body = _body(_schemas().CreditorProfileBody)
     account = service.update_creditor_profile(identity, body.to_domain(), accounts=_accounts())
-    return _json({"profile": account_view(account)["profile"]})
+    return json_response({"profile": account_view(account)["profile"]})
 
 
 @account_routes.route("/operator/lawyers", methods=["POST"], authorizer=signed_in, cors=True)
@@ -207,11 +203,11 @@ def invite_lawyer(identity: Identity) -> Response:
         accounts=_accounts(),
         lawyer=body.to_domain(),
     )
-    return _json(account_view(account) | {"message": f"Invitation envoyée à {account.email}."}, 201)
+    return json_response(account_view(account) | {"message": f"Invitation envoyée à {account.email}."}, 201)
 
 
 @account_routes.route("/operator/lawyers", methods=["GET"], authorizer=signed_in, cors=True)
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def lawyers(identity: Identity) -> Response:
-    return _json({"lawyers": [account_view(a) for a in service.list_lawyers(accounts=_accounts())]})
+    return json_response({"lawyers": [account_view(a) for a in service.list_lawyers(accounts=_accounts())]})

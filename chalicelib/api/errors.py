@@ -38,6 +38,10 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def json_response(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
+
+
 def error_response(
     status: int,
     code: str,
@@ -50,7 +54,7 @@ def error_response(
         body["error"]["field"] = field
     if details:
         body["error"]["details"] = details
-    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
+    return json_response(body, status)
 
 
 def response_for(error: Exception) -> Response:
