@@ -38,7 +38,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy chalicelib
+	$(VENV)/bin/mypy chalicelib infra/local
 
 test: lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider

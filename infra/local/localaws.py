@@ -82,7 +82,7 @@ class LocalLambdaContext:
 def resolve_handler(handler: str) -> Callable[[Any, Any], Any]:
     """``"app.check_claim"`` → the callable, as the Lambda runtime resolves it."""
     module_name, _, attribute = handler.rpartition(".")
-    return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), attribute)
 
 
 def _invoke(
@@ -196,8 +196,8 @@ def install(time_scale: float | None = None) -> None:
     from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp, wait_function
 
-    LambdaSimpleBackend.invoke = _invoke  # type: ignore[assignment,method-assign]
-    wait_function.WaitFunction._wait_interval = _scaled_wait_interval  # type: ignore[method-assign,assignment]
+    LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+    wait_function.WaitFunction._wait_interval = _scaled_wait_interval  # type: ignore[method-assign]
 
     def failure_for(self: Any, env: Any, timestamp_str: str) -> Exception:
         from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -207,7 +207,7 @@ def install(time_scale: float | None = None) -> None:
         return FailureEventException(self._create_failure_event(env, timestamp_str))
 
     timestamp.Timestamp._failure_for = failure_for  # type: ignore[attr-defined]
-    timestamp.Timestamp._get_wait_seconds = _utc_timestamp_wait_seconds  # type: ignore[method-assign,assignment]
+    timestamp.Timestamp._get_wait_seconds = _utc_timestamp_wait_seconds  # type: ignore[method-assign]
     retrier_decl.time = _ScaledTime()  # type: ignore[assignment]
     _emulate_authorizer_errors()
     _stamp_sent_emails()
