@@ -13,17 +13,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.errors import FieldValueError, InvalidInput
+
+__all__ = ["FieldValueError", "field_path", "invalid_input", "parse_body"]
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class FieldValueError(ValueError):
-    """Raised by a model-level validator to blame one field: ``FieldValueError("siren", "…")``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def field_path(location: tuple[int | str, ...]) -> str:

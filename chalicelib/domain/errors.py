@@ -25,6 +25,14 @@ class DomainError(Exception):
             self.code = code
 
 
+class FieldValueError(ValueError):
+    """Raised by a model-level validator to blame one field: ``FieldValueError("siren", "…")``."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFound(DomainError):
     code = "not_found"
 
@@ -61,3 +69,21 @@ class AlreadyExists(DomainError):
 
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
+
+
+class NotEditable(DomainError):
+    """The claim's status no longer allows this change (e.g. editing a submitted claim)."""
+
+    code = "not_editable"
+
+
+class NotSubmittable(DomainError):
+    """The pre-check found a reason the claim cannot go ahead (time-barred, blocked, not admissible…)."""
+
+    code = "not_submittable"
+
+
+class UploadRejected(DomainError):
+    """An uploaded file failed the checks (type, size, content); it has been deleted."""
+
+    code = "upload_rejected"
