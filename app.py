@@ -8,12 +8,14 @@ from chalice import Chalice
 
 from chalicelib.api.accounts import account_routes
 from chalicelib.api.auth import auth_routes
+from chalicelib.api.claims import claim_routes
 from chalicelib.api.health import health_routes
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)
 app.register_blueprint(auth_routes)
 app.register_blueprint(account_routes, url_prefix="/v1")
+app.register_blueprint(claim_routes, url_prefix="/v1")
 
 
 # --- Lambda functions called by chalicelib/workflow/escalation.asl.json --------------------------------

@@ -6,11 +6,14 @@ the same variables. Nothing else in the code base reads ``os.environ`` for confi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import cache
+from zoneinfo import ZoneInfo
 
 APP_NAME = "claims"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Settings:
     claims_table: str
     claim_events_table: str
     accounts_table: str
+    imports_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -42,10 +46,19 @@ class Settings:
     # POLICY (rulebook 4.2, item 5): calendar days from first presentation given by the formal notice.
     notice_period_days_b2b: int
     notice_period_days_b2c: int
+    # Local platform only (CLAIMS_TODAY=YYYY-MM-DD): the day claims are assessed on, for demos and tests
+    # while the rate tables stop before the real today. Ignored outside local mode.
+    today_override: dt.date | None = None
 
     @property
     def resource_prefix(self) -> str:
         return f"{APP_NAME}-{self.stage}"
+
+    def today(self) -> dt.date:
+        """Today in Europe/Paris: the day a claim is assessed on."""
+        if self.local_mode and self.today_override is not None:
+            return self.today_override
+        return dt.datetime.now(PARIS).date()
 
 
 def _env(name: str, default: str) -> str:
@@ -73,6 +86,7 @@ def get_settings() -> Settings:
         claims_table=_env("CLAIMS_TABLE", f"{prefix}-claims"),
         claim_events_table=_env("CLAIM_EVENTS_TABLE", f"{prefix}-claim-events"),
         accounts_table=_env("ACCOUNTS_TABLE", f"{prefix}-accounts"),
+        imports_table=_env("IMPORTS_TABLE", f"{prefix}-imports"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),
@@ -89,4 +103,14 @@ def get_settings() -> Settings:
         allow_local_signing_key=_flag("CLAIMS_ALLOW_LOCAL_SIGNING_KEY", False),
         notice_period_days_b2b=int(_env("NOTICE_PERIOD_DAYS_B2B", "8")),
         notice_period_days_b2c=int(_env("NOTICE_PERIOD_DAYS_B2C", "15")),
+        today_override=_date(_env("CLAIMS_TODAY", "")),
     )
+
+
+def _date(value: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"CLAIMS_TODAY must be a date YYYY-MM-DD, got {value!r}") from None

@@ -7,7 +7,8 @@ transition table is checked before anything is sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from pynamodb.connection import Connection
@@ -18,7 +19,7 @@ from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
-from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus
+from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.settings import get_settings
 
@@ -36,6 +37,11 @@ def _to_domain(item: ClaimModel) -> Claim:
         event_count=int(item.event_count),
         assigned_lawyer_id=item.assigned_lawyer_id,
         version=item.version,
+        content=item.content,
+        documents=tuple(EvidenceDocument.from_json(d) for d in (item.documents or [])),
+        assessment=item.assessment,
+        reference=item.reference or "",
+        last_event_hash=item.last_event_hash or GENESIS_HASH,
     )
 
 
@@ -51,6 +57,11 @@ def _to_item(claim: Claim) -> ClaimModel:
         updated_at=claim.updated_at,
         event_count=claim.event_count,
         assigned_lawyer_id=claim.assigned_lawyer_id,
+        reference=claim.reference or None,
+        content=dict(claim.content) if claim.content is not None else None,
+        documents=[d.as_json() for d in claim.documents],
+        assessment=dict(claim.assessment) if claim.assessment is not None else None,
+        last_event_hash=claim.last_event_hash,
     )
     if claim.version is not None:
         item.version = claim.version
@@ -67,7 +78,29 @@ def _event_item(event: AuditEvent) -> ClaimEventModel:
         to_status=event.to_status.value,
         reason=event.reason,
         document_hashes=dict(event.document_hashes),
+        kind=event.kind.value,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
     )
+
+
+def _event_from_item(row: ClaimEventModel) -> AuditEvent:
+    return AuditEvent(
+        claim_id=row.claim_id,
+        sequence=int(row.sequence),
+        at=row.at,
+        actor=row.actor,
+        from_status=ClaimStatus(row.from_status) if row.from_status else None,
+        to_status=ClaimStatus(row.to_status),
+        reason=row.reason,
+        document_hashes=row.document_hashes.as_dict() if row.document_hashes else {},
+        kind=EventKind(row.kind or EventKind.STATUS_CHANGED.value),
+        prev_hash=row.prev_hash or "",
+        hash=row.hash or "",
+    )
+
+
+_CONCURRENT = "La créance a été modifiée en même temps par une autre opération ; rechargez-la et réessayez."
 
 
 class ClaimRepository:
@@ -112,7 +145,6 @@ class ClaimRepository:
 
     def create(self, claim: Claim, *, actor: str, reason: str = "Créance créée") -> Claim:
         """Store a new claim with its first audit event (``None → status``)."""
-        created = Claim(**{**claim.__dict__, "event_count": 1, "version": None})
         event = AuditEvent(
             claim_id=claim.claim_id,
             sequence=1,
@@ -121,7 +153,9 @@ class ClaimRepository:
             from_status=None,
             to_status=claim.status,
             reason=reason,
-        )
+            document_hashes=claim.document_hashes(),
+        ).sealed(GENESIS_HASH)
+        created = replace(claim, event_count=1, version=None, last_event_hash=event.hash)
         item = _to_item(created)
         try:
             with TransactWrite(connection=self._connection) as transaction:
@@ -140,30 +174,89 @@ class ClaimRepository:
         reason: str,
         document_hashes: Mapping[str, str] | None = None,
         now: datetime | None = None,
+        change: Callable[[Claim], Claim] | None = None,
+        expected_version: int | None = None,
     ) -> Claim:
-        """Move a claim to ``target`` if the lifecycle allows it, appending the audit event atomically."""
+        """Move a claim to ``target`` if the lifecycle allows it, appending the audit event atomically.
+        ``change`` may also alter other fields of the claim in the same write."""
         current = self.get(claim_id)
         at = now or datetime.now(UTC)
         moved = current.moved_to(target, at=at)
+        if change is not None:
+            moved = change(moved)
+        return self._append(
+            current,
+            moved,
+            kind=EventKind.STATUS_CHANGED,
+            actor=actor,
+            reason=reason,
+            at=at,
+            document_hashes=document_hashes,
+            expected_version=expected_version,
+        )
+
+    def record(
+        self,
+        claim_id: str,
+        *,
+        kind: EventKind,
+        actor: str,
+        reason: str,
+        change: Callable[[Claim], Claim] | None = None,
+        document_hashes: Mapping[str, str] | None = None,
+        expected_version: int | None = None,
+        now: datetime | None = None,
+    ) -> Claim:
+        """Change a claim without changing its status (content, documents, payment…) and append an event
+        of ``kind`` in the same transaction. ``expected_version``: the version the caller read; a stale
+        one is refused with :class:`ConcurrentUpdate` (409) and nothing is written."""
+        current = self.get(claim_id)
+        at = now or datetime.now(UTC)
+        updated = change(current) if change is not None else current
+        updated = replace(updated, status=current.status, updated_at=at, event_count=current.event_count + 1)
+        return self._append(
+            current,
+            updated,
+            kind=kind,
+            actor=actor,
+            reason=reason,
+            at=at,
+            document_hashes=document_hashes,
+            expected_version=expected_version,
+        )
+
+    def _append(
+        self,
+        current: Claim,
+        updated: Claim,
+        *,
+        kind: EventKind,
+        actor: str,
+        reason: str,
+        at: datetime,
+        document_hashes: Mapping[str, str] | None,
+        expected_version: int | None,
+    ) -> Claim:
+        if expected_version is not None and current.version != expected_version:
+            raise ConcurrentUpdate(_CONCURRENT, details=[{"field": "version", "message": _CONCURRENT}])
         event = AuditEvent(
-            claim_id=claim_id,
-            sequence=moved.event_count,
+            claim_id=current.claim_id,
+            sequence=current.event_count + 1,
             at=at,
             actor=actor,
             from_status=current.status,
-            to_status=target,
+            to_status=updated.status,
             reason=reason,
-            document_hashes=document_hashes or {},
-        )
-        item = _to_item(moved)
+            document_hashes=dict(document_hashes or {}),
+            kind=kind,
+        ).sealed(current.last_event_hash)
+        item = _to_item(replace(updated, event_count=event.sequence, last_event_hash=event.hash))
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item)  # VersionAttribute adds "version = <read version>"
                 transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
         except TransactWriteError as error:
-            raise ConcurrentUpdate(
-                "La créance a été modifiée en même temps par une autre opération ; veuillez réessayer."
-            ) from error
+            raise ConcurrentUpdate(_CONCURRENT) from error
         return _to_domain(item)
 
     def events(self, claim_id: str) -> list[AuditEvent]:
@@ -171,16 +264,4 @@ class ClaimRepository:
             rows = list(ClaimEventModel.query(claim_id, consistent_read=True))
         except QueryError as error:
             raise TransientError(f"claim events table unavailable: {error}") from error
-        return [
-            AuditEvent(
-                claim_id=row.claim_id,
-                sequence=int(row.sequence),
-                at=row.at,
-                actor=row.actor,
-                from_status=ClaimStatus(row.from_status) if row.from_status else None,
-                to_status=ClaimStatus(row.to_status),
-                reason=row.reason,
-                document_hashes=row.document_hashes.as_dict() if row.document_hashes else {},
-            )
-            for row in rows
-        ]
+        return [_event_from_item(row) for row in rows]

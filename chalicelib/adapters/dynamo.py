@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    JSONAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -55,6 +56,12 @@ class ClaimModel(Model):
     updated_at = UTCDateTimeAttribute()
     event_count = NumberAttribute(default=0)
     assigned_lawyer_id = UnicodeAttribute(null=True)
+    reference = UnicodeAttribute(null=True)
+    # What the creditor filed (ClaimContent as JSON), the evidence list and the last pre-check: plain JSON.
+    content = JSONAttribute(null=True)
+    documents = JSONAttribute(null=True)
+    assessment = JSONAttribute(null=True)
+    last_event_hash = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()
@@ -77,6 +84,9 @@ class ClaimEventModel(Model):
     to_status = UnicodeAttribute()
     reason = UnicodeAttribute()
     document_hashes = MapAttribute[str, str](default=dict)
+    kind = UnicodeAttribute(default="status_changed")
+    prev_hash = UnicodeAttribute(null=True)
+    hash = UnicodeAttribute(null=True)
 
 
 class AccountsByRole(GlobalSecondaryIndex["AccountModel"]):

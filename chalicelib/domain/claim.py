@@ -5,12 +5,92 @@ Pure: no I/O. The repository refuses any write that :func:`check_transition` doe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from chalicelib.domain.errors import InvalidTransition
+
+
+class DocumentKind(StrEnum):
+    INVOICE = "invoice"
+    PURCHASE_ORDER = "purchase_order"
+    CONTRACT = "contract"
+    DELIVERY_PROOF = "delivery_proof"
+    CORRESPONDENCE = "correspondence"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    OTHER = "other"
+
+
+DOCUMENT_KIND_LABELS_FR: Mapping[DocumentKind, str] = {
+    DocumentKind.INVOICE: "Facture",
+    DocumentKind.PURCHASE_ORDER: "Bon de commande ou devis accepté",
+    DocumentKind.CONTRACT: "Contrat ou conditions générales de vente",
+    DocumentKind.DELIVERY_PROOF: "Preuve de livraison ou d'exécution",
+    DocumentKind.CORRESPONDENCE: "Correspondance",
+    DocumentKind.ACKNOWLEDGEMENT: "Reconnaissance de dette",
+    DocumentKind.OTHER: "Autre pièce",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceDocument:
+    """A file the creditor uploaded. ``accepted`` once its bytes passed the checks (type, size, content);
+    until then it is ``pending`` (the upload slot was handed out but nothing was verified yet)."""
+
+    document_id: str
+    kind: DocumentKind
+    filename: str
+    storage_key: str
+    status: str  # "pending" | "accepted"
+    created_at: datetime
+    media_type: str = ""
+    size: int = 0
+    sha256: str = ""
+    pages: int = 0
+    title: str = ""
+    document_date: str = ""  # ISO date printed on the document, when the creditor gives it
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "kind": self.kind.value,
+            "filename": self.filename,
+            "storage_key": self.storage_key,
+            "status": self.status,
+            "created_at": self.created_at.isoformat(),
+            "media_type": self.media_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "pages": self.pages,
+            "title": self.title,
+            "document_date": self.document_date,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EvidenceDocument:
+        return cls(
+            document_id=str(data["document_id"]),
+            kind=DocumentKind(data["kind"]),
+            filename=str(data["filename"]),
+            storage_key=str(data["storage_key"]),
+            status=str(data["status"]),
+            created_at=datetime.fromisoformat(str(data["created_at"])),
+            media_type=str(data.get("media_type", "")),
+            size=int(data.get("size", 0)),
+            sha256=str(data.get("sha256", "")),
+            pages=int(data.get("pages", 0)),
+            title=str(data.get("title", "")),
+            document_date=str(data.get("document_date", "")),
+        )
 
 
 class ClaimStatus(StrEnum):
@@ -92,9 +172,38 @@ def check_transition(current: ClaimStatus, target: ClaimStatus) -> None:
         )
 
 
+class EventKind(StrEnum):
+    """What an audit event records. Status changes are the lifecycle; the others keep the timeline whole."""
+
+    STATUS_CHANGED = "status_changed"
+    CONTENT_UPDATED = "content_updated"
+    DOCUMENT_ADDED = "document_added"
+    DOCUMENT_REMOVED = "document_removed"
+    PAYMENT = "payment"
+    REFUND = "refund"
+    NOTE = "note"
+
+
+EVENT_LABELS_FR: Mapping[EventKind, str] = {
+    EventKind.STATUS_CHANGED: "Changement de statut",
+    EventKind.CONTENT_UPDATED: "Créance modifiée",
+    EventKind.DOCUMENT_ADDED: "Pièce ajoutée",
+    EventKind.DOCUMENT_REMOVED: "Pièce retirée",
+    EventKind.PAYMENT: "Paiement",
+    EventKind.REFUND: "Remboursement",
+    EventKind.NOTE: "Information",
+}
+
+GENESIS_HASH = "0" * 64
+
+
 @dataclass(frozen=True)
 class AuditEvent:
-    """One status change, appended and never modified."""
+    """One entry of a claim's timeline, appended and never modified.
+
+    Events are hash-chained: ``hash`` covers every field and ``prev_hash`` (the previous event's
+    ``hash``; :data:`GENESIS_HASH` for the first), so an edited, removed or reordered event is detected
+    by :func:`verify_chain`."""
 
     claim_id: str
     sequence: int
@@ -104,6 +213,83 @@ class AuditEvent:
     to_status: ClaimStatus
     reason: str
     document_hashes: Mapping[str, str] = field(default_factory=dict)
+    kind: EventKind = EventKind.STATUS_CHANGED
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+
+    def canonical(self) -> bytes:
+        """The bytes the hash covers: every field but ``hash`` itself, as sorted compact JSON."""
+        payload: dict[str, Any] = {
+            "claim_id": self.claim_id,
+            "sequence": self.sequence,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "actor": self.actor,
+            "kind": self.kind.value,
+            "from_status": self.from_status.value if self.from_status else None,
+            "to_status": self.to_status.value,
+            "reason": self.reason,
+            "document_hashes": dict(sorted(self.document_hashes.items())),
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def computed_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+    def sealed(self, prev_hash: str) -> AuditEvent:
+        """This event chained after ``prev_hash``, with its own hash filled in."""
+        linked = replace(self, prev_hash=prev_hash, hash="")
+        return replace(linked, hash=linked.computed_hash())
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of :func:`verify_chain`: valid, or where and why the timeline was tampered with."""
+
+    valid: bool
+    events: int
+    broken_at: int | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "events": self.events,
+            "broken_at": self.broken_at,
+            "reason": self.reason,
+        }
+
+
+def verify_chain(events: Iterable[AuditEvent], *, last_hash: str | None = None) -> ChainCheck:
+    """Recompute every link of a claim's timeline. ``last_hash`` (kept on the claim item) also detects
+    events removed from the end."""
+    ordered = sorted(events, key=lambda event: event.sequence)
+    previous = GENESIS_HASH
+    for expected_sequence, event in enumerate(ordered, start=1):
+        if event.sequence != expected_sequence:
+            return ChainCheck(
+                False, len(ordered), expected_sequence, f"L'événement n° {expected_sequence} est manquant."
+            )
+        if event.prev_hash != previous:
+            return ChainCheck(
+                False,
+                len(ordered),
+                event.sequence,
+                f"L'événement n° {event.sequence} ne suit pas l'événement précédent (chaînage rompu).",
+            )
+        if event.computed_hash() != event.hash:
+            return ChainCheck(
+                False,
+                len(ordered),
+                event.sequence,
+                f"L'événement n° {event.sequence} a été modifié après son enregistrement.",
+            )
+        previous = event.hash
+    if last_hash is not None and last_hash != previous:
+        return ChainCheck(
+            False, len(ordered), len(ordered) + 1, "Des événements ont été retirés de la fin de l'historique."
+        )
+    return ChainCheck(True, len(ordered))
 
 
 @dataclass(frozen=True)
@@ -122,7 +308,25 @@ class Claim:
     event_count: int = 0
     # Optimistic-locking version, owned by the repository (None before the first save).
     version: int | None = None
+    # What the creditor filed (ClaimContent.as_json()), the evidence, the last pre-check.
+    content: Mapping[str, Any] | None = None
+    documents: tuple[EvidenceDocument, ...] = ()
+    assessment: Mapping[str, Any] | None = None
+    reference: str = ""
+    # Hash of the newest audit event: the next one chains onto it.
+    last_event_hash: str = GENESIS_HASH
 
     def moved_to(self, target: ClaimStatus, *, at: datetime) -> Claim:
         check_transition(self.status, target)
         return replace(self, status=target, updated_at=at, event_count=self.event_count + 1)
+
+    @property
+    def accepted_documents(self) -> tuple[EvidenceDocument, ...]:
+        return tuple(document for document in self.documents if document.accepted)
+
+    def document(self, document_id: str) -> EvidenceDocument | None:
+        return next((d for d in self.documents if d.document_id == document_id), None)
+
+    def document_hashes(self) -> dict[str, str]:
+        """``{document_id: sha256}`` of every accepted piece: what an audit event records."""
+        return {d.document_id: d.sha256 for d in self.accepted_documents}

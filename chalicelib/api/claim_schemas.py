@@ -1,0 +1,258 @@
+"""Request and response models of the claims API (pydantic v2). The OpenAPI document is generated from
+them (``chalicelib/api/openapi.py``), and every response is built through them, so the two cannot drift."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib.domain.claim import (
+    DOCUMENT_KIND_LABELS_FR,
+    EVENT_LABELS_FR,
+    STATUS_LABELS_FR,
+    AuditEvent,
+    Claim,
+    ClaimStatus,
+    DocumentKind,
+    EvidenceDocument,
+)
+from chalicelib.domain.claim_content import ClaimContent
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- requests -----------------------------------------------------------------------------------------
+class CreateClaimBody(Body):
+    """A new draft: the claim's content."""
+
+    content: ClaimContent
+
+
+class UpdateClaimBody(Body):
+    """Replace a draft's content. ``version`` is the one the form was loaded with (optimistic locking)."""
+
+    version: int = Field(ge=1, description="Version lue avec la créance ; une version périmée donne 409")
+    content: ClaimContent
+
+
+class SubmitBody(Body):
+    version: int | None = Field(default=None, ge=1)
+
+
+class WithdrawBody(Body):
+    reason: str = Field(default="", max_length=1000, description="Motif du retrait")
+
+
+DocumentKindName = Literal[
+    "invoice", "purchase_order", "contract", "delivery_proof", "correspondence", "acknowledgement", "other"
+]
+
+
+class UploadRequestBody(Body):
+    filename: str = Field(min_length=1, max_length=200)
+    kind: DocumentKindName = "invoice"
+    content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(
+        description="Type du fichier : PDF, PNG ou JPEG"
+    )
+    title: str = Field(default="", max_length=200, description="Intitulé de la pièce au bordereau")
+    document_date: dt.date | None = Field(default=None, description="Date figurant sur la pièce")
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        name = value.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        if not name or name in {".", ".."}:
+            raise ValueError("Le nom du fichier n'est pas valide.")
+        return name
+
+
+# --- responses ----------------------------------------------------------------------------------------
+class DocumentView(BaseModel):
+    document_id: str
+    kind: str
+    kind_label: str
+    title: str
+    filename: str
+    status: Literal["pending", "accepted"]
+    media_type: str
+    size: int
+    pages: int
+    sha256: str
+    document_date: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, document: EvidenceDocument) -> DocumentView:
+        return cls(
+            document_id=document.document_id,
+            kind=document.kind.value,
+            kind_label=DOCUMENT_KIND_LABELS_FR[DocumentKind(document.kind)],
+            title=document.title,
+            filename=document.filename,
+            status="accepted" if document.accepted else "pending",
+            media_type=document.media_type,
+            size=document.size,
+            pages=document.pages,
+            sha256=document.sha256,
+            document_date=document.document_date,
+            created_at=document.created_at,
+        )
+
+
+class ClaimSummary(BaseModel):
+    claim_id: str
+    status: str
+    status_label: str
+    debtor_name: str
+    principal: str = Field(description="Total TTC des factures, en euros (texte à deux décimales)")
+    reference: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimSummary:
+        return cls(**_summary(claim))
+
+
+def _summary(claim: Claim) -> dict[str, Any]:
+    return {
+        "claim_id": claim.claim_id,
+        "status": claim.status.value,
+        "status_label": STATUS_LABELS_FR[claim.status],
+        "debtor_name": claim.debtor_name,
+        "principal": f"{claim.principal_cents // 100}.{claim.principal_cents % 100:02d}",
+        "reference": claim.reference,
+        "created_at": claim.created_at,
+        "updated_at": claim.updated_at,
+        "version": claim.version,
+    }
+
+
+class ClaimView(ClaimSummary):
+    editable: bool
+    content: dict[str, Any] | None = Field(description="Le contenu de la créance (voir ClaimContent)")
+    documents: list[DocumentView]
+    assessment: dict[str, Any] | None = Field(description="Dernier pré-contrôle enregistré (à la soumission)")
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimView:
+        return cls(
+            **_summary(claim),
+            editable=claim.status is ClaimStatus.DRAFT,
+            content=dict(claim.content) if claim.content is not None else None,
+            documents=[DocumentView.of(d) for d in claim.documents],
+            assessment=dict(claim.assessment) if claim.assessment is not None else None,
+        )
+
+
+class ClaimList(BaseModel):
+    claims: list[ClaimSummary]
+
+
+class UploadSlotView(BaseModel):
+    document: DocumentView
+    upload: dict[str, Any] = Field(
+        description="Formulaire S3 pré-signé : url et champs à envoyer avec le fichier"
+    )
+    max_bytes: int
+    message: str
+
+
+class ConfirmedUploadView(BaseModel):
+    document: DocumentView
+    prefill: dict[str, Any] | None = Field(
+        description="Champs lus dans la facture (Factur-X, ou texte du PDF à vérifier) ; null si aucun"
+    )
+    claim: ClaimView
+
+
+class BlockerView(BaseModel):
+    code: str
+    message: str
+    article: str
+
+
+class PrecheckView(BaseModel):
+    claim_id: str
+    can_submit: bool
+    blockers: list[BlockerView]
+    as_of: str
+    complete: bool
+    prescription: dict[str, Any]
+    amounts: dict[str, Any]
+    route: dict[str, Any]
+    findings: list[dict[str, Any]]
+    decompte: dict[str, Any] | None
+    engine: dict[str, Any]
+
+
+class SubmitView(BaseModel):
+    claim: ClaimView
+    precheck: PrecheckView
+    message: str
+
+
+class TimelineEventView(BaseModel):
+    sequence: int
+    at: dt.datetime
+    kind: str
+    kind_label: str
+    actor: str
+    from_status: str | None
+    to_status: str
+    to_status_label: str
+    reason: str
+    document_hashes: dict[str, str]
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> TimelineEventView:
+        return cls(
+            sequence=event.sequence,
+            at=event.at,
+            kind=event.kind.value,
+            kind_label=EVENT_LABELS_FR[event.kind],
+            actor=event.actor,
+            from_status=event.from_status.value if event.from_status else None,
+            to_status=event.to_status.value,
+            to_status_label=STATUS_LABELS_FR[event.to_status],
+            reason=event.reason,
+            document_hashes=dict(event.document_hashes),
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+        )
+
+
+class TimelineView(BaseModel):
+    claim_id: str
+    events: list[TimelineEventView]
+
+
+class ChainCheckView(BaseModel):
+    claim_id: str
+    valid: bool
+    events: int
+    broken_at: int | None
+    reason: str
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="Code stable, lisible par une machine")
+    message: str = Field(description="Message en français")
+    field: str | None = None
+    details: list[ErrorDetail] | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo

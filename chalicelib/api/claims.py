@@ -1,0 +1,246 @@
+"""Claims API for creditors (prefix /v1): drafts, evidence uploads, pre-check, submission, withdrawal,
+timeline. Parse → call one service function → respond through the response models of
+``claim_schemas``. A claim the caller may not see answers 404 (never 403: ids do not leak).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.domain.accounts import Identity, Role
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.api.validation import M
+
+claim_routes = Blueprint(__name__)
+
+_CREDITOR = (Role.CREDITOR,)
+_READERS = (Role.CREDITOR, Role.LAWYER, Role.OPERATOR)
+
+
+def _schemas() -> ModuleType:
+    from chalicelib.api import claim_schemas
+
+    return claim_schemas
+
+
+def _service() -> ModuleType:
+    from chalicelib.services import claims
+
+    return claims
+
+
+def _body(model: type[M]) -> M:
+    from chalicelib.api.validation import parse_body
+
+    return parse_body(claim_routes.current_request, model)
+
+
+def _claims() -> ClaimRepository:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+
+    return ClaimRepository()
+
+
+def _accounts() -> AccountRepository:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+
+    return AccountRepository()
+
+
+def _files() -> DocumentStore:
+    from chalicelib.adapters.document_store import DocumentStore
+
+    return DocumentStore()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _today() -> Any:
+    from chalicelib.settings import get_settings
+
+    return get_settings().today()
+
+
+def _reply(model: BaseModel, status: int = 200) -> Response:
+    return json_response(model.model_dump(mode="json"), status)
+
+
+def _claim_view(claim: Any) -> Any:
+    return _schemas().ClaimView.of(claim)
+
+
+# --- drafts ---------------------------------------------------------------------------------------------
+
+
+@claim_routes.route("/claims", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def create_claim(identity: Identity) -> Response:
+    body = _body(_schemas().CreateClaimBody)
+    claim = _service().create_draft(_claims(), identity, body.content, now=_now())
+    return _reply(_claim_view(claim), 201)
+
+
+@claim_routes.route("/claims", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_READERS)
+def list_claims(identity: Identity) -> Response:
+    schemas = _schemas()
+    claims = _claims().list_for(identity)
+    return _reply(schemas.ClaimList(claims=[schemas.ClaimSummary.of(c) for c in claims]))
+
+
+@claim_routes.route("/claims/{claim_id}", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_READERS)
+def get_claim(identity: Identity, claim_id: str) -> Response:
+    return _reply(_claim_view(_claims().get_for(identity, claim_id)))
+
+
+@claim_routes.route("/claims/{claim_id}", methods=["PUT"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def update_claim(identity: Identity, claim_id: str) -> Response:
+    body = _body(_schemas().UpdateClaimBody)
+    claim = _service().update_draft(
+        _claims(), identity, claim_id, body.content, expected_version=body.version, now=_now()
+    )
+    return _reply(_claim_view(claim))
+
+
+@claim_routes.route("/claims/{claim_id}/withdraw", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def withdraw_claim(identity: Identity, claim_id: str) -> Response:
+    body = _body(_schemas().WithdrawBody)
+    claim = _service().withdraw(_claims(), identity, claim_id, reason=body.reason, now=_now())
+    return _reply(_claim_view(claim))
+
+
+# --- pre-check and submission ---------------------------------------------------------------------------
+
+
+@claim_routes.route("/claims/{claim_id}/precheck", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def precheck_claim(identity: Identity, claim_id: str) -> Response:
+    result = _service().precheck(_claims(), _accounts(), identity, claim_id, today=_today())
+    return _reply(_schemas().PrecheckView.model_validate(result.as_dict()))
+
+
+@claim_routes.route("/claims/{claim_id}/submit", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def submit_claim(identity: Identity, claim_id: str) -> Response:
+    schemas = _schemas()
+    raw = claim_routes.current_request.raw_body or b""
+    body = _body(schemas.SubmitBody) if raw.strip() else schemas.SubmitBody()
+    result = _service().submit(
+        _claims(), _accounts(), identity, claim_id, today=_today(), now=_now(), expected_version=body.version
+    )
+    return _reply(
+        schemas.SubmitView(
+            claim=_claim_view(result.claim),
+            precheck=schemas.PrecheckView.model_validate(result.as_dict()),
+            message="Créance soumise : elle attend votre paiement pour que la mise en demeure parte.",
+        )
+    )
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+
+@claim_routes.route("/claims/{claim_id}/documents", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def request_upload(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
+    from chalicelib.domain.claim import DocumentKind
+
+    schemas = _schemas()
+    body = _body(schemas.UploadRequestBody)
+    slot = _service().request_upload(
+        _claims(),
+        _files(),
+        identity,
+        claim_id,
+        filename=body.filename,
+        kind=DocumentKind(body.kind),
+        content_type=body.content_type,
+        max_bytes=MAX_UPLOAD_BYTES,
+        now=_now(),
+        title=body.title,
+        document_date=body.document_date.isoformat() if body.document_date else "",
+    )
+    return _reply(
+        schemas.UploadSlotView(
+            document=schemas.DocumentView.of(slot.document),
+            upload=dict(slot.upload),
+            max_bytes=MAX_UPLOAD_BYTES,
+            message="Envoyez le fichier avec ce formulaire, puis confirmez le dépôt pour qu'il soit vérifié.",
+        ),
+        201,
+    )
+
+
+@claim_routes.route(
+    "/claims/{claim_id}/documents/{document_id}/confirm", methods=["POST"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def confirm_upload(identity: Identity, claim_id: str, document_id: str) -> Response:
+    schemas = _schemas()
+    result = _service().confirm_upload(_claims(), _files(), identity, claim_id, document_id, now=_now())
+    return _reply(
+        schemas.ConfirmedUploadView(
+            document=schemas.DocumentView.of(result.document),
+            prefill=dict(result.prefill) if result.prefill is not None else None,
+            claim=_claim_view(result.claim),
+        )
+    )
+
+
+@claim_routes.route(
+    "/claims/{claim_id}/documents/{document_id}", methods=["DELETE"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def remove_document(identity: Identity, claim_id: str, document_id: str) -> Response:
+    claim = _service().remove_document(_claims(), _files(), identity, claim_id, document_id, now=_now())
+    return _reply(_claim_view(claim))
+
+
+# --- timeline -------------------------------------------------------------------------------------------
+
+
+@claim_routes.route("/claims/{claim_id}/timeline", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_READERS)
+def claim_timeline(identity: Identity, claim_id: str) -> Response:
+    schemas = _schemas()
+    events = _service().timeline(_claims(), identity, claim_id)
+    return _reply(
+        schemas.TimelineView(claim_id=claim_id, events=[schemas.TimelineEventView.of(e) for e in events])
+    )
+
+
+@claim_routes.route("/claims/{claim_id}/timeline/verify", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(claim_routes, *_READERS)
+def verify_timeline(identity: Identity, claim_id: str) -> Response:
+    check = _service().verify_timeline(_claims(), identity, claim_id)
+    return _reply(_schemas().ChainCheckView(claim_id=claim_id, **check.as_dict()))

@@ -1,0 +1,259 @@
+"""Claim intake through the API on in-process moto: drafts, optimistic locking, pre-check, submission,
+visibility, and the hash-chained timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.claims_helpers import (
+    b2b_content,
+    b2c_barred_content,
+    create_claim,
+    creditor,
+    get,
+    post,
+    put,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def assessed_on(monkeypatch):
+    """Assess claims on a given day (the local platform's CLAIMS_TODAY), inside the rate tables."""
+    from chalicelib.settings import get_settings
+
+    def set_day(day: str) -> None:
+        monkeypatch.setenv("CLAIMS_TODAY", day)
+        get_settings.cache_clear()
+
+    yield set_day
+    get_settings.cache_clear()
+
+
+def test_a_creditor_creates_reads_and_lists_a_draft(api):
+    token = creditor(api)
+    claim = create_claim(api, token)
+    assert claim["status"] == "draft" and claim["editable"] is True
+    assert claim["debtor_name"] == "Rhône Distribution SARL"
+    assert claim["principal"] == "1000.00"
+    assert claim["content"]["invoices"][0]["amount_ttc"] == "1000.00"
+
+    read = get(api, f"/v1/claims/{claim['claim_id']}", token)
+    assert read.status_code == 200 and read.json_body["version"] == 1
+    listed = get(api, "/v1/claims", token).json_body["claims"]
+    assert [c["claim_id"] for c in listed] == [claim["claim_id"]]
+
+
+def test_bad_content_is_a_400_naming_each_field_in_french(api):
+    token = creditor(api)
+    content = b2b_content()
+    content["invoices"][0]["amount_ttc"] = 1000.5
+    content["debtor"]["siren"] = "123456789"
+    content["debtor"]["address"]["postal_code"] = "6900"
+    response = post(api, "/v1/claims", {"content": content}, token)
+    assert response.status_code == 400
+    error = response.json_body["error"]
+    assert error["code"] == "invalid_input"
+    fields = {detail["field"] for detail in error["details"]}
+    assert {"content.invoices[0].amount_ttc", "content.debtor.siren", "content.debtor.address.postal_code"} <= fields
+    assert all(detail["message"] for detail in error["details"])
+
+
+def test_a_non_json_body_is_a_400_not_a_500(api):
+    token = creditor(api)
+    response = api.http.post(
+        "/v1/claims", headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, body="{"
+    )
+    assert response.status_code == 400
+    assert response.json_body["error"]["code"] == "invalid_json"
+
+
+def test_stale_update_is_refused_with_409_and_the_first_update_is_kept(api):
+    token = creditor(api)
+    claim = create_claim(api, token)
+    path = f"/v1/claims/{claim['claim_id']}"
+    first = b2b_content(reference="MODIF-A")
+    second = b2b_content(reference="MODIF-B")
+    ok = put(api, path, {"version": 1, "content": first}, token)
+    assert ok.status_code == 200 and ok.json_body["version"] == 2
+    stale = put(api, path, {"version": 1, "content": second}, token)
+    assert stale.status_code == 409
+    assert stale.json_body["error"]["code"] == "concurrent_update"
+    assert "rechargez" in stale.json_body["error"]["message"]
+    kept = get(api, path, token).json_body
+    assert kept["reference"] == "MODIF-A" and kept["version"] == 2
+
+
+def test_concurrent_writers_of_one_claim_never_lose_an_update(aws):
+    """Two writers that read the same version race for real (threads): one wins, the other is told."""
+    import threading
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.domain.accounts import Identity, Role
+    from chalicelib.domain.claim import EventKind
+    from chalicelib.domain.claim_content import ClaimContent
+    from chalicelib.domain.errors import ConcurrentUpdate
+    from chalicelib.services.claims import create_draft
+
+    identity = Identity("creditor-1", "c@example.fr", Role.CREDITOR)
+    repository = ClaimRepository()
+    claim = create_draft(repository, identity, ClaimContent.model_validate(b2b_content()), now=datetime.now(UTC))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def writer(reference: str) -> None:
+        def change(current):
+            barrier.wait(timeout=10)  # both have read version 1 before either writes
+            return replace(current, reference=reference)
+
+        try:
+            ClaimRepository().record(
+                claim.claim_id, kind=EventKind.CONTENT_UPDATED, actor="t", reason=reference, change=change
+            )
+            outcomes.append(f"ok:{reference}")
+        except ConcurrentUpdate:
+            outcomes.append(f"409:{reference}")
+
+    threads = [threading.Thread(target=writer, args=(ref,)) for ref in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["409", "ok"]
+    winner = next(o.split(":")[1] for o in outcomes if o.startswith("ok"))
+    stored = repository.get(claim.claim_id)
+    assert stored.reference == winner and stored.version == 2
+    assert [e.reason for e in repository.events(claim.claim_id)] == ["Brouillon créé", winner]
+
+
+def test_another_creditors_claim_answers_404_everywhere(api):
+    owner = creditor(api, "owner@example.fr")
+    stranger = creditor(api, "stranger@example.fr")
+    claim_id = create_claim(api, owner)["claim_id"]
+    for response in (
+        get(api, f"/v1/claims/{claim_id}", stranger),
+        put(api, f"/v1/claims/{claim_id}", {"version": 1, "content": b2b_content()}, stranger),
+        post(api, f"/v1/claims/{claim_id}/precheck", {}, stranger),
+        post(api, f"/v1/claims/{claim_id}/submit", {}, stranger),
+        post(api, f"/v1/claims/{claim_id}/withdraw", {}, stranger),
+        get(api, f"/v1/claims/{claim_id}/timeline", stranger),
+        post(
+            api,
+            f"/v1/claims/{claim_id}/documents",
+            {"filename": "f.pdf", "content_type": "application/pdf"},
+            stranger,
+        ),
+    ):
+        assert response.status_code == 404, response.json_body
+        assert response.json_body["error"]["code"] == "not_found"
+    assert get(api, "/v1/claims", stranger).json_body["claims"] == []
+    assert get(api, f"/v1/claims/{claim_id}", owner).status_code == 200
+
+
+def test_precheck_gives_amounts_route_and_decompte_of_shared_case_01(api, assessed_on):
+    assessed_on("2025-03-31")
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    response = post(api, f"/v1/claims/{claim_id}/precheck", {}, token)
+    assert response.status_code == 200, response.json_body
+    result = response.json_body
+    assert result["can_submit"] is True and result["blockers"] == []
+    assert result["amounts"]["total"] == "1061.26"
+    assert result["amounts"]["interest"] == "21.26"
+    assert result["route"]["court_kind"] == "tribunal_de_commerce" and result["route"]["court_city"] == "Lyon"
+    [segment] = result["decompte"]["invoices"][0]["segments"]
+    assert segment["days"] == 59 and segment["rate"] == "13.15" and "L441-10" in segment["rate_source"]
+
+
+def test_precheck_without_a_creditor_profile_asks_to_complete_it(api):
+    from tests.integration.accounts_helpers import signed_up_creditor
+
+    token = signed_up_creditor(api, "noprofile@example.fr")
+    claim_id = create_claim(api, token)["claim_id"]
+    response = post(api, f"/v1/claims/{claim_id}/precheck", {}, token)
+    assert response.status_code == 400
+    assert response.json_body["error"]["code"] == "profile_incomplete"
+
+
+def test_a_time_barred_claim_cannot_be_submitted_and_says_why(api, assessed_on):
+    assessed_on("2025-06-30")
+    token = creditor(api)
+    claim_id = create_claim(api, token, b2c_barred_content())["claim_id"]
+    precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
+    assert precheck["can_submit"] is False
+    assert precheck["prescription"]["status"] == "barred"
+    assert precheck["blockers"][0]["code"] == "time_barred"
+    assert precheck["blockers"][0]["article"].startswith("C. conso.")
+
+    refused = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    assert refused.status_code == 422
+    error = refused.json_body["error"]
+    assert error["code"] == "not_submittable" and "prescrite" in error["message"]
+    assert get(api, f"/v1/claims/{claim_id}", token).json_body["status"] == "draft"
+
+
+def test_a_rate_missing_from_the_tables_blocks_submission_with_a_clear_reason(api, assessed_on):
+    assessed_on("2026-11-23")  # the rulebook's tables stop at 2026-S1
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
+    assert precheck["can_submit"] is False
+    [blocker] = [b for b in precheck["blockers"] if b["code"] == "rate_not_published"]
+    assert "2026-S2" in blocker["message"] and "chalicelib" not in blocker["message"]
+
+
+def test_submission_needs_an_invoice_among_the_evidence(api, assessed_on):
+    assessed_on("2025-03-31")
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    refused = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    assert refused.status_code == 422
+    assert refused.json_body["error"]["code"] == "invoice_missing"
+
+
+def test_withdrawing_a_draft_records_the_reason(api):
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    response = post(api, f"/v1/claims/{claim_id}/withdraw", {"reason": "Le client a payé"}, token)
+    assert response.status_code == 200 and response.json_body["status"] == "withdrawn"
+    events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
+    assert events[-1]["reason"] == "Retirée par le créancier : Le client a payé"
+    again = put(api, f"/v1/claims/{claim_id}", {"version": 2, "content": b2b_content()}, token)
+    assert again.status_code == 409 and again.json_body["error"]["code"] == "not_editable"
+
+
+def test_the_timeline_is_hash_chained_and_detects_an_edited_event(api):
+    from chalicelib.adapters.dynamo import ClaimEventModel
+
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    put(api, f"/v1/claims/{claim_id}", {"version": 1, "content": b2b_content(reference="X")}, token)
+    post(api, f"/v1/claims/{claim_id}/withdraw", {"reason": "test"}, token)
+
+    events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
+    assert [e["sequence"] for e in events] == [1, 2, 3]
+    assert [e["kind"] for e in events] == ["status_changed", "content_updated", "status_changed"]
+    assert events[0]["prev_hash"] == "0" * 64
+    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in zip(events, events[1:], strict=False))
+    verified = get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body
+    assert verified == {"claim_id": claim_id, "valid": True, "events": 3, "broken_at": None, "reason": ""}
+
+    tampered = ClaimEventModel.get(claim_id, 2)
+    tampered.update(actions=[ClaimEventModel.reason.set("Modifié en douce")])
+    broken = get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body
+    assert broken["valid"] is False and broken["broken_at"] == 2
+    assert "modifié" in broken["reason"]
+
+
+def test_removing_the_last_event_is_detected(api):
+    from chalicelib.adapters.dynamo import ClaimEventModel
+
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    post(api, f"/v1/claims/{claim_id}/withdraw", {}, token)
+    ClaimEventModel.get(claim_id, 2).delete()
+    broken = get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body
+    assert broken["valid"] is False and "retirés" in broken["reason"]
