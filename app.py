@@ -10,12 +10,16 @@ from chalicelib.api.accounts import account_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.claims import claim_routes
 from chalicelib.api.health import health_routes
+from chalicelib.api.imports import import_routes
+from chalicelib.api.openapi import openapi_routes
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)
 app.register_blueprint(auth_routes)
 app.register_blueprint(account_routes, url_prefix="/v1")
 app.register_blueprint(claim_routes, url_prefix="/v1")
+app.register_blueprint(import_routes, url_prefix="/v1")
+app.register_blueprint(openapi_routes)
 
 
 # --- Lambda functions called by chalicelib/workflow/escalation.asl.json --------------------------------
@@ -29,3 +33,13 @@ def check_claim(event: dict[str, Any], context: Any) -> dict[str, object]:
     from chalicelib.workflow import handlers
 
     return handlers.check_claim(event)
+
+
+# --- background work started by the API --------------------------------------------------------------
+
+
+@app.lambda_function(name="import_claims")
+def import_claims(event: dict[str, Any], context: Any) -> dict[str, object]:
+    from chalicelib.workflow import handlers
+
+    return handlers.import_claims(event)

@@ -118,6 +118,42 @@ class AccountModel(Model):
     by_role = AccountsByRole()
 
 
+class ImportsByCreditor(GlobalSecondaryIndex["ImportJobModel"]):
+    class Meta:
+        index_name = "by_creditor"
+        projection = AllProjection()
+
+    creditor_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ImportJobModel(Model):
+    """One bulk import of an aged-balance CSV: its progress while it runs, then its report."""
+
+    class Meta:
+        table_name = _settings.imports_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    import_id = UnicodeAttribute(hash_key=True)
+    creditor_id = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    storage_key = UnicodeAttribute()
+    status = UnicodeAttribute()  # queued | reading | creating | done | failed
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    total_lines = NumberAttribute(default=0)
+    lines_read = NumberAttribute(default=0)
+    drafts_total = NumberAttribute(default=0)
+    drafts_created = NumberAttribute(default=0)
+    lines_rejected = NumberAttribute(default=0)
+    error = UnicodeAttribute(null=True)
+    report = JSONAttribute(null=True)
+    claim_ids = JSONAttribute(null=True)
+
+    by_creditor = ImportsByCreditor()
+
+
 class LocalCodeModel(Model):
     """Local platform only: the verification / reset codes that moto's Cognito does not send.
 
@@ -135,6 +171,6 @@ class LocalCodeModel(Model):
     attempts = NumberAttribute(default=0)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel, AccountModel)
+ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel, AccountModel, ImportJobModel)
 # Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
 LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)

@@ -256,3 +256,45 @@ class ErrorInfo(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorInfo
+
+
+class ImportView(BaseModel):
+    import_id: str
+    filename: str
+    status: str
+    status_label: str
+    percent: int = Field(description="Avancement global, de 0 à 100")
+    total_lines: int
+    lines_read: int
+    drafts_total: int
+    drafts_created: int
+    lines_rejected: int
+    error: str | None
+    report: dict[str, Any] | None = Field(description="Rapport ligne à ligne, une fois l'import terminé")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, job: Any) -> ImportView:
+        from chalicelib.domain.imports import IMPORT_STATUS_LABELS_FR
+
+        return cls(
+            import_id=job.import_id,
+            filename=job.filename,
+            status=job.status.value,
+            status_label=IMPORT_STATUS_LABELS_FR[job.status],
+            percent=job.percent,
+            total_lines=job.total_lines,
+            lines_read=job.lines_read,
+            drafts_total=job.drafts_total,
+            drafts_created=job.drafts_created,
+            lines_rejected=job.lines_rejected,
+            error=job.error,
+            report=dict(job.report) if job.report is not None else None,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        )
+
+
+class ImportList(BaseModel):
+    imports: list[ImportView]

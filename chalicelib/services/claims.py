@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.accounts import Account, CreditorProfile, Identity, Role
 from chalicelib.domain.claim import (
@@ -29,18 +29,11 @@ from chalicelib.domain.claim_content import ClaimContent, legal_input
 from chalicelib.domain.errors import Forbidden, InvalidInput, NotEditable, NotFound, NotSubmittable
 from chalicelib.domain.precheck import Blocker, submission_blockers
 
+if TYPE_CHECKING:
+    from chalicelib.adapters.claims_repository import ClaimRepository as ClaimStore
+
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
 EDITABLE = frozenset({ClaimStatus.DRAFT})
-
-
-class ClaimStore(Protocol):
-    def get(self, claim_id: str) -> Claim: ...
-    def get_for(self, identity: Identity, claim_id: str) -> Claim: ...
-    def list_for(self, identity: Identity) -> list[Claim]: ...
-    def create(self, claim: Claim, *, actor: str, reason: str = ...) -> Claim: ...
-    def transition(self, claim_id: str, target: ClaimStatus, **kwargs: Any) -> Claim: ...
-    def record(self, claim_id: str, **kwargs: Any) -> Claim: ...
-    def events(self, claim_id: str) -> list[AuditEvent]: ...
 
 
 class AccountStore(Protocol):
@@ -85,11 +78,17 @@ def _editable(claim: Claim) -> None:
 # drafts
 # ---------------------------------------------------------------------------------------------------
 def create_draft(
-    claims: ClaimStore, identity: Identity, content: ClaimContent, *, now: dt.datetime, reason: str = ""
+    claims: ClaimStore,
+    identity: Identity,
+    content: ClaimContent,
+    *,
+    now: dt.datetime,
+    reason: str = "",
+    claim_id: str | None = None,
 ) -> Claim:
     creditor_id = _creditor_only(identity)
     claim = Claim(
-        claim_id=f"clm_{uuid.uuid4().hex[:20]}",
+        claim_id=claim_id or f"clm_{uuid.uuid4().hex[:20]}",
         creditor_id=creditor_id,
         status=ClaimStatus.DRAFT,
         created_at=now,

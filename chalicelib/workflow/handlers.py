@@ -22,3 +22,22 @@ def check_claim(event: dict[str, Any]) -> dict[str, object]:
         notice_period_days=get_settings().notice_period_days_b2b,
     )
     return result.as_task_output()
+
+
+def import_claims(event: dict[str, Any]) -> dict[str, object]:
+    """The bulk import's worker, started by ``POST /v1/imports`` (asynchronous invocation)."""
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.services.bulk_import import run_import
+
+    import_id = event.get("import_id")
+    if not isinstance(import_id, str) or not import_id:
+        raise InvalidInput("import_id manquant dans l'entrée de la tâche.", field="import_id")
+    job = run_import(
+        import_id,
+        imports=ImportRepository(),
+        files=DocumentStore(),
+        claims=ClaimRepository(),
+        now=lambda: datetime.now(UTC),
+    )
+    return {"import_id": job.import_id, "status": job.status.value, "drafts_created": job.drafts_created}

@@ -1,0 +1,102 @@
+"""Bulk-import jobs in DynamoDB: created by the API, advanced by the ``import_claims`` Lambda."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
+
+from chalicelib.adapters.dynamo import ImportJobModel
+from chalicelib.adapters.errors import TransientError
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.imports import ImportJob, ImportStatus
+
+
+def _to_domain(item: ImportJobModel) -> ImportJob:
+    return ImportJob(
+        import_id=item.import_id,
+        creditor_id=item.creditor_id,
+        filename=item.filename,
+        storage_key=item.storage_key,
+        status=ImportStatus(item.status),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        total_lines=int(item.total_lines),
+        lines_read=int(item.lines_read),
+        drafts_total=int(item.drafts_total),
+        drafts_created=int(item.drafts_created),
+        lines_rejected=int(item.lines_rejected),
+        error=item.error,
+        report=item.report,
+        claim_ids=tuple(item.claim_ids or ()),
+    )
+
+
+_MISSING = "Cet import est introuvable."
+
+
+class ImportRepository:
+    def create(self, job: ImportJob) -> ImportJob:
+        item = ImportJobModel(
+            job.import_id,
+            creditor_id=job.creditor_id,
+            filename=job.filename,
+            storage_key=job.storage_key,
+            status=job.status.value,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        )
+        try:
+            item.save(condition=ImportJobModel.import_id.does_not_exist())
+        except PutError as error:
+            raise TransientError(f"imports table unavailable: {error}") from error
+        return _to_domain(item)
+
+    def get(self, import_id: str) -> ImportJob:
+        try:
+            return _to_domain(ImportJobModel.get(import_id, consistent_read=True))
+        except DoesNotExist:
+            raise NotFound(_MISSING) from None
+        except GetError as error:
+            raise TransientError(f"imports table unavailable: {error}") from error
+
+    def get_for_creditor(self, creditor_id: str, import_id: str) -> ImportJob:
+        job = self.get(import_id)
+        if job.creditor_id != creditor_id:
+            raise NotFound(_MISSING)
+        return job
+
+    def list_for_creditor(self, creditor_id: str, limit: int = 20) -> list[ImportJob]:
+        try:
+            rows = ImportJobModel.by_creditor.query(creditor_id, scan_index_forward=False, limit=limit)
+            return [_to_domain(row) for row in rows]
+        except QueryError as error:
+            raise TransientError(f"imports table unavailable: {error}") from error
+
+    def update(
+        self,
+        import_id: str,
+        *,
+        status: ImportStatus | None = None,
+        report: Mapping[str, Any] | None = None,
+        claim_ids: Sequence[str] | None = None,
+        **counters: int | str | None,
+    ) -> None:
+        """Progress and results; plain attribute sets (the job has one writer, the Lambda)."""
+        item = ImportJobModel(import_id)
+        actions: list[Any] = [ImportJobModel.updated_at.set(datetime.now(UTC))]
+        if status is not None:
+            actions.append(ImportJobModel.status.set(status.value))
+        if report is not None:
+            actions.append(ImportJobModel.report.set(dict(report)))
+        if claim_ids is not None:
+            actions.append(ImportJobModel.claim_ids.set(list(claim_ids)))
+        for name, value in counters.items():
+            attribute = getattr(ImportJobModel, name)
+            actions.append(attribute.set(value) if value is not None else attribute.remove())
+        try:
+            item.update(actions=actions, condition=ImportJobModel.import_id.exists())
+        except UpdateError as error:
+            raise TransientError(f"imports table unavailable: {error}") from error

@@ -1,0 +1,77 @@
+"""Bulk import of an aged-balance CSV (prefix /v1): send the file, then follow the job until its report.
+
+``POST /v1/imports?filename=balance.csv`` with the CSV as the body (``text/csv``) answers 202 at once;
+``GET /v1/imports/{id}`` gives the progress (percent, lines read, drafts created) and, at the end, the
+line-by-line report. The columns are documented in ``docs/import-csv.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.domain.accounts import Identity, Role
+
+import_routes = Blueprint(__name__)
+
+CSV_CONTENT_TYPES = [
+    "text/csv",
+    "text/plain",
+    "application/csv",
+    "application/vnd.ms-excel",
+    "application/octet-stream",
+]
+
+
+@import_routes.route(
+    "/imports", methods=["POST"], authorizer=signed_in, cors=True, content_types=CSV_CONTENT_TYPES
+)
+@handles_errors
+@requires_role(import_routes, Role.CREDITOR)
+def start_import(identity: Identity) -> Response:
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.adapters.lambda_invoker import invoke_async
+    from chalicelib.api.claim_schemas import ImportView
+    from chalicelib.services.bulk_import import start_import as start
+
+    request = import_routes.current_request
+    params: Mapping[str, str] = request.query_params or {}
+    filename = (params.get("filename") or "import.csv").strip()[:200]
+    raw = request.raw_body or b""
+    job = start(
+        ImportRepository(),
+        DocumentStore(),
+        lambda import_id: invoke_async("import_claims", {"import_id": import_id}),
+        identity,
+        data=raw if isinstance(raw, bytes) else raw.encode(),
+        filename=filename,
+        now=datetime.now(UTC),
+    )
+    return json_response(ImportView.of(job).model_dump(mode="json"), 202)
+
+
+@import_routes.route("/imports", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(import_routes, Role.CREDITOR)
+def list_imports(identity: Identity) -> Response:
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.api.claim_schemas import ImportList, ImportView
+
+    jobs = ImportRepository().list_for_creditor(identity.user_id)
+    return json_response(ImportList(imports=[ImportView.of(job) for job in jobs]).model_dump(mode="json"))
+
+
+@import_routes.route("/imports/{import_id}", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(import_routes, Role.CREDITOR)
+def get_import(identity: Identity, import_id: str) -> Response:
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.api.claim_schemas import ImportView
+
+    job = ImportRepository().get_for_creditor(identity.user_id, import_id)
+    return json_response(ImportView.of(job).model_dump(mode="json"))

@@ -1,0 +1,242 @@
+"""``GET /openapi.json``: the OpenAPI 3.1 document of the API, generated from the Chalice routes and the
+pydantic request/response models. Every route must be described in :data:`OPERATIONS` (a test checks
+both ways), so a new route cannot ship undocumented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalice import Blueprint, Response
+
+openapi_routes = Blueprint(__name__)
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    request: str | None = None  # "module:Model" in chalicelib.api
+    response: str | None = None
+    status: int = 200
+    roles: tuple[str, ...] = ()
+    body_media_type: str = "application/json"
+    query: tuple[tuple[str, str], ...] = ()  # (name, description)
+
+
+_A = "account_schemas"
+_C = "claim_schemas"
+CREDITOR = ("creditor",)
+READERS = ("creditor", "lawyer", "operator")
+
+OPERATIONS: dict[str, Operation] = {
+    "health": Operation("État de la plateforme et de ses dépendances", "Plateforme"),
+    "openapi_document": Operation("Ce document OpenAPI", "Plateforme"),
+    "sign_up": Operation("Créer un compte créancier", "Comptes", f"{_A}:SignUpBody", status=201),
+    "confirm": Operation("Vérifier l'adresse e-mail avec le code reçu", "Comptes", f"{_A}:ConfirmBody"),
+    "resend_code": Operation("Renvoyer le code de vérification", "Comptes", f"{_A}:EmailBody"),
+    "sign_in": Operation("Se connecter (jetons Cognito)", "Comptes", f"{_A}:SignInBody"),
+    "new_password": Operation(
+        "Choisir son mot de passe à la première connexion", "Comptes", f"{_A}:NewPasswordBody"
+    ),
+    "forgot_password": Operation("Demander un code de réinitialisation", "Comptes", f"{_A}:EmailBody"),
+    "reset_password": Operation("Réinitialiser son mot de passe", "Comptes", f"{_A}:ResetPasswordBody"),
+    "get_me": Operation("Mon compte", "Comptes", roles=READERS),
+    "get_profile": Operation("Mon profil de créancier", "Comptes", roles=CREDITOR),
+    "put_profile": Operation(
+        "Enregistrer mon profil de créancier", "Comptes", f"{_A}:CreditorProfileBody", roles=CREDITOR
+    ),
+    "invite_lawyer": Operation(
+        "Inviter un avocat partenaire",
+        "Opérateur",
+        f"{_A}:LawyerInvitationBody",
+        status=201,
+        roles=("operator",),
+    ),
+    "lawyers": Operation("Avocats partenaires", "Opérateur", roles=("operator",)),
+    "create_claim": Operation(
+        "Créer une créance (brouillon)", "Créances", f"{_C}:CreateClaimBody", f"{_C}:ClaimView", 201, CREDITOR
+    ),
+    "list_claims": Operation("Mes créances", "Créances", response=f"{_C}:ClaimList", roles=READERS),
+    "get_claim": Operation("Une créance", "Créances", response=f"{_C}:ClaimView", roles=READERS),
+    "update_claim": Operation(
+        "Modifier un brouillon (verrou optimiste : 409 si la version est périmée)",
+        "Créances",
+        f"{_C}:UpdateClaimBody",
+        f"{_C}:ClaimView",
+        roles=CREDITOR,
+    ),
+    "withdraw_claim": Operation(
+        "Retirer une créance", "Créances", f"{_C}:WithdrawBody", f"{_C}:ClaimView", roles=CREDITOR
+    ),
+    "precheck_claim": Operation(
+        "Pré-contrôle juridique : prescription, montants, décompte, juridiction",
+        "Créances",
+        response=f"{_C}:PrecheckView",
+        roles=CREDITOR,
+    ),
+    "submit_claim": Operation(
+        "Soumettre la créance (refusé si prescrite, bloquée ou non recevable)",
+        "Créances",
+        f"{_C}:SubmitBody",
+        f"{_C}:SubmitView",
+        roles=CREDITOR,
+    ),
+    "request_upload": Operation(
+        "Préparer le dépôt d'une pièce (formulaire S3 pré-signé)",
+        "Pièces",
+        f"{_C}:UploadRequestBody",
+        f"{_C}:UploadSlotView",
+        201,
+        CREDITOR,
+    ),
+    "confirm_upload": Operation(
+        "Faire vérifier la pièce déposée (type réel, taille, PDF lisible) ; pré-remplissage Factur-X",
+        "Pièces",
+        response=f"{_C}:ConfirmedUploadView",
+        roles=CREDITOR,
+    ),
+    "remove_document": Operation(
+        "Retirer une pièce d'un brouillon", "Pièces", response=f"{_C}:ClaimView", roles=CREDITOR
+    ),
+    "claim_timeline": Operation(
+        "Historique de la créance (événements chaînés)",
+        "Créances",
+        response=f"{_C}:TimelineView",
+        roles=READERS,
+    ),
+    "verify_timeline": Operation(
+        "Vérifier l'intégrité de l'historique", "Créances", response=f"{_C}:ChainCheckView", roles=READERS
+    ),
+    "start_import": Operation(
+        "Importer une balance âgée (CSV) : une créance brouillon par débiteur",
+        "Import",
+        response=f"{_C}:ImportView",
+        status=202,
+        roles=CREDITOR,
+        body_media_type="text/csv",
+        query=(("filename", "Nom du fichier, repris dans le rapport"),),
+    ),
+    "list_imports": Operation("Mes imports", "Import", response=f"{_C}:ImportList", roles=CREDITOR),
+    "get_import": Operation(
+        "Avancement et rapport d'un import", "Import", response=f"{_C}:ImportView", roles=CREDITOR
+    ),
+}
+
+
+def _model(reference: str) -> Any:
+    import importlib
+
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(f"chalicelib.api.{module}"), name)
+
+
+def _ref(model: Any) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def build_document(routes: dict[str, dict[str, Any]], *, server_url: str = "/") -> dict[str, Any]:
+    """The OpenAPI document for Chalice's ``app.routes`` (path → method → RouteEntry)."""
+    from pydantic.json_schema import models_json_schema
+
+    from chalicelib.api.claim_schemas import ErrorBody
+
+    models: dict[str, tuple[Any, str]] = {"ErrorBody": (ErrorBody, "serialization")}
+    paths: dict[str, dict[str, Any]] = {}
+    for path, methods in sorted(routes.items()):
+        for method, entry in sorted(methods.items()):
+            operation = OPERATIONS[entry.view_name]
+            spec: dict[str, Any] = {
+                "operationId": entry.view_name,
+                "summary": operation.summary,
+                "tags": [operation.tag],
+                "responses": {},
+            }
+            parameters = [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in entry.view_args
+            ] + [
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "description": text,
+                    "schema": {"type": "string"},
+                }
+                for name, text in operation.query
+            ]
+            if parameters:
+                spec["parameters"] = parameters
+            if operation.request:
+                request_model = _model(operation.request)
+                models[request_model.__name__] = (request_model, "validation")
+                spec["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(request_model)}},
+                }
+            elif operation.body_media_type != "application/json":
+                spec["requestBody"] = {
+                    "required": True,
+                    "content": {operation.body_media_type: {"schema": {"type": "string"}}},
+                }
+            ok: dict[str, Any] = {"description": "Succès"}
+            if operation.response:
+                response_model = _model(operation.response)
+                models[response_model.__name__] = (response_model, "serialization")
+                ok["content"] = {"application/json": {"schema": _ref(response_model)}}
+            spec["responses"][str(operation.status)] = ok
+            error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
+            if operation.request or operation.body_media_type != "application/json":
+                spec["responses"]["400"] = {
+                    "description": "Requête invalide (champ nommé, message en français)"
+                } | error
+            if entry.authorizer is not None:
+                spec["security"] = [{"cognito": []}]
+                spec["responses"]["401"] = {"description": "Non connecté ou jeton invalide"} | error
+                spec["responses"]["403"] = {
+                    "description": f"Réservé au rôle : {', '.join(operation.roles)}"
+                } | error
+            if entry.view_args:
+                spec["responses"]["404"] = {
+                    "description": "Introuvable (ou appartenant à un autre compte)"
+                } | error
+            if method in {"PUT", "POST", "DELETE"} and entry.authorizer is not None:
+                spec["responses"]["409"] = {
+                    "description": "Conflit : modification concurrente ou statut"
+                } | error
+                spec["responses"]["422"] = {"description": "Refusé par une règle métier"} | error
+            paths.setdefault(path, {})[method.lower()] = spec
+
+    _, top = models_json_schema(
+        list(models.values()),  # type: ignore[arg-type]
+        ref_template="#/components/schemas/{model}",
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Recouvrement de créances — API",
+            "version": "1",
+            "description": "API de la plateforme : comptes, créances, pièces, pré-contrôle, imports. "
+            'Erreurs : {"error": {"code", "message", "field", "details"}}, messages en français.',
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": top.get("$defs", {}),
+            "securitySchemes": {
+                "cognito": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "Jeton d'identité (id_token) renvoyé par POST /v1/auth/signin",
+                }
+            },
+        },
+    }
+
+
+@openapi_routes.route("/openapi.json", methods=["GET"], cors=True)
+def openapi_document() -> Response:
+    document = build_document(openapi_routes.current_app.routes)
+    return Response(body=document, status_code=200, headers={"Content-Type": "application/json"})
