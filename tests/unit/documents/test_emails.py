@@ -1,0 +1,351 @@
+"""Every notification renders from a sample context: subject, plain text and HTML, in French."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markupsafe import escape
+
+from chalicelib.documents.emails import EMAIL_KINDS, Attachment, render_email
+from tests.unit.documents.helpers import normalise
+
+ROOT = Path(__file__).resolve().parents[3]
+BASE = "https://recouvrement.example.fr"
+DEBTOR = "Dupont & <Fils>"
+CLAIM = {
+    "base_url": BASE,
+    "claim_id": "CLM-2026-0042",
+    "debtor_name": DEBTOR,
+    "claim_reference": "F-2025-0010",
+}
+NOTICE_PDF = Attachment("mise-en-demeure-F-2025-0010.pdf", b"%PDF-1.7\n%test\n")
+
+# One realistic context per kind: what the claim services and identity.py pass.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "signup_code": {"code": "482913", "expires_in_minutes": 1440},
+    "password_reset_code": {"code": "305517", "expires_in_minutes": 60},
+    "lawyer_invitation": {
+        "email": "me.martin@barreau-lyon.fr",
+        "temporary_password": "Xk3mPq9rTz2w7",
+        "sign_in_url": f"{BASE}/",
+    },
+    "operator_invitation": {
+        "email": "ops@plateforme.fr",
+        "temporary_password": "Rt5nBv8cXz1q7",
+        "sign_in_url": f"{BASE}/",
+    },
+    "claim_submitted": CLAIM
+    | {
+        "amount_due": Decimal("49.00"),
+        "payment_url": "https://checkout.example.fr/pay/cs_test_1",
+        "amount_claimed": "1234.56",
+    },
+    "payment_received": CLAIM | {"amount_paid": "49.00", "paid_on": dt.date(2026, 11, 22)},
+    "claim_rejected": CLAIM
+    | {
+        "reasons": [
+            {
+                "code": "ip_refused_time_barred",
+                "article": "C. com. L110-4 ; CPC 1405",
+                "message": "Créance prescrite : aucune injonction de payer ni aucune lettre de relance ne "
+                "doit être envoyée.",
+            },
+            "Débiteur domicilié hors de l'Union européenne.",
+        ],
+        "refund_amount": "49.00",
+    },
+    "notice_sent": CLAIM
+    | {
+        "sent_on": "2026-11-22",
+        "payment_deadline": "2026-12-03",
+        "amount_claimed": Decimal("1234.56"),
+        "channel": "lrar",
+    },
+    "settled": CLAIM | {"settled_on": "2026-12-01", "amount_paid": "1234.56"},
+    "disputed": CLAIM | {"disputed_on": "2026-11-30", "dispute_summary": "Travaux non terminés"},
+    "escalation_offered": CLAIM
+    | {
+        "deadline": "2026-12-03",
+        "escalation_price": "89.00",
+        "accept_url": f"{BASE}/#/creances/CLM-2026-0042/injonction",
+        "offer_expires_on": "2027-01-03",
+    },
+    "dossier_ready": CLAIM | {"court_name": "Tribunal judiciaire de Nantes"},
+    "lawyer_assigned": CLAIM
+    | {"lawyer_name": "Maître Jeanne Martin", "lawyer_bar": "Lyon", "lawyer_firm": "Martin Avocats"},
+    "filed": CLAIM | {"filed_on": "2027-01-15", "court_name": "Tribunal judiciaire de Nantes"},
+    "refund_issued": CLAIM
+    | {"refund_amount": "49.00", "reason": "Créance refusée après vérification", "refunded_on": "2026-11-23"},
+    "withdrawn": CLAIM | {"withdrawn_on": "2026-11-25"},
+    "import_finished": {
+        "base_url": BASE,
+        "drafts_created": 12,
+        "lines_rejected": 1,
+        "report_url": f"{BASE}/#/imports/IMP-7",
+        "file_name": "balance-agee-novembre.csv",
+    },
+    "reminder_escalation_pending": CLAIM
+    | {
+        "offered_on": "2026-12-04",
+        "escalation_price": "89.00",
+        "accept_url": f"{BASE}/#/creances/CLM-2026-0042/injonction",
+    },
+    "dossier_assigned": {
+        "claim_id": "CLM-2026-0042",
+        "claim_reference": "F-2025-0010",
+        "creditor_name": "Plomberie Martin SARL",
+        "debtor_name": DEBTOR,
+        "court_name": "Tribunal judiciaire de Nantes",
+        "amount_claimed": "1234.56",
+        "urgent": True,
+        "prescription_end": "2027-03-01",
+        "portal_url": f"{BASE}/#/avocat/dossiers/CLM-2026-0042",
+    },
+}
+CLAIM_KINDS = [
+    name for name, kind in EMAIL_KINDS.items() if kind.audience == "creditor" and "claim_id" in kind.required
+]
+ENGLISH = re.compile(
+    r"\b(the|your|you|please|click|here|payment|claim|debtor|creditor|dear|regards|none|true|false|"
+    r"null|undefined)\b",
+    re.IGNORECASE,
+)
+HTML_TAG = re.compile(r"</?(html|body|p|a|div|table|tr|td|br|strong|ul|ol|li|span)\b[^>]*>", re.IGNORECASE)
+FOOTER = "Message automatique du service d'envoi « Recouvrement de créances en ligne »"
+
+
+def _render(kind: str, **overrides: Any):
+    attachments = (NOTICE_PDF,) if EMAIL_KINDS[kind].needs_attachment else ()
+    return render_email(kind, SAMPLES[kind] | overrides, attachments=attachments)
+
+
+def _visible(html: str) -> str:
+    """The HTML's text as a reader sees it (tags dropped, entities decoded, spaces normalised)."""
+    import html as html_lib
+
+    return normalise(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_every_kind_has_a_sample_and_its_templates() -> None:
+    assert set(SAMPLES) == set(EMAIL_KINDS)
+    templates = ROOT / "templates" / "emails"
+    for kind in EMAIL_KINDS:
+        for suffix in ("subject.txt", "txt", "html"):
+            assert (templates / f"{kind}.{suffix}").is_file(), (kind, suffix)
+
+
+@pytest.mark.parametrize("kind", sorted(EMAIL_KINDS))
+def test_each_kind_renders_a_one_line_subject_a_text_and_an_html_body(kind: str) -> None:
+    email = _render(kind)
+    assert email.kind == kind
+    assert email.subject and "\n" not in email.subject and "\r" not in email.subject
+    assert len(email.subject) < 130
+    assert not HTML_TAG.search(email.text), email.text
+    assert "{{" not in email.text and "{%" not in email.html
+    assert email.html.lstrip().startswith("<!doctype html>")
+    assert f"<title>{escape(email.subject)}</title>" in email.html
+    assert 'style="max-width:600px' in email.html
+    assert "<style" not in email.html and "<img" not in email.html and "<script" not in email.html
+    # the footer: an automatic message from the sending service, how to reach support, no legal advice
+    for body in (normalise(email.text), _visible(email.html)):
+        assert FOOTER in body
+        assert "Pour joindre le support : support@claims.localhost" in body
+        assert "ce service ne donne pas de conseil juridique" in body
+
+
+@pytest.mark.parametrize("kind", sorted(EMAIL_KINDS))
+def test_no_english_word_leaks_into_what_the_reader_sees(kind: str) -> None:
+    email = _render(kind)
+    for body in (email.subject, email.text, _visible(email.html)):
+        without_links = re.sub(r"\S+@\S+|https?://\S+", "", body)
+        assert not ENGLISH.search(without_links), ENGLISH.search(without_links)
+
+
+@pytest.mark.parametrize("kind", CLAIM_KINDS)
+def test_claim_emails_name_the_claim_and_link_to_its_page(kind: str) -> None:
+    email = _render(kind)
+    link = f"{BASE}/#/creances/CLM-2026-0042"
+    assert "F-2025-0010" in email.subject and DEBTOR in email.subject  # a header: not HTML-escaped
+    assert DEBTOR in email.text and "F-2025-0010" in email.text
+    assert link in email.text
+    assert f'href="{link}"' in email.html
+
+
+@pytest.mark.parametrize("kind", [*CLAIM_KINDS, "dossier_assigned"])
+def test_the_html_escapes_the_debtor_name(kind: str) -> None:
+    html = _render(kind).html
+    assert "Dupont &amp; &lt;Fils&gt;" in html
+    assert "<Fils>" not in html
+
+
+def test_the_claim_reference_defaults_to_the_claim_id() -> None:
+    context = {key: value for key, value in SAMPLES["settled"].items() if key != "claim_reference"}
+    email = render_email("settled", context)
+    assert email.subject.startswith("Créance CLM-2026-0042 (")
+
+
+def test_amounts_and_dates_are_written_the_french_way() -> None:
+    text = normalise(_render("notice_sent").text)
+    assert "Somme réclamée : 1 234,56 €" in text
+    assert "envoyée le 22 novembre 2026" in text
+    assert "Date limite de paiement indiquée : 3 décembre 2026" in text
+    assert "par lettre recommandée avec accusé de réception" in text
+    html = _visible(_render("notice_sent").html)
+    assert "Somme réclamée 1 234,56 €" in html
+    assert "1er janvier 2027" in normalise(render_email("settled", CLAIM | {"settled_on": "2027-01-01"}).text)
+    submitted = normalise(_render("claim_submitted").text)
+    assert "Montant à régler : 49,00 €" in submitted
+    assert "Payer en ligne : https://checkout.example.fr/pay/cs_test_1" in submitted
+
+
+def test_account_codes_are_easy_to_find_with_their_lifetime() -> None:
+    signup = _render("signup_code")
+    assert "Votre code de vérification est : 482913" in signup.text
+    assert re.search(r"\b(\d{6})\b", signup.text).group(1) == "482913"  # what the e2e test reads
+    assert "Il est valable 24 heures." in signup.text
+    assert signup.subject == "Votre code de vérification"
+    reset = _render("password_reset_code")
+    assert "Votre code de réinitialisation est : 305517" in reset.text
+    assert "Il est valable une heure." in reset.text
+    assert render_email("signup_code", {"code": "1", "expires_in_minutes": 15}).text.count("15 minutes") == 1
+
+
+def test_invitations_give_the_sign_in_address_and_the_temporary_password() -> None:
+    lawyer = _render("lawyer_invitation")
+    assert lawyer.subject == "Invitation à la plateforme de recouvrement"
+    assert "en tant qu'avocat partenaire" in lawyer.text
+    assert re.search(r"Mot de passe provisoire : (\S+)", lawyer.text).group(1) == "Xk3mPq9rTz2w7"
+    assert f"Adresse de connexion : {BASE}/" in lawyer.text and f'href="{BASE}/"' in lawyer.html
+    operator = _render("operator_invitation")
+    assert "opérateur de la plateforme" in operator.text
+
+
+def test_the_rejection_lists_the_legal_findings_and_announces_the_refund() -> None:
+    email = _render("claim_rejected")
+    text = normalise(email.text)
+    assert "pour les raisons suivantes :" in text
+    assert (
+        "- Créance prescrite : aucune injonction de payer" in text and "(C. com. L110-4 ; CPC 1405)" in text
+    )
+    assert "- Débiteur domicilié hors de l'Union européenne." in text
+    assert "Le montant que vous avez réglé, 49,00 €, vous est remboursé" in text
+    assert "ne constituent pas un conseil juridique" in text
+    assert email.html.count("<li ") == 2
+    single = render_email("claim_rejected", SAMPLES["claim_rejected"] | {"reasons": ["Rien n'est dû."]})
+    assert "pour la raison suivante :" in single.text
+
+
+def test_the_notice_email_announces_its_attachment_and_carries_it() -> None:
+    email = _render("notice_sent")
+    assert email.attachments == (NOTICE_PDF,)
+    assert "La copie de la mise en demeure est jointe à ce message au format PDF" in email.text
+    assert "mise-en-demeure-F-2025-0010.pdf" in email.text and "mise-en-demeure-F-2025-0010.pdf" in email.html
+    with pytest.raises(ValueError, match="attachment"):
+        render_email("notice_sent", SAMPLES["notice_sent"])
+
+
+def test_the_escalation_offer_gives_the_price_and_the_link_to_accept() -> None:
+    email = _render("escalation_offered")
+    text = normalise(email.text)
+    assert "a expiré le 3 décembre 2026" in text
+    assert "Prix du dossier : 89,00 €" in text
+    assert f"Accepter la proposition : {BASE}/#/creances/CLM-2026-0042/injonction" in text
+    assert "Proposition valable jusqu'au : 3 janvier 2027" in text
+    reminder = normalise(_render("reminder_escalation_pending").text)
+    assert "Le 4 décembre 2026, la plateforme vous a proposé" in reminder
+    assert "n'a pas encore été reçue" in reminder
+
+
+def test_the_lawyer_sees_court_amount_urgency_and_the_portal_link() -> None:
+    email = _render("dossier_assigned")
+    text = normalise(email.text)
+    assert email.subject.startswith("URGENT — Nouveau dossier d'injonction de payer : F-2025-0010")
+    assert "Juridiction : Tribunal judiciaire de Nantes" in text
+    assert "Montant réclamé : 1 234,56 €" in text
+    assert "dernier jour pour agir le 1er mars 2027" in text
+    assert f'href="{BASE}/#/avocat/dossiers/CLM-2026-0042"' in email.html
+    calm = render_email("dossier_assigned", SAMPLES["dossier_assigned"] | {"urgent": False})
+    assert "URGENT" not in calm.subject and "URGENT" not in calm.text and "URGENT" not in calm.html
+    assert "fournies par les créanciers" in text
+
+
+def test_lawyer_assigned_names_the_lawyer_and_the_bar() -> None:
+    text = normalise(_render("lawyer_assigned").text)
+    assert "est confié à Maître Jeanne Martin, avocat au barreau de Lyon (Martin Avocats)" in text
+
+
+def test_import_report_counts_in_french() -> None:
+    email = _render("import_finished")
+    assert email.subject == "Import terminé : 12 brouillons créés, 1 ligne rejetée"
+    assert f"Rapport d'import (lignes rejetées et motifs) : {BASE}/#/imports/IMP-7" in email.text
+    none_rejected = render_email("import_finished", SAMPLES["import_finished"] | {"lines_rejected": 0})
+    assert "0 ligne rejetée" in none_rejected.subject
+    assert "peuvent être corrigées" not in none_rejected.text
+
+
+def test_optional_values_may_be_left_out() -> None:
+    minimal = {key: SAMPLES["settled"][key] for key in EMAIL_KINDS["settled"].required}
+    text = render_email("settled", minimal).text
+    assert "est enregistrée comme réglée." in normalise(text)
+
+
+def test_a_missing_key_is_a_clear_error() -> None:
+    for kind, sample in SAMPLES.items():
+        for key in EMAIL_KINDS[kind].required:
+            context = {k: v for k, v in sample.items() if k != key}
+            with pytest.raises(ValueError, match=rf"{kind}.*missing.*{key}"):
+                render_email(kind, context, attachments=(NOTICE_PDF,))
+
+
+@pytest.mark.parametrize(
+    ("kind", "override", "message"),
+    [
+        ("claim_submitted", {"amount_due": 4900}, "never int cents"),
+        ("claim_submitted", {"amount_due": 49.0}, "never int cents"),
+        ("claim_submitted", {"amount_due": "quarante"}, "amount in euros"),
+        ("claim_submitted", {"payment_url": "javascript:alert(1)"}, "http"),
+        ("payment_received", {"paid_on": "22/11/2026"}, "ISO date"),
+        ("import_finished", {"drafts_created": -1}, "int ≥ 0"),
+        ("dossier_assigned", {"urgent": "oui"}, "bool"),
+        ("claim_rejected", {"reasons": []}, "non-empty list"),
+        ("claim_rejected", {"reasons": "prescrite"}, "non-empty list"),
+        ("settled", {"debtor_name": "  "}, "non-empty string"),
+        ("settled", {"amount_payed": "1.00"}, "unexpected context key"),
+    ],
+)
+def test_a_mistyped_or_unexpected_value_is_a_clear_error(kind: str, override: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _render(kind, **override)
+
+
+def test_an_unknown_kind_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown email kind 'welcome'"):
+        render_email("welcome", {})
+
+
+def test_attachment_names_cannot_carry_a_path() -> None:
+    with pytest.raises(ValueError, match="filename"):
+        Attachment("../etc/passwd", b"")
+    with pytest.raises(ValueError, match="media type"):
+        Attachment("a.pdf", b"", media_type="pdf")
+
+
+def test_the_caller_may_name_the_platform_and_its_support() -> None:
+    email = render_email(
+        "withdrawn", SAMPLES["withdrawn"] | {"platform_name": "Recouvra", "support_email": "aide@recouvra.fr"}
+    )
+    assert "Message automatique du service d'envoi « Recouvra »" in email.text
+    assert "Pour joindre le support : aide@recouvra.fr." in email.text
+    assert 'href="mailto:aide@recouvra.fr"' in email.html
+
+
+def test_importing_the_emails_does_not_import_weasyprint() -> None:
+    code = "import sys, chalicelib.documents.emails; assert 'weasyprint' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
