@@ -385,5 +385,5 @@ def render_email(
         raise ValueError(f"email {kind!r}: empty subject")
     values["subject"] = subject
     text = _tidy_text(env.get_template(f"{kind}.txt").render(values))
-    html = env.get_template(f"{kind}.html").render(values)
+    html = env.get_template(f"{kind}.html").render(values).strip() + "\n"
     return RenderedEmail(kind=kind, subject=subject, text=text, html=html, attachments=tuple(attachments))
