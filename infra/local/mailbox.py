@@ -1,7 +1,8 @@
 """The local mailbox: what SES "sent" on the embedded AWS, read from moto in this process.
 
 Served by the local platform only (``infra/local/webserver.py``): ``GET /_local/mailbox`` (a page) and
-``GET /_local/api/mailbox`` (JSON). Newest first.
+``GET /_local/api/mailbox`` (JSON), and each attachment of a raw (MIME) message at
+``GET /_local/api/mailbox/<message id>/attachments/<n>``. Newest first.
 """
 
 from __future__ import annotations
@@ -10,45 +11,89 @@ import email
 import email.policy
 import html
 from datetime import UTC, datetime
-from typing import Any
+from email.message import EmailMessage
+from typing import Any, cast
+from urllib.parse import quote
 
 LOCAL_ACCOUNT = "123456789012"
 
 
-def _from_raw(raw: str) -> dict[str, Any]:
-    parsed = email.message_from_string(raw, policy=email.policy.default)
-    part = parsed.get_body(preferencelist=("plain", "html"))
+def _raw_parts(raw: str) -> tuple[EmailMessage, list[EmailMessage]]:
+    # The default policy builds EmailMessage objects (typeshed only promises Message).
+    parsed = cast(EmailMessage, email.message_from_string(raw, policy=email.policy.default))
+    return parsed, [part for part in parsed.iter_attachments() if isinstance(part, EmailMessage)]
+
+
+def _from_raw(raw: str, message_id: str) -> dict[str, Any]:
+    """Subject, recipients, text and HTML bodies and the attachments of a raw MIME message."""
+    parsed, attachments = _raw_parts(raw)
+    text_part = parsed.get_body(preferencelist=("plain",))
+    html_part = parsed.get_body(preferencelist=("html",))
+    # SMTP line endings (CRLF) become plain newlines for display.
+    text = text_part.get_content().replace("\r\n", "\n") if text_part is not None else None
+    html_body = html_part.get_content().replace("\r\n", "\n") if html_part is not None else None
     return {
         "subject": str(parsed.get("Subject", "")),
         "to": [address.strip() for address in str(parsed.get("To", "")).split(",") if address.strip()],
-        "body": part.get_content() if part is not None else "",
+        "body": text if text is not None else (html_body or ""),
+        "text": text,
+        "html": html_body,
+        "attachments": [
+            {
+                "index": index,
+                "filename": part.get_filename() or f"piece-jointe-{index + 1}",
+                "content_type": part.get_content_type(),
+                "size": len(_payload(part)),
+                "url": attachment_url(message_id, index),
+            }
+            for index, part in enumerate(attachments)
+        ],
     }
 
 
-def messages(region: str) -> list[dict[str, Any]]:
-    """Every message SES accepted, newest first: id, from, to, subject, date (ISO, UTC), body."""
+def _payload(part: EmailMessage) -> bytes:
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def attachment_url(message_id: str, index: int) -> str:
+    return f"/_local/api/mailbox/{quote(message_id, safe='')}/attachments/{index}"
+
+
+def _backend(region: str) -> Any:
     from moto.ses.models import ses_backends
 
-    backend = ses_backends[LOCAL_ACCOUNT][region]
+    return ses_backends[LOCAL_ACCOUNT][region]
+
+
+def messages(region: str) -> list[dict[str, Any]]:
+    """Every message SES accepted, newest first: id, from, to, subject, date (ISO, UTC), body (the text
+    version when there is one, else the HTML), text, html and attachments (filename, type, size, url)."""
     found: list[dict[str, Any]] = []
-    for position, message in enumerate(list(backend.sent_messages)):
+    for position, message in enumerate(list(_backend(region).sent_messages)):
         sent_at: datetime | None = getattr(message, "sent_at", None)
+        message_id = str(getattr(message, "id", position))
         if hasattr(message, "raw_data"):
-            content = _from_raw(message.raw_data)
+            content = _from_raw(message.raw_data, message_id)
             source = str(getattr(message, "source", "") or "")
             if not content["to"]:
                 content["to"] = list(getattr(message, "destinations", []) or [])
         else:
             destinations = getattr(message, "destinations", {}) or {}
+            body = str(getattr(message, "body", "") or getattr(message, "template_data", ""))
+            looks_html = _looks_like_html(body)
             content = {
                 "subject": str(getattr(message, "subject", "") or getattr(message, "template", "")),
                 "to": list(destinations.get("ToAddresses", [])),
-                "body": str(getattr(message, "body", "") or getattr(message, "template_data", "")),
+                "body": body,
+                "text": None if looks_html else body,
+                "html": body if looks_html else None,
+                "attachments": [],
             }
             source = str(getattr(message, "source", ""))
         found.append(
             {
-                "id": str(getattr(message, "id", position)),
+                "id": message_id,
                 "from": source,
                 "date": (sent_at or datetime.fromtimestamp(0, UTC)).isoformat(),
                 "order": position,
@@ -61,8 +106,26 @@ def messages(region: str) -> list[dict[str, Any]]:
     return found
 
 
+def attachment(region: str, message_id: str, index: int) -> tuple[str, str, bytes] | None:
+    """(filename, content type, bytes) of one attachment of a raw message, or None."""
+    for position, message in enumerate(list(_backend(region).sent_messages)):
+        if str(getattr(message, "id", position)) != message_id or not hasattr(message, "raw_data"):
+            continue
+        _, attachments = _raw_parts(message.raw_data)
+        if not 0 <= index < len(attachments):
+            return None
+        part = attachments[index]
+        filename = part.get_filename() or f"piece-jointe-{index + 1}"
+        return filename, part.get_content_type(), _payload(part)
+    return None
+
+
 def _looks_like_html(body: str) -> bool:
     return body.lstrip().lower().startswith(("<!doctype", "<html", "<div", "<p", "<table", "<body"))
+
+
+def _size(size: int) -> str:
+    return f"{size} octets" if size < 1024 else f"{size / 1024:.1f} Ko".replace(".", ",")
 
 
 def page(region: str) -> str:
@@ -70,19 +133,29 @@ def page(region: str) -> str:
     items = messages(region)
     cards = []
     for item in items:
-        body = item["body"]
         shown_date = item["date"][:19].replace("T", " ")
-        if _looks_like_html(body):
-            shown = f'<iframe sandbox="" srcdoc="{html.escape(body, quote=True)}"></iframe>'
+        parts = []
+        if item["html"]:
+            parts.append(f'<iframe sandbox="" srcdoc="{html.escape(item["html"], quote=True)}"></iframe>')
+            if item["text"]:
+                text = html.escape(item["text"])
+                parts.append(f"<details><summary>Version texte</summary><pre>{text}</pre></details>")
         else:
-            shown = f"<pre>{html.escape(body)}</pre>"
+            parts.append(f"<pre>{html.escape(item['text'] or item['body'])}</pre>")
+        if item["attachments"]:
+            links = "".join(
+                f'<li><a href="{html.escape(a["url"], quote=True)}" download>{html.escape(a["filename"])}</a>'
+                f" <span class=meta>({html.escape(a['content_type'])}, {_size(a['size'])})</span></li>"
+                for a in item["attachments"]
+            )
+            parts.append(f"<p class=meta>Pièces jointes :</p><ul class=attachments>{links}</ul>")
         cards.append(
             "<article>"
             f"<h2>{html.escape(item['subject'] or '(sans objet)')}</h2>"
             f"<p class=meta>À : {html.escape(', '.join(item['to']))}<br>"
             f"De : {html.escape(item['from'])}<br>"
             f'<time datetime="{item["date"]}">{html.escape(shown_date)} UTC</time></p>'
-            f"{shown}</article>"
+            f"{''.join(parts)}</article>"
         )
     listing = "\n".join(cards) or "<p>Aucun message pour l'instant.</p>"
     return f"""<!doctype html>
@@ -97,7 +170,10 @@ def page(region: str) -> str:
   h2 {{ font-size: 1.1rem; margin: 0 0 .25rem; }}
   .meta {{ color: #555; font-size: .9rem; margin: 0 0 .5rem; }}
   pre {{ white-space: pre-wrap; word-wrap: break-word; font-family: inherit; margin: 0; }}
-  iframe {{ width: 100%; min-height: 20rem; border: 0; }}
+  iframe {{ width: 100%; min-height: 28rem; border: 1px solid #eee; }}
+  details {{ margin: .5rem 0; }}
+  summary {{ cursor: pointer; color: #555; }}
+  ul.attachments {{ margin: .25rem 0 0; padding-left: 1.25rem; }}
 </style>
 </head>
 <body>

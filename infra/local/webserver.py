@@ -1,7 +1,7 @@
 """The local platform's single origin: the Chalice API (as ``chalice local`` serves it) plus the static
 ``frontend/`` folder, so the browser UI and the API share one URL as they do behind CloudFront on AWS.
 
-``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent."""
+``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent, attachments included."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 LOCAL_PREFIX = "/_local/"
+ATTACHMENT_PATH = re.compile(r"/_local/api/mailbox/(?P<id>[^/]+)/attachments/(?P<index>\d{1,3})")
 
 
 def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
@@ -65,9 +67,21 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         elif path == "/_local/api/mailbox":
             body = json.dumps({"messages": mailbox.messages(region)}, ensure_ascii=False).encode()
             self._send(200, "application/json; charset=utf-8", body)
+        elif found := ATTACHMENT_PATH.fullmatch(path):
+            self._send_attachment(mailbox.attachment(region, unquote(found["id"]), int(found["index"])))
         else:
             body = json.dumps({"error": {"code": "not_found", "message": "Page locale inconnue."}}).encode()
             self._send(404, "application/json; charset=utf-8", body)
+
+    def _send_attachment(self, found: tuple[str, str, bytes] | None) -> None:
+        if found is None:
+            error = {"error": {"code": "not_found", "message": "Pièce jointe introuvable."}}
+            body = json.dumps(error, ensure_ascii=False).encode()
+            self._send(404, "application/json; charset=utf-8", body)
+            return
+        filename, content_type, content = found
+        disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+        self._send(200, content_type, content, {"Content-Disposition": disposition})
 
     def _send_static(self, target: Path) -> None:
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -75,9 +89,13 @@ class PlatformRequestHandler(ChaliceRequestHandler):
             content_type += "; charset=utf-8"
         self._send(200, content_type, target.read_bytes())
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
+    def _send(
+        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
