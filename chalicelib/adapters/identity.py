@@ -3,8 +3,9 @@
 ``CognitoIdentityProvider`` makes the real calls; on AWS, Cognito itself emails the verification codes,
 the password-reset codes and the invitations (templates set on the pool). moto's Cognito sends nothing,
 so on the local platform ``LocalIdentityProvider`` generates those codes itself, keeps only a salted hash
-with an expiry in DynamoDB, emails them in French through SES (the local mailbox shows them) and checks a
-code before calling the matching admin API. :func:`identity_provider` picks one from the settings.
+with an expiry in DynamoDB, emails them in French through SES (templates ``templates/emails/signup_code``,
+``password_reset_code``, ``lawyer_invitation``, ``operator_invitation``; the local mailbox shows them) and
+checks a code before calling the matching admin API. :func:`identity_provider` picks one from the settings.
 
 Cognito's errors become the domain's typed errors, with French messages, here and nowhere else.
 """
@@ -19,7 +20,7 @@ import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.errors import TransientError
@@ -33,6 +34,9 @@ from chalicelib.domain.errors import (
     Unauthenticated,
 )
 from chalicelib.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.documents.emails import RenderedEmail
 
 # The pool's password policy (provisioned locally by infra/local/provision.py, on AWS by the stack).
 PASSWORD_POLICY: dict[str, Any] = {
@@ -317,7 +321,15 @@ def temporary_password() -> str:
     return secrets.choice(string.ascii_uppercase) + secrets.choice(string.ascii_lowercase) + body + "7"
 
 
-Mailer = Callable[[str, str, str], object]
+# Sends a rendered notification to one address (``mailer.send_rendered``; tests may pass a fake).
+Mailer = Callable[[str, "RenderedEmail"], object]
+SIGNUP_CODE_LIFETIME = timedelta(hours=24)
+RESET_CODE_LIFETIME = timedelta(hours=1)
+INVITATION_EMAILS: dict[Role, str] = {Role.LAWYER: "lawyer_invitation", Role.OPERATOR: "operator_invitation"}
+
+
+def _minutes(lifetime: timedelta) -> int:
+    return int(lifetime.total_seconds() // 60)
 
 
 class LocalIdentityProvider(CognitoIdentityProvider):
@@ -340,16 +352,14 @@ class LocalIdentityProvider(CognitoIdentityProvider):
         if self.user_id(email) is not None:
             self._send_signup_code(email)
 
+    def _send(self, email: str, kind: str, context: dict[str, Any]) -> None:
+        from chalicelib.documents.emails import render_email
+
+        self.mailer(email, render_email(kind, context))
+
     def _send_signup_code(self, email: str) -> None:
-        code = self.codes.issue("signup", email, timedelta(hours=24))
-        self.mailer(
-            email,
-            "Votre code de vérification",
-            "Bonjour,\n\n"
-            f"Votre code de vérification est : {code}\n\n"
-            "Saisissez-le pour activer votre compte de recouvrement de créances. Il est valable 24 heures.\n"
-            "Si vous n'avez pas demandé la création d'un compte, ignorez ce message.\n",
-        )
+        code = self.codes.issue("signup", email, SIGNUP_CODE_LIFETIME)
+        self._send(email, "signup_code", {"code": code, "expires_in_minutes": _minutes(SIGNUP_CODE_LIFETIME)})
 
     def confirm_sign_up(self, email: str, code: str) -> None:
         self.codes.check("signup", email, code)
@@ -365,14 +375,9 @@ class LocalIdentityProvider(CognitoIdentityProvider):
     def forgot_password(self, email: str) -> None:
         if self.user_id(email) is None:
             return  # the same answer as for a known address
-        code = self.codes.issue("reset", email, timedelta(hours=1))
-        self.mailer(
-            email,
-            "Réinitialisation de votre mot de passe",
-            "Bonjour,\n\n"
-            f"Votre code de réinitialisation est : {code}\n\n"
-            "Saisissez-le avec votre nouveau mot de passe. Il est valable une heure.\n"
-            "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.\n",
+        code = self.codes.issue("reset", email, RESET_CODE_LIFETIME)
+        self._send(
+            email, "password_reset_code", {"code": code, "expires_in_minutes": _minutes(RESET_CODE_LIFETIME)}
         )
 
     def confirm_forgot_password(self, email: str, code: str, new_password: str) -> None:
@@ -384,20 +389,17 @@ class LocalIdentityProvider(CognitoIdentityProvider):
         self.codes.discard("reset", email)
 
     def invite(self, email: str, role: Role) -> str:
+        if role not in INVITATION_EMAILS:
+            label = ROLE_LABELS_FR[role]
+            raise InvalidInput(f"Le rôle « {label} » ne s'obtient pas sur invitation.", field="role")
         temporary = temporary_password()
         # moto sends nothing anyway; SUPPRESS says so, and the invitation is sent here.
         user_id = self._create_invited(email, TemporaryPassword=temporary, MessageAction="SUPPRESS")
         self.add_to_group(email, role)
-        self.mailer(
+        self._send(
             email,
-            "Invitation à la plateforme de recouvrement",
-            "Bonjour,\n\n"
-            "Vous êtes invité(e) sur la plateforme de recouvrement de créances en tant que "
-            f"{ROLE_LABELS_FR[role]}.\n\n"
-            f"Adresse de connexion : {self.public_url}/\n"
-            f"Identifiant : {email}\n"
-            f"Mot de passe provisoire : {temporary}\n\n"
-            "À votre première connexion, vous choisirez votre propre mot de passe.\n",
+            INVITATION_EMAILS[role],
+            {"email": email, "temporary_password": temporary, "sign_in_url": f"{self.public_url}/"},
         )
         return user_id
 
@@ -405,13 +407,13 @@ class LocalIdentityProvider(CognitoIdentityProvider):
 def identity_provider(settings: Settings | None = None) -> CognitoIdentityProvider:
     settings = settings or get_settings()
     if settings.local_mode:
-        from chalicelib.adapters.mailer import send_email
+        from chalicelib.adapters.mailer import send_rendered
 
         return LocalIdentityProvider(
             settings.cognito_user_pool_id,
             settings.cognito_client_id,
             public_url=settings.public_url,
-            mailer=send_email,
+            mailer=send_rendered,
             codes=LocalCodeStore(),
         )
     return CognitoIdentityProvider(settings.cognito_user_pool_id, settings.cognito_client_id)

@@ -158,3 +158,29 @@ def test_an_address_with_a_line_break_is_refused(aws) -> None:
 
     with pytest.raises(ValueError):
         send_rendered("claire@atelier-dupont.fr\nBcc: everyone@example.com", _notice())
+
+
+def test_the_local_sign_in_emails_come_from_the_templates(aws) -> None:
+    import re
+
+    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.domain.accounts import Role
+    from chalicelib.settings import get_settings
+    from infra.local.mailbox import messages
+
+    users = identity_provider()
+    users.create_user("oubli@exemple.fr", "Motdepasse2026", Role.CREDITOR)
+    users.forgot_password("oubli@exemple.fr")
+    users.invite("me.durand@barreau-nantes.fr", Role.LAWYER)
+
+    shown = {m["to"][0]: m for m in messages(get_settings().region)}
+    reset = shown["oubli@exemple.fr"]
+    assert reset["subject"] == "Réinitialisation de votre mot de passe"
+    code = re.search(r"\b(\d{6})\b", reset["body"]).group(1)
+    assert f"Votre code de réinitialisation est : {code}" in reset["text"]
+    assert "Il est valable une heure." in reset["text"]
+    assert code in reset["html"] and "Message automatique du service d'envoi" in reset["html"]
+    invitation = shown["me.durand@barreau-nantes.fr"]
+    assert "en tant qu'avocat partenaire" in invitation["text"]
+    assert f"Adresse de connexion : {get_settings().public_url}/" in invitation["text"]
+    assert re.search(r"Mot de passe provisoire : (\S+)", invitation["body"])
