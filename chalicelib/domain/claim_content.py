@@ -50,6 +50,7 @@ ProceedingKind = Literal["sauvegarde", "redressement", "liquidation"]
 MAX_AMOUNT = Decimal("10000000.00")  # ten million euros: above, a typing error is far likelier than a claim
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTAL_CODE_FR = re.compile(r"^\d{5}$")
+_GROUPED = re.compile(r"^-?\d{1,3}( \d{3})+([.,]\d+)?$")
 _PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 
 
@@ -62,7 +63,11 @@ def parse_amount(value: Any) -> Decimal:
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
     elif isinstance(value, str):
-        text = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "").strip()
+        text = value.replace("\u00a0", " ").replace("\u202f", " ").replace("€", "").strip()
+        if " " in text:  # spaces only as thousands separators: "1 234,56" yes, "25 50" no
+            if not _GROUPED.match(text):
+                raise ValueError(f"Le montant « {value[:40]} » n'est pas un nombre.")
+            text = text.replace(" ", "")
         if text.count(",") == 1 and "." in text:  # "1.234,56" (French thousands with dots)
             text = text.replace(".", "")
         text = text.replace(",", ".")

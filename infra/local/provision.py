@@ -78,6 +78,20 @@ def _bucket(settings: Settings) -> None:
             Bucket=settings.documents_bucket,
             CreateBucketConfiguration={"LocationConstraint": settings.region},
         )
+    # The browser sends evidence straight to the bucket with a presigned POST from the platform's origin.
+    s3.put_bucket_cors(
+        Bucket=settings.documents_bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": [settings.public_url.rstrip("/")],
+                    "AllowedMethods": ["POST", "GET"],
+                    "AllowedHeaders": ["*"],
+                    "MaxAgeSeconds": 3000,
+                }
+            ]
+        },
+    )
 
 
 def _role(name: str, service: str) -> str:

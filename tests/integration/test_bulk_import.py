@@ -1,0 +1,123 @@
+"""Bulk import through the API on in-process moto: the CSV is queued, the import_claims Lambda runs in
+the background, progress is visible, drafts are grouped by debtor and the report lists rejected lines."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.claims_helpers import creditor, get
+
+pytestmark = pytest.mark.integration
+
+SAMPLE = Path(__file__).resolve().parents[2] / "frontend" / "exemple-import.csv"
+
+
+def send_csv(api, token, data: bytes, filename="balance.csv"):
+    return api.http.post(
+        f"/v1/imports?filename={filename}",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
+        body=data,
+    )
+
+
+def wait_until_finished(api, token, import_id, timeout=120.0):
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = get(api, f"/v1/imports/{import_id}", token).json_body
+        seen.append(job["percent"])
+        if job["status"] in {"done", "failed"}:
+            return job, seen
+        time.sleep(0.05)
+    raise AssertionError(f"import still running: {job}")
+
+
+def test_the_sample_file_becomes_one_draft_per_debtor(api):
+    token = creditor(api)
+    response = send_csv(api, token, SAMPLE.read_bytes(), "exemple-import.csv")
+    assert response.status_code == 202, response.body
+    queued = response.json_body
+    assert queued["status"] in {"queued", "reading", "creating", "done"} and queued["filename"] == "exemple-import.csv"
+
+    job, percents = wait_until_finished(api, token, queued["import_id"])
+    assert job["status"] == "done" and job["percent"] == 100
+    assert percents == sorted(percents)  # progress never goes backwards
+    report = job["report"]
+    assert report["rejected"] == [] and job["lines_rejected"] == 0
+    claims = get(api, "/v1/claims", token).json_body["claims"]
+    assert len(claims) == job["drafts_created"] == len(report["claims"]) == 5
+    assert {c["status"] for c in claims} == {"draft"}
+    aquitaine = next(c for c in report["claims"] if c["debtor_name"].startswith("Aquitaine"))
+    assert aquitaine["invoices"] == 2
+    draft = get(api, f"/v1/claims/{aquitaine['claim_id']}", token).json_body
+    assert draft["content"]["payments"][0]["amount"] == "1000.00"
+    timeline = get(api, f"/v1/claims/{aquitaine['claim_id']}/timeline", token).json_body["events"]
+    assert "exemple-import.csv" in timeline[0]["reason"]
+
+
+def test_bad_lines_are_reported_and_good_neighbours_kept(api):
+    token = creditor(api)
+    lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
+    broken = lines[1].split(";")
+    broken[14] = "douze euros"  # montant_ttc
+    data = "\n".join([lines[0], *lines[1:], ";".join(broken).replace("F-2026-0118", "F-2026-9999")]).encode()
+    job, _ = wait_until_finished(api, token, send_csv(api, token, data).json_body["import_id"])
+    assert job["status"] == "done"
+    [rejection] = job["report"]["rejected"]
+    assert rejection["line"] == len(lines) + 1 and rejection["field"] == "montant_ttc"
+    assert "douze" in rejection["message"] and "nombre" in rejection["message"]
+    assert job["drafts_created"] == 5
+
+
+def test_a_file_without_the_required_columns_fails_with_the_list(api):
+    token = creditor(api)
+    job, _ = wait_until_finished(
+        api, token, send_csv(api, token, b"nom;montant\nA;12\n").json_body["import_id"]
+    )
+    assert job["status"] == "failed"
+    assert "facture_numero" in job["error"]
+
+
+def test_an_empty_or_binary_file_is_refused_at_once(api):
+    token = creditor(api)
+    empty = send_csv(api, token, b"  \n")
+    assert empty.status_code == 400 and empty.json_body["error"]["code"] == "import_empty"
+    pdf = send_csv(api, token, b"%PDF-1.7 ...")
+    assert pdf.status_code == 400 and pdf.json_body["error"]["code"] == "import_not_csv"
+
+
+def test_another_creditors_import_is_not_found(api):
+    owner = creditor(api, "owner@example.fr")
+    stranger = creditor(api, "stranger@example.fr")
+    import_id = send_csv(api, owner, SAMPLE.read_bytes()).json_body["import_id"]
+    wait_until_finished(api, owner, import_id)
+    assert get(api, f"/v1/imports/{import_id}", stranger).status_code == 404
+    assert get(api, "/v1/imports", stranger).json_body["imports"] == []
+
+
+def test_running_a_job_twice_creates_nothing_twice(api):
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.domain.imports import ImportStatus
+    from chalicelib.services.bulk_import import run_import
+
+    token = creditor(api)
+    import_id = send_csv(api, token, SAMPLE.read_bytes()).json_body["import_id"]
+    wait_until_finished(api, token, import_id)
+    # A crash after the drafts but before the report: Lambda retries the job.
+    ImportRepository().update(import_id, status=ImportStatus.CREATING)
+    from datetime import UTC, datetime
+
+    job = run_import(
+        import_id,
+        imports=ImportRepository(),
+        files=DocumentStore(),
+        claims=ClaimRepository(),
+        now=lambda: datetime.now(UTC),
+    )
+    assert job.status is ImportStatus.DONE and job.drafts_created == 5
+    assert len(get(api, "/v1/claims", token).json_body["claims"]) == 5
