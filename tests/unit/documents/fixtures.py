@@ -1,4 +1,8 @@
-"""Invented but valid identities for the shared legal cases 01, 05, 08 and 11."""
+"""Invented but valid identities for the shared legal cases 01, 05, 08, 11 and 22.
+
+Beside companies: creditors who are natural persons (a private lender, an artisan in his own name) and
+variants of a case (another creditor, another nature of claim) built by :func:`make_context`.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ CASES = {
     "b2b_three_invoices": "05-b2b-three-invoices-clause-ignored",
     "b2c": "08-b2c-basic",
     "b2c_payment": "11-b2c-partial-payment-interrupts",
+    "individual_loan": "22-individual-loan-acknowledged",
 }
 
 SERVICE = SendingService(
@@ -84,6 +89,39 @@ CREDITORS = {
     ),
 }
 
+# Natural persons: what CPC 54 requires of a claimant who is one (names, profession, domicile,
+# nationality, date and place of birth); an artisan in his own name has a SIREN but no RCS registration.
+CREDITORS |= {
+    "Sophie Lambert": Party(
+        name="Sophie Lambert",
+        kind="natural_person",
+        title="Mme",
+        category="consumer",
+        address=Address("5 rue des Filatiers", "31000", "Toulouse"),
+        profession="professeure des écoles",
+        nationality="française",
+        birth_date=dt.date(1978, 4, 12),
+        birth_place="Albi (Tarn)",
+        iban="FR7630001007941234567890185",
+        email="sophie.lambert@example.fr",
+    ),
+    "Julien Faure": Party(
+        name="Julien Faure",
+        kind="natural_person",
+        title="M.",
+        category="artisan",
+        address=Address("17 rue de la Bastille", "44000", "Nantes"),
+        profession="plombier-chauffagiste, entrepreneur individuel",
+        nationality="française",
+        birth_date=dt.date(1985, 9, 1),
+        birth_place="Saint-Nazaire (Loire-Atlantique)",
+        siren="812345601",
+        iban="FR7610278360191234567890107",
+        bic="CMCIFR2A",
+        email="julien.faure@example.fr",
+    ),
+}
+
 DEBTORS = {
     "Rhône Distribution SARL": _company(
         "Rhône Distribution SARL",
@@ -119,6 +157,13 @@ DEBTORS = {
         category="consumer",
         address=Address("27 boulevard Chave", "13005", "Marseille"),
     ),
+    "Marc Rousseau": Party(
+        name="Marc Rousseau",
+        kind="natural_person",
+        title="M.",
+        category="consumer",
+        address=Address("40 avenue de Lombez", "31300", "Toulouse"),
+    ),
 }
 
 
@@ -127,14 +172,25 @@ def case_input(key: str) -> dict[str, Any]:
     return data
 
 
-def make_context(key: str) -> DocumentContext:
+def make_context(
+    key: str,
+    *,
+    creditor: str | None = None,
+    nature: str | None = None,
+    invoice_object: str = "Développement et maintenance du site web",
+    contract_ref: str | None = "Devis D-2024-118 accepté",
+    contract_title: str | None = "Devis n° D-2024-118 accepté et conditions générales de vente",
+) -> DocumentContext:
+    """The documents' context of a shared case, optionally with another creditor (one of ``CREDITORS``,
+    its category passed to the legal engine too) or another nature of claim (``residential_rent``…)."""
     claim = case_input(key)
+    if creditor is not None:
+        claim["creditor"] = claim["creditor"] | {"name": creditor, "category": CREDITORS[creditor].category}
+    if nature is not None:
+        claim["claim"] = claim["claim"] | {"nature": nature}
     assessment = assess(claim)
     details = {
-        inv["number"]: {
-            "object": "Développement et maintenance du site web",
-            "contract_ref": "Devis D-2024-118 accepté",
-        }
+        inv["number"]: {"object": invoice_object, **({"contract_ref": contract_ref} if contract_ref else {})}
         for inv in claim["invoices"]
     }
     return build_context(
@@ -145,6 +201,6 @@ def make_context(key: str) -> DocumentContext:
         debtor=DEBTORS[claim["debtor"]["name"]],
         sending_service=SERVICE,
         invoice_details=details,
-        contract_title="Devis n° D-2024-118 accepté et conditions générales de vente",
+        contract_title=contract_title,
         generated_at=dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC),
     )
