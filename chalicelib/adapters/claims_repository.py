@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, ScanError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.aws import transactions_connection
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.access import may_see
@@ -105,7 +105,7 @@ _CONCURRENT = "La créance a été modifiée en même temps par une autre opéra
 
 class ClaimRepository:
     def __init__(self) -> None:
-        self._connection = Connection(region=get_settings().region)
+        self._connection = transactions_connection(get_settings().region)
 
     def get(self, claim_id: str) -> Claim:
         try:

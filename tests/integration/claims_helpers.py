@@ -64,7 +64,12 @@ def b2c_barred_content() -> dict:
             "address": {"line1": "4 rue des Lilas", "postal_code": "44000", "city": "Nantes"},
         },
         "invoices": [
-            {"number": "F-2022-0101", "issue_date": "2022-03-01", "due_date": "2022-03-15", "amount_ttc": "850.00"}
+            {
+                "number": "F-2022-0101",
+                "issue_date": "2022-03-01",
+                "due_date": "2022-03-15",
+                "amount_ttc": "850.00",
+            }
         ],
     }
 
@@ -86,7 +91,9 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
-def upload(api, token, claim_id, content: bytes, *, filename="facture.pdf", kind="invoice", content_type=None):
+def upload(
+    api, token, claim_id, content: bytes, *, filename="facture.pdf", kind="invoice", content_type=None
+):
     """Ask for a presigned POST, send the bytes to S3 with it (as a browser would), confirm."""
     import requests
 
@@ -98,9 +105,7 @@ def upload(api, token, claim_id, content: bytes, *, filename="facture.pdf", kind
     )
     assert slot.status_code == 201, slot.json_body
     form = slot.json_body["upload"]
-    sent = requests.post(
-        form["url"], data=form["fields"], files={"file": (filename, content)}, timeout=30
-    )
+    sent = requests.post(form["url"], data=form["fields"], files={"file": (filename, content)}, timeout=30)
     assert sent.status_code in (200, 201, 204), sent.text
     document_id = slot.json_body["document"]["document_id"]
     return post(api, f"/v1/claims/{claim_id}/documents/{document_id}/confirm", {}, token), document_id

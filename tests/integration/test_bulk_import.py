@@ -40,7 +40,10 @@ def test_the_sample_file_becomes_one_draft_per_debtor(api):
     response = send_csv(api, token, SAMPLE.read_bytes(), "exemple-import.csv")
     assert response.status_code == 202, response.body
     queued = response.json_body
-    assert queued["status"] in {"queued", "reading", "creating", "done"} and queued["filename"] == "exemple-import.csv"
+    assert (
+        queued["status"] in {"queued", "reading", "creating", "done"}
+        and queued["filename"] == "exemple-import.csv"
+    )
 
     job, percents = wait_until_finished(api, token, queued["import_id"])
     assert job["status"] == "done" and job["percent"] == 100

@@ -3,6 +3,8 @@ visibility, and the hash-chained timeline."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.integration.claims_helpers import (
@@ -56,14 +58,20 @@ def test_bad_content_is_a_400_naming_each_field_in_french(api):
     error = response.json_body["error"]
     assert error["code"] == "invalid_input"
     fields = {detail["field"] for detail in error["details"]}
-    assert {"content.invoices[0].amount_ttc", "content.debtor.siren", "content.debtor.address.postal_code"} <= fields
+    assert {
+        "content.invoices[0].amount_ttc",
+        "content.debtor.siren",
+        "content.debtor.address.postal_code",
+    } <= fields
     assert all(detail["message"] for detail in error["details"])
 
 
 def test_a_non_json_body_is_a_400_not_a_500(api):
     token = creditor(api)
     response = api.http.post(
-        "/v1/claims", headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, body="{"
+        "/v1/claims",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        body="{",
     )
     assert response.status_code == 400
     assert response.json_body["error"]["code"] == "invalid_json"
@@ -100,7 +108,9 @@ def test_concurrent_writers_of_one_claim_never_lose_an_update(aws):
 
     identity = Identity("creditor-1", "c@example.fr", Role.CREDITOR)
     repository = ClaimRepository()
-    claim = create_draft(repository, identity, ClaimContent.model_validate(b2b_content()), now=datetime.now(UTC))
+    claim = create_draft(
+        repository, identity, ClaimContent.model_validate(b2b_content()), now=datetime.now(UTC)
+    )
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -237,7 +247,7 @@ def test_the_timeline_is_hash_chained_and_detects_an_edited_event(api):
     assert [e["sequence"] for e in events] == [1, 2, 3]
     assert [e["kind"] for e in events] == ["status_changed", "content_updated", "status_changed"]
     assert events[0]["prev_hash"] == "0" * 64
-    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in zip(events, events[1:], strict=False))
+    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in itertools.pairwise(events))
     verified = get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body
     assert verified == {"claim_id": claim_id, "valid": True, "events": 3, "broken_at": None, "reason": ""}
 
