@@ -24,8 +24,9 @@ def free_port() -> int:
 
 
 class RunningPlatform:
-    def __init__(self, data_dir: Path, time_scale: float = 1e6) -> None:
+    def __init__(self, data_dir: Path, time_scale: float = 1e6, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.extra_env = env or {}
         self.time_scale = time_scale
         self.port = free_port()
         self.moto_port = free_port()
@@ -41,7 +42,7 @@ class RunningPlatform:
         return f"http://127.0.0.1:{self.moto_port}"
 
     def start(self, ready_within: float = 60) -> float:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")} | self.extra_env
         command = [
             sys.executable,
             "-m",
