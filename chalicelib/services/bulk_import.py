@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,6 +22,8 @@ from chalicelib.services.claims import create_draft
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
+
+logger = logging.getLogger("claims.imports")
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # about 30,000 lines of a typical export
 PROGRESS_EVERY_DRAFTS = 25
@@ -102,8 +105,10 @@ def run_import(
     files: BlobStore,
     claims: ClaimRepository,
     now: Callable[[], dt.datetime],
+    notify: Callable[[ImportJob], None] | None = None,
 ) -> ImportJob:
-    """Read the file, create the drafts, write the report. Safe to run again after a crash."""
+    """Read the file, create the drafts, write the report, then ``notify`` the creditor (an email).
+    Safe to run again after a crash."""
     from chalicelib.domain.aged_balance import parse_aged_balance
 
     job = imports.get(import_id)
@@ -118,7 +123,7 @@ def run_import(
         plan = parse_aged_balance(files.get(job.storage_key, MAX_IMPORT_BYTES), on_progress=reading)
     except InvalidInput as invalid:
         imports.update(import_id, status=ImportStatus.FAILED, error=invalid.message)
-        return imports.get(import_id)
+        return _finished(imports.get(import_id), notify)
 
     rejected_lines = len({rejection.line for rejection in plan.rejected})
     imports.update(
@@ -163,4 +168,13 @@ def run_import(
         report=report,
         claim_ids=[entry["claim_id"] for entry in created],
     )
-    return imports.get(import_id)
+    return _finished(imports.get(import_id), notify)
+
+
+def _finished(job: ImportJob, notify: Callable[[ImportJob], None] | None) -> ImportJob:
+    if notify is not None:
+        try:
+            notify(job)
+        except Exception:  # the drafts and the report are saved; a lost email must not undo them
+            logger.exception("import %s: the creditor could not be notified", job.import_id)
+    return job

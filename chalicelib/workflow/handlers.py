@@ -39,5 +39,28 @@ def import_claims(event: dict[str, Any]) -> dict[str, object]:
         files=DocumentStore(),
         claims=ClaimRepository(),
         now=lambda: datetime.now(UTC),
+        notify=_email_import_report,
     )
     return {"import_id": job.import_id, "status": job.status.value, "drafts_created": job.drafts_created}
+
+
+def _email_import_report(job: Any) -> None:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.mailer import send_rendered
+    from chalicelib.documents.emails import render_email
+
+    account = AccountRepository().find(job.creditor_id)
+    if account is None or job.status.value != "done":
+        return
+    base_url = get_settings().public_url.rstrip("/")
+    email = render_email(
+        "import_finished",
+        {
+            "base_url": base_url,
+            "drafts_created": job.drafts_created,
+            "lines_rejected": job.lines_rejected,
+            "report_url": f"{base_url}/#/imports/{job.import_id}",
+            "file_name": job.filename,
+        },
+    )
+    send_rendered(account.email, email)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.accounts_helpers import mailbox
 from tests.integration.claims_helpers import creditor, get
 
 pytestmark = pytest.mark.integration
@@ -59,6 +60,12 @@ def test_the_sample_file_becomes_one_draft_per_debtor(api):
     assert draft["content"]["payments"][0]["amount"] == "1000.00"
     timeline = get(api, f"/v1/claims/{aquitaine['claim_id']}/timeline", token).json_body["events"]
     assert "exemple-import.csv" in timeline[0]["reason"]
+
+    deadline = time.monotonic() + 10
+    while not (sent := [m for m in mailbox("claire@atelier-numerique.fr") if "Import" in m["subject"]]):
+        assert time.monotonic() < deadline, "no import report email"
+        time.sleep(0.05)
+    assert "5" in sent[0]["body"] and job["import_id"] in sent[0]["body"]
 
 
 def test_bad_lines_are_reported_and_good_neighbours_kept(api):
