@@ -88,6 +88,7 @@ class LocalPlatform:
         self._http: Any = None
         self._saver: Any = None
         self.store: Any = None
+        self.fake_stripe: Any = None
 
     def start(self) -> None:
         args = self.args
@@ -148,7 +149,25 @@ class LocalPlatform:
         self._saver = PeriodicSaver(self.store, args.save_interval)
         self._saver.start()
 
-        self._http = create_server(chalice_app, config, args.host, args.port)
+        if settings.stripe_simulated:
+            # No real Stripe key: the platform's Stripe adapter talks to this in-memory simulation, served
+            # on this origin (``settings.stripe_api_base``), which posts signed webhooks back to the API.
+            from infra.local.fake_stripe import FakeStripe
+
+            self.fake_stripe = FakeStripe(
+                public_url=settings.public_url,
+                webhook_url=f"{settings.public_url}/v1/webhooks/stripe",
+                secret_key=settings.stripe_secret_key,
+                webhook_secret=settings.stripe_webhook_secret,
+            )
+            stripe_line = (
+                f"  Stripe       {settings.public_url}/_local/stripe (simulation, aucun débit réel)\n"
+            )
+        else:
+            stripe_line = (
+                f"  Stripe       {settings.stripe_api_base} (clés Stripe fournies, pas de simulation)\n"
+            )
+        self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
         print(
             f"\nPlateforme de recouvrement démarrée : http://{args.host}:{args.port}/\n"
@@ -157,6 +176,7 @@ class LocalPlatform:
             f"  données      {args.data_dir} (éléments restaurés : {restored['items']}, "
             f"fichiers restaurés : {restored['objects']}, utilisateurs restaurés : {restored['users']})\n"
             f"  boîte mail   http://{args.host}:{args.port}/_local/mailbox\n"
+            f"{stripe_line}"
             f"  échelle du temps ×{args.time_scale:g}\n"
             "Comptes de démonstration (local uniquement) :\n"
             + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)
@@ -173,6 +193,8 @@ class LocalPlatform:
         print("\nArrêt : sauvegarde des données locales…", flush=True)
         if self._http is not None:
             self._http.server.shutdown()
+        if self.fake_stripe is not None:
+            self.fake_stripe.close()
         if self._saver is not None:
             self._saver.stop()
         if self.store is not None:

@@ -1,7 +1,9 @@
 """The local platform's single origin: the Chalice API (as ``chalice local`` serves it) plus the static
 ``frontend/`` folder, so the browser UI and the API share one URL as they do behind CloudFront on AWS.
 
-``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent, attachments included."""
+``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent, attachments included,
+and, when no real Stripe key is set, the Stripe simulation (``infra/local/fake_stripe.py``): its API under
+``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``."""
 
 from __future__ import annotations
 
@@ -11,14 +13,19 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
+if TYPE_CHECKING:
+    from infra.local.fake_stripe import FakeStripe
+
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 LOCAL_PREFIX = "/_local/"
+STRIPE_PAGES = "/_local/stripe"
+STRIPE_PREFIXES = ("/_local/stripe/", "/_local/checkout/")
 ATTACHMENT_PATH = re.compile(r"/_local/api/mailbox/(?P<id>[^/]+)/attachments/(?P<index>\d{1,3})")
 
 
@@ -44,7 +51,27 @@ def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
 class PlatformRequestHandler(ChaliceRequestHandler):
     server_version = "claims-local"
 
+    def _fake_stripe(self) -> Any:
+        """The Stripe simulation when this request is for it (and it is mounted), else None."""
+        fake = getattr(self.server, "fake_stripe", None)
+        path = urlsplit(self.path).path
+        if fake is None or not (path == STRIPE_PAGES or path.startswith(STRIPE_PREFIXES)):
+            return None
+        return fake
+
+    def _stripe(self, fake: Any) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        status, content_type, content, headers = fake.handle(
+            self.command, split.path, split.query, self.headers, body
+        )
+        self._send(status, content_type, content, headers)
+
     def _static_or_api(self) -> None:
+        if (fake := self._fake_stripe()) is not None:
+            self._stripe(fake)
+            return
         if urlsplit(self.path).path.startswith(LOCAL_PREFIX):
             self._local_page()
             return
@@ -54,8 +81,16 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         else:
             self._generic_handle()
 
-    # The base class binds do_GET = _generic_handle at class creation, so override the verbs themselves.
+    def _stripe_or_api(self) -> None:
+        if (fake := self._fake_stripe()) is not None:
+            self._stripe(fake)
+        else:
+            self._generic_handle()
+
+    # The base class binds do_GET = do_POST = _generic_handle at class creation, so override the verbs
+    # themselves. POST goes to Chalice except for the Stripe simulation's pages and API.
     do_GET = do_HEAD = _static_or_api
+    do_POST = _stripe_or_api
 
     def _local_page(self) -> None:
         from infra.local import mailbox
@@ -100,7 +135,7 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        if self.command == "GET":
+        if self.command != "HEAD":
             self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:  # quieter than the default access log
@@ -108,11 +143,16 @@ class PlatformRequestHandler(ChaliceRequestHandler):
             super().log_message(format, *args)
 
 
-def create_server(app: Any, config: Any, host: str, port: int) -> LocalDevServer:
+def create_server(
+    app: Any, config: Any, host: str, port: int, *, fake_stripe: FakeStripe | None = None
+) -> LocalDevServer:
+    """The local server; ``fake_stripe`` mounts the Stripe simulation (only without real Stripe keys)."""
     from chalice.local import CustomLocalChalice, LocalChalice
 
     # What chalice.local.create_local_server does, with our handler class.
     if not isinstance(app, LocalChalice):
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
-    return LocalDevServer(app, config, host, port, handler_cls=PlatformRequestHandler)
+    server = LocalDevServer(app, config, host, port, handler_cls=PlatformRequestHandler)
+    server.server.fake_stripe = fake_stripe  # read by each request handler (PlatformRequestHandler)
+    return server
