@@ -12,6 +12,7 @@ from chalicelib.api.claims import claim_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.imports import import_routes
 from chalicelib.api.openapi import openapi_routes
+from chalicelib.api.payments import payment_routes
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)
@@ -19,6 +20,7 @@ app.register_blueprint(auth_routes)
 app.register_blueprint(account_routes, url_prefix="/v1")
 app.register_blueprint(claim_routes, url_prefix="/v1")
 app.register_blueprint(import_routes, url_prefix="/v1")
+app.register_blueprint(payment_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
 

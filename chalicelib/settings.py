@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 APP_NAME = "claims"
 PARIS = ZoneInfo("Europe/Paris")
+SIMULATED_STRIPE_KEY = "sk_test_local_simulation"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class Settings:
     # POLICY (rulebook 4.2, item 5): calendar days from first presentation given by the formal notice.
     notice_period_days_b2b: int
     notice_period_days_b2c: int
+    # Stripe. Without STRIPE_SECRET_KEY the platform talks to the local simulation served by the local
+    # platform at ``<public_url>/_local/stripe`` (checkout page + signed webhooks), never to Stripe.
+    stripe_secret_key: str = "sk_test_local_simulation"
+    stripe_webhook_secret: str = "whsec_local_simulation"
+    stripe_api_base: str = "http://127.0.0.1:8765/_local/stripe"
+    # Prices per payable step, in cents, VAT included (POLICY: the operator's tariff).
+    price_notice_cents: int = 2900
+    price_dossier_cents: int = 8900
     # Local platform only (CLAIMS_TODAY=YYYY-MM-DD): the day claims are assessed on, for demos and tests
     # while the rate tables stop before the real today. Ignored outside local mode.
     today_override: dt.date | None = None
@@ -53,6 +62,10 @@ class Settings:
     @property
     def resource_prefix(self) -> str:
         return f"{APP_NAME}-{self.stage}"
+
+    @property
+    def stripe_simulated(self) -> bool:
+        return self.stripe_secret_key == SIMULATED_STRIPE_KEY
 
     def today(self) -> dt.date:
         """Today in Europe/Paris: the day a claim is assessed on."""
@@ -79,6 +92,8 @@ def get_settings() -> Settings:
     prefix = f"{APP_NAME}-{stage}"
     region = _env("AWS_DEFAULT_REGION", _env("AWS_REGION", "eu-west-3"))
     pool_id = _env("COGNITO_USER_POOL_ID", "")
+    public_url = _env("CLAIMS_PUBLIC_URL", "http://127.0.0.1:8765").rstrip("/")
+    stripe_key = _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY)
     issuer = _env("COGNITO_ISSUER", f"https://cognito-idp.{region}.amazonaws.com/{pool_id}")
     return Settings(
         stage=stage,
@@ -94,7 +109,7 @@ def get_settings() -> Settings:
             "ESCALATION_STATE_MACHINE_ARN",
             f"arn:aws:states:{region}:123456789012:stateMachine:{prefix}-escalation",
         ),
-        public_url=_env("CLAIMS_PUBLIC_URL", "http://127.0.0.1:8765"),
+        public_url=public_url,
         local_mode=_flag("CLAIMS_LOCAL_MODE", stage == "local"),
         cognito_user_pool_id=pool_id,
         cognito_client_id=_env("COGNITO_CLIENT_ID", ""),
@@ -104,6 +119,14 @@ def get_settings() -> Settings:
         notice_period_days_b2b=int(_env("NOTICE_PERIOD_DAYS_B2B", "8")),
         notice_period_days_b2c=int(_env("NOTICE_PERIOD_DAYS_B2C", "15")),
         today_override=_date(_env("CLAIMS_TODAY", "")),
+        stripe_secret_key=stripe_key,
+        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_local_simulation"),
+        stripe_api_base=_env(
+            "STRIPE_API_BASE",
+            f"{public_url}/_local/stripe" if stripe_key == SIMULATED_STRIPE_KEY else "https://api.stripe.com",
+        ),
+        price_notice_cents=int(_env("PRICE_NOTICE_CENTS", "2900")),
+        price_dossier_cents=int(_env("PRICE_DOSSIER_CENTS", "8900")),
     )
 
 

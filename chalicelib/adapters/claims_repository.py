@@ -21,6 +21,7 @@ from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
+from chalicelib.domain.payments import Checkout
 from chalicelib.settings import get_settings
 
 
@@ -42,6 +43,9 @@ def _to_domain(item: ClaimModel) -> Claim:
         assessment=item.assessment,
         reference=item.reference or "",
         last_event_hash=item.last_event_hash or GENESIS_HASH,
+        checkouts=tuple(Checkout.from_json(c) for c in (item.checkouts or [])),
+        execution_arn=item.execution_arn or "",
+        task_token=item.task_token or "",
     )
 
 
@@ -62,6 +66,9 @@ def _to_item(claim: Claim) -> ClaimModel:
         documents=[d.as_json() for d in claim.documents],
         assessment=dict(claim.assessment) if claim.assessment is not None else None,
         last_event_hash=claim.last_event_hash,
+        checkouts=[c.as_json() for c in claim.checkouts],
+        execution_arn=claim.execution_arn or None,
+        task_token=claim.task_token or None,
     )
     if claim.version is not None:
         item.version = claim.version

@@ -62,6 +62,9 @@ class ClaimModel(Model):
     documents = JSONAttribute(null=True)
     assessment = JSONAttribute(null=True)
     last_event_hash = UnicodeAttribute(null=True)
+    checkouts = JSONAttribute(null=True)
+    execution_arn = UnicodeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()

@@ -21,6 +21,24 @@ class StepFunctionsEngine:
         )
         return str(response["executionArn"])
 
+    def start_once(self, name: str, payload: dict[str, Any]) -> str:
+        """Start the execution called ``name`` unless it already exists: a duplicate delivery of the
+        same payment (or a retried Lambda) can never start a second escalation for one claim."""
+        sfn = client("stepfunctions")
+        try:
+            response = sfn.start_execution(
+                stateMachineArn=self.state_machine_arn, name=name[:80], input=json.dumps(payload)
+            )
+        except sfn.exceptions.ExecutionAlreadyExists:
+            return self.execution_arn(name)
+        return str(response["executionArn"])
+
+    def execution_arn(self, name: str) -> str:
+        return f"{self.state_machine_arn.replace(':stateMachine:', ':execution:')}:{name[:80]}"
+
+    def send_task_success(self, task_token: str, output: dict[str, Any]) -> None:
+        client("stepfunctions").send_task_success(taskToken=task_token, output=json.dumps(output))
+
     def describe(self, execution_arn: str) -> dict[str, Any]:
         response: dict[str, Any] = client("stepfunctions").describe_execution(executionArn=execution_arn)
         return response

@@ -70,7 +70,45 @@ class UploadRequestBody(Body):
         return name
 
 
+class RejectBody(Body):
+    """The operator refuses a paid claim (e.g. the debtor is in liquidation): the creditor is refunded."""
+
+    reasons: list[str] = Field(
+        min_length=1, max_length=10, description="Motifs, en français, montrés au créancier"
+    )
+
+
 # --- responses ----------------------------------------------------------------------------------------
+class CheckoutView(BaseModel):
+    session_id: str
+    step: str
+    step_label: str
+    amount: str = Field(description="Montant TTC en euros")
+    status: str
+    status_label: str
+    url: str = Field(description="Page de paiement Stripe Checkout")
+    created_at: dt.datetime
+    paid_at: dt.datetime | None
+    refunded: str
+
+    @classmethod
+    def of(cls, checkout: Any) -> CheckoutView:
+        from chalicelib.domain.payments import CHECKOUT_STATUS_LABELS_FR, STEP_LABELS_FR, euros
+
+        return cls(
+            session_id=checkout.session_id,
+            step=checkout.step.value,
+            step_label=STEP_LABELS_FR[checkout.step],
+            amount=euros(checkout.amount_cents),
+            status=checkout.status.value,
+            status_label=CHECKOUT_STATUS_LABELS_FR[checkout.status],
+            url=checkout.url,
+            created_at=checkout.created_at,
+            paid_at=checkout.paid_at,
+            refunded=euros(checkout.refunded_cents),
+        )
+
+
 class DocumentView(BaseModel):
     document_id: str
     kind: str
@@ -138,6 +176,8 @@ class ClaimView(ClaimSummary):
     content: dict[str, Any] | None = Field(description="Le contenu de la créance (voir ClaimContent)")
     documents: list[DocumentView]
     assessment: dict[str, Any] | None = Field(description="Dernier pré-contrôle enregistré (à la soumission)")
+    payable: bool = Field(description="Un paiement est attendu (POST /v1/claims/{id}/checkout)")
+    checkouts: list[CheckoutView]
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimView:
@@ -147,6 +187,8 @@ class ClaimView(ClaimSummary):
             content=dict(claim.content) if claim.content is not None else None,
             documents=[DocumentView.of(d) for d in claim.documents],
             assessment=dict(claim.assessment) if claim.assessment is not None else None,
+            payable=claim.status in {ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ESCALATION_OFFERED},
+            checkouts=[CheckoutView.of(c) for c in claim.checkouts],
         )
 
 
@@ -194,6 +236,9 @@ class PrecheckView(BaseModel):
 class SubmitView(BaseModel):
     claim: ClaimView
     precheck: PrecheckView
+    checkout: CheckoutView | None = Field(
+        description="Le paiement à effectuer ; null si Stripe n'a pas répondu"
+    )
     message: str
 
 

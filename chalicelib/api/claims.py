@@ -152,13 +152,50 @@ def submit_claim(identity: Identity, claim_id: str) -> Response:
     result = _service().submit(
         _claims(), _accounts(), identity, claim_id, today=_today(), now=_now(), expected_version=body.version
     )
+    claim, opened, message = _open_first_checkout(identity, result.claim)
     return _reply(
         schemas.SubmitView(
-            claim=_claim_view(result.claim),
+            claim=_claim_view(claim),
             precheck=schemas.PrecheckView.model_validate(result.as_dict()),
-            message="Créance soumise : elle attend votre paiement pour que la mise en demeure parte.",
+            checkout=schemas.CheckoutView.of(opened) if opened is not None else None,
+            message=message,
         )
     )
+
+
+def _open_first_checkout(identity: Identity, claim: Any) -> tuple[Any, Any, str]:
+    """Submitting creates the Stripe Checkout of the notice; if Stripe does not answer, the claim stays
+    submitted and payable (``POST /v1/claims/{id}/checkout`` opens it later)."""
+    import logging
+
+    from chalicelib.adapters.errors import TransientError
+    from chalicelib.api.payments import open_checkout_for
+    from chalicelib.domain.payments import euros
+    from chalicelib.services.notifications import default_notifier
+    from chalicelib.settings import get_settings
+
+    try:
+        claim, opened = open_checkout_for(identity, claim.claim_id)
+    except TransientError:
+        logging.getLogger("claims.api").warning("checkout not opened for %s", claim.claim_id, exc_info=True)
+        return (
+            claim,
+            None,
+            (
+                "Créance soumise. Le paiement n'a pas pu être préparé pour l'instant : "
+                "réessayez depuis la page de la créance."
+            ),
+        )
+    default_notifier()(
+        "claim_submitted",
+        claim,
+        {
+            "amount_due": euros(opened.amount_cents),
+            "payment_url": f"{get_settings().public_url.rstrip('/')}/#/creances/{claim.claim_id}",
+            "amount_claimed": euros(claim.principal_cents),
+        },
+    )
+    return claim, opened, "Créance soumise : réglez le service pour que la mise en demeure parte."
 
 
 # --- evidence -------------------------------------------------------------------------------------------

@@ -118,6 +118,25 @@ OPERATIONS: dict[str, Operation] = {
         body_media_type="text/csv",
         query=(("filename", "Nom du fichier, repris dans le rapport"),),
     ),
+    "prices": Operation("Tarifs par étape (TTC), affichés avant le paiement", "Paiement"),
+    "checkout": Operation(
+        "Ouvrir (ou reprendre) le paiement Stripe Checkout de l'étape en cours",
+        "Paiement",
+        response=f"{_C}:CheckoutView",
+        status=201,
+        roles=CREDITOR,
+    ),
+    "stripe_webhook": Operation(
+        "Webhook Stripe (signature vérifiée sur le corps brut ; chaque événement agit une seule fois)",
+        "Paiement",
+    ),
+    "reject_claim": Operation(
+        "Refuser une créance payée (remboursement automatique, créancier prévenu)",
+        "Opérateur",
+        f"{_C}:RejectBody",
+        f"{_C}:ClaimView",
+        roles=("operator",),
+    ),
     "list_imports": Operation("Mes imports", "Import", response=f"{_C}:ImportList", roles=CREDITOR),
     "get_import": Operation(
         "Avancement et rapport d'un import", "Import", response=f"{_C}:ImportView", roles=CREDITOR

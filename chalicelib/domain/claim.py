@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.errors import InvalidTransition
+from chalicelib.domain.payments import Checkout, PaymentStep
 
 
 class DocumentKind(StrEnum):
@@ -315,6 +316,11 @@ class Claim:
     reference: str = ""
     # Hash of the newest audit event: the next one chains onto it.
     last_event_hash: str = GENESIS_HASH
+    # One Stripe Checkout per payable step (chalicelib/domain/payments.py), oldest first.
+    checkouts: tuple[Checkout, ...] = ()
+    # The escalation's execution, and the task token of the step waiting for a human (callback).
+    execution_arn: str = ""
+    task_token: str = ""
 
     def moved_to(self, target: ClaimStatus, *, at: datetime) -> Claim:
         check_transition(self.status, target)
@@ -326,6 +332,20 @@ class Claim:
 
     def document(self, document_id: str) -> EvidenceDocument | None:
         return next((d for d in self.documents if d.document_id == document_id), None)
+
+    def checkout(self, session_id: str) -> Checkout | None:
+        return next((c for c in self.checkouts if c.session_id == session_id), None)
+
+    def checkout_for(self, step: PaymentStep) -> Checkout | None:
+        """The newest checkout of ``step``."""
+        return next((c for c in reversed(self.checkouts) if c.step is step), None)
+
+    def with_checkout(self, checkout: Checkout) -> Claim:
+        """This claim with ``checkout`` added, or replacing the one with the same session id."""
+        if any(c.session_id == checkout.session_id for c in self.checkouts):
+            updated = tuple(checkout if c.session_id == checkout.session_id else c for c in self.checkouts)
+            return replace(self, checkouts=updated)
+        return replace(self, checkouts=(*self.checkouts, checkout))
 
     def document_hashes(self) -> dict[str, str]:
         """``{document_id: sha256}`` of every accepted piece: what an audit event records."""

@@ -35,16 +35,34 @@ class ClaimCheck:
         }
 
 
-def check_claim(claim_id: str, *, claims: ClaimReader, now: datetime, notice_period_days: int) -> ClaimCheck:
+class Reassessment(Protocol):
+    """Re-run the pre-check on a paid claim; refuse and refund it when something now blocks it."""
+
+    def __call__(self, claim: Claim) -> str | None: ...
+
+
+def check_claim(
+    claim_id: str,
+    *,
+    claims: ClaimReader,
+    now: datetime,
+    notice_period_days: int,
+    reassess: Reassessment | None = None,
+) -> ClaimCheck:
     """Decide whether the escalation may go on, and until when the debtor has to pay.
 
-    ``now`` must be timezone-aware (UTC). Foundation placeholder: the legal assessment replaces the
-    status test once the legal engine is wired in.
+    ``now`` must be timezone-aware (UTC). A paid claim (*assessing*) is assessed again on the day: if the
+    law now blocks it (the debtor went into liquidation, the claim became time-barred…), ``reassess``
+    rejects and refunds it and returns the reason.
     """
     claim = claims.get(claim_id)
     deadline = now + timedelta(days=notice_period_days)
     if claim.status in _ENDED:
         return ClaimCheck(False, deadline, f"La créance est au statut « {claim.status.value} ».")
+    if reassess is not None and claim.status is ClaimStatus.ASSESSING and claim.content is not None:
+        refused = reassess(claim)
+        if refused is not None:
+            return ClaimCheck(False, deadline, refused)
     return ClaimCheck(True, deadline, "La créance peut suivre son cours.")
 
 

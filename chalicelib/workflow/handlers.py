@@ -15,13 +15,42 @@ def check_claim(event: dict[str, Any]) -> dict[str, object]:
     claim_id = event.get("claim_id")
     if not isinstance(claim_id, str) or not claim_id:
         raise InvalidInput("claim_id manquant dans l'entrée de la tâche.", field="claim_id")
+    claims = ClaimRepository()
     result = escalation.check_claim(
         claim_id,
-        claims=ClaimRepository(),
+        claims=claims,
         now=datetime.now(UTC),
         notice_period_days=get_settings().notice_period_days_b2b,
+        reassess=lambda claim: _reject_if_blocked(claims, claim),
     )
     return result.as_task_output()
+
+
+def _reject_if_blocked(claims: ClaimRepository, claim: Any) -> str | None:
+    """The pre-check again, on the day the paid claim is processed; a blocked claim is rejected and
+    refunded (the creditor is told why)."""
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.services.claims import assess_claim
+    from chalicelib.services.notifications import default_notifier
+    from chalicelib.services.payments import reject_and_refund
+
+    account = AccountRepository().find(claim.creditor_id)
+    if account is None or account.creditor is None:
+        return None  # nothing to assess against: the operator will look at it
+    precheck = assess_claim(claim, account.creditor, get_settings().today())
+    if precheck.can_submit:
+        return None
+    reject_and_refund(
+        claims,
+        StripeGateway(),
+        claim.claim_id,
+        reasons=[blocker.as_dict() for blocker in precheck.blockers],
+        actor="plateforme",
+        notify=default_notifier(),
+        now=datetime.now(UTC),
+    )
+    return precheck.blockers[0].message
 
 
 def import_claims(event: dict[str, Any]) -> dict[str, object]:

@@ -29,7 +29,12 @@ CONTENT = {
         "address": {"line1": "3 quai Saint-Antoine", "postal_code": "69002", "city": "Lyon"},
     },
     "invoices": [
-        {"number": "F-2025-0012", "issue_date": "2025-01-02", "due_date": "2025-01-31", "amount_ttc": "1000.00"}
+        {
+            "number": "F-2025-0012",
+            "issue_date": "2025-01-02",
+            "due_date": "2025-01-31",
+            "amount_ttc": "1000.00",
+        }
     ],
 }
 
@@ -56,7 +61,8 @@ def pdf() -> bytes:
 def test_a_creditor_files_uploads_prechecks_and_submits_on_the_local_platform(platform):
     api = requests.Session()
     signed_in = api.post(
-        f"{platform.url}/v1/auth/signin", json={"email": "creancier@demo.localhost", "password": "Creancier2026"}
+        f"{platform.url}/v1/auth/signin",
+        json={"email": "creancier@demo.localhost", "password": "Creancier2026"},
     )
     assert signed_in.status_code == 200, signed_in.text
     api.headers["Authorization"] = f"Bearer {signed_in.json()['id_token']}"

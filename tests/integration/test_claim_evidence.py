@@ -154,11 +154,7 @@ def test_a_factur_x_invoice_prefills_the_claim(api):
     assert prefill["seller"]["siren"] == "732829320"
 
 
-def test_draft_to_submitted_path(api, monkeypatch):
-    from chalicelib.settings import get_settings
-
-    monkeypatch.setenv("CLAIMS_TODAY", "2025-03-31")
-    get_settings.cache_clear()
+def test_draft_to_submitted_path(api, stripe):
     token = creditor(api)
     claim = create_claim(api, token)
     claim_id = claim["claim_id"]
@@ -172,10 +168,12 @@ def test_draft_to_submitted_path(api, monkeypatch):
     view = submitted.json_body["claim"]
     assert view["status"] == "awaiting_payment" and view["editable"] is False
     assert view["assessment"]["amounts"]["total"] == "1061.26"
+    assert submitted.json_body["checkout"]["amount"] == "29.00"
 
     events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
-    last = events[-1]
-    assert (last["from_status"], last["to_status"]) == ("draft", "awaiting_payment")
+    [last] = [e for e in events if e["kind"] == "status_changed" and e["to_status"] == "awaiting_payment"]
+    assert last["from_status"] == "draft"
+    assert events[-1]["kind"] == "payment" and "29,00 €" in events[-1]["reason"]
     assert last["document_hashes"] == {document_id: response.json_body["document"]["sha256"]}
     assert get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body["valid"] is True
     # A submitted claim is frozen: no more uploads, no more edits.
@@ -186,4 +184,3 @@ def test_draft_to_submitted_path(api, monkeypatch):
         token,
     )
     assert late.status_code == 409 and late.json_body["error"]["code"] == "not_editable"
-    get_settings.cache_clear()

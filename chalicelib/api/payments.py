@@ -1,0 +1,155 @@
+"""Paying per claim (prefix /v1): the prices, the creditor's Checkout, Stripe's webhook, and the operator's
+rejection of a paid claim (refunded automatically).
+
+``POST /v1/webhooks/stripe`` has no authorizer: Stripe proves itself with the ``Stripe-Signature`` header,
+verified with ``stripe``'s own code on the **raw** body (a forged or stale signature is a 400 and changes
+nothing). Each event takes effect once, however many times Stripe delivers it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.domain.accounts import Identity, Role
+
+if TYPE_CHECKING:
+    from chalicelib.services.payments import Prices
+
+payment_routes = Blueprint(__name__)
+
+
+def _prices() -> Prices:
+    from chalicelib.services.payments import Prices
+    from chalicelib.settings import get_settings
+
+    settings = get_settings()
+    return Prices(settings.price_notice_cents, settings.price_dossier_cents)
+
+
+def price_list() -> list[dict[str, Any]]:
+    from chalicelib.domain.payments import STEP_DESCRIPTIONS_FR, STEP_LABELS_FR, PaymentStep, euros
+
+    prices = _prices()
+    return [
+        {
+            "step": step.value,
+            "label": STEP_LABELS_FR[step],
+            "description": STEP_DESCRIPTIONS_FR[step],
+            "amount": euros(prices.of(step)),
+            "amount_cents": prices.of(step),
+            "currency": "EUR",
+            "vat_included": True,
+        }
+        for step in PaymentStep
+    ]
+
+
+@payment_routes.route("/prices", methods=["GET"], cors=True)
+@handles_errors
+def prices() -> Response:
+    return json_response({"prices": price_list()})
+
+
+def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.services.payments import open_checkout
+    from chalicelib.settings import get_settings
+
+    return open_checkout(
+        ClaimRepository(),
+        StripeGateway(),
+        identity,
+        claim_id,
+        prices=_prices(),
+        base_url=get_settings().public_url,
+        now=datetime.now(UTC),
+    )
+
+
+@payment_routes.route("/claims/{claim_id}/checkout", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(payment_routes, Role.CREDITOR)
+def checkout(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.claim_schemas import CheckoutView
+
+    _, opened = open_checkout_for(identity, claim_id)
+    return json_response(CheckoutView.of(opened).model_dump(mode="json"), 201)
+
+
+@payment_routes.route("/webhooks/stripe", methods=["POST"], cors=False)
+def stripe_webhook() -> Response:
+    request = payment_routes.current_request
+    headers = {name.lower(): value for name, value in (request.headers or {}).items()}
+    status, body = receive_stripe_event(request.raw_body or b"", headers.get("stripe-signature"))
+    return json_response(body, status)
+
+
+def receive_stripe_event(raw_body: bytes | str, signature: str | None) -> tuple[int, dict[str, Any]]:
+    """Never a stack trace: 400 for a bad signature, 409 while the same event is being processed (Stripe
+    retries), 503 for a passing outage (Stripe retries), 200 once handled or deliberately ignored."""
+    import json
+
+    from chalicelib.adapters.idempotency import AlreadyInProgress, run_once
+    from chalicelib.adapters.stripe_gateway import InvalidWebhook, StripeGateway
+    from chalicelib.api.errors import response_for
+
+    try:
+        event = StripeGateway().verify_webhook(raw_body, signature)
+    except InvalidWebhook as invalid:
+        return 400, {"error": {"code": invalid.code, "message": invalid.message}}
+    try:
+        outcome = run_once(str(event["id"]), lambda: _handle(event), namespace="stripe-event")
+    except AlreadyInProgress as busy:
+        return 409, {"error": {"code": busy.code, "message": busy.message}}
+    except Exception as error:
+        response = response_for(error)
+        body = response.body if isinstance(response.body, dict) else json.loads(response.body)
+        return response.status_code, body
+    return 200, {"received": True, **outcome}
+
+
+def _handle(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+    from chalicelib.services.notifications import default_notifier
+    from chalicelib.services.payments import handle_event
+    from chalicelib.settings import get_settings
+
+    outcome = handle_event(
+        event,
+        claims=ClaimRepository(),
+        workflow=StepFunctionsEngine(get_settings().state_machine_arn),
+        notify=default_notifier(),
+        now=datetime.now(UTC),
+    )
+    return outcome.as_dict()
+
+
+@payment_routes.route("/operator/claims/{claim_id}/reject", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(payment_routes, Role.OPERATOR)
+def reject_claim(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.api.claim_schemas import ClaimView, RejectBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services.notifications import default_notifier
+    from chalicelib.services.payments import reject_and_refund
+
+    body = parse_body(payment_routes.current_request, RejectBody)
+    claim = reject_and_refund(
+        ClaimRepository(),
+        StripeGateway(),
+        claim_id,
+        reasons=[{"code": "operator", "message": reason, "article": ""} for reason in body.reasons],
+        actor=identity.user_id,
+        notify=default_notifier(),
+        now=datetime.now(UTC),
+    )
+    return json_response(ClaimView.of(claim).model_dump(mode="json"))

@@ -1,0 +1,417 @@
+"""Pay per claim: Stripe Checkout for each payable step, the webhook's effects (exactly once), refunds.
+
+Effects are idempotent by construction — a payment already recorded on the claim is not recorded again,
+the escalation's execution has a deterministic name — on top of the API's Powertools idempotency on the
+Stripe event id. Paying for the notice moves the claim to *assessing* and starts the escalation; paying
+for the dossier resumes the execution waiting for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from chalicelib.domain.accounts import Identity, Role
+from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
+from chalicelib.domain.errors import ConcurrentUpdate, DomainError, Forbidden, InvalidTransition, NotFound
+from chalicelib.domain.payments import (
+    STEP_DESCRIPTIONS_FR,
+    STEP_LABELS_FR,
+    Checkout,
+    CheckoutStatus,
+    PaymentStep,
+    euros,
+)
+from chalicelib.services.notifications import Notify
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.stripe_gateway import CheckoutSession, Refund
+
+logger = logging.getLogger("claims.payments")
+
+STRIPE_ACTOR = "stripe"
+HANDLED_EVENTS = frozenset(
+    {
+        "checkout.session.completed",
+        "checkout.session.expired",
+        "checkout.session.async_payment_succeeded",
+        "checkout.session.async_payment_failed",
+        "charge.refunded",
+    }
+)
+_PAYABLE: Mapping[ClaimStatus, PaymentStep] = {
+    ClaimStatus.AWAITING_PAYMENT: PaymentStep.NOTICE,
+    ClaimStatus.ESCALATION_OFFERED: PaymentStep.DOSSIER,
+}
+
+
+class NotPayable(DomainError):
+    code = "not_payable"
+
+
+class Gateway(Protocol):
+    def create_checkout(
+        self,
+        *,
+        claim_id: str,
+        step: str,
+        amount_cents: int,
+        product_name: str,
+        description: str,
+        customer_email: str,
+        success_url: str,
+        cancel_url: str,
+        idempotency_key: str,
+    ) -> CheckoutSession: ...
+
+    def refund(
+        self, *, payment_intent: str, amount_cents: int, claim_id: str, idempotency_key: str
+    ) -> Refund: ...
+
+
+class Workflow(Protocol):
+    def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
+    def send_task_success(self, task_token: str, output: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Prices:
+    notice_cents: int
+    dossier_cents: int
+
+    def of(self, step: PaymentStep) -> int:
+        return self.notice_cents if step is PaymentStep.NOTICE else self.dossier_cents
+
+
+def _money_fr(cents: int) -> str:
+    return f"{euros(cents).replace('.', ',')} €"
+
+
+# ---------------------------------------------------------------------------------------------------
+# checkout
+# ---------------------------------------------------------------------------------------------------
+def payable_step(claim: Claim) -> PaymentStep:
+    step = _PAYABLE.get(claim.status)
+    if step is None:
+        raise NotPayable("Aucun paiement n'est attendu pour cette créance à ce stade.")
+    return step
+
+
+def open_checkout(
+    claims: ClaimRepository,
+    gateway: Gateway,
+    identity: Identity,
+    claim_id: str,
+    *,
+    prices: Prices,
+    base_url: str,
+    now: dt.datetime,
+) -> tuple[Claim, Checkout]:
+    """The Checkout the creditor pays through for the claim's current step: the open one if there is
+    one, else a new Stripe Checkout Session (an expired or failed one leaves the claim payable again)."""
+    if identity.role is not Role.CREDITOR:
+        raise Forbidden("Seul le créancier peut payer sa créance.")
+    claim = claims.get_for(identity, claim_id)
+    step = payable_step(claim)
+    current = claim.checkout_for(step)
+    if current is not None and current.usable:
+        return claim, current
+    if current is not None and current.settled:
+        raise NotPayable("Cette étape est déjà payée.")
+    amount = prices.of(step)
+    attempt = sum(1 for c in claim.checkouts if c.step is step) + 1
+    page = f"{base_url.rstrip('/')}/#/creances/{claim_id}"
+    session = gateway.create_checkout(
+        claim_id=claim_id,
+        step=step.value,
+        amount_cents=amount,
+        product_name=f"{STEP_LABELS_FR[step]} — créance {claim.reference or claim_id} ({claim.debtor_name})",
+        description=STEP_DESCRIPTIONS_FR[step],
+        customer_email=identity.email,
+        success_url=f"{page}?paiement=ok&session_id={{CHECKOUT_SESSION_ID}}",
+        cancel_url=f"{page}?paiement=annule",
+        idempotency_key=f"checkout-{claim_id}-{step.value}-{attempt}",
+    )
+    checkout = Checkout(
+        session_id=session.session_id,
+        step=step,
+        amount_cents=amount,
+        status=CheckoutStatus.OPEN,
+        created_at=now,
+        url=session.url,
+    )
+    updated = claims.record(
+        claim_id,
+        kind=EventKind.PAYMENT,
+        actor=identity.user_id,
+        reason=f"Paiement demandé : {STEP_LABELS_FR[step]}, {_money_fr(amount)} "
+        f"(session {session.session_id})",
+        change=lambda c: c.with_checkout(checkout),
+        now=now,
+    )
+    return updated, checkout
+
+
+# ---------------------------------------------------------------------------------------------------
+# webhook events
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    """What an event did, for the webhook's answer and the logs."""
+
+    event_id: str
+    event_type: str
+    result: str
+    claim_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "type": self.event_type,
+            "result": self.result,
+            "claim_id": self.claim_id,
+        }
+
+
+def handle_event(
+    event: Mapping[str, Any],
+    *,
+    claims: ClaimRepository,
+    workflow: Workflow,
+    notify: Notify,
+    now: dt.datetime,
+) -> Outcome:
+    event_id, event_type = str(event.get("id")), str(event.get("type"))
+    if event_type not in HANDLED_EVENTS:
+        return Outcome(event_id, event_type, "ignored")
+    data = event.get("data") or {}
+    obj: Mapping[str, Any] = data.get("object") or {}
+    metadata = obj.get("metadata") or {}
+    claim_id = metadata.get("claim_id") or obj.get("client_reference_id")
+    if not claim_id:
+        return Outcome(event_id, event_type, "ignored: no claim id in the event")
+    try:
+        claim = claims.get(str(claim_id))
+    except NotFound:
+        logger.warning("stripe event %s names an unknown claim %s", event_id, claim_id)
+        return Outcome(event_id, event_type, "ignored: unknown claim", str(claim_id))
+
+    if event_type == "charge.refunded":
+        result = _record_refund(claims, claim, obj, notify=notify, now=now)
+    else:
+        checkout = claim.checkout(str(obj.get("id")))
+        if checkout is None:
+            logger.warning(
+                "stripe event %s: session %s not on claim %s", event_id, obj.get("id"), claim.claim_id
+            )
+            return Outcome(event_id, event_type, "ignored: unknown session", claim.claim_id)
+        if event_type == "checkout.session.completed" and obj.get("payment_status") == "paid":
+            result = _paid(claims, workflow, claim, checkout, obj, notify=notify, now=now)
+        elif event_type == "checkout.session.completed":
+            result = _update_checkout(
+                claims, claim, checkout, CheckoutStatus.PROCESSING, "Paiement par virement en attente", now
+            )
+        elif event_type == "checkout.session.async_payment_succeeded":
+            result = _paid(claims, workflow, claim, checkout, obj, notify=notify, now=now)
+        elif event_type == "checkout.session.async_payment_failed":
+            result = _update_checkout(
+                claims,
+                claim,
+                checkout,
+                CheckoutStatus.FAILED,
+                "Paiement échoué : la créance reste à payer",
+                now,
+            )
+        else:  # checkout.session.expired
+            result = _update_checkout(
+                claims,
+                claim,
+                checkout,
+                CheckoutStatus.EXPIRED,
+                "Session de paiement expirée : la créance reste à payer",
+                now,
+            )
+    return Outcome(event_id, event_type, result, claim.claim_id)
+
+
+def _update_checkout(
+    claims: ClaimRepository,
+    claim: Claim,
+    checkout: Checkout,
+    status: CheckoutStatus,
+    reason: str,
+    now: dt.datetime,
+) -> str:
+    if checkout.settled or checkout.status is status:
+        return "no change"
+    updated = replace(checkout, status=status)
+    claims.record(
+        claim.claim_id,
+        kind=EventKind.PAYMENT,
+        actor=STRIPE_ACTOR,
+        reason=f"{reason} (session {checkout.session_id})",
+        change=lambda c: c.with_checkout(updated),
+        now=now,
+    )
+    return f"checkout {status.value}"
+
+
+def _paid(
+    claims: ClaimRepository,
+    workflow: Workflow,
+    claim: Claim,
+    checkout: Checkout,
+    session: Mapping[str, Any],
+    *,
+    notify: Notify,
+    now: dt.datetime,
+) -> str:
+    if checkout.settled:
+        return "already paid"
+    paid = checkout.paid(
+        at=now,
+        payment_intent=str(session.get("payment_intent") or ""),
+        invoice_id=str(session.get("invoice") or ""),
+    )
+    reason = f"Paiement reçu : {STEP_LABELS_FR[checkout.step]}, {_money_fr(checkout.amount_cents)}"
+    try:
+        if checkout.step is PaymentStep.NOTICE and claim.status is ClaimStatus.AWAITING_PAYMENT:
+            updated = claims.transition(
+                claim.claim_id,
+                ClaimStatus.ASSESSING,
+                actor=STRIPE_ACTOR,
+                reason=reason,
+                change=lambda c: c.with_checkout(paid),
+                expected_version=claim.version,
+                now=now,
+            )
+        else:
+            updated = claims.record(
+                claim.claim_id,
+                kind=EventKind.PAYMENT,
+                actor=STRIPE_ACTOR,
+                reason=reason,
+                change=lambda c: c.with_checkout(paid),
+                expected_version=claim.version,
+                now=now,
+            )
+    except (ConcurrentUpdate, InvalidTransition):
+        # Another delivery got there first; if it recorded this payment, there is nothing left to do.
+        fresh = claims.get(claim.claim_id)
+        recorded = fresh.checkout(checkout.session_id)
+        if recorded is not None and recorded.settled:
+            return "already paid"
+        raise
+
+    notify("payment_received", updated, {"amount_paid": euros(checkout.amount_cents), "paid_on": now.date()})
+    if checkout.step is PaymentStep.NOTICE:
+        if updated.status is ClaimStatus.ASSESSING:
+            execution = workflow.start_once(f"{claim.claim_id}-notice", {"claim_id": claim.claim_id})
+            claims.record(
+                claim.claim_id,
+                kind=EventKind.NOTE,
+                actor=STRIPE_ACTOR,
+                reason="Traitement lancé : vérification de la créance puis mise en demeure",
+                change=lambda c: replace(c, execution_arn=execution),
+                now=now,
+            )
+            return "paid; escalation started"
+        return f"paid while {updated.status.value}"
+    if updated.task_token:
+        workflow.send_task_success(
+            updated.task_token, {"dossier_paid": True, "session_id": checkout.session_id}
+        )
+        claims.record(
+            claim.claim_id,
+            kind=EventKind.NOTE,
+            actor=STRIPE_ACTOR,
+            reason="Dossier payé : constitution du dossier d'injonction de payer",
+            change=lambda c: replace(c, task_token=""),
+            now=now,
+        )
+        return "paid; escalation resumed"
+    return "paid; no execution waiting"
+
+
+def _record_refund(
+    claims: ClaimRepository, claim: Claim, charge: Mapping[str, Any], *, notify: Notify, now: dt.datetime
+) -> str:
+    payment_intent = str(charge.get("payment_intent") or "")
+    checkout = next(
+        (c for c in claim.checkouts if payment_intent and c.payment_intent == payment_intent), None
+    )
+    if checkout is None:
+        return "ignored: no payment of this claim matches the charge"
+    total_refunded = int(charge.get("amount_refunded") or 0)
+    if total_refunded <= checkout.refunded_cents:
+        return "refund already recorded"
+    newly = total_refunded - checkout.refunded_cents
+    refunded = checkout.refunded(total_refunded)
+    updated = claims.record(
+        claim.claim_id,
+        kind=EventKind.REFUND,
+        actor=STRIPE_ACTOR,
+        reason=f"Remboursement effectué : {_money_fr(newly)} ({STEP_LABELS_FR[checkout.step]})",
+        change=lambda c: c.with_checkout(refunded),
+        now=now,
+    )
+    reason = (
+        "la créance ne peut pas être traitée" if claim.status is ClaimStatus.REJECTED else "remboursement"
+    )
+    notify(
+        "refund_issued",
+        updated,
+        {"refund_amount": euros(newly), "reason": reason, "refunded_on": now.date()},
+    )
+    return "refund recorded"
+
+
+# ---------------------------------------------------------------------------------------------------
+# rejection after payment
+# ---------------------------------------------------------------------------------------------------
+def reject_and_refund(
+    claims: ClaimRepository,
+    gateway: Gateway,
+    claim_id: str,
+    *,
+    reasons: list[dict[str, str]],
+    actor: str,
+    notify: Notify,
+    now: dt.datetime,
+) -> Claim:
+    """Refuse a paid claim (e.g. the debtor turns out to be in liquidation): the claim is *rejected* with
+    the reasons, every payment still held is refunded through Stripe, and the creditor is told why. The
+    refund itself is recorded when Stripe confirms it (``charge.refunded``)."""
+    claim = claims.get(claim_id)
+    summary = " ; ".join(r.get("message", "") for r in reasons) or "motif non précisé"
+    if claim.status is not ClaimStatus.REJECTED:
+        claim = claims.transition(
+            claim_id, ClaimStatus.REJECTED, actor=actor, reason=f"Créance refusée : {summary}", now=now
+        )
+    to_refund = [
+        c for c in claim.checkouts if c.settled and c.payment_intent and c.amount_cents > c.refunded_cents
+    ]
+    total = 0
+    for checkout in to_refund:
+        amount = checkout.amount_cents - checkout.refunded_cents
+        refund = gateway.refund(
+            payment_intent=checkout.payment_intent,
+            amount_cents=amount,
+            claim_id=claim_id,
+            idempotency_key=f"refund-{checkout.session_id}",
+        )
+        total += amount
+        claims.record(
+            claim_id,
+            kind=EventKind.REFUND,
+            actor=actor,
+            reason=f"Remboursement demandé : {_money_fr(amount)} "
+            f"({STEP_LABELS_FR[checkout.step]}, {refund.refund_id})",
+            now=now,
+        )
+    notify("claim_rejected", claims.get(claim_id), {"reasons": reasons, "refund_amount": euros(total)})
+    return claims.get(claim_id)
