@@ -255,3 +255,58 @@ def test_a_paid_claim_found_blocked_when_processed_is_rejected_and_refunded_auto
     while not any("liquidation" in m["body"] for m in mailbox("claire@atelier-numerique.fr")):
         assert time.monotonic() < deadline
         time.sleep(0.1)
+
+
+def test_paying_for_the_dossier_resumes_the_waiting_execution(stripe):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.domain.accounts import Identity, Role
+    from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
+    from chalicelib.services.payments import Prices, handle_event, open_checkout
+
+    class Recorder:
+        def __init__(self):
+            self.resumed: list[tuple[str, dict]] = []
+
+        def start_once(self, name, payload):
+            raise AssertionError("the dossier step must not start a new execution")
+
+        def send_task_success(self, token, output):
+            self.resumed.append((token, output))
+
+    now = datetime.now(UTC)
+    claims = ClaimRepository()
+    claims.create(
+        Claim("clm-dossier", "creditor-1", ClaimStatus.DRAFT, "Débiteur SARL", 100_000, now, now), actor="t"
+    )
+    for status in ("awaiting_payment", "assessing", "notice_sent", "escalation_offered"):
+        claims.transition("clm-dossier", ClaimStatus(status), actor="t", reason="préparation")
+    claims.record(
+        "clm-dossier",
+        kind=EventKind.NOTE,
+        actor="workflow",
+        reason="En attente de la décision du créancier",
+        change=lambda c: replace(c, task_token="token-123"),
+    )
+    identity = Identity("creditor-1", "c@example.fr", Role.CREDITOR)
+    _, checkout = open_checkout(
+        claims,
+        StripeGateway(),
+        identity,
+        "clm-dossier",
+        prices=Prices(2900, 8900),
+        base_url="http://x",
+        now=now,
+    )
+    assert checkout.amount_cents == 8900 and checkout.step.value == "dossier"
+    workflow = Recorder()
+    outcome = handle_event(
+        stripe.pay(checkout.session_id), claims=claims, workflow=workflow, notify=lambda *a: None, now=now
+    )
+    assert outcome.result == "paid; escalation resumed"
+    assert workflow.resumed == [("token-123", {"dossier_paid": True, "session_id": checkout.session_id})]
+    stored = claims.get("clm-dossier")
+    assert stored.task_token == "" and stored.checkout_for(checkout.step).status.value == "paid"
