@@ -46,6 +46,7 @@ def _to_domain(item: ClaimModel) -> Claim:
         checkouts=tuple(Checkout.from_json(c) for c in (item.checkouts or [])),
         execution_arn=item.execution_arn or "",
         task_token=item.task_token or "",
+        notice=item.notice,
     )
 
 
@@ -69,6 +70,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         checkouts=[c.as_json() for c in claim.checkouts],
         execution_arn=claim.execution_arn or None,
         task_token=claim.task_token or None,
+        notice=dict(claim.notice) if claim.notice is not None else None,
     )
     if claim.version is not None:
         item.version = claim.version

@@ -65,6 +65,7 @@ class ClaimModel(Model):
     checkouts = JSONAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
+    notice = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()

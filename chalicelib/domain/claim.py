@@ -108,6 +108,9 @@ class ClaimStatus(StrEnum):
     FILED = "filed"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+    # A workflow step failed for good: an operator must look at it (nothing is lost, the execution can be
+    # redriven from the claim's recorded progress).
+    NEEDS_ATTENTION = "needs_attention"
 
 
 S = ClaimStatus
@@ -128,7 +131,14 @@ _FORWARD: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
     S.SETTLED: frozenset({S.CLOSED}),
     S.WITHDRAWN: frozenset(),
     S.CLOSED: frozenset(),
+    S.NEEDS_ATTENTION: frozenset(
+        {S.ASSESSING, S.NOTICE_SENT, S.ESCALATION_OFFERED, S.DOSSIER_READY, S.REJECTED, S.SETTLED, S.CLOSED}
+    ),
 }
+# Any step of the automatic path may fail for good and hand the claim to an operator.
+_FAILABLE = frozenset(
+    {S.ASSESSING, S.NOTICE_SENT, S.DISPUTED, S.ESCALATION_OFFERED, S.DOSSIER_READY, S.WITH_LAWYER}
+)
 _WITHDRAWABLE = frozenset(
     {
         S.DRAFT,
@@ -139,11 +149,14 @@ _WITHDRAWABLE = frozenset(
         S.ESCALATION_OFFERED,
         S.DOSSIER_READY,
         S.WITH_LAWYER,
+        S.NEEDS_ATTENTION,
     }
 )
 
 ALLOWED_TRANSITIONS: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
-    status: targets | ({S.WITHDRAWN} if status in _WITHDRAWABLE else frozenset())
+    status: targets
+    | ({S.WITHDRAWN} if status in _WITHDRAWABLE else frozenset())
+    | ({S.NEEDS_ATTENTION} if status in _FAILABLE else frozenset())
     for status, targets in _FORWARD.items()
 }
 
@@ -161,6 +174,7 @@ STATUS_LABELS_FR: Mapping[ClaimStatus, str] = {
     S.FILED: "Requête déposée",
     S.CLOSED: "Clôturée",
     S.WITHDRAWN: "Retirée",
+    S.NEEDS_ATTENTION: "En cours d'examen par l'équipe",
 }
 
 
@@ -321,6 +335,9 @@ class Claim:
     # The escalation's execution, and the task token of the step waiting for a human (callback).
     execution_arn: str = ""
     task_token: str = ""
+    # The formal notice once sent (chalicelib/services/notice.py): document key and hash, channel,
+    # tracking number, first presentation, payment deadline — plain JSON.
+    notice: Mapping[str, Any] | None = None
 
     def moved_to(self, target: ClaimStatus, *, at: datetime) -> Claim:
         check_transition(self.status, target)
