@@ -45,3 +45,24 @@ def import_claims(event: dict[str, Any], context: Any) -> dict[str, object]:
     from chalicelib.workflow import handlers
 
     return handlers.import_claims(event)
+
+
+# --- claim emails: the outbox (chalicelib/services/outbox.py) ------------------------------------------
+# A claim write that queues an email starts ``send_notifications`` for that claim at once (asynchronous
+# invocation, best effort); ``sweep_outbox`` sends whatever is still pending every minute (a start that
+# failed, a retry after a send failure). The local platform has no scheduler: its devserver runs the same
+# sweep every 2 s. ``"rate(1 minute)"`` is ``Rate(1, unit=Rate.MINUTES)``.
+
+
+@app.lambda_function(name="send_notifications")
+def send_notifications(event: dict[str, Any], context: Any) -> dict[str, object]:
+    from chalicelib.workflow import handlers
+
+    return handlers.send_notifications(event)
+
+
+@app.schedule("rate(1 minute)", name="sweep_outbox")
+def sweep_outbox(event: Any) -> dict[str, object]:
+    from chalicelib.workflow import handlers
+
+    return handlers.sweep_outbox()

@@ -93,3 +93,22 @@ def _email_import_report(job: Any) -> None:
         },
     )
     send_rendered(account.email, email)
+
+
+# --- claim emails (outbox) ---------------------------------------------------------------------------
+
+
+def send_notifications(event: dict[str, Any]) -> dict[str, object]:
+    """Started (asynchronously) right after a claim write queued emails: send that claim's pending ones."""
+    from chalicelib.services.outbox import deliver_pending
+
+    claim_id = event.get("claim_id")
+    report = deliver_pending(claim_id=claim_id if isinstance(claim_id, str) and claim_id else None)
+    return report.as_dict()
+
+
+def sweep_outbox() -> dict[str, object]:
+    """Every minute: whatever is still pending (a start that failed, a retry after a send failure)."""
+    from chalicelib.services.outbox import deliver_pending
+
+    return deliver_pending().as_dict()
