@@ -58,6 +58,11 @@ class Settings:
     # Local platform only (CLAIMS_TODAY=YYYY-MM-DD): the day claims are assessed on, for demos and tests
     # while the rate tables stop before the real today. Ignored outside local mode.
     today_override: dt.date | None = None
+    # Registered mail (chalicelib/adapters/postal.py): ``local`` records and simulates it (local platform
+    # only), ``manual`` leaves the printing and posting to an operator. Default: local on the local platform.
+    postal_provider: str = "manual"
+    # Local simulation only: calendar days between sending and the simulated first presentation.
+    postal_first_presentation_days: int = 2
 
     @property
     def resource_prefix(self) -> str:
@@ -127,6 +132,10 @@ def get_settings() -> Settings:
         ),
         price_notice_cents=int(_env("PRICE_NOTICE_CENTS", "2900")),
         price_dossier_cents=int(_env("PRICE_DOSSIER_CENTS", "8900")),
+        postal_provider=_env(
+            "POSTAL_PROVIDER", "local" if _flag("CLAIMS_LOCAL_MODE", stage == "local") else "manual"
+        ).lower(),
+        postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "2")),
     )
 
 
