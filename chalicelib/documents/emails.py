@@ -34,7 +34,7 @@ DEFAULT_PLATFORM_NAME = "Recouvrement de créances en ligne"
 DEFAULT_SUPPORT_EMAIL = "support@claims.localhost"
 
 FieldType = Literal["text", "amount", "date", "url", "count", "flag", "reasons"]
-Audience = Literal["account", "creditor", "lawyer"]
+Audience = Literal["account", "creditor", "lawyer", "debtor"]
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,44 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             "import de créances (CSV) terminé : brouillons créés, lignes rejetées",
             {"base_url": "url", "drafts_created": "count", "lines_rejected": "count", "report_url": "url"},
             {"file_name": "text"},
+        ),
+        # --- to a debtor, as the creditor's letter carried by the sending service (RULEBOOK 7.2) -------
+        EmailKind(
+            "debtor_notice",
+            "debtor",
+            "copie de la mise en demeure envoyée au débiteur au nom du créancier (PDF joint)",
+            {
+                "creditor_name": "text",
+                "debtor_name": "text",
+                "claim_reference": "text",
+                "amount_claimed": "amount",
+                "letter_date": "date",
+                "payment_days": "count",
+                "presentation_date": "date",
+                "payment_deadline": "date",
+            },
+            {
+                "debtor_title": "text",
+                "channel": "text",
+                "tracking_number": "text",
+                "creditor_email": "text",
+                "creditor_phone": "text",
+            },
+            needs_attachment=True,
+        ),
+        EmailKind(
+            "debtor_reminder",
+            "debtor",
+            "relance amiable envoyée au débiteur au nom du créancier (PDF joint)",
+            {
+                "creditor_name": "text",
+                "debtor_name": "text",
+                "claim_reference": "text",
+                "amount_due": "amount",
+                "letter_date": "date",
+            },
+            {"debtor_title": "text", "creditor_email": "text", "creditor_phone": "text"},
+            needs_attachment=True,
         ),
         # --- to a partner lawyer ----------------------------------------------------------------------
         EmailKind(

@@ -108,6 +108,26 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "prescription_end": "2027-03-01",
         "portal_url": f"{BASE}/#/avocat/dossiers/CLM-2026-0042",
     },
+    "debtor_notice": {
+        "creditor_name": "Plomberie Martin SARL",
+        "debtor_name": DEBTOR,
+        "claim_reference": "F-2025-0010",
+        "amount_claimed": "1234.56",
+        "letter_date": "2026-11-22",
+        "payment_days": 8,
+        "presentation_date": "2026-11-25",
+        "payment_deadline": "2026-12-03",
+        "channel": "lrar",
+        "tracking_number": "1A00123456789",
+        "creditor_email": "contact@plomberie-martin.example.fr",
+    },
+    "debtor_reminder": {
+        "creditor_name": "Plomberie Martin SARL",
+        "debtor_name": DEBTOR,
+        "claim_reference": "F-2025-0010",
+        "amount_due": "1234.56",
+        "letter_date": "2026-11-15",
+    },
 }
 CLAIM_KINDS = [
     name for name, kind in EMAIL_KINDS.items() if kind.audience == "creditor" and "claim_id" in kind.required
