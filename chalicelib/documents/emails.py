@@ -34,7 +34,7 @@ DEFAULT_PLATFORM_NAME = "Recouvrement de créances en ligne"
 DEFAULT_SUPPORT_EMAIL = "support@claims.localhost"
 
 FieldType = Literal["text", "amount", "date", "url", "count", "flag", "reasons"]
-Audience = Literal["account", "creditor", "lawyer", "debtor"]
+Audience = Literal["account", "creditor", "lawyer", "operator", "debtor"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,8 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"refunded_on": "date"},
         ),
         _claim("withdrawn", "créance retirée", {}, {"withdrawn_on": "date"}),
+        _claim("claim_closed", "dossier clôturé", {}, {"closed_on": "date"}),
+        _claim("needs_attention", "une étape automatique a échoué : le dossier est examiné par l'équipe"),
         _claim(
             "reminder_escalation_pending",
             "rappel : la proposition d'injonction de payer attend une réponse",
@@ -186,6 +188,14 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             "import de créances (CSV) terminé : brouillons créés, lignes rejetées",
             {"base_url": "url", "drafts_created": "count", "lines_rejected": "count", "report_url": "url"},
             {"file_name": "text"},
+        ),
+        # --- to the platform's operators -------------------------------------------------------------
+        EmailKind(
+            "operator_alert",
+            "operator",
+            "une créance attend une intervention (étape automatique en échec)",
+            {**_CLAIM, "previous_status": "text", "error": "text"},
+            _CLAIM_OPTIONAL,
         ),
         # --- to a debtor, as the creditor's letter carried by the sending service (RULEBOOK 7.2) -------
         EmailKind(
@@ -243,6 +253,32 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
         ),
     )
 }
+
+
+# What the outbox's sender adds to every email about a claim (chalicelib/services/outbox.py): the writer
+# of a claim change does not pass them.
+SENDER_KEYS = frozenset({"base_url", "claim_id", "debtor_name", "claim_reference", "creditor_name"})
+
+
+def check_queued(kind: str, context: Mapping[str, Any], *, attachments: int = 0) -> None:
+    """Refuse, when it is queued, an email that could not be rendered when it is sent: an unknown kind, a
+    context key missing (other than :data:`SENDER_KEYS`), unexpected or mistyped, a missing attachment."""
+    spec = EMAIL_KINDS.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown email kind {kind!r}; known: {sorted(EMAIL_KINDS)}")
+    unknown = sorted(set(context) - set(spec.accepted))
+    if unknown:
+        raise ValueError(
+            f"email {kind!r}: unexpected context key(s) {unknown}; accepted: {sorted(spec.accepted)}"
+        )
+    missing = sorted(key for key in spec.required if key not in SENDER_KEYS and context.get(key) is None)
+    if missing:
+        raise ValueError(f"email {kind!r}: missing context key(s) {missing}")
+    for key, value in context.items():
+        if value is not None:
+            _check(kind, key, spec.accepted[key], value)
+    if spec.needs_attachment and not attachments:
+        raise ValueError(f"email {kind!r} announces an attached document: pass its storage key")
 
 
 @dataclass(frozen=True)
@@ -375,6 +411,16 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{count} {singular if count < 2 else plural_form}"
 
 
+def status_label(value: str) -> str:
+    """``notice_sent`` → ``Mise en demeure envoyée``; any other text is printed as it is."""
+    from chalicelib.domain.claim import STATUS_LABELS_FR, ClaimStatus
+
+    try:
+        return STATUS_LABELS_FR[ClaimStatus(value)]
+    except ValueError:
+        return value
+
+
 def _refuse_none(value: Any) -> Any:
     if value is None:
         raise ValueError("an email template printed None: guard optional values with {% if %}")
@@ -397,6 +443,7 @@ def environment() -> jinja2.Environment:
         date_long=formatting.date_long,
         duration=duration,
         plural=plural,
+        status_label=status_label,
     )
     return env
 

@@ -84,6 +84,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "refund_issued": CLAIM
     | {"refund_amount": "49.00", "reason": "Créance refusée après vérification", "refunded_on": "2026-11-23"},
     "withdrawn": CLAIM | {"withdrawn_on": "2026-11-25"},
+    "claim_closed": CLAIM | {"closed_on": "2027-01-04"},
+    "needs_attention": CLAIM,
+    "operator_alert": CLAIM
+    | {
+        "creditor_name": "Plomberie Martin SARL",
+        "previous_status": "notice_sent",
+        "error": "States.TaskFailed : le prestataire postal ne répond pas",
+    },
     "import_finished": {
         "base_url": BASE,
         "drafts_created": 12,
@@ -299,6 +307,43 @@ def test_the_lawyer_sees_court_amount_urgency_and_the_portal_link() -> None:
 def test_lawyer_assigned_names_the_lawyer_and_the_bar() -> None:
     text = normalise(_render("lawyer_assigned").text)
     assert "est confié à Maître Jeanne Martin, avocat au barreau de Lyon (Martin Avocats)" in text
+
+
+def test_closing_and_needs_attention_tell_the_creditor_what_happens_next() -> None:
+    closed = normalise(_render("claim_closed").text)
+    assert "est clôturé depuis le 4 janvier 2027" in closed
+    attention = _render("needs_attention")
+    assert "votre dossier est examiné par notre équipe" in attention.subject
+    assert "Vous n'avez rien à faire pour l'instant" in normalise(attention.text)
+
+
+def test_the_operator_alert_names_the_claim_the_status_before_and_the_error() -> None:
+    email = _render("operator_alert")
+    text = normalise(email.text)
+    assert email.subject == f"Intervention requise : créance F-2025-0010 ({DEBTOR})"
+    assert "Identifiant : CLM-2026-0042" in text and "Créancier : Plomberie Martin SARL" in text
+    assert "Statut avant l'incident : Mise en demeure envoyée" in text
+    assert "Erreur : States.TaskFailed : le prestataire postal ne répond pas" in text
+    assert f'href="{BASE}/#/creances/CLM-2026-0042"' in email.html
+    assert "fournies par les créanciers" in text  # the operator is not the one who filed it
+
+
+def test_a_queued_email_is_checked_without_the_keys_the_sender_adds() -> None:
+    from chalicelib.documents.emails import check_queued
+
+    check_queued("payment_received", {"amount_paid": "29.00", "paid_on": "2026-11-22"})
+    check_queued("settled", {})
+    with pytest.raises(ValueError, match=r"payment_received.*missing.*amount_paid"):
+        check_queued("payment_received", {"paid_on": "2026-11-22"})
+    with pytest.raises(ValueError, match="never int cents"):
+        check_queued("payment_received", {"amount_paid": 2900, "paid_on": "2026-11-22"})
+    with pytest.raises(ValueError, match="unexpected"):
+        check_queued("settled", {"amount_payed": "1.00"})
+    with pytest.raises(ValueError, match="attached"):
+        check_queued("notice_sent", SAMPLES["notice_sent"])
+    check_queued("notice_sent", SAMPLES["notice_sent"], attachments=1)
+    with pytest.raises(ValueError, match="unknown email kind"):
+        check_queued("welcome", {})
 
 
 def test_import_report_counts_in_french() -> None:
