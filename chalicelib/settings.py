@@ -25,9 +25,13 @@ class Settings:
     claim_events_table: str
     accounts_table: str
     imports_table: str
+    # Claim emails waiting to be sent (chalicelib/services/outbox.py).
+    outbox_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
+    # Who receives the operator's alerts (a claim that needs attention).
+    operator_email: str
     state_machine_arn: str
     # The address users open (links in emails).
     public_url: str
@@ -107,9 +111,11 @@ def get_settings() -> Settings:
         claim_events_table=_env("CLAIM_EVENTS_TABLE", f"{prefix}-claim-events"),
         accounts_table=_env("ACCOUNTS_TABLE", f"{prefix}-accounts"),
         imports_table=_env("IMPORTS_TABLE", f"{prefix}-imports"),
+        outbox_table=_env("OUTBOX_TABLE", f"{prefix}-outbox"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),
+        operator_email=_env("OPERATOR_ALERT_EMAIL", "operateur@demo.localhost"),
         state_machine_arn=_env(
             "ESCALATION_STATE_MACHINE_ARN",
             f"arn:aws:states:{region}:123456789012:stateMachine:{prefix}-escalation",

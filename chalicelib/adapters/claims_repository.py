@@ -1,13 +1,16 @@
 """Claims and their audit trail in DynamoDB.
 
-Every status change is one DynamoDB transaction: the claim (guarded by its version) and the next audit event
-(guarded against an existing sequence number) are written together or not at all, and the domain's
-transition table is checked before anything is sent.
+Every status change is one DynamoDB transaction: the claim (guarded by its version), the next audit event
+(guarded against an existing sequence number) and the emails that change owes (outbox items) are written
+together or not at all, and the domain's transition table is checked before anything is sent. Every status
+change owes the creditor an email: the default one of the new status is added when the caller names none
+(``chalicelib/domain/notifications.py``). Once the write succeeded, the claim's emails are sent in the
+background (``chalicelib/services/outbox.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -15,12 +18,14 @@ from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, Sc
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.aws import transactions_connection
-from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel
+from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
 from chalicelib.adapters.errors import TransientError
+from chalicelib.adapters.outbox_repository import new_item, start_delivery
 from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
+from chalicelib.domain.notifications import RECIPIENTS, Notification, with_defaults
 from chalicelib.domain.payments import Checkout
 from chalicelib.settings import get_settings
 
@@ -111,10 +116,31 @@ def _event_from_item(row: ClaimEventModel) -> AuditEvent:
 
 _CONCURRENT = "La créance a été modifiée en même temps par une autre opération ; rechargez-la et réessayez."
 
+Notify = Notification | Sequence[Notification]
+
+
+def _outbox_items(
+    claim_id: str, sequence: int, notifications: Sequence[Notification], at: datetime
+) -> list[OutboxModel]:
+    """The outbox items of one audit event; a notification that could not be rendered when it is sent
+    (unknown kind, context missing or mistyped, attachment missing) is a programming error, refused here
+    before anything is written."""
+    from chalicelib.documents.emails import check_queued
+
+    for notification in notifications:
+        if notification.to not in RECIPIENTS:
+            raise ValueError(f"email {notification.kind!r}: unknown recipient {notification.to!r}")
+        check_queued(notification.kind, notification.context, attachments=len(notification.attachments))
+    return [
+        new_item(claim_id, sequence, n, notification, at) for n, notification in enumerate(notifications, 1)
+    ]
+
 
 class ClaimRepository:
-    def __init__(self) -> None:
+    def __init__(self, *, wake_sender: Callable[[str], None] | None = start_delivery) -> None:
+        """``wake_sender(claim_id)`` runs after a write that queued emails (None: leave them to the sweep)."""
         self._connection = transactions_connection(get_settings().region)
+        self._wake_sender = wake_sender
 
     def get(self, claim_id: str) -> Claim:
         try:
@@ -152,8 +178,10 @@ class ClaimRepository:
         visible = [claim for claim in claims if may_see(identity, claim)]
         return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
 
-    def create(self, claim: Claim, *, actor: str, reason: str = "Créance créée") -> Claim:
-        """Store a new claim with its first audit event (``None → status``)."""
+    def create(
+        self, claim: Claim, *, actor: str, reason: str = "Créance créée", notify: Notify = ()
+    ) -> Claim:
+        """Store a new claim with its first audit event (``None → status``) and the emails it owes."""
         event = AuditEvent(
             claim_id=claim.claim_id,
             sequence=1,
@@ -166,12 +194,21 @@ class ClaimRepository:
         ).sealed(GENESIS_HASH)
         created = replace(claim, event_count=1, version=None, last_event_hash=event.hash)
         item = _to_item(created)
+        queued = _outbox_items(
+            claim.claim_id,
+            event.sequence,
+            with_defaults(notify, from_status=None, to_status=claim.status, reason=reason),
+            claim.created_at,
+        )
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=ClaimModel.claim_id.does_not_exist())
                 transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
+                for outbox_item in queued:
+                    transaction.save(outbox_item, condition=OutboxModel.outbox_id.does_not_exist())
         except (TransactWriteError, PutError) as error:
             raise ConcurrentUpdate("Cette créance existe déjà.") from error
+        self._queued(claim.claim_id, queued)
         return _to_domain(item)
 
     def transition(
@@ -185,9 +222,12 @@ class ClaimRepository:
         now: datetime | None = None,
         change: Callable[[Claim], Claim] | None = None,
         expected_version: int | None = None,
+        notify: Notify = (),
     ) -> Claim:
         """Move a claim to ``target`` if the lifecycle allows it, appending the audit event atomically.
-        ``change`` may also alter other fields of the claim in the same write."""
+        ``change`` may also alter other fields of the claim in the same write. ``notify``: the emails the
+        change owes; without one for the creditor, the default email of ``target`` is queued (a kind that
+        needs more context than the claim gives — an amount, a date — must be passed: ValueError)."""
         current = self.get(claim_id)
         at = now or datetime.now(UTC)
         moved = current.moved_to(target, at=at)
@@ -202,6 +242,7 @@ class ClaimRepository:
             at=at,
             document_hashes=document_hashes,
             expected_version=expected_version,
+            notify=notify,
         )
 
     def record(
@@ -215,10 +256,12 @@ class ClaimRepository:
         document_hashes: Mapping[str, str] | None = None,
         expected_version: int | None = None,
         now: datetime | None = None,
+        notify: Notify = (),
     ) -> Claim:
         """Change a claim without changing its status (content, documents, payment…) and append an event
-        of ``kind`` in the same transaction. ``expected_version``: the version the caller read; a stale
-        one is refused with :class:`ConcurrentUpdate` (409) and nothing is written."""
+        of ``kind`` in the same transaction, with the emails ``notify`` names (none by default).
+        ``expected_version``: the version the caller read; a stale one is refused with
+        :class:`ConcurrentUpdate` (409) and nothing is written."""
         current = self.get(claim_id)
         at = now or datetime.now(UTC)
         updated = change(current) if change is not None else current
@@ -232,6 +275,7 @@ class ClaimRepository:
             at=at,
             document_hashes=document_hashes,
             expected_version=expected_version,
+            notify=notify,
         )
 
     def _append(
@@ -245,6 +289,7 @@ class ClaimRepository:
         at: datetime,
         document_hashes: Mapping[str, str] | None,
         expected_version: int | None,
+        notify: Notify,
     ) -> Claim:
         if expected_version is not None and current.version != expected_version:
             raise ConcurrentUpdate(_CONCURRENT, details=[{"field": "version", "message": _CONCURRENT}])
@@ -260,13 +305,26 @@ class ClaimRepository:
             kind=kind,
         ).sealed(current.last_event_hash)
         item = _to_item(replace(updated, event_count=event.sequence, last_event_hash=event.hash))
+        queued = _outbox_items(
+            current.claim_id,
+            event.sequence,
+            with_defaults(notify, from_status=current.status, to_status=updated.status, reason=reason),
+            at,
+        )
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item)  # VersionAttribute adds "version = <read version>"
                 transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
+                for outbox_item in queued:
+                    transaction.save(outbox_item, condition=OutboxModel.outbox_id.does_not_exist())
         except TransactWriteError as error:
             raise ConcurrentUpdate(_CONCURRENT) from error
+        self._queued(current.claim_id, queued)
         return _to_domain(item)
+
+    def _queued(self, claim_id: str, items: Sequence[OutboxModel]) -> None:
+        if items and self._wake_sender is not None:
+            self._wake_sender(claim_id)
 
     def events(self, claim_id: str) -> list[AuditEvent]:
         try:

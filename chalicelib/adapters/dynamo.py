@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     JSONAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -158,6 +159,52 @@ class ImportJobModel(Model):
     by_creditor = ImportsByCreditor()
 
 
+class PendingOutbox(GlobalSecondaryIndex["OutboxModel"]):
+    """Sparse: only items still to be sent carry ``queue`` (= ``"pending"``), so the drainers read the
+    few pending emails, oldest first, never the sent history. One constant partition is fine here: its
+    write limit (about 1,000 items per second) is far above the rate claims change status."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OutboxModel(Model):
+    """One email owed because of a claim change, written in the same transaction as the change
+    (``chalicelib/services/outbox.py`` sends it). ``outbox_id`` = ``<claim id>#<event sequence>#<n>``.
+
+    A drainer takes a lease (``lease_owner`` until ``lease_until``) with a conditional update before
+    sending, so two drainers never send the same item; a failed attempt sets ``lease_until`` to the time
+    of the next try."""
+
+    class Meta:
+        table_name = _settings.outbox_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    outbox_id = UnicodeAttribute(hash_key=True)
+    claim_id = UnicodeAttribute()
+    sequence = NumberAttribute()
+    kind = UnicodeAttribute()
+    recipient = UnicodeAttribute()  # creditor | debtor | operator
+    context = JSONAttribute(default=dict)
+    attachments = ListAttribute(of=UnicodeAttribute, default=list)  # storage keys
+    status = UnicodeAttribute()  # pending | sent | skipped | failed
+    attempts = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    lease_owner = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)  # "pending" while pending, removed after (sparse index)
+
+    pending = PendingOutbox()
+
+
 class LocalCodeModel(Model):
     """Local platform only: the verification / reset codes that moto's Cognito does not send.
 
@@ -175,6 +222,6 @@ class LocalCodeModel(Model):
     attempts = NumberAttribute(default=0)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel, AccountModel, ImportJobModel)
+ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel, AccountModel, ImportJobModel, OutboxModel)
 # Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
 LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)

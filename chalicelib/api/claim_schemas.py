@@ -343,3 +343,59 @@ class ImportView(BaseModel):
 
 class ImportList(BaseModel):
     imports: list[ImportView]
+
+
+# --- the mise en demeure (chalicelib/api/notices.py) -----------------------------------------------------
+class NoticePresentationBody(Body):
+    """The registered letter's tracking number and its first presentation (avis de réception, La Poste's
+    tracking): the payment deadline is computed again from that date."""
+
+    tracking_number: str = Field(
+        min_length=1, max_length=40, description="Numéro de suivi de la lettre recommandée (ex. 1A…)"
+    )
+    first_presented_on: dt.date = Field(description="Date de première présentation au débiteur")
+
+
+class NoticeView(BaseModel):
+    """The formal notice as recorded on the claim (storage keys are not shown: see ``/notice/pdf``)."""
+
+    claim_id: str
+    status: str = Field(description="prepared : lettre préparée ; sent : lettre envoyée")
+    letter_date: dt.date | None = None
+    reference: str | None = None
+    channel: str | None = Field(default=None, description="lrar ou lre")
+    provider: str | None = Field(default=None, description="local (simulation), manual, ou le prestataire")
+    tracking_number: str = ""
+    sent_on: dt.date | None = None
+    first_presented_on: dt.date | None = None
+    presentation_source: str | None = Field(
+        default=None, description="simulated, provider, creditor ou operator ; vide si inconnue"
+    )
+    payment_days: int | None = None
+    deadline: dt.date | None = Field(default=None, description="Dernier jour pour payer")
+    deadline_at: str | None = Field(default=None, description="Fin de ce jour (Europe/Paris), en UTC")
+    deadline_basis: str | None = Field(
+        default=None, description="first_presentation, ou allowance (présentation supposée)"
+    )
+    amount_claimed: str | None = Field(default=None, description="Total réclamé, en euros")
+    sha256: str = ""
+    emailed_to: str | None = None
+
+    @classmethod
+    def of(cls, claim_id: str, notice: Any) -> NoticeView:
+        data = dict(notice or {})
+        fields = set(cls.model_fields) - {"claim_id", "status", "tracking_number", "sha256"}
+        return cls(
+            claim_id=claim_id,
+            status=str(data.get("status") or ""),
+            tracking_number=str(data.get("tracking_number") or ""),
+            sha256=str(data.get("sha256") or ""),
+            **{name: data[name] for name in fields if data.get(name) not in (None, "")},
+        )
+
+
+class NoticeDownloadView(BaseModel):
+    url: str = Field(description="Lien de téléchargement temporaire")
+    filename: str
+    expires_in: int = Field(description="Validité du lien, en secondes")
+    sha256: str = Field(description="Empreinte SHA-256 du PDF, inscrite dans l'historique")

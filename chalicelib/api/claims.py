@@ -170,9 +170,6 @@ def _open_first_checkout(identity: Identity, claim: Any) -> tuple[Any, Any, str]
 
     from chalicelib.adapters.errors import TransientError
     from chalicelib.api.payments import open_checkout_for
-    from chalicelib.domain.payments import euros
-    from chalicelib.services.notifications import default_notifier
-    from chalicelib.settings import get_settings
 
     try:
         claim, opened = open_checkout_for(identity, claim.claim_id)
@@ -186,15 +183,7 @@ def _open_first_checkout(identity: Identity, claim: Any) -> tuple[Any, Any, str]
                 "réessayez depuis la page de la créance."
             ),
         )
-    default_notifier()(
-        "claim_submitted",
-        claim,
-        {
-            "amount_due": euros(opened.amount_cents),
-            "payment_url": f"{get_settings().public_url.rstrip('/')}/#/creances/{claim.claim_id}",
-            "amount_claimed": euros(claim.principal_cents),
-        },
-    )
+    # The creditor's email (what to pay, and where) was queued with the submission itself.
     return claim, opened, "Créance soumise : réglez le service pour que la mise en demeure parte."
 
 

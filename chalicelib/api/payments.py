@@ -117,7 +117,6 @@ def receive_stripe_event(raw_body: bytes | str, signature: str | None) -> tuple[
 def _handle(event: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.adapters.claims_repository import ClaimRepository
     from chalicelib.adapters.step_functions import StepFunctionsEngine
-    from chalicelib.services.notifications import default_notifier
     from chalicelib.services.payments import handle_event
     from chalicelib.settings import get_settings
 
@@ -125,7 +124,6 @@ def _handle(event: dict[str, Any]) -> dict[str, Any]:
         event,
         claims=ClaimRepository(),
         workflow=StepFunctionsEngine(get_settings().state_machine_arn),
-        notify=default_notifier(),
         now=datetime.now(UTC),
     )
     return outcome.as_dict()
@@ -139,7 +137,6 @@ def reject_claim(identity: Identity, claim_id: str) -> Response:
     from chalicelib.adapters.stripe_gateway import StripeGateway
     from chalicelib.api.claim_schemas import ClaimView, RejectBody
     from chalicelib.api.validation import parse_body
-    from chalicelib.services.notifications import default_notifier
     from chalicelib.services.payments import reject_and_refund
 
     body = parse_body(payment_routes.current_request, RejectBody)
@@ -149,7 +146,6 @@ def reject_claim(identity: Identity, claim_id: str) -> Response:
         claim_id,
         reasons=[{"code": "operator", "message": reason, "article": ""} for reason in body.reasons],
         actor=identity.user_id,
-        notify=default_notifier(),
         now=datetime.now(UTC),
     )
     return json_response(ClaimView.of(claim).model_dump(mode="json"))

@@ -5,15 +5,27 @@ Pure data. ``kind`` is one of ``chalicelib.documents.emails.EMAIL_KINDS``; ``con
 that kind needs beyond the common ones of a claim (link, claim id, debtor and creditor names, which the
 sender adds), JSON-ready: amounts as decimal strings (``"29.00"``), dates ISO. ``attachments`` are storage
 keys of files to attach (e.g. the mise en demeure PDF).
+
+Every status change emails the creditor: when the writer of a transition names no email for the creditor,
+:func:`with_defaults` adds the one :data:`STATUS_EMAIL_KINDS` gives for the new status (and, for a claim
+handed to an operator, the operator's alert). Kinds whose template needs more than the common keys (an
+amount, a date…) must be passed by the writer with that context: the repository refuses a transition
+whose email could not be rendered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Literal
 
+from chalicelib.domain.claim import ClaimStatus
+
 Recipient = Literal["creditor", "debtor", "operator"]
+RECIPIENTS: tuple[Recipient, ...] = ("creditor", "debtor", "operator")
 
 
 @dataclass(frozen=True)
@@ -22,3 +34,102 @@ class Notification:
     context: Mapping[str, Any] = field(default_factory=dict)
     to: Recipient = "creditor"
     attachments: tuple[str, ...] = ()
+
+    def json_context(self) -> dict[str, Any]:
+        """``context`` as plain JSON: ``Decimal`` → ``"29.00"``, dates → ISO strings."""
+        return {str(key): _json_ready(value) for key, value in self.context.items()}
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(item) for item in value]
+    return value
+
+
+# The creditor's email for each status a claim may enter (``draft`` is the creditor's own work: none).
+STATUS_EMAIL_KINDS: Mapping[ClaimStatus, str] = {
+    ClaimStatus.AWAITING_PAYMENT: "claim_submitted",
+    ClaimStatus.ASSESSING: "payment_received",
+    ClaimStatus.REJECTED: "claim_rejected",
+    ClaimStatus.NOTICE_SENT: "notice_sent",
+    ClaimStatus.SETTLED: "settled",
+    ClaimStatus.DISPUTED: "disputed",
+    ClaimStatus.ESCALATION_OFFERED: "escalation_offered",
+    ClaimStatus.DOSSIER_READY: "dossier_ready",
+    ClaimStatus.WITH_LAWYER: "lawyer_assigned",
+    ClaimStatus.FILED: "filed",
+    ClaimStatus.WITHDRAWN: "withdrawn",
+    ClaimStatus.CLOSED: "claim_closed",
+    ClaimStatus.NEEDS_ATTENTION: "needs_attention",
+}
+OPERATOR_ALERT = "operator_alert"
+# Statuses an operator must hear about, besides the creditor.
+OPERATOR_ALERT_STATUSES = frozenset({ClaimStatus.NEEDS_ATTENTION})
+
+
+def as_notifications(notify: Notification | Sequence[Notification]) -> tuple[Notification, ...]:
+    return (notify,) if isinstance(notify, Notification) else tuple(notify)
+
+
+def with_defaults(
+    notify: Notification | Sequence[Notification],
+    *,
+    from_status: ClaimStatus | None,
+    to_status: ClaimStatus,
+    reason: str,
+) -> tuple[Notification, ...]:
+    """What a write must queue: the writer's notifications, plus the creditor's email of the new status
+    when the writer gave none for the creditor, plus the operator's alert of a claim needing attention
+    when the writer gave none for the operator. A write that does not change the status adds nothing."""
+    given = as_notifications(notify)
+    if from_status is to_status:
+        return given
+    added: list[Notification] = []
+    kind = STATUS_EMAIL_KINDS.get(to_status)
+    if kind is not None and not any(n.to == "creditor" for n in given):
+        added.append(Notification(kind))
+    if to_status in OPERATOR_ALERT_STATUSES and not any(n.to == "operator" for n in given):
+        context = {"previous_status": from_status.value if from_status else "", "error": reason}
+        added.append(Notification(OPERATOR_ALERT, {k: v for k, v in context.items() if v}, to="operator"))
+    return (*given, *added)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the outbox
+# ---------------------------------------------------------------------------------------------------
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"  # nobody to send it to (e.g. a debtor without an email address)
+    FAILED = "failed"  # given up after repeated failures: an operator looks at the logs
+
+
+def outbox_id(claim_id: str, sequence: int, n: int) -> str:
+    """``<claim id>#<audit event sequence>#<n>``: the n-th email (1-based) queued by that event."""
+    return f"{claim_id}#{sequence}#{n}"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One queued email, as stored."""
+
+    outbox_id: str
+    claim_id: str
+    sequence: int
+    kind: str
+    recipient: Recipient
+    context: Mapping[str, Any]
+    attachments: tuple[str, ...]
+    status: OutboxStatus
+    attempts: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None = None
+    lease_until: dt.datetime | None = None
+    last_error: str = ""
+    message_id: str = ""

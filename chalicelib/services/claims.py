@@ -27,6 +27,8 @@ from chalicelib.domain.claim import (
 )
 from chalicelib.domain.claim_content import ClaimContent, legal_input
 from chalicelib.domain.errors import Forbidden, InvalidInput, NotEditable, NotFound, NotSubmittable
+from chalicelib.domain.notifications import Notification
+from chalicelib.domain.payments import euros
 from chalicelib.domain.precheck import Blocker, submission_blockers
 
 if TYPE_CHECKING:
@@ -139,6 +141,7 @@ def withdraw(
         actor=identity.user_id,
         reason=f"Retirée par le créancier : {text}",
         now=now,
+        notify=Notification("withdrawn", {"withdrawn_on": now.date().isoformat()}),
     )
 
 
@@ -232,7 +235,10 @@ def submit(
     expected_version: int | None = None,
 ) -> Precheck:
     """Pre-check again and, when nothing blocks, move the draft to *awaiting payment* with the assessment
-    and the hashes of the evidence in the audit event. Otherwise :class:`NotSubmittable` lists why."""
+    and the hashes of the evidence in the audit event, and queue the creditor's email saying what to pay
+    (the notice's price) and where. Otherwise :class:`NotSubmittable` lists why."""
+    from chalicelib.settings import get_settings
+
     _creditor_only(identity)
     claim = claims.get_for(identity, claim_id)
     _editable(claim)
@@ -250,6 +256,15 @@ def submit(
             code="invoice_missing",
         )
     snapshot = dict(result.assessment)
+    settings = get_settings()
+    submitted_email = Notification(
+        "claim_submitted",
+        {
+            "amount_due": euros(settings.price_notice_cents),
+            "payment_url": f"{settings.public_url.rstrip('/')}/#/creances/{claim_id}",
+            "amount_claimed": euros(claim.principal_cents),
+        },
+    )
     moved = claims.transition(
         claim_id,
         ClaimStatus.AWAITING_PAYMENT,
@@ -259,6 +274,7 @@ def submit(
         change=lambda c: replace(c, assessment=snapshot),
         expected_version=expected_version,
         now=now,
+        notify=submitted_email,
     )
     return replace(result, claim=moved)
 

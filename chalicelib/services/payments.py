@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, DomainError, Forbidden, InvalidTransition, NotFound
+from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import (
     STEP_DESCRIPTIONS_FR,
     STEP_LABELS_FR,
@@ -25,7 +26,6 @@ from chalicelib.domain.payments import (
     PaymentStep,
     euros,
 )
-from chalicelib.services.notifications import Notify
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -182,7 +182,6 @@ def handle_event(
     *,
     claims: ClaimRepository,
     workflow: Workflow,
-    notify: Notify,
     now: dt.datetime,
 ) -> Outcome:
     event_id, event_type = str(event.get("id")), str(event.get("type"))
@@ -201,7 +200,7 @@ def handle_event(
         return Outcome(event_id, event_type, "ignored: unknown claim", str(claim_id))
 
     if event_type == "charge.refunded":
-        result = _record_refund(claims, claim, obj, notify=notify, now=now)
+        result = _record_refund(claims, claim, obj, now=now)
     else:
         checkout = claim.checkout(str(obj.get("id")))
         if checkout is None:
@@ -210,13 +209,13 @@ def handle_event(
             )
             return Outcome(event_id, event_type, "ignored: unknown session", claim.claim_id)
         if event_type == "checkout.session.completed" and obj.get("payment_status") == "paid":
-            result = _paid(claims, workflow, claim, checkout, obj, notify=notify, now=now)
+            result = _paid(claims, workflow, claim, checkout, obj, now=now)
         elif event_type == "checkout.session.completed":
             result = _update_checkout(
                 claims, claim, checkout, CheckoutStatus.PROCESSING, "Paiement par virement en attente", now
             )
         elif event_type == "checkout.session.async_payment_succeeded":
-            result = _paid(claims, workflow, claim, checkout, obj, notify=notify, now=now)
+            result = _paid(claims, workflow, claim, checkout, obj, now=now)
         elif event_type == "checkout.session.async_payment_failed":
             result = _update_checkout(
                 claims,
@@ -267,7 +266,6 @@ def _paid(
     checkout: Checkout,
     session: Mapping[str, Any],
     *,
-    notify: Notify,
     now: dt.datetime,
 ) -> str:
     if checkout.settled:
@@ -278,6 +276,9 @@ def _paid(
         invoice_id=str(session.get("invoice") or ""),
     )
     reason = f"Paiement reçu : {STEP_LABELS_FR[checkout.step]}, {_money_fr(checkout.amount_cents)}"
+    receipt = Notification(
+        "payment_received", {"amount_paid": euros(checkout.amount_cents), "paid_on": now.date().isoformat()}
+    )
     try:
         if checkout.step is PaymentStep.NOTICE and claim.status is ClaimStatus.AWAITING_PAYMENT:
             updated = claims.transition(
@@ -288,6 +289,7 @@ def _paid(
                 change=lambda c: c.with_checkout(paid),
                 expected_version=claim.version,
                 now=now,
+                notify=receipt,
             )
         else:
             updated = claims.record(
@@ -298,6 +300,7 @@ def _paid(
                 change=lambda c: c.with_checkout(paid),
                 expected_version=claim.version,
                 now=now,
+                notify=receipt,
             )
     except (ConcurrentUpdate, InvalidTransition):
         # Another delivery got there first; if it recorded this payment, there is nothing left to do.
@@ -307,7 +310,6 @@ def _paid(
             return "already paid"
         raise
 
-    notify("payment_received", updated, {"amount_paid": euros(checkout.amount_cents), "paid_on": now.date()})
     if checkout.step is PaymentStep.NOTICE:
         if updated.status is ClaimStatus.ASSESSING:
             execution = workflow.start_once(f"{claim.claim_id}-notice", {"claim_id": claim.claim_id})
@@ -338,7 +340,7 @@ def _paid(
 
 
 def _record_refund(
-    claims: ClaimRepository, claim: Claim, charge: Mapping[str, Any], *, notify: Notify, now: dt.datetime
+    claims: ClaimRepository, claim: Claim, charge: Mapping[str, Any], *, now: dt.datetime
 ) -> str:
     payment_intent = str(charge.get("payment_intent") or "")
     checkout = next(
@@ -351,21 +353,18 @@ def _record_refund(
         return "refund already recorded"
     newly = total_refunded - checkout.refunded_cents
     refunded = checkout.refunded(total_refunded)
-    updated = claims.record(
+    why = "la créance ne peut pas être traitée" if claim.status is ClaimStatus.REJECTED else "remboursement"
+    claims.record(
         claim.claim_id,
         kind=EventKind.REFUND,
         actor=STRIPE_ACTOR,
         reason=f"Remboursement effectué : {_money_fr(newly)} ({STEP_LABELS_FR[checkout.step]})",
         change=lambda c: c.with_checkout(refunded),
         now=now,
-    )
-    reason = (
-        "la créance ne peut pas être traitée" if claim.status is ClaimStatus.REJECTED else "remboursement"
-    )
-    notify(
-        "refund_issued",
-        updated,
-        {"refund_amount": euros(newly), "reason": reason, "refunded_on": now.date()},
+        notify=Notification(
+            "refund_issued",
+            {"refund_amount": euros(newly), "reason": why, "refunded_on": now.date().isoformat()},
+        ),
     )
     return "refund recorded"
 
@@ -380,7 +379,6 @@ def reject_and_refund(
     *,
     reasons: list[dict[str, str]],
     actor: str,
-    notify: Notify,
     now: dt.datetime,
 ) -> Claim:
     """Refuse a paid claim (e.g. the debtor turns out to be in liquidation): the claim is *rejected* with
@@ -388,14 +386,22 @@ def reject_and_refund(
     refund itself is recorded when Stripe confirms it (``charge.refunded``)."""
     claim = claims.get(claim_id)
     summary = " ; ".join(r.get("message", "") for r in reasons) or "motif non précisé"
-    if claim.status is not ClaimStatus.REJECTED:
-        claim = claims.transition(
-            claim_id, ClaimStatus.REJECTED, actor=actor, reason=f"Créance refusée : {summary}", now=now
-        )
     to_refund = [
         c for c in claim.checkouts if c.settled and c.payment_intent and c.amount_cents > c.refunded_cents
     ]
-    total = 0
+    if claim.status is not ClaimStatus.REJECTED:
+        total = sum(c.amount_cents - c.refunded_cents for c in to_refund)
+        claim = claims.transition(
+            claim_id,
+            ClaimStatus.REJECTED,
+            actor=actor,
+            reason=f"Créance refusée : {summary}",
+            now=now,
+            notify=Notification(
+                "claim_rejected",
+                {"reasons": [dict(r) for r in reasons] or [summary], "refund_amount": euros(total)},
+            ),
+        )
     for checkout in to_refund:
         amount = checkout.amount_cents - checkout.refunded_cents
         refund = gateway.refund(
@@ -404,7 +410,6 @@ def reject_and_refund(
             claim_id=claim_id,
             idempotency_key=f"refund-{checkout.session_id}",
         )
-        total += amount
         claims.record(
             claim_id,
             kind=EventKind.REFUND,
@@ -413,5 +418,4 @@ def reject_and_refund(
             f"({STEP_LABELS_FR[checkout.step]}, {refund.refund_id})",
             now=now,
         )
-    notify("claim_rejected", claims.get(claim_id), {"reasons": reasons, "refund_amount": euros(total)})
     return claims.get(claim_id)

@@ -32,7 +32,6 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Any) -> str | None:
     from chalicelib.adapters.accounts_repository import AccountRepository
     from chalicelib.adapters.stripe_gateway import StripeGateway
     from chalicelib.services.claims import assess_claim
-    from chalicelib.services.notifications import default_notifier
     from chalicelib.services.payments import reject_and_refund
 
     account = AccountRepository().find(claim.creditor_id)
@@ -47,7 +46,6 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Any) -> str | None:
         claim.claim_id,
         reasons=[blocker.as_dict() for blocker in precheck.blockers],
         actor="plateforme",
-        notify=default_notifier(),
         now=datetime.now(UTC),
     )
     return precheck.blockers[0].message

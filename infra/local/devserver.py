@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+# The local stand-in for the ``sweep_outbox`` schedule (every minute on AWS): claim emails still pending.
+OUTBOX_SWEEP_SECONDS = 2.0
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -87,6 +89,8 @@ class LocalPlatform:
         self._moto: Any = None
         self._http: Any = None
         self._saver: Any = None
+        self._sweeper: threading.Thread | None = None
+        self._stop_sweeping = threading.Event()
         self.store: Any = None
         self.fake_stripe: Any = None
 
@@ -148,6 +152,8 @@ class LocalPlatform:
         demo_accounts = ensure_demo_accounts(settings)
         self._saver = PeriodicSaver(self.store, args.save_interval)
         self._saver.start()
+        self._sweeper = threading.Thread(target=self._sweep_outbox, name="outbox-sweeper", daemon=True)
+        self._sweeper.start()
 
         if settings.stripe_simulated:
             # No real Stripe key: the platform's Stripe adapter talks to this in-memory simulation, served
@@ -187,10 +193,25 @@ class LocalPlatform:
     def wait(self) -> None:
         self._stopped.wait()
 
+    def _sweep_outbox(self) -> None:
+        """What the ``sweep_outbox`` schedule does on AWS: send the claim emails still pending (those whose
+        background start failed, retries after a failure, emails restored from the saved data)."""
+        from chalicelib.services.outbox import deliver_pending
+
+        log = logging.getLogger("claims.local")
+        while not self._stop_sweeping.wait(OUTBOX_SWEEP_SECONDS):
+            try:
+                deliver_pending()
+            except Exception as error:  # e.g. moto stopping: try again at the next tick
+                log.warning("outbox sweep failed: %s", error)
+
     def stop(self) -> None:
         if self._stopped.is_set():
             return
         print("\nArrêt : sauvegarde des données locales…", flush=True)
+        self._stop_sweeping.set()
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=10)
         if self._http is not None:
             self._http.server.shutdown()
         if self.fake_stripe is not None:

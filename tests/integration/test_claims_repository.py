@@ -6,6 +6,7 @@ from chalicelib.adapters.claims_repository import ClaimRepository
 from chalicelib.adapters.dynamo import ClaimModel
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidTransition, NotFound
+from tests.integration.outbox_helpers import status_email
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -30,7 +31,11 @@ def test_each_transition_appends_an_audit_event_and_bumps_the_version(aws):
     repository = ClaimRepository()
     repository.create(new_claim(), actor="creditor-1")
     repository.transition(
-        "claim-1", ClaimStatus.AWAITING_PAYMENT, actor="creditor-1", reason="Paiement demandé"
+        "claim-1",
+        ClaimStatus.AWAITING_PAYMENT,
+        actor="creditor-1",
+        reason="Paiement demandé",
+        notify=status_email(ClaimStatus.AWAITING_PAYMENT),
     )
     moved = repository.transition(
         "claim-1",
@@ -38,6 +43,7 @@ def test_each_transition_appends_an_audit_event_and_bumps_the_version(aws):
         actor="stripe",
         reason="Paiement reçu",
         document_hashes={"receipt.pdf": "ab" * 32},
+        notify=status_email(ClaimStatus.ASSESSING),
     )
     assert moved.version == 3
     events = repository.events("claim-1")
@@ -63,7 +69,13 @@ def test_a_stale_writer_loses_and_nothing_is_half_written(aws, monkeypatch):
     repository = ClaimRepository()
     repository.create(new_claim(), actor="creditor-1")
     stale = repository.get("claim-1")
-    repository.transition("claim-1", ClaimStatus.AWAITING_PAYMENT, actor="a", reason="premier")
+    repository.transition(
+        "claim-1",
+        ClaimStatus.AWAITING_PAYMENT,
+        actor="a",
+        reason="premier",
+        notify=status_email(ClaimStatus.AWAITING_PAYMENT),
+    )
     # The second writer read the claim before the first one wrote: its version is out of date.
     monkeypatch.setattr(repository, "get", lambda claim_id: stale)
     with pytest.raises(ConcurrentUpdate):

@@ -13,6 +13,7 @@ from chalicelib.adapters.step_functions import StepFunctionsEngine
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.services import escalation
 from chalicelib.services.escalation import start_escalation
+from tests.integration.outbox_helpers import status_email
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -24,7 +25,9 @@ def claim_in(status_path: list[ClaimStatus], claim_id: str = "claim-wf") -> None
         Claim(claim_id, "creditor-1", ClaimStatus.DRAFT, "Débiteur SAS", 50_000, NOW, NOW), actor="t"
     )
     for status in status_path:
-        repository.transition(claim_id, status, actor="test", reason="préparation du test")
+        repository.transition(
+            claim_id, status, actor="test", reason="préparation du test", notify=status_email(status)
+        )
 
 
 def wait_for_end(execution_arn: str, timeout: float = 60) -> dict:

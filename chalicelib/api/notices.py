@@ -1,0 +1,55 @@
+"""The mise en demeure of a claim (prefix /v1): the creditor records the registered letter's first
+presentation (the payment deadline follows it), and whoever may see the claim downloads the stored letter.
+Parse → call one service function of ``chalicelib/services/notice.py`` → respond through ``claim_schemas``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.domain.accounts import Identity, Role
+
+notice_routes = Blueprint(__name__)
+
+
+@notice_routes.route(
+    "/claims/{claim_id}/notice/presentation", methods=["POST"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(notice_routes, Role.CREDITOR)
+def record_notice_presentation(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.api.claim_schemas import NoticePresentationBody, NoticeView
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services.notice import record_presentation
+
+    body = parse_body(notice_routes.current_request, NoticePresentationBody)
+    notice = record_presentation(
+        claim_id,
+        tracking_number=body.tracking_number,
+        first_presented_on=body.first_presented_on,
+        claims=ClaimRepository(),
+        identity=identity,
+        now=datetime.now(UTC),  # "in the future" is the real clock's, even when CLAIMS_TODAY is set
+    )
+    return json_response(NoticeView.of(claim_id, notice).model_dump(mode="json"))
+
+
+@notice_routes.route("/claims/{claim_id}/notice/pdf", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(notice_routes, Role.CREDITOR, Role.OPERATOR, Role.LAWYER)
+def notice_pdf(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.api.claim_schemas import NoticeDownloadView
+    from chalicelib.services.notice import notice_download
+
+    link = notice_download(claim_id, claims=ClaimRepository(), store=DocumentStore(), identity=identity)
+    view = NoticeDownloadView(
+        url=link.url, filename=link.filename, expires_in=link.expires_in, sha256=link.sha256
+    )
+    return json_response(view.model_dump(mode="json"))
