@@ -692,7 +692,7 @@ def record_presentation(
     where the waiting workflow reads it when its wait ends. Returns the updated notice."""
     if identity.role not in (Role.CREDITOR, Role.OPERATOR):
         raise Forbidden("Seul le créancier peut enregistrer la présentation de la lettre recommandée.")
-    claims.get_for(identity, claim_id)
+    seen = dict(claims.get_for(identity, claim_id).notice or {})
     tracking = re.sub(r"[\s.-]+", "", tracking_number or "").upper()
     if not _TRACKING.match(tracking):
         raise InvalidInput(
@@ -760,6 +760,18 @@ def record_presentation(
         reason=(
             f"Première présentation de la mise en demeure (n° {tracking}) enregistrée : le "
             f"{date_long(first_presented_on)}"
+            + (
+                " ; date limite de paiement : "
+                + date_long(
+                    payment_deadline(
+                        letter_date=first_presented_on,
+                        first_presented_on=first_presented_on,
+                        period_days=int(seen["payment_days"]),
+                    )
+                )
+                if seen.get("payment_days")
+                else ""
+            )
         ),
         change=change,
         now=now,

@@ -444,7 +444,8 @@ def test_recording_the_presentation_recomputes_the_deadline(platform, monkeypatc
     stored_notice = _repository().get(claim_id).notice or {}
     assert stored_notice["deadline_at"] == "2025-04-12T22:00:00Z"
     last = max(_repository().events(claim_id), key=lambda e: e.sequence)
-    assert last.kind is EventKind.NOTE and "4 avril 2025" in last.reason and last.actor == CREDITOR_ID
+    assert last.kind is EventKind.NOTE and last.actor == CREDITOR_ID
+    assert "le 4 avril 2025 ; date limite de paiement : 12 avril 2025" in last.reason
 
 
 @pytest.mark.parametrize(
