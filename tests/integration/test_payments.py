@@ -253,7 +253,12 @@ def test_a_paid_claim_found_blocked_when_processed_is_rejected_and_refunded_auto
     events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
     rejection = next(e for e in events if e["to_status"] == "rejected")
     assert "liquidation" in rejection["reason"] and rejection["actor"] == "plateforme"
-    [refund_event] = [e for e in stripe.events() if e["type"] == "charge.refunded"]
+    # The refund is asked for right after the rejection is saved, by the same (background) task.
+    deadline = time.monotonic() + 10
+    while not (refunds := [e for e in stripe.events() if e["type"] == "charge.refunded"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    [refund_event] = refunds
     assert deliver(api, refund_event, fake=stripe).status_code == 200
     assert get(api, f"/v1/claims/{claim_id}", token).json_body["checkouts"][0]["status"] == "refunded"
     wait_for_mail("claire@atelier-numerique.fr", lambda m: "liquidation" in m["body"])
