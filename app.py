@@ -9,8 +9,10 @@ from chalice import Chalice
 from chalicelib.api.accounts import account_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.claims import claim_routes
+from chalicelib.api.escalation import escalation_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.imports import import_routes
+from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
 
@@ -19,7 +21,9 @@ app.register_blueprint(health_routes)
 app.register_blueprint(auth_routes)
 app.register_blueprint(account_routes, url_prefix="/v1")
 app.register_blueprint(claim_routes, url_prefix="/v1")
+app.register_blueprint(escalation_routes, url_prefix="/v1")
 app.register_blueprint(import_routes, url_prefix="/v1")
+app.register_blueprint(notice_routes, url_prefix="/v1")
 app.register_blueprint(payment_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
@@ -35,6 +39,52 @@ def check_claim(event: dict[str, Any], context: Any) -> dict[str, object]:
     from chalicelib.workflow import handlers
 
     return handlers.check_claim(event)
+
+
+def _step(name: str) -> Any:
+    from chalicelib.workflow import steps
+
+    return getattr(steps, name)
+
+
+@app.lambda_function(name="send_reminder")
+def send_reminder(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("send_reminder")(event)
+
+
+@app.lambda_function(name="send_notice")
+def send_notice(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("send_notice")(event)
+
+
+@app.lambda_function(name="follow_up")
+def follow_up(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("follow_up")(event)
+
+
+@app.lambda_function(name="offer_escalation")
+def offer_escalation(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("offer_escalation")(event)
+
+
+@app.lambda_function(name="close_claim")
+def close_claim(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("close_claim")(event)
+
+
+@app.lambda_function(name="assemble_dossier")
+def assemble_dossier(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("assemble_dossier")(event)
+
+
+@app.lambda_function(name="assign_lawyer")
+def assign_lawyer(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("assign_lawyer")(event)
+
+
+@app.lambda_function(name="mark_needs_attention")
+def mark_needs_attention(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("mark_needs_attention")(event)
 
 
 # --- background work started by the API --------------------------------------------------------------

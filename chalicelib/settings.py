@@ -51,6 +51,9 @@ class Settings:
     # POLICY (rulebook 4.2, item 5): calendar days from first presentation given by the formal notice.
     notice_period_days_b2b: int
     notice_period_days_b2c: int
+    # POLICY: days a courteous reminder (relance) gives before the formal notice follows; and the days the
+    # creditor has to answer the offer of an injonction de payer (the state machine's timeout says 30 too).
+    reminder_wait_days: int = 7
     # Stripe. Without STRIPE_SECRET_KEY the platform talks to the local simulation served by the local
     # platform at ``<public_url>/_local/stripe`` (checkout page + signed webhooks), never to Stripe.
     stripe_secret_key: str = "sk_test_local_simulation"
@@ -129,6 +132,7 @@ def get_settings() -> Settings:
         allow_local_signing_key=_flag("CLAIMS_ALLOW_LOCAL_SIGNING_KEY", False),
         notice_period_days_b2b=int(_env("NOTICE_PERIOD_DAYS_B2B", "8")),
         notice_period_days_b2c=int(_env("NOTICE_PERIOD_DAYS_B2C", "15")),
+        reminder_wait_days=int(_env("REMINDER_WAIT_DAYS", "7")),
         today_override=_date(_env("CLAIMS_TODAY", "")),
         stripe_secret_key=stripe_key,
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_local_simulation"),

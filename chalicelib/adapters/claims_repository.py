@@ -178,6 +178,15 @@ class ClaimRepository:
         visible = [claim for claim in claims if may_see(identity, claim)]
         return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
 
+    def in_statuses(self, statuses: Sequence[ClaimStatus]) -> list[Claim]:
+        """Every claim in one of ``statuses`` (the redrive of claims mid-workflow; a scan, run rarely)."""
+        wanted = [status.value for status in statuses]
+        try:
+            rows = ClaimModel.scan(ClaimModel.status.is_in(*wanted))
+            return [_to_domain(row) for row in rows]
+        except ScanError as error:
+            raise TransientError(f"claims table unavailable: {error}") from error
+
     def create(
         self, claim: Claim, *, actor: str, reason: str = "Créance créée", notify: Notify = ()
     ) -> Claim:

@@ -36,6 +36,14 @@ class StepFunctionsEngine:
     def execution_arn(self, name: str) -> str:
         return f"{self.state_machine_arn.replace(':stateMachine:', ':execution:')}:{name[:80]}"
 
+    def is_running(self, execution_arn: str) -> bool:
+        sfn = client("stepfunctions")
+        try:
+            status = sfn.describe_execution(executionArn=execution_arn)["status"]
+        except sfn.exceptions.ExecutionDoesNotExist:
+            return False
+        return str(status) == "RUNNING"
+
     def send_task_success(self, task_token: str, output: dict[str, Any]) -> None:
         client("stepfunctions").send_task_success(taskToken=task_token, output=json.dumps(output))
 

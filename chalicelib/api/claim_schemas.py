@@ -78,6 +78,16 @@ class RejectBody(Body):
     )
 
 
+class EscalationDecisionBody(Body):
+    decision: Literal["accept", "decline"] = Field(
+        description="accept : payer le dossier d'injonction de payer ; decline : clôturer"
+    )
+
+
+class NoteBody(Body):
+    note: str = Field(default="", max_length=2000, description="Précisions (montant, date, motif…)")
+
+
 # --- responses ----------------------------------------------------------------------------------------
 class CheckoutView(BaseModel):
     session_id: str

@@ -137,6 +137,42 @@ OPERATIONS: dict[str, Operation] = {
         f"{_C}:ClaimView",
         roles=("operator",),
     ),
+    "answer_offer": Operation(
+        "Répondre à la proposition d'injonction de payer (accept : paiement du dossier ; decline : clôture)",
+        "Procédure",
+        f"{_C}:EscalationDecisionBody",
+        roles=CREDITOR,
+    ),
+    "report_settled": Operation(
+        "Déclarer la créance réglée par le débiteur",
+        "Procédure",
+        f"{_C}:NoteBody",
+        f"{_C}:ClaimView",
+        roles=CREDITOR,
+    ),
+    "report_dispute": Operation(
+        "Signaler une contestation du débiteur (arrête la procédure automatique)",
+        "Procédure",
+        f"{_C}:NoteBody",
+        f"{_C}:ClaimView",
+        roles=CREDITOR,
+    ),
+    "redrive_claim": Operation(
+        "Relancer le traitement d'une créance à son étape (opérateur)", "Opérateur", roles=("operator",)
+    ),
+    "record_notice_presentation": Operation(
+        "Enregistrer la première présentation de la mise en demeure (la date limite suit)",
+        "Créances",
+        f"{_C}:NoticePresentationBody",
+        f"{_C}:NoticeView",
+        roles=CREDITOR,
+    ),
+    "notice_pdf": Operation(
+        "Télécharger la mise en demeure (lien temporaire)",
+        "Créances",
+        response=f"{_C}:NoticeDownloadView",
+        roles=READERS,
+    ),
     "list_imports": Operation("Mes imports", "Import", response=f"{_C}:ImportList", roles=CREDITOR),
     "get_import": Operation(
         "Avancement et rapport d'un import", "Import", response=f"{_C}:ImportView", roles=CREDITOR

@@ -272,6 +272,17 @@ class ClaimContent(Part):
     payments: list[PaymentPart] = Field(default_factory=list, max_length=500)
     acknowledgements: list[AcknowledgementPart] = Field(default_factory=list, max_length=100)
     reminders: list[ReminderPart] = Field(default_factory=list, max_length=100)
+    reminder_first: bool | None = Field(
+        default=None,
+        description="Envoyer d'abord une relance amiable avant la mise en demeure "
+        "(par défaut : oui pour un particulier, non pour un professionnel)",
+    )
+
+    @property
+    def wants_reminder(self) -> bool:
+        if self.reminder_first is not None:
+            return self.reminder_first
+        return self.debtor.category == "consumer"
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

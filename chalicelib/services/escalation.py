@@ -1,12 +1,47 @@
-"""Use cases of the escalation: start it for a claim, and the checks its state machine asks for."""
+"""Use cases of the escalation state machine (``chalicelib/workflow/escalation.asl.json``), one per Task,
+plus what creditors and operators do to a running escalation (accept or decline the offer, report a
+payment or a dispute, redrive a stuck claim).
+
+Every step is idempotent: the state machine retries tasks, and a redriven execution replays the step the
+claim was in. Status changes go through the repository, which writes the audit event and the creditor's
+email (outbox) in the same transaction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.domain.claim import Claim, ClaimStatus
+from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
+from chalicelib.domain.errors import InvalidInput, InvalidTransition, NotFound
+from chalicelib.domain.notifications import Notification
+from chalicelib.domain.payments import euros
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+
+logger = logging.getLogger("claims.escalation")
+
+WORKFLOW_ACTOR = "plateforme"
+_ENDED = frozenset(
+    {
+        ClaimStatus.WITHDRAWN,
+        ClaimStatus.CLOSED,
+        ClaimStatus.REJECTED,
+        ClaimStatus.SETTLED,
+        ClaimStatus.NEEDS_ATTENTION,
+    }
+)
+# Where a redriven execution resumes, by the claim's recorded status (see the definition's Route state).
+RESUME_AT: Mapping[ClaimStatus, str | None] = {
+    ClaimStatus.ASSESSING: None,  # from the start: the check and the notice are idempotent
+    ClaimStatus.NOTICE_SENT: "wait_deadline",
+    ClaimStatus.ESCALATION_OFFERED: "offer",
+    ClaimStatus.DOSSIER_READY: "assign",
+}
 
 
 class ClaimReader(Protocol):
@@ -17,53 +52,365 @@ class WorkflowEngine(Protocol):
     def start(self, claim_id: str, payload: dict[str, object]) -> str: ...
 
 
-_ENDED = frozenset({ClaimStatus.WITHDRAWN, ClaimStatus.CLOSED, ClaimStatus.REJECTED, ClaimStatus.SETTLED})
-
-
-@dataclass(frozen=True)
-class ClaimCheck:
-    admissible: bool
-    notice_deadline: datetime
-    reason: str
-
-    def as_task_output(self) -> dict[str, object]:
-        # Step Functions' TimestampPath wants RFC 3339 in UTC with a trailing Z.
-        return {
-            "admissible": self.admissible,
-            "notice_deadline": self.notice_deadline.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "reason": self.reason,
-        }
-
-
 class Reassessment(Protocol):
     """Re-run the pre-check on a paid claim; refuse and refund it when something now blocks it."""
 
     def __call__(self, claim: Claim) -> str | None: ...
 
 
+def iso_z(moment: dt.datetime) -> str:
+    """Step Functions' TimestampPath wants RFC 3339 in UTC with a trailing Z."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1. check
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClaimCheck:
+    admissible: bool
+    reason: str
+    reminder: bool = False
+    reminder_wait_seconds: int = 0
+
+    def as_task_output(self) -> dict[str, object]:
+        return {
+            "admissible": self.admissible,
+            "reason": self.reason,
+            "reminder": self.reminder,
+            "reminder_wait_seconds": self.reminder_wait_seconds,
+        }
+
+
 def check_claim(
     claim_id: str,
     *,
     claims: ClaimReader,
-    now: datetime,
-    notice_period_days: int,
+    reminder_wait_days: int,
     reassess: Reassessment | None = None,
 ) -> ClaimCheck:
-    """Decide whether the escalation may go on, and until when the debtor has to pay.
-
-    ``now`` must be timezone-aware (UTC). A paid claim (*assessing*) is assessed again on the day: if the
-    law now blocks it (the debtor went into liquidation, the claim became time-barred…), ``reassess``
-    rejects and refunds it and returns the reason.
-    """
+    """May the escalation go on? A paid claim (*assessing*) is assessed again on the day: if the law now
+    blocks it (the debtor went into liquidation, the claim became time-barred…), ``reassess`` rejects and
+    refunds it and returns the reason. A consumer debtor gets a courteous reminder first, unless the
+    creditor chose otherwise."""
     claim = claims.get(claim_id)
-    deadline = now + timedelta(days=notice_period_days)
     if claim.status in _ENDED:
-        return ClaimCheck(False, deadline, f"La créance est au statut « {claim.status.value} ».")
+        return ClaimCheck(False, f"La créance est au statut « {claim.status.value} ».")
     if reassess is not None and claim.status is ClaimStatus.ASSESSING and claim.content is not None:
         refused = reassess(claim)
         if refused is not None:
-            return ClaimCheck(False, deadline, refused)
-    return ClaimCheck(True, deadline, "La créance peut suivre son cours.")
+            return ClaimCheck(False, refused)
+    reminder = claim.status is ClaimStatus.ASSESSING and _wants_reminder(claim)
+    return ClaimCheck(
+        True,
+        "La créance peut suivre son cours.",
+        reminder=reminder,
+        reminder_wait_seconds=reminder_wait_days * 86400 if reminder else 0,
+    )
+
+
+def _wants_reminder(claim: Claim) -> bool:
+    if claim.content is None:
+        return False
+    from chalicelib.domain.claim_content import ClaimContent
+
+    return ClaimContent.model_validate(claim.content).wants_reminder
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. notice sent → the claim moves to notice_sent
+# ---------------------------------------------------------------------------------------------------
+def mark_notice_sent(
+    claims: ClaimRepository, claim_id: str, *, notification: Notification, now: dt.datetime
+) -> Claim:
+    claim = claims.get(claim_id)
+    if claim.status is not ClaimStatus.ASSESSING:
+        return claim  # a retried or redriven task: already moved on
+    return claims.transition(
+        claim_id,
+        ClaimStatus.NOTICE_SENT,
+        actor=WORKFLOW_ACTOR,
+        reason="Mise en demeure envoyée au débiteur",
+        notify=notification,
+        now=now,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# 4. after the deadline
+# ---------------------------------------------------------------------------------------------------
+def follow_up(claims: ClaimReader, claim_id: str, *, now: dt.datetime) -> dict[str, object]:
+    """The notice as recorded now: a first presentation recorded later moves the deadline, in which case
+    the execution waits again. Payments reported meanwhile are part of the claim's content: the dossier's
+    décompte is computed on the balance."""
+    claim = claims.get(claim_id)
+    notice = dict(claim.notice or {})
+    deadline_at = str(notice.get("deadline_at") or iso_z(now))
+    passed = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00")) <= now
+    return {
+        "deadline_at": deadline_at,
+        "deadline": str(notice.get("deadline") or ""),
+        "deadline_passed": passed,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# 5. offer the injonction de payer (callback)
+# ---------------------------------------------------------------------------------------------------
+def offer_escalation(
+    claims: ClaimRepository,
+    claim_id: str,
+    task_token: str,
+    *,
+    price_cents: int,
+    base_url: str,
+    resume: Callable[[str, dict[str, Any]], None],
+    now: dt.datetime,
+) -> str:
+    """Store the task token on the claim and offer the creditor the next step. A claim settled or
+    withdrawn meanwhile answers the callback at once (the execution then closes it)."""
+    claim = claims.get(claim_id)
+    if claim.status in _ENDED or claim.status is ClaimStatus.DISPUTED:
+        resume(task_token, {"decision": claim.status.value})
+        return "ended"
+    if claim.status is ClaimStatus.ESCALATION_OFFERED:  # redriven: keep the offer, take the new token
+        claims.record(
+            claim_id,
+            kind=EventKind.NOTE,
+            actor=WORKFLOW_ACTOR,
+            reason="Proposition d'injonction de payer toujours en attente de votre réponse",
+            change=lambda c: replace(c, task_token=task_token),
+            now=now,
+        )
+        return "still offered"
+    notice = claim.notice or {}
+    claims.transition(
+        claim_id,
+        ClaimStatus.ESCALATION_OFFERED,
+        actor=WORKFLOW_ACTOR,
+        reason="Délai de la mise en demeure expiré sans paiement : injonction de payer proposée",
+        change=lambda c: replace(c, task_token=task_token),
+        notify=Notification(
+            "escalation_offered",
+            {
+                "deadline": str(notice.get("deadline") or now.date().isoformat()),
+                "escalation_price": euros(price_cents),
+                "accept_url": f"{base_url.rstrip('/')}/#/creances/{claim_id}",
+                "offer_expires_on": (now + dt.timedelta(days=30)).date().isoformat(),
+                "amount_claimed": str(notice.get("amount_claimed") or euros(claim.principal_cents)),
+            },
+        ),
+        now=now,
+    )
+    return "offered"
+
+
+def decide_escalation(
+    claims: ClaimRepository,
+    claim_id: str,
+    *,
+    decision: str,
+    actor: str,
+    resume: Callable[[str, dict[str, Any]], None],
+    now: dt.datetime,
+) -> Claim:
+    """The creditor declines the offer (accepting it is paying for the dossier)."""
+    claim = claims.get(claim_id)
+    if claim.status is not ClaimStatus.ESCALATION_OFFERED or not claim.task_token:
+        raise InvalidTransition("Aucune proposition d'injonction de payer n'attend votre réponse.")
+    if decision != "decline":
+        raise InvalidInput("Décision inconnue : « decline » est attendu (accepter, c'est payer le dossier).")
+    updated = claims.record(
+        claim_id,
+        kind=EventKind.NOTE,
+        actor=actor,
+        reason="Le créancier a décliné l'injonction de payer",
+        change=lambda c: replace(c, task_token=""),
+        now=now,
+    )
+    resume(claim.task_token, {"decision": "declined"})
+    return updated
+
+
+def close_claim(claims: ClaimRepository, claim_id: str, *, decision: str, now: dt.datetime) -> str:
+    claim = claims.get(claim_id)
+    if claim.status in {ClaimStatus.CLOSED, ClaimStatus.WITHDRAWN, ClaimStatus.REJECTED}:
+        return claim.status.value
+    reasons = {
+        "declined": "Clôturée : le créancier a décliné l'injonction de payer",
+        "timeout": "Clôturée : pas de réponse à la proposition d'injonction de payer dans les 30 jours",
+        "settled": "Clôturée : créance réglée",
+    }
+    target = ClaimStatus.CLOSED
+    claims.transition(
+        claim_id,
+        target,
+        actor=WORKFLOW_ACTOR,
+        reason=reasons.get(decision, "Clôturée"),
+        change=lambda c: replace(c, task_token=""),
+        now=now,
+    )
+    return target.value
+
+
+# ---------------------------------------------------------------------------------------------------
+# 6. lawyer (callback; the lawyers' portal answers it)
+# ---------------------------------------------------------------------------------------------------
+def await_lawyer(claims: ClaimRepository, claim_id: str, task_token: str, *, now: dt.datetime) -> str:
+    claims.record(
+        claim_id,
+        kind=EventKind.NOTE,
+        actor=WORKFLOW_ACTOR,
+        reason="Dossier en attente d'un avocat partenaire",
+        change=lambda c: replace(c, task_token=task_token),
+        now=now,
+    )
+    return "waiting for a lawyer"
+
+
+# ---------------------------------------------------------------------------------------------------
+# failure: an operator takes over, nothing is lost
+# ---------------------------------------------------------------------------------------------------
+def mark_needs_attention(
+    claims: ClaimRepository, claim_id: str, *, error: Mapping[str, Any], now: dt.datetime
+) -> str:
+    claim = claims.get(claim_id)
+    if claim.status is ClaimStatus.NEEDS_ATTENTION or claim.status in _ENDED:
+        return claim.status.value
+    summary = f"{error.get('Error', 'Erreur')} : {str(error.get('Cause', ''))[:300]}"
+    claims.transition(
+        claim_id,
+        ClaimStatus.NEEDS_ATTENTION,
+        actor=WORKFLOW_ACTOR,
+        reason=f"Étape automatique en échec, confiée à l'équipe ({claim.status.value}) — {summary}",
+        notify=[
+            Notification("needs_attention", {}),
+            Notification(
+                "operator_alert", {"previous_status": claim.status.value, "error": summary}, to="operator"
+            ),
+        ],
+        now=now,
+    )
+    return ClaimStatus.NEEDS_ATTENTION.value
+
+
+# ---------------------------------------------------------------------------------------------------
+# creditor's reports on a running escalation
+# ---------------------------------------------------------------------------------------------------
+_SETTLEABLE = frozenset(
+    {
+        ClaimStatus.NOTICE_SENT,
+        ClaimStatus.DISPUTED,
+        ClaimStatus.ESCALATION_OFFERED,
+        ClaimStatus.DOSSIER_READY,
+        ClaimStatus.WITH_LAWYER,
+        ClaimStatus.FILED,
+    }
+)
+
+
+def report_paid_in_full(
+    claims: ClaimRepository,
+    claim_id: str,
+    *,
+    actor: str,
+    note: str,
+    resume: Callable[[str, dict[str, Any]], None],
+    now: dt.datetime,
+) -> Claim:
+    """The debtor paid: the claim is settled now; a waiting execution notices it at its next read (or at
+    once when it waits for the creditor's answer)."""
+    claim = claims.get(claim_id)
+    if claim.status not in _SETTLEABLE:
+        raise InvalidTransition(
+            "Le paiement complet ne peut être déclaré qu'après l'envoi de la mise en demeure."
+        )
+    token = claim.task_token if claim.status is ClaimStatus.ESCALATION_OFFERED else ""
+    updated = claims.transition(
+        claim_id,
+        ClaimStatus.SETTLED,
+        actor=actor,
+        reason=f"Le créancier déclare la créance réglée{f' : {note}' if note else ''}",
+        change=lambda c: replace(c, task_token="" if token else c.task_token),
+        notify=Notification("settled", {"settled_on": now.date().isoformat()}),
+        now=now,
+    )
+    if token:
+        resume(token, {"decision": "settled"})
+    return updated
+
+
+def report_dispute(
+    claims: ClaimRepository, claim_id: str, *, actor: str, summary: str, now: dt.datetime
+) -> Claim:
+    claim = claims.get(claim_id)
+    if claim.status is not ClaimStatus.NOTICE_SENT:
+        raise InvalidTransition(
+            "Une contestation ne peut être signalée qu'après l'envoi de la mise en demeure."
+        )
+    return claims.transition(
+        claim_id,
+        ClaimStatus.DISPUTED,
+        actor=actor,
+        reason=f"Le débiteur conteste la créance : {summary}",
+        notify=Notification(
+            "disputed", {"disputed_on": now.date().isoformat(), "dispute_summary": summary or "non précisé"}
+        ),
+        now=now,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# redrive: start an execution at the claim's step (after a restart, or by an operator)
+# ---------------------------------------------------------------------------------------------------
+class Executions(Protocol):
+    def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
+    def is_running(self, execution_arn: str) -> bool: ...
+
+
+def redrive(claims: ClaimRepository, engine: Executions, claim: Claim, *, now: dt.datetime) -> str | None:
+    """Start an execution where ``claim`` stands, unless one is running for it. Returns its ARN."""
+    if claim.status not in RESUME_AT:
+        return None
+    if claim.execution_arn and engine.is_running(claim.execution_arn):
+        return None
+    payload: dict[str, Any] = {"claim_id": claim.claim_id}
+    resume_at = RESUME_AT[claim.status]
+    if resume_at == "wait_deadline":
+        notice = claim.notice or {}
+        if not notice.get("deadline_at"):
+            resume_at = None  # the notice was never recorded as sent: start again from the check
+        else:
+            payload["notice"] = {"deadline_at": notice["deadline_at"], "deadline": notice.get("deadline", "")}
+    if resume_at is not None:
+        payload["resume_at"] = resume_at
+    execution = engine.start_once(f"{claim.claim_id}-redrive-{claim.event_count}", payload)
+    claims.record(
+        claim.claim_id,
+        kind=EventKind.NOTE,
+        actor=WORKFLOW_ACTOR,
+        reason="Traitement repris là où il s'était arrêté",
+        change=lambda c: replace(c, execution_arn=execution),
+        now=now,
+    )
+    return execution
+
+
+def redrive_all(claims: ClaimRepository, engine: Executions, *, now: dt.datetime) -> list[str]:
+    """Every claim mid-workflow without a running execution gets one (the local platform does this at
+    start; an operator can do it for one claim)."""
+    started = []
+    for claim in claims.in_statuses(tuple(RESUME_AT)):
+        try:
+            execution = redrive(claims, engine, claim, now=now)
+        except NotFound:
+            continue
+        except Exception:
+            logger.exception("could not redrive claim %s", claim.claim_id)
+            continue
+        if execution:
+            started.append(claim.claim_id)
+    return started
 
 
 def start_escalation(claim_id: str, *, engine: WorkflowEngine) -> str:

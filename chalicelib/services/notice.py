@@ -133,9 +133,12 @@ def payment_deadline(
     period_days: int,
     allowance_days: int = PRESENTATION_ALLOWANCE_DAYS,
 ) -> dt.date:
-    """Last day to pay: first presentation (or the allowance) + the notice period, in calendar days."""
+    """Last day to pay: first presentation (or the allowance) + the notice period, in calendar days — and
+    never before the date the letter itself prints (letter date + allowance + period), so the escalation
+    never acts before a day the debtor was told."""
     basis = presentation_basis(letter_date, first_presented_on, allowance_days)
-    return basis + dt.timedelta(days=period_days)
+    printed = letter_date + dt.timedelta(days=allowance_days + period_days)
+    return max(basis + dt.timedelta(days=period_days), printed)
 
 
 def deadline_timestamp(deadline: dt.date) -> str:
@@ -764,7 +767,7 @@ def record_presentation(
                 " ; date limite de paiement : "
                 + date_long(
                     payment_deadline(
-                        letter_date=first_presented_on,
+                        letter_date=dt.date.fromisoformat(str(seen.get("letter_date") or first_presented_on)),
                         first_presented_on=first_presented_on,
                         period_days=int(seen["payment_days"]),
                     )

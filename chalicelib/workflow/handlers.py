@@ -19,8 +19,7 @@ def check_claim(event: dict[str, Any]) -> dict[str, object]:
     result = escalation.check_claim(
         claim_id,
         claims=claims,
-        now=datetime.now(UTC),
-        notice_period_days=get_settings().notice_period_days_b2b,
+        reminder_wait_days=get_settings().reminder_wait_days,
         reassess=lambda claim: _reject_if_blocked(claims, claim),
     )
     return result.as_task_output()

@@ -175,6 +175,7 @@ class LocalPlatform:
             )
         self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
+        redriven = self._resume_escalations()
         print(
             f"\nPlateforme de recouvrement démarrée : http://{args.host}:{args.port}/\n"
             f"  santé        http://{args.host}:{args.port}/health\n"
@@ -184,6 +185,7 @@ class LocalPlatform:
             f"  boîte mail   http://{args.host}:{args.port}/_local/mailbox\n"
             f"{stripe_line}"
             f"  échelle du temps ×{args.time_scale:g}\n"
+            f"  procédures reprises après redémarrage : {len(redriven)}\n"
             "Comptes de démonstration (local uniquement) :\n"
             + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)
             + "Ctrl-C pour arrêter.",
@@ -192,6 +194,25 @@ class LocalPlatform:
 
     def wait(self) -> None:
         self._stopped.wait()
+
+    @staticmethod
+    def _resume_escalations() -> list[str]:
+        """State-machine executions live in moto's memory and die with the process; the claims do not.
+        Every claim saved mid-workflow gets an execution again, at its recorded step (the operator's
+        redrive on AWS is the same code)."""
+        from datetime import UTC, datetime
+
+        from chalicelib.adapters.claims_repository import ClaimRepository
+        from chalicelib.adapters.step_functions import StepFunctionsEngine
+        from chalicelib.services.escalation import redrive_all
+        from chalicelib.settings import get_settings
+
+        try:
+            engine = StepFunctionsEngine(get_settings().state_machine_arn)
+            return redrive_all(ClaimRepository(), engine, now=datetime.now(UTC))
+        except Exception as error:  # never block the start: the operator can redrive one claim later
+            logging.getLogger("claims.local").warning("resuming escalations failed: %s", error)
+            return []
 
     def _sweep_outbox(self) -> None:
         """What the ``sweep_outbox`` schedule does on AWS: send the claim emails still pending (those whose

@@ -263,7 +263,7 @@ def test_the_notification_for_the_creditor_renders_as_notice_sent(platform):
     assert notification.attachments == (outcome.pdf_key,)
     assert notification.context == {
         "sent_on": "2025-03-31",
-        "payment_deadline": "2025-04-10",
+        "payment_deadline": "2025-04-11",
         "amount_claimed": "1061.26",
         "channel": "lrar",
         "tracking_number": outcome.tracking_number,
@@ -272,7 +272,7 @@ def test_the_notification_for_the_creditor_renders_as_notice_sent(platform):
     email = render_email(
         "notice_sent", claim_keys | dict(notification.context), attachments=(Attachment("m.pdf", b"%PDF"),)
     )
-    assert "10 avril 2025" in email.text
+    assert "11 avril 2025" in email.text
 
 
 # --- once only ----------------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def test_an_email_outage_is_retried_without_a_second_letter_and_a_refusal_is_rec
     notice = _repository().get(other).notice or {}
     assert notice["status"] == "sent" and "not verified" in notice["email_error"]
     assert send(other).already_sent and len(mailbox(B2B_DEBTOR_EMAIL)) == 1
-    assert outcome.deadline == dt.date(2025, 4, 10)
+    assert outcome.deadline == dt.date(2025, 4, 11)
 
 
 def test_a_claim_that_ended_gets_no_letter(platform):
@@ -374,11 +374,13 @@ def test_b2b_deadline_is_8_days_and_b2c_15_days_after_the_first_presentation(pla
 
     for outcome in (b2b, b2c):
         assert outcome.first_presented_on == dt.date(2025, 4, 2)
-    assert b2b.deadline == dt.date(2025, 4, 10)
-    assert b2c.deadline == dt.date(2025, 4, 17)
+    # Presented on day 2, but the letter prints "presented 3 days after the letter date": the deadline
+    # never comes before the date the letter itself gives (31 March + 3 + 8 / + 15).
+    assert b2b.deadline == dt.date(2025, 4, 11)
+    assert b2c.deadline == dt.date(2025, 4, 18)
     # the end of that day in Paris (CEST, UTC+2), as Step Functions' Wait reads it
-    assert b2b.deadline_at == "2025-04-10T22:00:00Z"
-    assert b2c.deadline_at == "2025-04-17T22:00:00Z"
+    assert b2b.deadline_at == "2025-04-11T22:00:00Z"
+    assert b2c.deadline_at == "2025-04-18T22:00:00Z"
     text = pdf_text(stored(b2c.pdf_key))
     assert "M. Jean Dupont" in text and "14 rue des Olivettes" in text
     assert "quinze (15) jours" in text

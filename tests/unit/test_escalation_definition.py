@@ -61,3 +61,24 @@ def test_substitution_fills_every_placeholder_and_refuses_a_missing_one():
 
 def test_definition_is_valid_json_with_a_comment():
     assert "Comment" in json.loads(ASL_PATH.read_text(encoding="utf-8"))
+
+
+def test_every_function_placeholder_is_a_lambda_function_of_the_app():
+    import app
+    from infra.local.provision import camel_case
+
+    functions = {f"{camel_case(f.name)}FunctionArn" for f in app.app.pure_lambda_functions}
+    wanted = {name for name in placeholders() if name.endswith("FunctionArn")}
+    assert wanted <= functions, wanted - functions
+
+
+def test_callbacks_pass_their_task_token_and_time_out():
+    states = load_definition()["States"]
+    callbacks = {n: s for n, s in states.items() if s.get("Resource", "").endswith(".waitForTaskToken")}
+    assert set(callbacks) == {"OfferEscalation", "AssignLawyer"}
+    for state in callbacks.values():
+        assert state["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
+        assert state["TimeoutSeconds"] > 0
+        assert any("States.Timeout" in c["ErrorEquals"] for c in state["Catch"])
+    assert states["OfferEscalation"]["TimeoutSeconds"] == 30 * 24 * 3600
+    assert states["AssignLawyer"]["TimeoutSeconds"] == 7 * 24 * 3600

@@ -41,12 +41,20 @@ def test_professional_debtors_get_8_days_and_everyone_else_15(category: str, day
 
 def test_the_period_counts_from_the_first_presentation() -> None:
     sent = dt.date(2025, 3, 31)
-    presented = dt.date(2025, 4, 2)
+    presented = dt.date(2025, 4, 7)
     assert payment_deadline(letter_date=sent, first_presented_on=presented, period_days=8) == dt.date(
-        2025, 4, 10
+        2025, 4, 15
     )
     assert payment_deadline(letter_date=sent, first_presented_on=presented, period_days=15) == dt.date(
-        2025, 4, 17
+        2025, 4, 22
+    )
+
+
+def test_an_early_presentation_never_ends_before_the_date_printed_on_the_letter() -> None:
+    sent = dt.date(2025, 3, 31)
+    presented = dt.date(2025, 4, 2)  # before the 3-day allowance the letter assumes
+    assert payment_deadline(letter_date=sent, first_presented_on=presented, period_days=8) == dt.date(
+        2025, 4, 11
     )
 
 
@@ -60,11 +68,9 @@ def test_an_unknown_presentation_is_assumed_some_days_after_the_letter() -> None
 
 def test_calendar_days_run_over_weekends_months_and_years() -> None:
     friday = dt.date(2025, 12, 26)
-    assert payment_deadline(letter_date=friday, first_presented_on=friday, period_days=8) == dt.date(
-        2026, 1, 3
-    )
-    leap = dt.date(2028, 2, 25)
-    assert payment_deadline(letter_date=leap, first_presented_on=leap, period_days=8) == dt.date(2028, 3, 4)
+    assert payment_deadline(letter_date=friday, first_presented_on=None, period_days=8) == dt.date(2026, 1, 6)
+    leap = dt.date(2028, 2, 22)
+    assert payment_deadline(letter_date=leap, first_presented_on=None, period_days=8) == dt.date(2028, 3, 4)
 
 
 def test_the_deadline_printed_on_the_letter_is_the_one_computed_without_a_presentation() -> None:
@@ -113,5 +119,6 @@ def test_a_later_presentation_never_brings_the_deadline_forward(sent: dt.date, d
     presented = sent + dt.timedelta(days=delay)
     later = presented + dt.timedelta(days=1)
     first = payment_deadline(letter_date=sent, first_presented_on=presented, period_days=days)
-    assert first - presented == dt.timedelta(days=days)
-    assert payment_deadline(letter_date=sent, first_presented_on=later, period_days=days) > first
+    assert first - presented >= dt.timedelta(days=days)
+    assert first >= sent + dt.timedelta(days=PRESENTATION_ALLOWANCE_DAYS + days)
+    assert payment_deadline(letter_date=sent, first_presented_on=later, period_days=days) >= first

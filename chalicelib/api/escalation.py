@@ -1,0 +1,123 @@
+"""What a creditor or an operator does to a running escalation (prefix /v1): answer the offer of an
+injonction de payer, report that the debtor paid or disputes, redrive a stuck claim."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.domain.accounts import Identity, Role
+
+escalation_routes = Blueprint(__name__)
+
+
+def _claims() -> Any:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+
+    return ClaimRepository()
+
+
+def _engine() -> Any:
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+    from chalicelib.settings import get_settings
+
+    return StepFunctionsEngine(get_settings().state_machine_arn)
+
+
+def _view(claim: Any) -> Response:
+    from chalicelib.api.claim_schemas import ClaimView
+
+    return json_response(ClaimView.of(claim).model_dump(mode="json"))
+
+
+@escalation_routes.route("/claims/{claim_id}/escalation", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(escalation_routes, Role.CREDITOR)
+def answer_offer(identity: Identity, claim_id: str) -> Response:
+    """``{"decision": "accept"}`` opens the dossier's payment (paying resumes the escalation);
+    ``{"decision": "decline"}`` closes the claim."""
+    from chalicelib.api.claim_schemas import CheckoutView, EscalationDecisionBody
+    from chalicelib.api.payments import open_checkout_for
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services.escalation import decide_escalation
+
+    body = parse_body(escalation_routes.current_request, EscalationDecisionBody)
+    claims = _claims()
+    claims.get_for(identity, claim_id)
+    if body.decision == "accept":
+        _, checkout = open_checkout_for(identity, claim_id)
+        return json_response(CheckoutView.of(checkout).model_dump(mode="json"), 201)
+    claim = decide_escalation(
+        claims,
+        claim_id,
+        decision="decline",
+        actor=identity.user_id,
+        resume=_engine().send_task_success,
+        now=datetime.now(UTC),
+    )
+    return _view(claim)
+
+
+@escalation_routes.route("/claims/{claim_id}/settled", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(escalation_routes, Role.CREDITOR)
+def report_settled(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.claim_schemas import NoteBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services.escalation import report_paid_in_full
+
+    body = parse_body(escalation_routes.current_request, NoteBody)
+    claims = _claims()
+    claims.get_for(identity, claim_id)
+    claim = report_paid_in_full(
+        claims,
+        claim_id,
+        actor=identity.user_id,
+        note=body.note,
+        resume=_engine().send_task_success,
+        now=datetime.now(UTC),
+    )
+    return _view(claim)
+
+
+@escalation_routes.route("/claims/{claim_id}/dispute", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(escalation_routes, Role.CREDITOR)
+def report_dispute(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.claim_schemas import NoteBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import escalation
+
+    body = parse_body(escalation_routes.current_request, NoteBody)
+    claims = _claims()
+    claims.get_for(identity, claim_id)
+    claim = escalation.report_dispute(
+        claims, claim_id, actor=identity.user_id, summary=body.note, now=datetime.now(UTC)
+    )
+    return _view(claim)
+
+
+@escalation_routes.route(
+    "/operator/claims/{claim_id}/redrive", methods=["POST"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(escalation_routes, Role.OPERATOR)
+def redrive_claim(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.services.escalation import redrive
+
+    claims = _claims()
+    execution = redrive(claims, _engine(), claims.get(claim_id), now=datetime.now(UTC))
+    return json_response(
+        {
+            "claim_id": claim_id,
+            "execution_arn": execution,
+            "message": "Traitement relancé."
+            if execution
+            else "Rien à relancer : un traitement est déjà en cours "
+            "ou la créance n'est pas à une étape automatique.",
+        }
+    )

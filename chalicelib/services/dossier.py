@@ -1,0 +1,155 @@
+"""Assemble the injonction-de-payer dossier of a paid, unpaid-after-notice claim: cover note, requête,
+décompte, bordereau and every exhibit (the creditor's evidence, then the mise en demeure and its proof of
+sending), as one merged PDF and a ZIP with a manifest; stored under the claim, hashes in the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from chalicelib.domain.accounts import Account
+from chalicelib.domain.claim import ClaimStatus, DocumentKind
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.notifications import Notification
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.documents.context import Exhibit
+
+# The bordereau's order: what founds the claim first, then what proves it was claimed.
+_EXHIBIT_ORDER = (
+    DocumentKind.CONTRACT,
+    DocumentKind.PURCHASE_ORDER,
+    DocumentKind.INVOICE,
+    DocumentKind.DELIVERY_PROOF,
+    DocumentKind.CORRESPONDENCE,
+    DocumentKind.ACKNOWLEDGEMENT,
+    DocumentKind.OTHER,
+)
+
+
+class AccountFinder(Protocol):
+    def find(self, user_id: str) -> Account | None: ...
+
+
+class Store(Protocol):
+    def get(self, key: str, max_bytes: int) -> bytes: ...
+    def put(self, key: str, content: bytes, content_type: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class DossierResult:
+    pdf_key: str
+    zip_key: str
+    sha256_pdf: str
+    sha256_zip: str
+
+
+def dossier_keys(claim_id: str) -> tuple[str, str]:
+    return f"claims/{claim_id}/dossier/dossier-complet.pdf", f"claims/{claim_id}/dossier/dossier.zip"
+
+
+def assemble_claim_dossier(
+    claims: ClaimRepository,
+    claim_id: str,
+    *,
+    accounts: AccountFinder,
+    store: Store,
+    today: dt.date,
+    now: dt.datetime,
+) -> DossierResult:
+    """Idempotent: a claim already *dossier ready* keeps its dossier."""
+    from chalicelib.documents.context import Exhibit
+    from chalicelib.documents.dossier import assemble
+    from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
+    from chalicelib.services.claims import assess_claim
+    from chalicelib.services.notice import build_notice_context
+
+    claim = claims.get(claim_id)
+    pdf_key, zip_key = dossier_keys(claim_id)
+    if claim.status is not ClaimStatus.ESCALATION_OFFERED:
+        existing = dict(claim.notice or {}).get("dossier") or {}
+        return DossierResult(
+            pdf_key, zip_key, str(existing.get("sha256_pdf", "")), str(existing.get("sha256_zip", ""))
+        )
+    account = accounts.find(claim.creditor_id)
+    if account is None or account.creditor is None:
+        raise InvalidInput("Le profil du créancier est introuvable : le dossier ne peut pas être constitué.")
+    assessment = assess_claim(claim, account.creditor, today).assessment
+    ctx = build_notice_context(claim, account.creditor, assessment, today=today)
+
+    exhibits: list[Exhibit] = []
+    ordered = sorted(claim.accepted_documents, key=lambda d: (_EXHIBIT_ORDER.index(d.kind), d.created_at))
+    for document in ordered:
+        exhibits.append(
+            Exhibit(
+                number=len(exhibits) + 1,
+                title=document.title or document.filename,
+                date=dt.date.fromisoformat(document.document_date) if document.document_date else None,
+                filename=document.filename,
+                media_type=document.media_type,
+                content=store.get(document.storage_key, MAX_UPLOAD_BYTES),
+            )
+        )
+    notice: dict[str, Any] = dict(claim.notice or {})
+    if notice.get("pdf_key"):
+        sent_on = notice.get("sent_on")
+        exhibits.append(
+            Exhibit(
+                number=len(exhibits) + 1,
+                title="Mise en demeure"
+                + (
+                    f" (lettre recommandée n° {notice['tracking_number']})"
+                    if notice.get("tracking_number")
+                    else ""
+                ),
+                date=dt.date.fromisoformat(sent_on) if sent_on else None,
+                filename="mise-en-demeure.pdf",
+                media_type="application/pdf",
+                content=store.get(str(notice["pdf_key"]), MAX_UPLOAD_BYTES),
+            )
+        )
+    ctx = replace(
+        ctx,
+        exhibits=tuple(exhibits),
+        notice_date=dt.date.fromisoformat(notice["sent_on"]) if notice.get("sent_on") else ctx.notice_date,
+    )
+    dossier = assemble(ctx)
+    store.put(pdf_key, dossier.merged_pdf, "application/pdf")
+    store.put(zip_key, dossier.zip_bytes, "application/zip")
+    result = DossierResult(
+        pdf_key,
+        zip_key,
+        hashlib.sha256(dossier.merged_pdf).hexdigest(),
+        hashlib.sha256(dossier.zip_bytes).hexdigest(),
+    )
+    from chalicelib.documents.letters import court
+
+    court_name = court(ctx).name
+    claims.transition(
+        claim_id,
+        ClaimStatus.DOSSIER_READY,
+        actor="plateforme",
+        reason=f"Dossier d'injonction de payer constitué ({len(exhibits)} pièces)",
+        document_hashes={"dossier_pdf": result.sha256_pdf, "dossier_zip": result.sha256_zip},
+        change=lambda c: replace(
+            c,
+            task_token="",
+            notice={
+                **dict(c.notice or {}),
+                "dossier": {
+                    "pdf_key": pdf_key,
+                    "zip_key": zip_key,
+                    "sha256_pdf": result.sha256_pdf,
+                    "sha256_zip": result.sha256_zip,
+                    "assembled_at": now.isoformat(),
+                    "exhibits": len(exhibits),
+                },
+            },
+        ),
+        notify=Notification("dossier_ready", {"court_name": court_name}),
+        now=now,
+    )
+    return result

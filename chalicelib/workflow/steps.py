@@ -1,0 +1,142 @@
+"""The escalation's Task handlers after the check: dict in, dict out, wiring only (the logic lives in
+``chalicelib/services/escalation.py`` and ``chalicelib/services/notice.py``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.adapters.claims_repository import ClaimRepository
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.services import escalation
+from chalicelib.settings import get_settings
+
+
+def _claim_id(event: dict[str, Any]) -> str:
+    claim_id = event.get("claim_id")
+    if not isinstance(claim_id, str) or not claim_id:
+        raise InvalidInput("claim_id manquant dans l'entrée de la tâche.", field="claim_id")
+    return claim_id
+
+
+def _task_token(event: dict[str, Any]) -> str:
+    token = event.get("task_token")
+    if not isinstance(token, str) or not token:
+        raise InvalidInput("task_token manquant dans l'entrée de la tâche.", field="task_token")
+    return token
+
+
+def _engine() -> Any:
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+
+    return StepFunctionsEngine(get_settings().state_machine_arn)
+
+
+def _notice_service() -> Any:
+    from chalicelib.services import notice
+
+    return notice
+
+
+def _notice_ports() -> dict[str, Any]:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.mailer import send_rendered
+    from chalicelib.adapters.postal import postal_sender
+
+    return {
+        "accounts": AccountRepository(),
+        "store": DocumentStore(),
+        "postal": postal_sender(),
+        "send_email": send_rendered,
+    }
+
+
+def send_reminder(event: dict[str, Any]) -> dict[str, object]:
+    claim_id = _claim_id(event)
+    settings = get_settings()
+    ports = _notice_ports()
+    outcome = _notice_service().send_reminder(
+        claim_id,
+        claims=ClaimRepository(),
+        accounts=ports["accounts"],
+        store=ports["store"],
+        send_email=ports["send_email"],
+        today=settings.today(),
+        now=datetime.now(UTC),
+    )
+    return {"sent": bool(outcome.sent)}
+
+
+def send_notice(event: dict[str, Any]) -> dict[str, object]:
+    claim_id = _claim_id(event)
+    settings = get_settings()
+    claims = ClaimRepository()
+    now = datetime.now(UTC)
+    outcome = _notice_service().send_notice(
+        claim_id, claims=claims, today=settings.today(), now=now, **_notice_ports()
+    )
+    escalation.mark_notice_sent(claims, claim_id, notification=outcome.notification, now=now)
+    return {"deadline_at": outcome.deadline_at, "deadline": outcome.deadline.isoformat()}
+
+
+def follow_up(event: dict[str, Any]) -> dict[str, object]:
+    return escalation.follow_up(ClaimRepository(), _claim_id(event), now=datetime.now(UTC))
+
+
+def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
+    settings = get_settings()
+    engine = _engine()
+    result = escalation.offer_escalation(
+        ClaimRepository(),
+        _claim_id(event),
+        _task_token(event),
+        price_cents=settings.price_dossier_cents,
+        base_url=settings.public_url,
+        resume=engine.send_task_success,
+        now=datetime.now(UTC),
+    )
+    return {"offer": result}
+
+
+def close_claim(event: dict[str, Any]) -> dict[str, object]:
+    decision = (event.get("decision") or {}).get("decision", "")
+    status = escalation.close_claim(
+        ClaimRepository(), _claim_id(event), decision=str(decision), now=datetime.now(UTC)
+    )
+    return {"status": status}
+
+
+def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.services.dossier import assemble_claim_dossier
+
+    claims = ClaimRepository()
+    result = assemble_claim_dossier(
+        claims,
+        _claim_id(event),
+        accounts=AccountRepository(),
+        store=DocumentStore(),
+        today=get_settings().today(),
+        now=datetime.now(UTC),
+    )
+    return {"zip_key": result.zip_key, "pdf_key": result.pdf_key}
+
+
+def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
+    result = escalation.await_lawyer(
+        ClaimRepository(), _claim_id(event), _task_token(event), now=datetime.now(UTC)
+    )
+    return {"assignment": result}
+
+
+def mark_needs_attention(event: dict[str, Any]) -> dict[str, object]:
+    error = event.get("error") or {}
+    status = escalation.mark_needs_attention(
+        ClaimRepository(),
+        _claim_id(event),
+        error=error if isinstance(error, dict) else {},
+        now=datetime.now(UTC),
+    )
+    return {"status": status}

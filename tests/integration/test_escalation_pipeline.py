@@ -1,0 +1,287 @@
+"""The escalation state machine run for real by moto, Lambda tasks routed to the app's handlers, from the
+creditor's payment to the lawyer's desk: notice, deadline, offer, dossier payment, dossier; and the
+other roads (declined, settled, consumer reminder, failures, redrive)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import pytest
+
+from tests.integration.accounts_helpers import mailbox
+from tests.integration.claims_helpers import (
+    b2b_content,
+    create_claim,
+    creditor,
+    get,
+    pdf_bytes,
+    post,
+    upload,
+)
+
+pytestmark = pytest.mark.integration
+CREDITOR = "claire@atelier-numerique.fr"
+DEBTOR = "compta@rhone-distribution.example.fr"
+
+
+def deliver(api, fake, event):
+    payload, header = fake.signed(event)
+    response = api.http.post(
+        "/v1/webhooks/stripe",
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+        body=payload,
+    )
+    assert response.status_code == 200, response.body
+    return response
+
+
+def paid_claim(api, fake, token, content=None):
+    claim_id = create_claim(api, token, content)["claim_id"]
+    response, _ = upload(api, token, claim_id, pdf_bytes())
+    assert response.status_code == 200
+    submitted = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    assert submitted.status_code == 200, submitted.json_body
+    deliver(api, fake, fake.pay(submitted.json_body["checkout"]["session_id"]))
+    return claim_id
+
+
+def wait_status(api, token, claim_id, status, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        claim = get(api, f"/v1/claims/{claim_id}", token).json_body
+        if claim["status"] == status:
+            return claim
+        assert time.monotonic() < deadline, (status, claim["status"], timeline(api, token, claim_id))
+        time.sleep(0.1)
+
+
+def timeline(api, token, claim_id):
+    return get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
+
+
+def emails_to(address, *, settle=1.5):
+    """The mailbox once the outbox is idle (the drainer runs in the background)."""
+    time.sleep(settle)
+    return mailbox(address)
+
+
+def execution_of(claim_id):
+    from chalicelib.adapters.aws import client
+    from chalicelib.settings import get_settings
+
+    sfn = client("stepfunctions")
+    listed = sfn.list_executions(stateMachineArn=get_settings().state_machine_arn)["executions"]
+    return [e for e in listed if e["name"].startswith(claim_id)]
+
+
+def states_entered(execution_arn):
+    from chalicelib.adapters.aws import client
+
+    events = client("stepfunctions").get_execution_history(executionArn=execution_arn, maxResults=1000)[
+        "events"
+    ]
+    return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+
+
+def test_a_paid_b2b_claim_goes_from_notice_to_waiting_for_a_lawyer(api, stripe):
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    offered = wait_status(api, token, claim_id, "escalation_offered")
+
+    steps = [
+        (e["from_status"], e["to_status"])
+        for e in timeline(api, token, claim_id)
+        if e["kind"] == "status_changed"
+    ]
+    assert steps == [
+        (None, "draft"),
+        ("draft", "awaiting_payment"),
+        ("awaiting_payment", "assessing"),
+        ("assessing", "notice_sent"),
+        ("notice_sent", "escalation_offered"),
+    ]
+    notice = get(api, f"/v1/claims/{claim_id}/notice/pdf", token)
+    assert notice.status_code == 200, notice.json_body
+
+    accepted = post(api, f"/v1/claims/{claim_id}/escalation", {"decision": "accept"}, token)
+    assert accepted.status_code == 201, accepted.json_body
+    assert accepted.json_body["amount"] == "89.00" and accepted.json_body["step"] == "dossier"
+    deliver(api, stripe, stripe.pay(accepted.json_body["session_id"]))
+    ready = wait_status(api, token, claim_id, "dossier_ready")
+    assert ready["checkouts"][-1]["status"] == "paid"
+    assert offered["version"] < ready["version"]
+
+    # The dossier: a ZIP with the merged PDF, each piece and a manifest of hashes, stored under the claim.
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.services.dossier import dossier_keys
+
+    _, zip_key = dossier_keys(claim_id)
+    archive = zipfile.ZipFile(io.BytesIO(DocumentStore().get(zip_key, 50_000_000)))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["claim_id"] == claim_id
+    assert {f["name"] for f in manifest["files"]} >= {"dossier-complet.pdf"}
+    events = timeline(api, token, claim_id)
+    dossier_event = next(
+        e for e in events if e["to_status"] == "dossier_ready" and e["kind"] == "status_changed"
+    )
+    assert set(dossier_event["document_hashes"]) == {"dossier_pdf", "dossier_zip"}
+    deadline = time.monotonic() + 20
+    while "en attente d'un avocat" not in events[-1]["reason"].lower():
+        assert time.monotonic() < deadline, events[-1]
+        time.sleep(0.1)
+        events = timeline(api, token, claim_id)
+    [execution] = execution_of(claim_id)
+    assert execution["status"] == "RUNNING"  # waiting for a lawyer (the lawyers' portal answers)
+    assert "AssignLawyer" in states_entered(execution["executionArn"])
+
+    # One email to the creditor per status change, the notice with its PDF; the debtor got the letter.
+    sent = emails_to(CREDITOR)
+    subjects = [m["subject"] for m in sent]
+    status_changes = [e for e in events if e["kind"] == "status_changed" and e["from_status"] is not None]
+    assert (
+        len([m for m in sent if "paiement" not in m["subject"].lower() or "reçu" not in m["subject"].lower()])
+        >= 1
+    )
+    notice_mails = [m for m in sent if m["attachments"]]
+    assert len(notice_mails) == 1 and notice_mails[0]["attachments"][0]["filename"].endswith(".pdf")
+    assert len(sent) >= len(status_changes), subjects
+    debtor = emails_to(DEBTOR, settle=0)
+    assert len([m for m in debtor if m["attachments"]]) == 1
+    assert get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body["valid"] is True
+
+
+def test_declining_the_offer_closes_the_claim(api, stripe):
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "escalation_offered")
+    declined = post(api, f"/v1/claims/{claim_id}/escalation", {"decision": "decline"}, token)
+    assert declined.status_code == 200, declined.json_body
+    wait_status(api, token, claim_id, "closed")
+    assert len(execution_of(claim_id)) == 1
+    deadline = time.monotonic() + 10
+    while execution_of(claim_id)[0]["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert execution_of(claim_id)[0]["status"] == "SUCCEEDED"
+
+
+def test_a_claim_settled_during_the_wait_is_closed_without_an_offer(api, stripe, monkeypatch):
+    import datetime as dt
+
+    from chalicelib.services import notice
+    from infra.local import localaws
+
+    # A deadline ten days ahead in real time, and a time scale that makes the wait last a few seconds.
+    monkeypatch.setattr(notice, "payment_deadline", lambda **_: dt.date.today() + dt.timedelta(days=10))
+    localaws.set_time_scale(11 * 86400 / 6)
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "notice_sent")
+    settled = post(api, f"/v1/claims/{claim_id}/settled", {"note": "Virement reçu le 5 avril"}, token)
+    assert settled.status_code == 200, settled.json_body
+    deadline = time.monotonic() + 30
+    while execution_of(claim_id)[0]["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    [execution] = execution_of(claim_id)
+    assert execution["status"] == "SUCCEEDED"
+    entered = states_entered(execution["executionArn"])
+    assert "WaitForDeadline" in entered and "OfferEscalation" not in entered and entered[-1] == "Ended"
+    assert get(api, f"/v1/claims/{claim_id}", token).json_body["status"] == "settled"
+
+
+def test_a_consumer_gets_a_reminder_before_the_notice(api, stripe):
+    content = b2b_content()
+    content["debtor"] = {
+        "category": "consumer",
+        "legal_name": "Jean Dupont",
+        "title": "M.",
+        "email": "jean.dupont@example.fr",
+        "address": {"line1": "4 rue des Lilas", "postal_code": "44000", "city": "Nantes"},
+    }
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token, content)
+    wait_status(api, token, claim_id, "escalation_offered")
+    [execution] = execution_of(claim_id)
+    entered = states_entered(execution["executionArn"])
+    assert entered.index("SendReminder") < entered.index("WaitAfterReminder") < entered.index("SendNotice")
+    letters = [m for m in emails_to("jean.dupont@example.fr") if m["attachments"]]
+    assert len(letters) == 2  # the relance, then the mise en demeure
+
+
+def test_a_task_failing_twice_is_retried_and_the_claim_completes(api, stripe, monkeypatch):
+    from chalicelib.adapters.errors import TransientError
+    from chalicelib.workflow import steps
+
+    real = steps.follow_up
+    calls = []
+
+    def flaky(event):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise TransientError("DynamoDB throttled")
+        return real(event)
+
+    monkeypatch.setattr(steps, "follow_up", flaky)
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "escalation_offered")
+    assert len(calls) == 3
+
+
+def test_a_task_that_always_fails_hands_the_claim_to_an_operator(api, stripe, monkeypatch):
+    from chalicelib.workflow import steps
+
+    def broken(event):
+        raise RuntimeError("the printer is on fire")
+
+    monkeypatch.setattr(steps, "send_notice", broken)
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    claim = wait_status(api, token, claim_id, "needs_attention")
+    assert claim["status_label"]
+    deadline = time.monotonic() + 10
+    while execution_of(claim_id)[0]["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert execution_of(claim_id)[0]["status"] == "FAILED"
+    last = timeline(api, token, claim_id)[-1]
+    assert last["to_status"] == "needs_attention" and "printer is on fire" in last["reason"]
+    alerts = emails_to("operateur@demo.localhost")
+    assert any(claim_id in m["body"] for m in alerts)
+
+
+def test_a_claim_left_mid_workflow_is_redriven_at_its_step(api, stripe):
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+    from chalicelib.services.escalation import redrive_all
+    from chalicelib.settings import get_settings
+
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "escalation_offered")
+    # The platform stops: its executions are gone (moto keeps them in memory only), the claim remains.
+    from chalicelib.adapters.dynamo import ClaimModel
+
+    [execution] = execution_of(claim_id)
+    old_token = ClaimRepository().get(claim_id).task_token
+    lost = execution["executionArn"].rsplit(":", 1)[0] + ":lost-in-the-restart"
+    ClaimModel.get(claim_id).update(actions=[ClaimModel.execution_arn.set(lost)])
+    engine = StepFunctionsEngine(get_settings().state_machine_arn)
+    assert redrive_all(ClaimRepository(), engine, now=datetime.now(UTC)) == [claim_id]
+    assert redrive_all(ClaimRepository(), engine, now=datetime.now(UTC)) == []  # already running
+    deadline = time.monotonic() + 20
+    while ClaimRepository().get(claim_id).task_token == old_token:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    [redriven] = [e for e in execution_of(claim_id) if "redrive" in e["name"]]
+    assert states_entered(redriven["executionArn"])[:2] == ["Route", "OfferEscalation"]
+    # The creditor can still answer: accept and pay → the dossier is assembled.
+    accepted = post(api, f"/v1/claims/{claim_id}/escalation", {"decision": "accept"}, token).json_body
+    deliver(api, stripe, stripe.pay(accepted["session_id"]))
+    wait_status(api, token, claim_id, "dossier_ready")
