@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,6 +67,11 @@ def aws() -> Iterator[object]:
         for execution in sfn.list_executions(
             stateMachineArn=provisioned.state_machine_arn, statusFilter="RUNNING"
         )["executions"]:
-            sfn.stop_execution(executionArn=execution["executionArn"])
+            for _attempt in range(20):
+                try:
+                    sfn.stop_execution(executionArn=execution["executionArn"])
+                    break
+                except Exception:  # moto: an execution whose worker has not started yet cannot stop
+                    time.sleep(0.05)
     reset_clients()
     localaws.set_time_scale(TEST_TIME_SCALE)

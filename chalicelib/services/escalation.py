@@ -365,6 +365,7 @@ def report_dispute(
 # ---------------------------------------------------------------------------------------------------
 class Executions(Protocol):
     def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
+    def execution_arn(self, name: str) -> str: ...
     def is_running(self, execution_arn: str) -> bool: ...
 
 
@@ -384,7 +385,9 @@ def redrive(claims: ClaimRepository, engine: Executions, claim: Claim, *, now: d
             payload["notice"] = {"deadline_at": notice["deadline_at"], "deadline": notice.get("deadline", "")}
     if resume_at is not None:
         payload["resume_at"] = resume_at
-    execution = engine.start_once(f"{claim.claim_id}-redrive-{claim.event_count}", payload)
+    name = f"{claim.claim_id}-redrive-{claim.event_count}"
+    execution = engine.execution_arn(name)
+    # Recorded before the start, so the execution's first writes never race this one.
     claims.record(
         claim.claim_id,
         kind=EventKind.NOTE,
@@ -393,7 +396,7 @@ def redrive(claims: ClaimRepository, engine: Executions, claim: Claim, *, now: d
         change=lambda c: replace(c, execution_arn=execution),
         now=now,
     )
-    return execution
+    return engine.start_once(name, payload)
 
 
 def redrive_all(claims: ClaimRepository, engine: Executions, *, now: dt.datetime) -> list[str]:

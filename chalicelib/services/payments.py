@@ -75,6 +75,7 @@ class Gateway(Protocol):
 
 class Workflow(Protocol):
     def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
+    def execution_arn(self, name: str) -> str: ...
     def send_task_success(self, task_token: str, output: dict[str, Any]) -> None: ...
 
 
@@ -312,7 +313,9 @@ def _paid(
 
     if checkout.step is PaymentStep.NOTICE:
         if updated.status is ClaimStatus.ASSESSING:
-            execution = workflow.start_once(f"{claim.claim_id}-notice", {"claim_id": claim.claim_id})
+            name = f"{claim.claim_id}-notice"
+            execution = workflow.execution_arn(name)
+            # Recorded before the start, so the execution's first writes never race this one.
             claims.record(
                 claim.claim_id,
                 kind=EventKind.NOTE,
@@ -321,6 +324,7 @@ def _paid(
                 change=lambda c: replace(c, execution_arn=execution),
                 now=now,
             )
+            workflow.start_once(name, {"claim_id": claim.claim_id})
             return "paid; escalation started"
         return f"paid while {updated.status.value}"
     if updated.task_token:

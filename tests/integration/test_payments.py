@@ -281,6 +281,9 @@ def test_paying_for_the_dossier_resumes_the_waiting_execution(stripe):
         def start_once(self, name, payload):
             raise AssertionError("the dossier step must not start a new execution")
 
+        def execution_arn(self, name):
+            raise AssertionError("the dossier step must not name a new execution")
+
         def send_task_success(self, token, output):
             self.resumed.append((token, output))
 
