@@ -40,7 +40,7 @@ class StepFunctionsEngine:
         sfn = client("stepfunctions")
         try:
             status = sfn.describe_execution(executionArn=execution_arn)["status"]
-        except sfn.exceptions.ExecutionDoesNotExist:
+        except (sfn.exceptions.ExecutionDoesNotExist, sfn.exceptions.InvalidArn):
             return False
         return str(status) == "RUNNING"
 

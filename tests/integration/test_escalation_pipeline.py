@@ -285,3 +285,34 @@ def test_a_claim_left_mid_workflow_is_redriven_at_its_step(api, stripe):
     accepted = post(api, f"/v1/claims/{claim_id}/escalation", {"decision": "accept"}, token).json_body
     deliver(api, stripe, stripe.pay(accepted["session_id"]))
     wait_status(api, token, claim_id, "dossier_ready")
+
+
+def test_a_claim_waiting_for_its_deadline_is_redriven_into_the_wait(api, stripe):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.dynamo import ClaimModel
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+    from chalicelib.domain.claim import EventKind
+    from chalicelib.services.escalation import redrive_all
+    from chalicelib.settings import get_settings
+
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "escalation_offered")
+    # Put the claim back to "notice sent, waiting for the deadline", its execution lost in a restart.
+    repository = ClaimRepository()
+    item = ClaimModel.get(claim_id)
+    item.update(actions=[ClaimModel.status.set("notice_sent"), ClaimModel.execution_arn.set("gone")])
+    repository.record(
+        claim_id, kind=EventKind.NOTE, actor="test", reason="redémarrage simulé", change=lambda c: replace(c)
+    )
+    engine = StepFunctionsEngine(get_settings().state_machine_arn)
+    assert redrive_all(repository, engine, now=datetime.now(UTC)) == [claim_id]
+    [redriven] = [e for e in execution_of(claim_id) if "redrive" in e["name"]]
+    deadline = time.monotonic() + 20
+    while "OfferEscalation" not in (entered := states_entered(redriven["executionArn"])):
+        assert time.monotonic() < deadline, entered
+        time.sleep(0.1)
+    assert entered[:3] == ["Route", "WaitForDeadline", "ReadClaim"]
