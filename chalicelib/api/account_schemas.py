@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from chalicelib.api.validation import FieldValueError
 from chalicelib.domain.accounts import CreditorProfile, LawyerProfile, PostalAddress
-from chalicelib.legal.identifiers import siren_from_siret, validate_iban, validate_siren, validate_siret
+from chalicelib.domain.claim_content import CompanyIdentifiers
+from chalicelib.legal.identifiers import validate_iban
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTAL_CODE_FR = re.compile(r"^\d{5}$")
@@ -75,28 +76,16 @@ class AddressBody(Body):
         return value
 
 
-class CreditorProfileBody(Body):
+class CreditorProfileBody(Body, CompanyIdentifiers):
     legal_name: str = Field(min_length=1, max_length=200)
     category: CreditorCategory
     legal_form: str = Field(default="", max_length=100)
-    siren: str = Field(default="", max_length=20)
-    siret: str = Field(default="", max_length=24)
     address: AddressBody
     contact_name: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=30)
     iban: str = Field(default="", max_length=50)
     signatory_name: str = Field(min_length=1, max_length=200)
     signatory_title: str = Field(default="", max_length=100)
-
-    @field_validator("siren")
-    @classmethod
-    def _siren(cls, value: str) -> str:
-        return validate_siren(value, "siren") if value else ""
-
-    @field_validator("siret")
-    @classmethod
-    def _siret(cls, value: str) -> str:
-        return validate_siret(value, "siret") if value else ""
 
     @field_validator("iban")
     @classmethod
@@ -105,14 +94,7 @@ class CreditorProfileBody(Body):
 
     @model_validator(mode="after")
     def _siren_and_siret_agree(self) -> Self:
-        if self.siret and not self.siren:
-            self.siren = siren_from_siret(self.siret)
-        if self.siret and self.siren and not self.siret.startswith(self.siren):
-            raise FieldValueError(
-                "siret",
-                f"Le numéro SIRET « {self.siret} » n'appartient pas au SIREN « {self.siren} » : "
-                "ses 9 premiers chiffres doivent être le SIREN.",
-            )
+        self.reconcile_identifiers()
         if self.category in _NEEDS_SIREN and not self.siren:
             raise FieldValueError(
                 "siren", "Le numéro SIREN est obligatoire pour un professionnel (il figure sur ses lettres)."

@@ -147,20 +147,12 @@ class CollectiveProceedingsPart(Part):
     published_on: dt.date | None = None
 
 
-class Debtor(Part):
-    category: DebtorCategory = Field(
-        description="Catégorie juridique du débiteur ; elle décide des règles applicables"
-    )
-    legal_name: str = Field(min_length=1, max_length=200, description="Raison sociale, ou nom et prénom")
-    legal_form: str = Field(default="", max_length=100)
-    title: Literal["", "M.", "Mme"] = Field(default="", description="Civilité d'un particulier")
+class CompanyIdentifiers(BaseModel):
+    """SIREN and SIRET of a company, checked with python-stdnum; the SIREN is taken from the SIRET when
+    only the SIRET is given. Shared by the debtor here and the creditor's profile."""
+
     siren: str = Field(default="", max_length=20, description="Obligatoire pour un professionnel")
     siret: str = Field(default="", max_length=24)
-    address: DebtorAddress
-    email: str = Field(default="", max_length=254)
-    phone: str = Field(default="", max_length=30)
-    collective_proceedings: CollectiveProceedingsPart | None = None
-    over_indebtedness: bool = False
 
     @field_validator("siren")
     @classmethod
@@ -171,6 +163,30 @@ class Debtor(Part):
     @classmethod
     def _siret(cls, value: str) -> str:
         return validate_siret(value, "siret") if value else ""
+
+    def reconcile_identifiers(self) -> None:
+        if self.siret and not self.siren:
+            self.siren = siren_from_siret(self.siret)
+        if self.siret and self.siren and not self.siret.startswith(self.siren):
+            raise FieldValueError(
+                "siret",
+                f"Le numéro SIRET « {self.siret} » n'appartient pas au SIREN « {self.siren} » : "
+                "ses 9 premiers chiffres doivent être le SIREN.",
+            )
+
+
+class Debtor(Part, CompanyIdentifiers):
+    category: DebtorCategory = Field(
+        description="Catégorie juridique du débiteur ; elle décide des règles applicables"
+    )
+    legal_name: str = Field(min_length=1, max_length=200, description="Raison sociale, ou nom et prénom")
+    legal_form: str = Field(default="", max_length=100)
+    title: Literal["", "M.", "Mme"] = Field(default="", description="Civilité d'un particulier")
+    address: DebtorAddress
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=30)
+    collective_proceedings: CollectiveProceedingsPart | None = None
+    over_indebtedness: bool = False
 
     @field_validator("email")
     @classmethod
@@ -188,12 +204,7 @@ class Debtor(Part):
 
     @model_validator(mode="after")
     def _identifiers(self) -> Self:
-        if self.siret and not self.siren:
-            self.siren = siren_from_siret(self.siret)
-        if self.siret and self.siren and not self.siret.startswith(self.siren):
-            raise FieldValueError(
-                "siret", f"Le numéro SIRET « {self.siret} » n'appartient pas au SIREN « {self.siren} »."
-            )
+        self.reconcile_identifiers()
         if self.category in BUSINESS_CATEGORIES and not self.siren and self.address.country == "FR":
             raise FieldValueError(
                 "siren",
