@@ -84,6 +84,11 @@ class EscalationDecisionBody(Body):
     )
 
 
+class DebtorPaymentBody(Body):
+    date: dt.date = Field(description="Date du paiement reçu")
+    amount: str = Field(min_length=1, max_length=30, description="Montant reçu, par exemple « 300.00 »")
+
+
 class NoteBody(Body):
     note: str = Field(default="", max_length=2000, description="Précisions (montant, date, motif…)")
 

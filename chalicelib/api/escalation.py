@@ -84,6 +84,33 @@ def report_settled(identity: Identity, claim_id: str) -> Response:
     return _view(claim)
 
 
+@escalation_routes.route(
+    "/claims/{claim_id}/debtor-payments", methods=["POST"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(escalation_routes, Role.CREDITOR)
+def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
+    """A payment the debtor made after the notice: partial → the claim goes on for the balance; the whole
+    balance → settled."""
+    from chalicelib.api.claim_schemas import DebtorPaymentBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import escalation
+
+    body = parse_body(escalation_routes.current_request, DebtorPaymentBody)
+    claims = _claims()
+    claims.get_for(identity, claim_id)
+    claim = escalation.record_debtor_payment(
+        claims,
+        claim_id,
+        actor=identity.user_id,
+        paid_on=body.date,
+        amount=body.amount,
+        resume=_engine().send_task_success,
+        now=datetime.now(UTC),
+    )
+    return _view(claim)
+
+
 @escalation_routes.route("/claims/{claim_id}/dispute", methods=["POST"], authorizer=signed_in, cors=True)
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)

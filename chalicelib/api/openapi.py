@@ -150,6 +150,13 @@ OPERATIONS: dict[str, Operation] = {
         f"{_C}:ClaimView",
         roles=CREDITOR,
     ),
+    "record_debtor_payment": Operation(
+        "Déclarer un paiement du débiteur (partiel : la procédure continue sur le solde)",
+        "Procédure",
+        f"{_C}:DebtorPaymentBody",
+        f"{_C}:ClaimView",
+        roles=CREDITOR,
+    ),
     "report_dispute": Operation(
         "Signaler une contestation du débiteur (arrête la procédure automatique)",
         "Procédure",

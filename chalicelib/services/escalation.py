@@ -340,6 +340,72 @@ def report_paid_in_full(
     return updated
 
 
+def record_debtor_payment(
+    claims: ClaimRepository,
+    claim_id: str,
+    *,
+    actor: str,
+    paid_on: dt.date,
+    amount: Any,
+    resume: Callable[[str, dict[str, Any]], None],
+    now: dt.datetime,
+) -> Claim:
+    """The debtor paid part of the claim after the notice: the payment joins the claim's content, so the
+    amounts, the décompte and the dossier are computed on the balance from now on. A payment that covers
+    the whole principal still due settles the claim."""
+    from chalicelib.domain.claim_content import ClaimContent, PaymentPart, parse_amount
+
+    claim = claims.get(claim_id)
+    if claim.status not in _SETTLEABLE or claim.content is None:
+        raise InvalidTransition(
+            "Un paiement du débiteur ne peut être déclaré qu'après l'envoi de la mise en demeure."
+        )
+    try:
+        value = parse_amount(amount)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="amount") from None
+    if value <= 0:
+        raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
+    if paid_on > now.date():
+        raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
+    content = ClaimContent.model_validate(claim.content)
+    balance = content.balance
+    updated_content = content.model_copy(
+        update={"payments": [*content.payments, PaymentPart(date=paid_on, amount=value)]}
+    )
+    if value >= balance:
+        claims.record(
+            claim_id,
+            kind=EventKind.PAYMENT,
+            actor=actor,
+            reason=f"Paiement du débiteur : {_fr(value)} le {paid_on.strftime('%d/%m/%Y')} (solde réglé)",
+            change=lambda c: replace(c, content=updated_content.as_json()),
+            now=now,
+        )
+        return report_paid_in_full(
+            claims, claim_id, actor=actor, note="paiement du solde", resume=resume, now=now
+        )
+    remaining = balance - value
+    return claims.record(
+        claim_id,
+        kind=EventKind.PAYMENT,
+        actor=actor,
+        reason=(
+            f"Paiement partiel du débiteur : {_fr(value)} le {paid_on.strftime('%d/%m/%Y')} ; "
+            f"reste dû en principal : {_fr(remaining)}"
+        ),
+        change=lambda c: replace(c, content=updated_content.as_json()),
+        now=now,
+    )
+
+
+def _fr(amount: Any) -> str:
+    """``Decimal("1234.5")`` → ``1 234,50 €`` (babel's French format)."""
+    from chalicelib.documents.formatting import euros as french_euros
+
+    return french_euros(amount)
+
+
 def report_dispute(
     claims: ClaimRepository, claim_id: str, *, actor: str, summary: str, now: dt.datetime
 ) -> Claim:

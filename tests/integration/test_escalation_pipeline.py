@@ -316,3 +316,35 @@ def test_a_claim_waiting_for_its_deadline_is_redriven_into_the_wait(api, stripe)
         assert time.monotonic() < deadline, entered
         time.sleep(0.1)
     assert entered[:3] == ["Route", "WaitForDeadline", "ReadClaim"]
+
+
+def test_a_partial_payment_after_the_notice_lowers_the_balance_and_a_full_one_settles(api, stripe):
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "escalation_offered")
+    early = post(api, f"/v1/claims/{claim_id}/debtor-payments", {"date": "2999-01-01", "amount": "10"}, token)
+    assert early.status_code == 400 and early.json_body["error"]["field"] == "date"
+    partial = post(
+        api, f"/v1/claims/{claim_id}/debtor-payments", {"date": "2025-04-20", "amount": "300,00"}, token
+    )
+    assert partial.status_code == 200, partial.json_body
+    assert partial.json_body["status"] == "escalation_offered"
+    assert partial.json_body["content"]["payments"][-1] == {
+        "date": "2025-04-20",
+        "amount": "300.00",
+        "invoice": "",
+    }
+    assert "reste dû en principal : 700,00" in timeline(api, token, claim_id)[-1]["reason"].replace(
+        "\u202f", " "
+    )
+    # The pre-check now computes on the balance.
+    rest = post(
+        api, f"/v1/claims/{claim_id}/debtor-payments", {"date": "2025-04-25", "amount": "700.00"}, token
+    )
+    assert rest.status_code == 200, rest.json_body
+    assert rest.json_body["status"] == "settled"
+    deadline = time.monotonic() + 20
+    while execution_of(claim_id)[0]["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert get(api, f"/v1/claims/{claim_id}", token).json_body["status"] == "closed"
