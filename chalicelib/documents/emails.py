@@ -157,7 +157,7 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             "escalation_offered",
             "délai expiré sans paiement : proposition de dossier d'injonction de payer",
             {"deadline": "date", "escalation_price": "amount", "accept_url": "url"},
-            {"offer_expires_on": "date", "amount_claimed": "amount"},
+            {"offer_expires_on": "date", "amount_claimed": "amount", "small_claims_eligible": "flag"},
         ),
         _claim("dossier_ready", "dossier d'injonction de payer constitué", {}, {"court_name": "text"}),
         _claim(

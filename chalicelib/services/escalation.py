@@ -198,6 +198,9 @@ def offer_escalation(
                 "accept_url": f"{base_url.rstrip('/')}/#/creances/{claim_id}",
                 "offer_expires_on": (now + dt.timedelta(days=30)).date().isoformat(),
                 "amount_claimed": str(notice.get("amount_claimed") or euros(claim.principal_cents)),
+                "small_claims_eligible": bool(
+                    ((claim.assessment or {}).get("route") or {}).get("small_claims_eligible")
+                ),
             },
         ),
         now=now,
