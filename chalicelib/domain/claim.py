@@ -275,11 +275,15 @@ class ChainCheck:
         }
 
 
-def verify_chain(events: Iterable[AuditEvent], *, last_hash: str | None = None) -> ChainCheck:
-    """Recompute every link of a claim's timeline. ``last_hash`` (kept on the claim item) also detects
-    events removed from the end."""
+def verify_chain(
+    events: Iterable[AuditEvent], *, last_hash: str | None = None, known_count: int | None = None
+) -> ChainCheck:
+    """Recompute every link of a claim's timeline. ``last_hash`` and ``known_count`` (kept on the claim
+    item) also detect events removed from the end; events appended after the claim was read (a workflow
+    still running) are checked like the others and do not count as tampering."""
     ordered = sorted(events, key=lambda event: event.sequence)
     previous = GENESIS_HASH
+    hashes: list[str] = []
     for expected_sequence, event in enumerate(ordered, start=1):
         if event.sequence != expected_sequence:
             return ChainCheck(
@@ -300,10 +304,16 @@ def verify_chain(events: Iterable[AuditEvent], *, last_hash: str | None = None) 
                 f"L'événement n° {event.sequence} a été modifié après son enregistrement.",
             )
         previous = event.hash
-    if last_hash is not None and last_hash != previous:
-        return ChainCheck(
-            False, len(ordered), len(ordered) + 1, "Des événements ont été retirés de la fin de l'historique."
-        )
+        hashes.append(event.hash)
+    if last_hash is not None:
+        count = known_count if known_count is not None else len(hashes)
+        if count > len(hashes) or (count > 0 and hashes[count - 1] != last_hash):
+            return ChainCheck(
+                False,
+                len(ordered),
+                len(ordered) + 1,
+                "Des événements ont été retirés de la fin de l'historique.",
+            )
     return ChainCheck(True, len(ordered))
 
 

@@ -461,4 +461,6 @@ def timeline(claims: ClaimStore, identity: Identity, claim_id: str) -> list[Audi
 
 def verify_timeline(claims: ClaimStore, identity: Identity, claim_id: str) -> ChainCheck:
     claim = claims.get_for(identity, claim_id)
-    return verify_chain(claims.events(claim_id), last_hash=claim.last_event_hash)
+    return verify_chain(
+        claims.events(claim_id), last_hash=claim.last_event_hash, known_count=claim.event_count
+    )

@@ -96,3 +96,13 @@ def test_the_precheck_names_every_blocking_reason():
     }
     codes = [b.code for b in submission_blockers(assessment)]
     assert codes == ["collective_proceedings_block", "rate_not_published"]
+
+
+def test_events_appended_after_the_claim_was_read_are_not_tampering():
+    events = chain(["a", "b", "c", "d"])
+    # The claim item was read when it had 2 events; the workflow appended 2 more before the events query.
+    assert verify_chain(events, last_hash=events[1].hash, known_count=2).valid
+    truncated = verify_chain(events[:1], last_hash=events[1].hash, known_count=2)
+    assert not truncated.valid and "retirés" in truncated.reason
+    replaced = verify_chain(events, last_hash="f" * 64, known_count=2)
+    assert not replaced.valid
