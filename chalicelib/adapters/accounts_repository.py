@@ -26,6 +26,7 @@ def _profile_data(account: Account) -> dict[str, Any] | None:
     if account.lawyer is not None:
         data = asdict(account.lawyer)
         data["courts"], data["regions"] = list(data["courts"]), list(data["regions"])
+        data["departements"] = list(data["departements"])
         return _without_empty(data)
     return None
 
@@ -48,6 +49,9 @@ def _to_domain(item: AccountModel) -> Account:
             phone=str(data.get("phone", "")),
             courts=tuple(str(court) for court in data.get("courts", [])),
             regions=tuple(str(region) for region in data.get("regions", [])),
+            departements=tuple(str(code) for code in data.get("departements", [])),
+            active=bool(data.get("active", True)),
+            capacity=int(data["capacity"]) if data.get("capacity") is not None else None,
         )
     return Account(
         user_id=item.user_id,

@@ -131,6 +131,13 @@ class LawyerInvitationBody(EmailBody):
     phone: str = Field(default="", max_length=30)
     courts: list[str] = Field(default_factory=list, max_length=200)
     regions: list[str] = Field(default_factory=list, max_length=50)
+    departements: list[str] = Field(default_factory=list, max_length=110, description="Départements couverts")
+    capacity: int | None = Field(default=None, ge=1, le=1000, description="Dossiers en cours au plus")
+
+    @field_validator("departements")
+    @classmethod
+    def _departements(cls, value: list[str]) -> list[str]:
+        return _departements(value)
 
     def to_domain(self) -> LawyerProfile:
         return LawyerProfile(
@@ -140,4 +147,41 @@ class LawyerInvitationBody(EmailBody):
             phone=self.phone,
             courts=tuple(court.strip() for court in self.courts if court.strip()),
             regions=tuple(region.strip() for region in self.regions if region.strip()),
+            departements=tuple(self.departements),
+            capacity=self.capacity,
         )
+
+
+_DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
+
+
+def _departements(values: list[str]) -> list[str]:
+    cleaned = [value.strip().upper() for value in values if value.strip()]
+    for value in cleaned:
+        if not _DEPARTEMENT.match(value):
+            raise ValueError(f"« {value} » n'est pas un numéro de département (par exemple 69, 2A, 974).")
+    return cleaned
+
+
+class LawyerUpdateBody(Body):
+    """What the operator changes on a partner lawyer; absent fields stay as they are."""
+
+    active: bool | None = Field(default=None, description="false : plus aucun nouveau dossier")
+    courts: list[str] | None = Field(default=None, max_length=200)
+    departements: list[str] | None = Field(default=None, max_length=110, description="Départements couverts")
+    capacity: int | None = Field(default=None, ge=1, le=1000)
+    firm: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=30)
+
+    @field_validator("departements")
+    @classmethod
+    def _departements(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _departements(value)
+
+    def changes(self) -> dict[str, object]:
+        out: dict[str, object] = self.model_dump(exclude_unset=True)
+        if "courts" in out and out["courts"] is not None:
+            out["courts"] = tuple(c.strip() for c in self.courts or [] if c.strip())
+        if "departements" in out and out["departements"] is not None:
+            out["departements"] = tuple(self.departements or [])
+        return out

@@ -79,6 +79,9 @@ def account_view(account: Account) -> dict[str, Any]:
             "phone": lawyer.phone,
             "courts": list(lawyer.courts),
             "regions": list(lawyer.regions),
+            "departements": list(lawyer.departements),
+            "active": lawyer.active,
+            "capacity": lawyer.capacity,
         }
     return view
 
@@ -211,3 +214,12 @@ def invite_lawyer(identity: Identity) -> Response:
 @requires_role(account_routes, Role.OPERATOR)
 def lawyers(identity: Identity) -> Response:
     return json_response({"lawyers": [account_view(a) for a in service.list_lawyers(accounts=_accounts())]})
+
+
+@account_routes.route("/operator/lawyers/{user_id}", methods=["PATCH"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(account_routes, Role.OPERATOR)
+def update_lawyer(identity: Identity, user_id: str) -> Response:
+    body = _body(_schemas().LawyerUpdateBody)
+    account = service.update_lawyer(user_id, body.changes(), accounts=_accounts())
+    return json_response(account_view(account))

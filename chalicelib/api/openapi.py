@@ -55,6 +55,12 @@ OPERATIONS: dict[str, Operation] = {
         roles=("operator",),
     ),
     "lawyers": Operation("Avocats partenaires", "Opérateur", roles=("operator",)),
+    "update_lawyer": Operation(
+        "Modifier un avocat partenaire (actif, juridictions, départements, capacité)",
+        "Opérateur",
+        f"{_A}:LawyerUpdateBody",
+        roles=("operator",),
+    ),
     "create_claim": Operation(
         "Créer une créance (brouillon)", "Créances", f"{_C}:CreateClaimBody", f"{_C}:ClaimView", 201, CREDITOR
     ),

@@ -126,6 +126,11 @@ class LawyerProfile:
     phone: str = ""
     courts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()  # the départements whose courts they take ("69", "2A", "974")
+    # An inactive lawyer keeps their dossiers but gets no new one; capacity: open dossiers at most (None: no
+    # limit). Both are the operator's to set.
+    active: bool = True
+    capacity: int | None = None
 
 
 @dataclass(frozen=True)

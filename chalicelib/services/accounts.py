@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from chalicelib.domain.accounts import Account, CreditorProfile, Identity, LawyerProfile, Role
-from chalicelib.domain.errors import AlreadyExists
+from chalicelib.domain.errors import AlreadyExists, NotFound
 
 
 class IdentityProvider(Protocol):
@@ -76,6 +76,18 @@ def invite_account(
     except Exception:
         users.delete(email)  # no half-made lawyer: a Cognito user without an account item
         raise
+
+
+def update_lawyer(user_id: str, changes: dict[str, object], *, accounts: AccountStore) -> Account:
+    """The operator's changes to a partner lawyer: active, courts, départements, capacity, firm, phone."""
+    account = accounts.get(user_id)
+    if account.role is not Role.LAWYER or account.lawyer is None:
+        raise NotFound("Cet avocat partenaire est introuvable.")
+    allowed = {"active", "courts", "departements", "capacity", "firm", "phone"}
+    updates = {key: value for key, value in changes.items() if key in allowed and value is not None}
+    if "capacity" in changes and changes["capacity"] is None:
+        updates["capacity"] = None
+    return accounts.save_profile(replace(account, lawyer=replace(account.lawyer, **updates)))  # type: ignore[arg-type]
 
 
 def list_lawyers(*, accounts: AccountStore) -> list[Account]:

@@ -158,3 +158,39 @@ def test_an_operator_invites_a_lawyer_who_signs_in_and_chooses_a_password(api):
         api, "/v1/auth/signin", {"email": "me.martin@barreau-lyon.fr", "password": "AvocateLyon2026"}
     )
     assert "id_token" in later.json_body
+
+
+def test_an_operator_sets_a_lawyers_departements_capacity_and_deactivates_them(api):
+    token = operator_token(api)
+    invitation = {
+        "email": "me.durand@barreau-lyon.fr",
+        "name": "Maître Paul Durand",
+        "barreau": "Lyon",
+        "departements": ["69", "01"],
+        "capacity": 20,
+    }
+    created = post(api, "/v1/operator/lawyers", invitation, token).json_body
+    assert created["lawyer"]["departements"] == ["69", "01"] and created["lawyer"]["active"] is True
+    path = f"/v1/operator/lawyers/{created['user_id']}"
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+    changed = api.http.patch(
+        path, headers=headers, body=json.dumps({"active": False, "departements": ["2a", "974"]})
+    )
+    assert changed.status_code == 200, changed.json_body
+    lawyer = changed.json_body["lawyer"]
+    assert lawyer["active"] is False and lawyer["departements"] == ["2A", "974"] and lawyer["capacity"] == 20
+    listed = get(api, "/v1/operator/lawyers", token).json_body["lawyers"]
+    assert listed[0]["lawyer"]["active"] is False
+
+    bad = api.http.patch(path, headers=headers, body=json.dumps({"departements": ["Rhône"], "capacity": 0}))
+    assert bad.status_code == 400
+    assert {d["field"] for d in bad.json_body["error"]["details"]} == {"departements", "capacity"}
+    assert api.http.patch("/v1/operator/lawyers/nobody", headers=headers, body="{}").status_code == 404
+    creditor_token = signed_up_creditor(api, "c@exemple.fr")
+    refused = api.http.patch(
+        path,
+        headers={**headers, "Authorization": f"Bearer {creditor_token}"},
+        body=json.dumps({"active": True}),
+    )
+    assert refused.status_code == 403
