@@ -248,6 +248,26 @@ def _fast_transactions() -> None:
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
+_DYNAMODB_WRITE_LOCK = threading.RLock()
+
+
+def _atomic_dynamodb_writes() -> None:
+    """DynamoDB checks a write's condition and applies the write atomically; moto does both steps without a
+    lock, so two threads (the outbox drainers, two webhook deliveries) can both pass the same condition.
+    Serialise moto's writes so conditional writes behave locally as they do on AWS."""
+    from moto.dynamodb import models
+
+    backend = models.DynamoDBBackend
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(backend, name)
+
+        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with _DYNAMODB_WRITE_LOCK:
+                return _original(self, *args, **kwargs)
+
+        setattr(backend, name, locked)
+
+
 def install(time_scale: float | None = None) -> None:
     """Apply the patches (idempotent). Call before starting moto."""
     if time_scale is not None:
@@ -274,6 +294,7 @@ def install(time_scale: float | None = None) -> None:
     _emulate_authorizer_errors()
     _stamp_sent_emails()
     _fast_transactions()
+    _atomic_dynamodb_writes()
     for noisy in ("moto", "werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     _state["installed"] = True
