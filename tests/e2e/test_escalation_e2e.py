@@ -160,11 +160,19 @@ def test_a_b2b_claim_goes_from_payment_to_the_lawyer_and_another_settles_while_w
         ("notice_sent", "escalation_offered"),
         ("escalation_offered", "dossier_ready"),
     ]
-    time.sleep(3)  # the outbox sweeper runs every 2 s
-    about_a = mails(platform, "creancier@demo.localhost", "E2E-A")
-    assert len(about_a) == len(changes) - 1 + 1, [m["subject"] for m in about_a]
-    about_b = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-B")]
     b_changes = [e for e in creditor.timeline(other_id) if e["kind"] == "status_changed" and e["from_status"]]
+    expected_a = len(changes) - 1 + 1  # every change but the creation, plus the dossier receipt
+    deadline = time.monotonic() + 30  # the outbox is drained in the background (sweeper every 2 s)
+    while True:
+        about_a = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-A")]
+        about_b = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-B")]
+        if (len(about_a), len(about_b)) == (expected_a, len(b_changes)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    time.sleep(3)  # and no more arrive: exactly one per change
+    about_a = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-A")]
+    about_b = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-B")]
+    assert len(about_a) == expected_a, about_a
     assert len(about_b) == len(b_changes), about_b
     assert creditor.api.get(creditor.url(f"/v1/claims/{claim_id}/timeline/verify")).json()["valid"] is True
 
