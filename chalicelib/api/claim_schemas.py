@@ -19,6 +19,7 @@ from chalicelib.domain.claim import (
     EvidenceDocument,
 )
 from chalicelib.domain.claim_content import ClaimContent
+from chalicelib.domain.payments import euros
 
 
 class Body(BaseModel):
@@ -108,7 +109,7 @@ class CheckoutView(BaseModel):
 
     @classmethod
     def of(cls, checkout: Any) -> CheckoutView:
-        from chalicelib.domain.payments import CHECKOUT_STATUS_LABELS_FR, STEP_LABELS_FR, euros
+        from chalicelib.domain.payments import CHECKOUT_STATUS_LABELS_FR, STEP_LABELS_FR
 
         return cls(
             session_id=checkout.session_id,
@@ -178,7 +179,7 @@ def _summary(claim: Claim) -> dict[str, Any]:
         "status": claim.status.value,
         "status_label": STATUS_LABELS_FR[claim.status],
         "debtor_name": claim.debtor_name,
-        "principal": f"{claim.principal_cents // 100}.{claim.principal_cents % 100:02d}",
+        "principal": euros(claim.principal_cents),
         "reference": claim.reference,
         "created_at": claim.created_at,
         "updated_at": claim.updated_at,
