@@ -167,6 +167,13 @@ class ClaimSummary(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int | None
+    due_date: dt.date | None = Field(
+        default=None,
+        description="Échéance la plus ancienne des factures (leur date quand elle manque) : l'ancienneté",
+    )
+    notice_deadline: dt.date | None = Field(
+        default=None, description="Dernier jour de paiement fixé par la mise en demeure, une fois envoyée"
+    )
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimSummary:
@@ -184,7 +191,16 @@ def _summary(claim: Claim) -> dict[str, Any]:
         "created_at": claim.created_at,
         "updated_at": claim.updated_at,
         "version": claim.version,
+        "due_date": _oldest_due_date(claim.content),
+        "notice_deadline": (claim.notice or {}).get("deadline") or None,
     }
+
+
+def _oldest_due_date(content: Any) -> str | None:
+    """The oldest due date of the claim's invoices (an invoice without one counts from its own date)."""
+    invoices = (content or {}).get("invoices") or []
+    dates = [str(i.get("due_date") or i.get("issue_date") or "") for i in invoices if isinstance(i, dict)]
+    return min((d for d in dates if d), default=None)
 
 
 class ClaimView(ClaimSummary):
@@ -194,6 +210,7 @@ class ClaimView(ClaimSummary):
     assessment: dict[str, Any] | None = Field(description="Dernier pré-contrôle enregistré (à la soumission)")
     payable: bool = Field(description="Un paiement est attendu (POST /v1/claims/{id}/checkout)")
     checkouts: list[CheckoutView]
+    notice: NoticeView | None = Field(default=None, description="La mise en demeure, une fois préparée")
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimView:
@@ -205,6 +222,7 @@ class ClaimView(ClaimSummary):
             assessment=dict(claim.assessment) if claim.assessment is not None else None,
             payable=claim.status in {ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ESCALATION_OFFERED},
             checkouts=[CheckoutView.of(c) for c in claim.checkouts],
+            notice=NoticeView.of(claim.claim_id, claim.notice) if claim.notice else None,
         )
 
 
