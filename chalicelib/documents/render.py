@@ -16,8 +16,25 @@ import jinja2
 
 from chalicelib.documents import formatting
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+_PACKAGE = Path(__file__).resolve().parents[1]  # chalicelib/
+# DejaVu for the letters: Debian's fonts-dejavu-core, else the WeasyPrint Lambda layer (infra/aws/layers).
+_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/opt/share/fonts/truetype/dejavu"))
+
+
+def templates_dir(package: Path = _PACKAGE) -> Path:
+    """Where the letter and email templates are: ``chalicelib/templates`` in the Lambda package (Chalice
+    packages only ``app.py`` and ``chalicelib/``, so ``infra/aws/staging.py`` copies them there), else the
+    repository's ``templates/`` next to ``chalicelib/`` (a checkout, the local platform, the tests)."""
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+def font_dir(candidates: tuple[Path, ...] = _FONT_DIRS) -> Path:
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+TEMPLATES_DIR = templates_dir()
+FONT_DIR = font_dir()
 PDF_VARIANT = "pdf/a-3b"
 
 
