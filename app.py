@@ -12,6 +12,7 @@ from chalicelib.api.claims import claim_routes
 from chalicelib.api.escalation import escalation_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.imports import import_routes
+from chalicelib.api.lawyers import lawyer_routes
 from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
@@ -25,6 +26,7 @@ app.register_blueprint(escalation_routes, url_prefix="/v1")
 app.register_blueprint(import_routes, url_prefix="/v1")
 app.register_blueprint(notice_routes, url_prefix="/v1")
 app.register_blueprint(payment_routes, url_prefix="/v1")
+app.register_blueprint(lawyer_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
 
@@ -80,6 +82,11 @@ def assemble_dossier(event: dict[str, Any], context: Any) -> dict[str, object]:
 @app.lambda_function(name="assign_lawyer")
 def assign_lawyer(event: dict[str, Any], context: Any) -> dict[str, object]:
     return _step("assign_lawyer")(event)
+
+
+@app.lambda_function(name="send_procedure_reminder")
+def send_procedure_reminder(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("send_procedure_reminder")(event)
 
 
 @app.lambda_function(name="mark_needs_attention")

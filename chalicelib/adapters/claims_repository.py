@@ -52,6 +52,7 @@ def _to_domain(item: ClaimModel) -> Claim:
         execution_arn=item.execution_arn or "",
         task_token=item.task_token or "",
         notice=item.notice,
+        lawyer_case=item.lawyer_case,
     )
 
 
@@ -76,6 +77,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         execution_arn=claim.execution_arn or None,
         task_token=claim.task_token or None,
         notice=dict(claim.notice) if claim.notice is not None else None,
+        lawyer_case=dict(claim.lawyer_case) if claim.lawyer_case is not None else None,
     )
     if claim.version is not None:
         item.version = claim.version
@@ -177,6 +179,13 @@ class ClaimRepository:
         # The indexes already select; the rule is applied again so no query mistake can leak a claim.
         visible = [claim for claim in claims if may_see(identity, claim)]
         return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
+
+    def assigned_to(self, lawyer_id: str) -> list[Claim]:
+        """The claims currently entrusted to one lawyer (the assignment rule counts their open dossiers)."""
+        try:
+            return [_to_domain(row) for row in ClaimModel.by_assigned_lawyer.query(lawyer_id)]
+        except QueryError as error:
+            raise TransientError(f"claims table unavailable: {error}") from error
 
     def in_statuses(self, statuses: Sequence[ClaimStatus]) -> list[Claim]:
         """Every claim in one of ``statuses`` (the redrive of claims mid-workflow; a scan, run rarely)."""

@@ -67,6 +67,7 @@ class ClaimModel(Model):
     execution_arn = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
     notice = JSONAttribute(null=True)
+    lawyer_case = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()

@@ -27,6 +27,8 @@ class Operation:
 
 _A = "account_schemas"
 _C = "claim_schemas"
+_L = "lawyer_schemas"
+LAWYER = ("lawyer",)
 CREDITOR = ("creditor",)
 READERS = ("creditor", "lawyer", "operator")
 
@@ -185,6 +187,77 @@ OPERATIONS: dict[str, Operation] = {
         "Créances",
         response=f"{_C}:NoticeDownloadView",
         roles=READERS,
+    ),
+    # --- the lawyers' portal ---
+    "lawyer_dossiers": Operation(
+        "Mes dossiers attribués (juridiction, montant, urgence, prochaine échéance)",
+        "Avocats",
+        response=f"{_L}:DossierListView",
+        roles=LAWYER,
+    ),
+    "lawyer_dossier": Operation(
+        "Un dossier attribué, son historique et les actions possibles",
+        "Avocats",
+        response=f"{_L}:DossierDetailView",
+        roles=LAWYER,
+    ),
+    "accept_dossier": Operation(
+        "Accepter le dossier", "Avocats", response=f"{_L}:DossierDetailView", roles=LAWYER
+    ),
+    "decline_dossier": Operation(
+        "Décliner le dossier (il est attribué à un autre avocat)",
+        "Avocats",
+        f"{_L}:DeclineBody",
+        roles=LAWYER,
+    ),
+    "dossier_link": Operation(
+        "Lien de téléchargement temporaire du PDF ou du ZIP (inscrit à l'historique)",
+        "Avocats",
+        f"{_L}:LinkBody",
+        f"{_L}:LinkView",
+        status=201,
+        roles=LAWYER,
+    ),
+    "record_filing": Operation(
+        "Enregistrer le dépôt de la requête",
+        "Avocats",
+        f"{_L}:FilingBody",
+        f"{_L}:DossierDetailView",
+        roles=LAWYER,
+    ),
+    "record_order": Operation(
+        "Enregistrer l'ordonnance (accueillie, partiellement, rejetée)",
+        "Avocats",
+        f"{_L}:OrderBody",
+        f"{_L}:DossierDetailView",
+        roles=LAWYER,
+    ),
+    "record_service": Operation(
+        "Enregistrer la signification de l'ordonnance",
+        "Avocats",
+        f"{_L}:ServiceBody",
+        f"{_L}:DossierDetailView",
+        roles=LAWYER,
+    ),
+    "record_opposition": Operation(
+        "Enregistrer l'opposition du débiteur",
+        "Avocats",
+        f"{_L}:OppositionBody",
+        f"{_L}:DossierDetailView",
+        roles=LAWYER,
+    ),
+    "record_enforcement": Operation(
+        "Enregistrer le début de l'exécution forcée",
+        "Avocats",
+        f"{_L}:EnforcementBody",
+        f"{_L}:DossierDetailView",
+        roles=LAWYER,
+    ),
+    "retry_assignment": Operation(
+        "Relancer l'attribution d'un dossier en attente d'avocat (opérateur)",
+        "Opérateur",
+        response=f"{_C}:ClaimView",
+        roles=("operator",),
     ),
     "list_imports": Operation("Mes imports", "Import", response=f"{_C}:ImportList", roles=CREDITOR),
     "get_import": Operation(

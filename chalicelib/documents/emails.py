@@ -166,7 +166,40 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"lawyer_name": "text", "lawyer_bar": "text"},
             {"lawyer_firm": "text"},
         ),
-        _claim("filed", "requête déposée au tribunal", {"filed_on": "date", "court_name": "text"}),
+        _claim(
+            "filed",
+            "requête déposée au tribunal",
+            {"filed_on": "date", "court_name": "text"},
+            {"court_reference": "text"},
+        ),
+        _claim(
+            "order_granted",
+            "ordonnance d'injonction de payer rendue : à signifier dans les 6 mois",
+            {"ordered_on": "date", "outcome_label": "text", "service_deadline": "date"},
+            {"court_name": "text", "partly": "flag"},
+        ),
+        _claim(
+            "order_rejected", "requête rejetée par le juge", {"ordered_on": "date"}, {"court_name": "text"}
+        ),
+        _claim(
+            "served",
+            "ordonnance signifiée au débiteur : délai d'opposition d'un mois",
+            {"served_on": "date", "opposition_deadline": "date"},
+            {"to_check": "text"},
+        ),
+        _claim("opposed", "le débiteur a formé opposition", {"opposed_on": "date"}),
+        _claim(
+            "enforcement_started",
+            "exécution forcée engagée",
+            {"started_on": "date"},
+            {"enforcement_note": "text"},
+        ),
+        _claim(
+            "deadline_reminder",
+            "rappel d'un délai de procédure (signification, opposition)",
+            {"deadline_label": "text", "last_day": "date", "article": "text"},
+            {"days_left": "count", "expired": "flag", "to_check": "text"},
+        ),
         _claim(
             "refund_issued",
             "remboursement émis",
@@ -250,6 +283,21 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
                 "portal_url": "url",
             },
             {"claim_reference": "text", "prescription_end": "date", "lawyer_review": "flag"},
+        ),
+        EmailKind(
+            "lawyer_deadline_reminder",
+            "lawyer",
+            "rappel à l'avocat d'un délai de procédure du dossier (signification, opposition)",
+            {
+                "claim_id": "text",
+                "creditor_name": "text",
+                "debtor_name": "text",
+                "deadline_label": "text",
+                "last_day": "date",
+                "article": "text",
+                "portal_url": "url",
+            },
+            {"claim_reference": "text", "days_left": "count", "expired": "flag", "to_check": "text"},
         ),
     )
 }

@@ -106,6 +106,12 @@ class ClaimStatus(StrEnum):
     DOSSIER_READY = "dossier_ready"
     WITH_LAWYER = "with_lawyer"
     FILED = "filed"
+    # After the requête (RULEBOOK 2.7): the judge's order, its service, then opposition or enforcement.
+    ORDER_GRANTED = "order_granted"  # wholly or partly granted (the outcome is on the lawyer case)
+    ORDER_REJECTED = "order_rejected"
+    SERVED = "served"
+    OPPOSED = "opposed"
+    ENFORCEMENT = "enforcement"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     # A workflow step failed for good: an operator must look at it (nothing is lost, the execution can be
@@ -127,7 +133,14 @@ _FORWARD: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
     S.DOSSIER_READY: frozenset({S.WITH_LAWYER, S.SETTLED}),
     # A lawyer who declines sends the dossier back to be assigned again.
     S.WITH_LAWYER: frozenset({S.FILED, S.DOSSIER_READY, S.SETTLED}),
-    S.FILED: frozenset({S.SETTLED, S.CLOSED}),
+    S.FILED: frozenset({S.ORDER_GRANTED, S.ORDER_REJECTED, S.SETTLED, S.CLOSED}),
+    S.ORDER_GRANTED: frozenset({S.SERVED, S.SETTLED, S.CLOSED}),
+    # A rejection cannot be appealed by the creditor (CPC 1409): an ordinary action is a new matter.
+    S.ORDER_REJECTED: frozenset({S.SETTLED, S.CLOSED}),
+    S.SERVED: frozenset({S.OPPOSED, S.ENFORCEMENT, S.SETTLED, S.CLOSED}),
+    # After opposition the case is an ordinary contested one; its judgment may be enforced.
+    S.OPPOSED: frozenset({S.ENFORCEMENT, S.SETTLED, S.CLOSED}),
+    S.ENFORCEMENT: frozenset({S.SETTLED, S.CLOSED}),
     S.SETTLED: frozenset({S.CLOSED}),
     S.WITHDRAWN: frozenset(),
     S.CLOSED: frozenset(),
@@ -172,6 +185,11 @@ STATUS_LABELS_FR: Mapping[ClaimStatus, str] = {
     S.DOSSIER_READY: "Dossier prêt",
     S.WITH_LAWYER: "Confiée à un avocat",
     S.FILED: "Requête déposée",
+    S.ORDER_GRANTED: "Ordonnance d'injonction de payer rendue",
+    S.ORDER_REJECTED: "Requête rejetée par le juge",
+    S.SERVED: "Ordonnance signifiée au débiteur",
+    S.OPPOSED: "Opposition du débiteur",
+    S.ENFORCEMENT: "Exécution forcée engagée",
     S.CLOSED: "Clôturée",
     S.WITHDRAWN: "Retirée",
     S.NEEDS_ATTENTION: "En cours d'examen par l'équipe",
@@ -197,6 +215,9 @@ class EventKind(StrEnum):
     PAYMENT = "payment"
     REFUND = "refund"
     NOTE = "note"
+    # The partner lawyer's side: assignment, acceptance or refusal, every download of the dossier.
+    LAWYER = "lawyer"
+    DOWNLOAD = "download"
 
 
 EVENT_LABELS_FR: Mapping[EventKind, str] = {
@@ -207,6 +228,8 @@ EVENT_LABELS_FR: Mapping[EventKind, str] = {
     EventKind.PAYMENT: "Paiement",
     EventKind.REFUND: "Remboursement",
     EventKind.NOTE: "Information",
+    EventKind.LAWYER: "Avocat partenaire",
+    EventKind.DOWNLOAD: "Téléchargement du dossier",
 }
 
 GENESIS_HASH = "0" * 64
@@ -348,6 +371,8 @@ class Claim:
     # The formal notice once sent (chalicelib/services/notice.py): document key and hash, channel,
     # tracking number, first presentation, payment deadline — plain JSON.
     notice: Mapping[str, Any] | None = None
+    # The partner lawyer's side (chalicelib/domain/lawyer_case.py LawyerCase.as_json()): plain JSON.
+    lawyer_case: Mapping[str, Any] | None = None
 
     def moved_to(self, target: ClaimStatus, *, at: datetime) -> Claim:
         check_transition(self.status, target)

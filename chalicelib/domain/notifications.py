@@ -24,8 +24,9 @@ from typing import Any, Literal
 
 from chalicelib.domain.claim import ClaimStatus
 
-Recipient = Literal["creditor", "debtor", "operator"]
-RECIPIENTS: tuple[Recipient, ...] = ("creditor", "debtor", "operator")
+# "lawyer": the partner lawyer the claim is assigned to when the email is sent.
+Recipient = Literal["creditor", "debtor", "operator", "lawyer"]
+RECIPIENTS: tuple[Recipient, ...] = ("creditor", "debtor", "operator", "lawyer")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ STATUS_EMAIL_KINDS: Mapping[ClaimStatus, str] = {
     ClaimStatus.DOSSIER_READY: "dossier_ready",
     ClaimStatus.WITH_LAWYER: "lawyer_assigned",
     ClaimStatus.FILED: "filed",
+    ClaimStatus.ORDER_GRANTED: "order_granted",
+    ClaimStatus.ORDER_REJECTED: "order_rejected",
+    ClaimStatus.SERVED: "served",
+    ClaimStatus.OPPOSED: "opposed",
+    ClaimStatus.ENFORCEMENT: "enforcement_started",
     ClaimStatus.WITHDRAWN: "withdrawn",
     ClaimStatus.CLOSED: "claim_closed",
     ClaimStatus.NEEDS_ATTENTION: "needs_attention",

@@ -126,8 +126,11 @@ def assemble_claim_dossier(
         hashlib.sha256(dossier.zip_bytes).hexdigest(),
     )
     from chalicelib.documents.letters import court
+    from chalicelib.domain.assignment import departement_of
 
-    court_name = court(ctx).name
+    competent = court(ctx)
+    court_name = competent.name
+    prescription = dict(ctx.assessment.get("prescription") or {})
     claims.transition(
         claim_id,
         ClaimStatus.DOSSIER_READY,
@@ -146,6 +149,14 @@ def assemble_claim_dossier(
                     "sha256_zip": result.sha256_zip,
                     "assembled_at": now.isoformat(),
                     "exhibits": len(exhibits),
+                    # What the lawyers' assignment and portal read (chalicelib/services/lawyers.py).
+                    "court_name": court_name,
+                    "court_kind": competent.kind,
+                    "departement": departement_of(ctx.debtor.address.postal_code),
+                    "amount_claimed": str(ctx.total),
+                    "urgent": ctx.urgent,
+                    "lawyer_review": ctx.lawyer_review,
+                    "prescription_end": prescription.get("last_day"),
                 },
             },
         ),

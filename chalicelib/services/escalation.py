@@ -256,19 +256,7 @@ def close_claim(claims: ClaimRepository, claim_id: str, *, decision: str, now: d
     return target.value
 
 
-# ---------------------------------------------------------------------------------------------------
-# 6. lawyer (callback; the lawyers' portal answers it)
-# ---------------------------------------------------------------------------------------------------
-def await_lawyer(claims: ClaimRepository, claim_id: str, task_token: str, *, now: dt.datetime) -> str:
-    claims.record(
-        claim_id,
-        kind=EventKind.NOTE,
-        actor=WORKFLOW_ACTOR,
-        reason="Dossier en attente d'un avocat partenaire",
-        change=lambda c: replace(c, task_token=task_token),
-        now=now,
-    )
-    return "waiting for a lawyer"
+# 6. the lawyer's assignment (callback) lives in chalicelib/services/lawyers.py
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -249,7 +249,7 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
     creditor = ports.accounts.find(claim.creditor_id)
     common = _claim_keys(claim, creditor, ports.base_url)
     context = {key: value for key, value in common.items() if key in spec.accepted} | dict(item.context)
-    to = _address(item, claim, creditor, ports.operator_email)
+    to = _address(item, claim, creditor, ports.operator_email, ports.accounts)
     attachments = tuple(_attachment(claim, key, ports.files) for key in item.attachments)
     return to, render_email(item.kind, context, attachments=attachments)
 
@@ -268,7 +268,9 @@ def _claim_keys(claim: Claim, creditor: Account | None, base_url: str) -> dict[s
     return keys
 
 
-def _address(item: OutboxItem, claim: Claim, creditor: Account | None, operator_email: str) -> str:
+def _address(
+    item: OutboxItem, claim: Claim, creditor: Account | None, operator_email: str, accounts: AccountFinder
+) -> str:
     if item.recipient == "creditor":
         if creditor is None or not creditor.email:
             raise _Skip(f"le compte du créancier {claim.creditor_id} est introuvable")
@@ -279,6 +281,11 @@ def _address(item: OutboxItem, claim: Claim, creditor: Account | None, operator_
         if not email:
             raise _Skip("aucune adresse électronique connue pour le débiteur")
         return email
+    if item.recipient == "lawyer":
+        lawyer = accounts.find(claim.assigned_lawyer_id) if claim.assigned_lawyer_id else None
+        if lawyer is None or not lawyer.email:
+            raise _Skip("aucun avocat partenaire n'a ce dossier en charge")
+        return lawyer.email
     if item.recipient == "operator":
         if not operator_email:
             raise _Skip("aucune adresse d'alerte des opérateurs configurée (OPERATOR_ALERT_EMAIL)")

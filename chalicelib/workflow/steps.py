@@ -125,10 +125,39 @@ def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
 
 
 def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
-    result = escalation.await_lawyer(
-        ClaimRepository(), _claim_id(event), _task_token(event), now=datetime.now(UTC)
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.services import lawyers
+
+    result = lawyers.assign(
+        ClaimRepository(),
+        AccountRepository(),
+        _claim_id(event),
+        task_token=_task_token(event),
+        resume=_engine().send_task_success,
+        base_url=get_settings().public_url,
+        now=datetime.now(UTC),
+        store=DocumentStore(),
     )
     return {"assignment": result}
+
+
+def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
+    from chalicelib.services import lawyers
+
+    reminder_id = event.get("reminder_id")
+    if not isinstance(reminder_id, str) or not reminder_id:
+        raise InvalidInput("reminder_id manquant dans l'entrée de la tâche.", field="reminder_id")
+    settings = get_settings()
+    sent = lawyers.send_procedure_reminder(
+        ClaimRepository(),
+        _claim_id(event),
+        reminder_id,
+        base_url=settings.public_url,
+        today=settings.today(),
+        now=datetime.now(UTC),
+    )
+    return {"sent": sent}
 
 
 def mark_needs_attention(event: dict[str, Any]) -> dict[str, object]:

@@ -207,9 +207,15 @@ class LocalPlatform:
         from chalicelib.services.escalation import redrive_all
         from chalicelib.settings import get_settings
 
+        from chalicelib.services.lawyers import reschedule_reminders
+
         try:
-            engine = StepFunctionsEngine(get_settings().state_machine_arn)
-            return redrive_all(ClaimRepository(), engine, now=datetime.now(UTC))
+            settings = get_settings()
+            engine = StepFunctionsEngine(settings.state_machine_arn)
+            claims = ClaimRepository()
+            resumed = redrive_all(claims, engine, now=datetime.now(UTC))
+            reschedule_reminders(claims, engine, today=settings.today())
+            return resumed
         except Exception as error:  # never block the start: the operator can redrive one claim later
             logging.getLogger("claims.local").warning("resuming escalations failed: %s", error)
             return []

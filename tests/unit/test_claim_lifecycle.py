@@ -38,13 +38,56 @@ def test_withdrawal_is_refused_once_filed():
     assert "Requête déposée" in refused.value.message
 
 
+AFTER_FILING = {
+    ClaimStatus.FILED,
+    ClaimStatus.ORDER_GRANTED,
+    ClaimStatus.ORDER_REJECTED,
+    ClaimStatus.SERVED,
+    ClaimStatus.OPPOSED,
+    ClaimStatus.ENFORCEMENT,
+}
+
+
 def test_every_status_before_filing_can_be_withdrawn():
     for status in ClaimStatus:
-        if status in {ClaimStatus.FILED, ClaimStatus.CLOSED, ClaimStatus.WITHDRAWN, ClaimStatus.SETTLED}:
+        if status in AFTER_FILING | {ClaimStatus.CLOSED, ClaimStatus.WITHDRAWN, ClaimStatus.SETTLED}:
             continue
         if status is ClaimStatus.REJECTED:
             continue
         check_transition(status, ClaimStatus.WITHDRAWN)
+
+
+def test_no_status_after_filing_can_be_withdrawn():
+    for status in AFTER_FILING:
+        with pytest.raises(InvalidTransition):
+            check_transition(status, ClaimStatus.WITHDRAWN)
+
+
+def test_after_filing_the_lawyer_records_order_service_then_opposition_or_enforcement():
+    claim = a_claim()
+    path = [
+        ClaimStatus.AWAITING_PAYMENT,
+        ClaimStatus.ASSESSING,
+        ClaimStatus.NOTICE_SENT,
+        ClaimStatus.ESCALATION_OFFERED,
+        ClaimStatus.DOSSIER_READY,
+        ClaimStatus.WITH_LAWYER,
+        ClaimStatus.FILED,
+        ClaimStatus.ORDER_GRANTED,
+        ClaimStatus.SERVED,
+        ClaimStatus.OPPOSED,
+        ClaimStatus.ENFORCEMENT,
+        ClaimStatus.SETTLED,
+        ClaimStatus.CLOSED,
+    ]
+    for status in path:
+        claim = claim.moved_to(status, at=NOW)
+    assert claim.status is ClaimStatus.CLOSED
+    # a rejected requête cannot be served (CPC 1409: no appeal, an ordinary action is a new matter)
+    with pytest.raises(InvalidTransition):
+        check_transition(ClaimStatus.ORDER_REJECTED, ClaimStatus.SERVED)
+    with pytest.raises(InvalidTransition):
+        check_transition(ClaimStatus.FILED, ClaimStatus.SERVED)
 
 
 def test_closed_and_withdrawn_are_final():

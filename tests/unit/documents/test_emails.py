@@ -105,6 +105,41 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "escalation_price": "89.00",
         "accept_url": f"{BASE}/#/creances/CLM-2026-0042/injonction",
     },
+    "order_granted": CLAIM
+    | {
+        "ordered_on": "2027-01-12",
+        "outcome_label": "requête accueillie partiellement",
+        "partly": True,
+        "service_deadline": "2027-07-12",
+        "court_name": "Tribunal de commerce de Nantes",
+    },
+    "order_rejected": CLAIM | {"ordered_on": "2027-01-12", "court_name": "Tribunal de commerce de Nantes"},
+    "served": CLAIM
+    | {
+        "served_on": "2027-02-03",
+        "opposition_deadline": "2027-03-03",
+        "to_check": "Signification non faite à personne : date à vérifier par l'avocat.",
+    },
+    "opposed": CLAIM | {"opposed_on": "2027-02-20"},
+    "enforcement_started": CLAIM | {"started_on": "2027-03-10", "enforcement_note": "Saisie-attribution"},
+    "deadline_reminder": CLAIM
+    | {
+        "deadline_label": "Signification de l'ordonnance (sinon non avenue)",
+        "last_day": "2027-07-12",
+        "article": "CPC art. 1411",
+        "days_left": 30,
+    },
+    "lawyer_deadline_reminder": {
+        "claim_id": "CLM-2026-0042",
+        "claim_reference": "F-2025-0010",
+        "creditor_name": "Plomberie Martin SARL",
+        "debtor_name": DEBTOR,
+        "deadline_label": "Signification de l'ordonnance (sinon non avenue)",
+        "last_day": "2027-07-12",
+        "article": "CPC art. 1411",
+        "days_left": 7,
+        "portal_url": f"{BASE}/#/avocat/dossiers/CLM-2026-0042",
+    },
     "dossier_assigned": {
         "claim_id": "CLM-2026-0042",
         "claim_reference": "F-2025-0010",
@@ -206,7 +241,7 @@ def test_claim_emails_name_the_claim_and_link_to_its_page(kind: str) -> None:
     assert f'href="{link}"' in email.html
 
 
-@pytest.mark.parametrize("kind", [*CLAIM_KINDS, "dossier_assigned"])
+@pytest.mark.parametrize("kind", [*CLAIM_KINDS, "dossier_assigned", "lawyer_deadline_reminder"])
 def test_the_html_escapes_the_debtor_name(kind: str) -> None:
     html = _render(kind).html
     assert "Dupont &amp; &lt;Fils&gt;" in html

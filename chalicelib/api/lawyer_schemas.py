@@ -1,0 +1,175 @@
+"""Request and response bodies of the lawyers' portal (prefix /v1/lawyer) and of the operator's
+assignment retry. Responses in French labels, dates ISO, amounts as decimal strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from chalicelib.api.claim_schemas import Body, TimelineEventView
+from chalicelib.domain.claim import STATUS_LABELS_FR, AuditEvent, Claim, ClaimStatus
+from chalicelib.domain.lawyer_case import OUTCOME_LABELS_FR
+
+
+# --- requests -----------------------------------------------------------------------------------------
+class DeclineBody(Body):
+    reason: str = Field(default="", max_length=1000, description="Motif (conflit d'intérêts, charge…)")
+
+
+class LinkBody(Body):
+    document: Literal["pdf", "zip"] = Field(description="pdf : dossier complet fusionné ; zip : archive")
+
+
+class FilingBody(Body):
+    court: str = Field(min_length=1, max_length=200, description="Juridiction saisie")
+    filed_on: dt.date = Field(description="Date du dépôt de la requête")
+    reference: str = Field(default="", max_length=100, description="Numéro d'enregistrement (RG)")
+
+
+class OrderBody(Body):
+    outcome: Literal["granted", "partly", "rejected"] = Field(
+        description="granted : accueillie ; partly : accueillie partiellement ; rejected : rejetée"
+    )
+    ordered_on: dt.date = Field(description="Date de l'ordonnance")
+
+
+class ServiceBody(Body):
+    served_on: dt.date = Field(description="Date de la signification")
+    in_person: bool = Field(default=True, description="Signification faite à la personne du débiteur")
+
+
+class OppositionBody(Body):
+    opposed_on: dt.date = Field(description="Date de l'opposition")
+
+
+class EnforcementBody(Body):
+    started_on: dt.date = Field(description="Date de la première mesure d'exécution")
+    note: str = Field(default="", max_length=1000, description="Mesure engagée (saisie-attribution…)")
+
+
+# --- responses ----------------------------------------------------------------------------------------
+class CourtView(BaseModel):
+    name: str
+    kind: str
+
+
+class DeadlineView(BaseModel):
+    label: str
+    date: dt.date
+    article: str
+    to_check: str = ""
+
+
+class DossierView(BaseModel):
+    claim_id: str
+    reference: str
+    status: str
+    status_label: str
+    creditor_name: str
+    debtor_name: str
+    court: CourtView
+    amount_cents: int = Field(description="Montant réclamé (principal, intérêts et indemnités), en centimes")
+    amount_label: str
+    urgent: bool
+    lawyer_review: bool
+    prescription_deadline: dt.date | None
+    assigned_at: dt.datetime | None
+    accepted: bool
+    next_deadline: DeadlineView | None
+    filing: dict[str, Any] | None = None
+    order: dict[str, Any] | None = None
+    service: dict[str, Any] | None = None
+    opposition: dict[str, Any] | None = None
+    enforcement: dict[str, Any] | None = None
+
+
+class DossierDetailView(DossierView):
+    actions: list[str]
+    timeline: list[TimelineEventView]
+
+
+class DossierListView(BaseModel):
+    dossiers: list[DossierView]
+
+
+class LinkView(BaseModel):
+    url: str = Field(description="Lien de téléchargement temporaire")
+    expires_at: dt.datetime
+    filename: str
+
+
+# The portal's next possible steps, by status.
+ACTIONS: dict[ClaimStatus, list[str]] = {
+    ClaimStatus.DOSSIER_READY: ["accept", "decline", "download"],
+    ClaimStatus.WITH_LAWYER: ["download", "filing"],
+    ClaimStatus.FILED: ["download", "order"],
+    ClaimStatus.ORDER_GRANTED: ["download", "service"],
+    ClaimStatus.ORDER_REJECTED: ["download"],
+    ClaimStatus.SERVED: ["download", "opposition", "enforcement"],
+    ClaimStatus.OPPOSED: ["download", "enforcement"],
+    ClaimStatus.ENFORCEMENT: ["download"],
+}
+
+
+def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> DossierView:
+    from chalicelib.documents.formatting import euros
+    from chalicelib.services.lawyers import case_of, dossier_info, next_deadline
+
+    dossier = dossier_info(claim)
+    case = case_of(claim)
+    amount = str(dossier.get("amount_claimed") or f"{claim.principal_cents / 100:.2f}")
+    cents = int((Decimal(amount) * 100).to_integral_value())
+    deadline = next_deadline(claim, today)
+    stored = case.as_json()
+    order = stored.get("order")
+    if order:
+        order = order | {"outcome_label": OUTCOME_LABELS_FR[order["outcome"]]}
+    prescription = dossier.get("prescription_end")
+    return DossierView(
+        claim_id=claim.claim_id,
+        reference=claim.reference or claim.claim_id,
+        status=claim.status.value,
+        status_label=STATUS_LABELS_FR[claim.status],
+        creditor_name=creditor_name,
+        debtor_name=claim.debtor_name,
+        court=CourtView(
+            name=str(dossier.get("court_name") or "Juridiction à déterminer"),
+            kind=str(dossier.get("court_kind") or ""),
+        ),
+        amount_cents=cents,
+        amount_label=euros(amount),
+        urgent=bool(dossier.get("urgent")),
+        lawyer_review=bool(dossier.get("lawyer_review")),
+        prescription_deadline=dt.date.fromisoformat(str(prescription)) if prescription else None,
+        assigned_at=case.assigned_at,
+        accepted=claim.status is not ClaimStatus.DOSSIER_READY,
+        next_deadline=(
+            DeadlineView(
+                label=deadline.label,
+                date=deadline.last_day,
+                article=deadline.article,
+                to_check=deadline.to_check,
+            )
+            if deadline
+            else None
+        ),
+        filing=stored.get("filing"),
+        order=order,
+        service=stored.get("service"),
+        opposition=stored.get("opposition"),
+        enforcement=stored.get("enforcement"),
+    )
+
+
+def dossier_detail(
+    claim: Claim, events: list[AuditEvent], *, creditor_name: str, today: dt.date
+) -> DossierDetailView:
+    base = dossier_view(claim, creditor_name=creditor_name, today=today)
+    return DossierDetailView(
+        **base.model_dump(),
+        actions=ACTIONS.get(claim.status, []),
+        timeline=[TimelineEventView.of(event) for event in events],
+    )

@@ -1,0 +1,291 @@
+"""The partner lawyers' portal (prefix /v1/lawyer): their dossiers, accept or decline, download links,
+and what they record after filing. A dossier not assigned to the caller answers 404. Plus the
+operator's retry of an assignment that found no lawyer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.domain.accounts import Identity, Role
+from chalicelib.domain.claim import Claim, ClaimStatus
+from chalicelib.domain.errors import InvalidTransition
+
+lawyer_routes = Blueprint(__name__)
+
+
+def _claims() -> Any:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+
+    return ClaimRepository()
+
+
+def _accounts() -> Any:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+
+    return AccountRepository()
+
+
+def _store() -> Any:
+    from chalicelib.adapters.document_store import DocumentStore
+
+    return DocumentStore()
+
+
+def _engine() -> Any:
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+    from chalicelib.settings import get_settings
+
+    return StepFunctionsEngine(get_settings().state_machine_arn)
+
+
+def _today() -> Any:
+    from chalicelib.settings import get_settings
+
+    return get_settings().today()
+
+
+def _creditor_name(accounts: Any, claim: Claim, cache: dict[str, str]) -> str:
+    if claim.creditor_id not in cache:
+        account = accounts.find(claim.creditor_id)
+        profile = account.creditor if account is not None else None
+        cache[claim.creditor_id] = (profile.legal_name if profile and profile.legal_name else "") or "—"
+    return cache[claim.creditor_id]
+
+
+def _detail(claims: Any, claim: Claim, status: int = 200) -> Response:
+    from chalicelib.api.lawyer_schemas import dossier_detail
+
+    name = _creditor_name(_accounts(), claim, {})
+    view = dossier_detail(claim, claims.events(claim.claim_id), creditor_name=name, today=_today())
+    return json_response(view.model_dump(mode="json"), status)
+
+
+@lawyer_routes.route("/lawyer/dossiers", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def lawyer_dossiers(identity: Identity) -> Response:
+    """The caller's dossiers, most urgent first, then by next deadline, then newest."""
+    from chalicelib.api.lawyer_schemas import DossierListView, dossier_view
+
+    accounts = _accounts()
+    cache: dict[str, str] = {}
+    today = _today()
+    views = [
+        dossier_view(claim, creditor_name=_creditor_name(accounts, claim, cache), today=today)
+        for claim in _claims().list_for(identity)
+    ]
+    views.sort(
+        key=lambda v: (
+            not v.urgent,
+            v.next_deadline.date if v.next_deadline else (v.prescription_deadline or today.max),
+        )
+    )
+    return json_response(DossierListView(dossiers=views).model_dump(mode="json"))
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}", methods=["GET"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def lawyer_dossier(identity: Identity, claim_id: str) -> Response:
+    claims = _claims()
+    return _detail(claims, claims.get_for(identity, claim_id))
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}/accept", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def accept_dossier(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.services import lawyers
+
+    claims = _claims()
+    claim = lawyers.accept(
+        claims, _accounts(), identity, claim_id, resume=_engine().send_task_success, now=datetime.now(UTC)
+    )
+    return _detail(claims, claim)
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}/decline", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def decline_dossier(identity: Identity, claim_id: str) -> Response:
+    """The dossier leaves the caller's list (their links stop working) and goes to another lawyer."""
+    from chalicelib.api.lawyer_schemas import DeclineBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+    from chalicelib.settings import get_settings
+
+    body = parse_body(lawyer_routes.current_request, DeclineBody)
+    lawyers.decline(
+        _claims(),
+        _accounts(),
+        identity,
+        claim_id,
+        reason=body.reason,
+        resume=_engine().send_task_success,
+        store=_store(),
+        base_url=get_settings().public_url,
+        now=datetime.now(UTC),
+    )
+    return json_response({"claim_id": claim_id, "status": "declined", "message": "Dossier décliné."})
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}/links", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def dossier_link(identity: Identity, claim_id: str) -> Response:
+    """A short-lived download link to the merged PDF or the ZIP (recorded in the claim's timeline)."""
+    from chalicelib.api.lawyer_schemas import LinkBody, LinkView
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+
+    body = parse_body(lawyer_routes.current_request, LinkBody)
+    link = lawyers.download_link(
+        _claims(), _store(), identity, claim_id, body.document, now=datetime.now(UTC)
+    )
+    view = LinkView(url=link.url, expires_at=link.expires_at, filename=link.filename)
+    return json_response(view.model_dump(mode="json"), 201)
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}/filing", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def record_filing(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.lawyer_schemas import FilingBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+
+    body = parse_body(lawyer_routes.current_request, FilingBody)
+    claims = _claims()
+    claim = lawyers.record_filing(
+        claims,
+        identity,
+        claim_id,
+        court=body.court,
+        filed_on=body.filed_on,
+        reference=body.reference,
+        today=_today(),
+        now=datetime.now(UTC),
+    )
+    return _detail(claims, claim)
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}/order", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def record_order(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.lawyer_schemas import OrderBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+
+    body = parse_body(lawyer_routes.current_request, OrderBody)
+    claims = _claims()
+    claim = lawyers.record_order(
+        claims,
+        identity,
+        claim_id,
+        outcome=body.outcome,
+        ordered_on=body.ordered_on,
+        today=_today(),
+        now=datetime.now(UTC),
+        scheduler=_engine(),
+    )
+    return _detail(claims, claim)
+
+
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}/service", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def record_service(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.lawyer_schemas import ServiceBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+
+    body = parse_body(lawyer_routes.current_request, ServiceBody)
+    claims = _claims()
+    claim = lawyers.record_service(
+        claims,
+        identity,
+        claim_id,
+        served_on=body.served_on,
+        in_person=body.in_person,
+        today=_today(),
+        now=datetime.now(UTC),
+        scheduler=_engine(),
+    )
+    return _detail(claims, claim)
+
+
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/opposition", methods=["POST"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def record_opposition(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.lawyer_schemas import OppositionBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+
+    body = parse_body(lawyer_routes.current_request, OppositionBody)
+    claims = _claims()
+    claim = lawyers.record_opposition(
+        claims, identity, claim_id, opposed_on=body.opposed_on, today=_today(), now=datetime.now(UTC)
+    )
+    return _detail(claims, claim)
+
+
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/enforcement", methods=["POST"], authorizer=signed_in, cors=True
+)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def record_enforcement(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.api.lawyer_schemas import EnforcementBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import lawyers
+
+    body = parse_body(lawyer_routes.current_request, EnforcementBody)
+    claims = _claims()
+    claim = lawyers.record_enforcement(
+        claims,
+        identity,
+        claim_id,
+        started_on=body.started_on,
+        note=body.note,
+        today=_today(),
+        now=datetime.now(UTC),
+    )
+    return _detail(claims, claim)
+
+
+@lawyer_routes.route("/operator/claims/{claim_id}/assign", methods=["POST"], authorizer=signed_in, cors=True)
+@handles_errors
+@requires_role(lawyer_routes, Role.OPERATOR)
+def retry_assignment(identity: Identity, claim_id: str) -> Response:
+    """Run the assignment again for a dossier waiting for want of a lawyer (after inviting one, widening
+    a lawyer's départements or capacity)."""
+    from chalicelib.api.claim_schemas import ClaimView
+    from chalicelib.services import lawyers
+    from chalicelib.settings import get_settings
+
+    claims = _claims()
+    claim = claims.get(claim_id)
+    if claim.status is not ClaimStatus.DOSSIER_READY or lawyers.case_of(claim).lawyer_id:
+        raise InvalidTransition("Cette créance n'attend pas l'attribution d'un avocat.")
+    outcome = lawyers.assign(
+        claims,
+        _accounts(),
+        claim_id,
+        task_token=claim.task_token,
+        resume=_engine().send_task_success,
+        base_url=get_settings().public_url,
+        now=datetime.now(UTC),
+        store=_store(),
+        again=True,
+    )
+    body = ClaimView.of(claims.get(claim_id)).model_dump(mode="json") | {"assignment": outcome}
+    return json_response(body)
