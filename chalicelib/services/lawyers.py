@@ -105,9 +105,11 @@ def case_of(claim: Claim) -> LawyerCase:
 
 
 def lawyer_name(account: Account | None) -> str:
-    if account is None or account.lawyer is None:
-        return "l'avocat"
-    return f"Maître {account.lawyer.name}"
+    """``Maître Jeanne Martin`` (the title is added unless the name already carries it)."""
+    if account is None or account.lawyer is None or not account.lawyer.name.strip():
+        return "l'avocat partenaire"
+    name = account.lawyer.name.strip()
+    return name if re.match(r"(?i)^(ma[iî]tre|me)\b", name) else f"Maître {name}"
 
 
 def portal_url(base_url: str, claim_id: str) -> str:
@@ -210,7 +212,7 @@ def assign(
         claim_id,
         kind=EventKind.LAWYER,
         actor=PLATFORM,
-        reason=f"Dossier attribué à {lawyer_name(chosen)} — {decision.reason}",
+        reason=f"Dossier attribué à l'avocat partenaire {lawyer_name(chosen)} — {decision.reason}",
         change=lambda c: replace(
             c, assigned_lawyer_id=decision.lawyer_id, task_token=task_token, lawyer_case=assigned.as_json()
         ),

@@ -51,6 +51,7 @@ DEMO_ACCOUNTS = (
             phone="04 78 00 00 00",
             courts=("Tribunal judiciaire de Lyon", "Tribunal de commerce de Lyon"),
             regions=("Auvergne-Rhône-Alpes",),
+            departements=("69",),
         ),
     ),
 )

@@ -205,9 +205,8 @@ class LocalPlatform:
         from chalicelib.adapters.claims_repository import ClaimRepository
         from chalicelib.adapters.step_functions import StepFunctionsEngine
         from chalicelib.services.escalation import redrive_all
-        from chalicelib.settings import get_settings
-
         from chalicelib.services.lawyers import reschedule_reminders
+        from chalicelib.settings import get_settings
 
         try:
             settings = get_settings()

@@ -268,6 +268,36 @@ def _atomic_dynamodb_writes() -> None:
         setattr(backend, name, locked)
 
 
+def _expire_presigned_urls() -> None:
+    """S3 refuses a presigned URL once ``X-Amz-Date`` + ``X-Amz-Expires`` has passed (403, "Request has
+    expired"); moto serves it forever. Check it, so the local platform's short-lived download links
+    expire as they do on AWS."""
+    from urllib.parse import parse_qs, urlparse
+
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.responses import S3Response
+
+    class RequestExpired(S3ClientError):
+        code = "AccessDenied"
+
+        def __init__(self) -> None:
+            super().__init__("AccessDenied", "Request has expired")
+
+    original = S3Response._key_response
+
+    def checked(self: Any, request: Any, full_url: str) -> Any:
+        query = parse_qs(urlparse(full_url).query)
+        signed_at = (query.get("X-Amz-Date") or [""])[0]
+        expires = (query.get("X-Amz-Expires") or [""])[0]
+        if signed_at and expires.isdigit():
+            start = dt.datetime.strptime(signed_at, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+            if dt.datetime.now(dt.UTC) > start + dt.timedelta(seconds=int(expires)):
+                raise RequestExpired()
+        return original(self, request, full_url)
+
+    S3Response._key_response = checked  # type: ignore[method-assign]
+
+
 def install(time_scale: float | None = None) -> None:
     """Apply the patches (idempotent). Call before starting moto."""
     if time_scale is not None:
@@ -295,6 +325,7 @@ def install(time_scale: float | None = None) -> None:
     _stamp_sent_emails()
     _fast_transactions()
     _atomic_dynamodb_writes()
+    _expire_presigned_urls()
     for noisy in ("moto", "werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     _state["installed"] = True

@@ -1,0 +1,263 @@
+"""Partner lawyers on the in-process platform, the escalation run for real by moto: a ready dossier goes to
+the lawyer who covers the court, a refusal sends it to the next one (the first one's list and links go
+dark), acceptance resumes and ends the execution, downloads are recorded, filing → order → service are
+statuses with emails, and the CPC 1411 reminder waits in its own execution."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from chalicelib.adapters.accounts_repository import AccountRepository
+from chalicelib.adapters.claims_repository import ClaimRepository
+from chalicelib.domain.accounts import Account, LawyerProfile, Role
+from tests.integration.accounts_helpers import mailbox
+from tests.integration.claims_helpers import creditor, get, post
+from tests.integration.test_escalation_pipeline import (
+    CREDITOR,
+    deliver,
+    execution_of,
+    paid_claim,
+    timeline,
+    wait_status,
+)
+
+pytestmark = pytest.mark.integration
+PASSWORD = "AvocatTest2026"
+
+
+def lawyer(api, email: str, **profile) -> tuple[str, str]:
+    """A lawyer account (user, group, profile) and their ID token."""
+    from chalicelib.adapters.identity import identity_provider
+
+    user_id = identity_provider().create_user(email, PASSWORD, Role.LAWYER)
+    defaults = {"name": email.split("@")[0].title(), "barreau": "Lyon"}
+    AccountRepository().create(
+        Account(user_id, email, Role.LAWYER, lawyer=LawyerProfile(**(defaults | profile)))
+    )
+    signed_in = post(api, "/v1/auth/signin", {"email": email, "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.json_body
+    return user_id, signed_in.json_body["id_token"]
+
+
+def assigned_lawyer(claim_id: str, *, other_than: str | None = None, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        assigned = ClaimRepository().get(claim_id).assigned_lawyer_id
+        if assigned and assigned != other_than:
+            return assigned
+        assert time.monotonic() < deadline, ClaimRepository().get(claim_id).lawyer_case
+        time.sleep(0.05)
+
+
+def ready_dossier(api, stripe, token) -> str:
+    claim_id = paid_claim(api, stripe, token)
+    wait_status(api, token, claim_id, "escalation_offered")
+    accepted = post(api, f"/v1/claims/{claim_id}/escalation", {"decision": "accept"}, token)
+    assert accepted.status_code == 201, accepted.json_body
+    deliver(api, stripe, stripe.pay(accepted.json_body["session_id"]))
+    wait_status(api, token, claim_id, "dossier_ready")
+    return claim_id
+
+
+def wait_mail(address: str, words: str, timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [m for m in mailbox(address) if words in m["subject"]]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, [m["subject"] for m in mailbox(address)]
+        time.sleep(0.1)
+
+
+def test_a_declined_dossier_goes_to_the_next_covering_lawyer_who_accepts_downloads_and_files(api, stripe):
+    token = creditor(api)
+    paris_id, paris = lawyer(api, "me.paris@barreau-paris.fr", departements=("75",))
+    _, resting = lawyer(api, "me.repos@barreau-lyon.fr", departements=("69",), active=False)
+    full_id, _ = lawyer(api, "me.complet@barreau-lyon.fr", departements=("69",), capacity=0)
+    court_id, by_court = lawyer(
+        api, "me.tc@barreau-lyon.fr", courts=("Tribunal des activités économiques de Lyon",)
+    )
+    dept_id, by_dept = lawyer(api, "me.rhone@barreau-lyon.fr", departements=("69",))
+    tokens = {court_id: by_court, dept_id: by_dept}
+
+    claim_id = ready_dossier(api, stripe, token)
+    first = assigned_lawyer(claim_id)
+    # The debtor is a Lyon merchant: only the two active lawyers with room who cover the TC of Lyon qualify.
+    assert first in {court_id, dept_id}
+    second = dept_id if first == court_id else court_id
+    for outsider in (paris, resting, tokens[second]):
+        assert get(api, "/v1/lawyer/dossiers", outsider).json_body["dossiers"] == []
+        assert get(api, f"/v1/lawyer/dossiers/{claim_id}", outsider).status_code == 404
+        assert post(api, f"/v1/lawyer/dossiers/{claim_id}/accept", {}, outsider).status_code == 404
+    # The creditor cannot use the lawyers' portal at all.
+    assert get(api, "/v1/lawyer/dossiers", token).status_code == 403
+
+    [listed] = get(api, "/v1/lawyer/dossiers", tokens[first]).json_body["dossiers"]
+    assert listed["claim_id"] == claim_id and listed["accepted"] is False
+    assert listed["court"]["name"] == "Tribunal des activités économiques de Lyon"
+    assert listed["amount_cents"] == 106_126 and listed["creditor_name"]
+    assert listed["prescription_deadline"] == "2030-01-02"  # 5 years from the performance (C. com. L110-4)
+    detail = get(api, f"/v1/lawyer/dossiers/{claim_id}", tokens[first]).json_body
+    assert detail["actions"] == ["accept", "decline", "download"]
+    link = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "pdf"}, tokens[first])
+    assert link.status_code == 201, link.json_body
+    assert requests.get(link.json_body["url"], timeout=10).content.startswith(b"%PDF")
+    assigned_mail = wait_mail(
+        "me.tc@barreau-lyon.fr" if first == court_id else "me.rhone@barreau-lyon.fr", "Nouveau dossier"
+    )
+    assert "Tribunal des activités économiques de Lyon" in assigned_mail["body"]
+
+    declined = post(
+        api, f"/v1/lawyer/dossiers/{claim_id}/decline", {"reason": "conflit d'intérêts"}, tokens[first]
+    )
+    assert declined.status_code == 200, declined.json_body
+    assert assigned_lawyer(claim_id, other_than=first) == second
+    assert get(api, "/v1/lawyer/dossiers", tokens[first]).json_body["dossiers"] == []
+    assert get(api, f"/v1/lawyer/dossiers/{claim_id}", tokens[first]).status_code == 404
+    assert requests.get(link.json_body["url"], timeout=10).status_code in {403, 404}  # its copy is gone
+    assert full_id != second and paris_id != second
+
+    accepted = post(api, f"/v1/lawyer/dossiers/{claim_id}/accept", {}, tokens[second])
+    assert accepted.status_code == 200, accepted.json_body
+    assert accepted.json_body["status"] == "with_lawyer" and accepted.json_body["accepted"] is True
+    assert post(api, f"/v1/lawyer/dossiers/{claim_id}/decline", {}, tokens[second]).status_code == 409
+    [execution] = execution_of(claim_id)
+    deadline = time.monotonic() + 20
+    while execution["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+        [execution] = execution_of(claim_id)
+    assert execution["status"] == "SUCCEEDED"
+    wait_mail(CREDITOR, "confié")
+
+    archive = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "zip"}, tokens[second])
+    assert requests.get(archive.json_body["url"], timeout=10).content.startswith(b"PK")
+    bad = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "docx"}, tokens[second])
+    assert bad.status_code == 400 and bad.json_body["error"]["field"] == "document"
+
+    # Filing, then the order: each a status, an email to the creditor, the next deadline shown.
+    future = post(
+        api,
+        f"/v1/lawyer/dossiers/{claim_id}/filing",
+        {"court": "Tribunal des activités économiques de Lyon", "filed_on": "2099-01-01"},
+        tokens[second],
+    )
+    assert future.status_code == 400 and future.json_body["error"]["field"] == "filed_on"
+    assert "futur" in future.json_body["error"]["message"]
+    early_order = post(
+        api,
+        f"/v1/lawyer/dossiers/{claim_id}/order",
+        {"outcome": "granted", "ordered_on": "2025-03-31"},
+        tokens[second],
+    )
+    assert early_order.status_code == 409
+    filed = post(
+        api,
+        f"/v1/lawyer/dossiers/{claim_id}/filing",
+        {
+            "court": "Tribunal des activités économiques de Lyon",
+            "filed_on": "2025-03-31",
+            "reference": "2025R01234",
+        },
+        tokens[second],
+    )
+    assert filed.status_code == 200, filed.json_body
+    assert filed.json_body["status"] == "filed" and filed.json_body["actions"] == ["download", "order"]
+    ordered = post(
+        api,
+        f"/v1/lawyer/dossiers/{claim_id}/order",
+        {"outcome": "partly", "ordered_on": "2025-03-31"},
+        tokens[second],
+    )
+    assert ordered.status_code == 200, ordered.json_body
+    body = ordered.json_body
+    assert (
+        body["status"] == "order_granted"
+        and body["order"]["outcome_label"] == "requête accueillie partiellement"
+    )
+    assert body["next_deadline"] == {
+        "label": "Signification de l'ordonnance (sinon non avenue)",
+        "date": "2025-09-30",
+        "article": "CPC art. 1411",
+        "to_check": "",
+    }
+    granted_mail = wait_mail(CREDITOR, "ordonnance")
+    assert "30 septembre 2025" in granted_mail["body"] and "1411" in granted_mail["body"]
+
+    # The creditor's timeline: the lawyers' steps, both downloads, every status; the chain verifies.
+    events = timeline(api, token, claim_id)
+    kinds = [e["kind"] for e in events]
+    assert kinds.count("download") == 2 and kinds.count("lawyer") >= 3
+    assert any("conflit d'intérêts" in e["reason"] for e in events)
+    changes = [e["to_status"] for e in events if e["kind"] == "status_changed"][-4:]
+    assert changes == ["dossier_ready", "with_lawyer", "filed", "order_granted"]
+    assert get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body["valid"] is True
+
+    # The reminders of CPC 1411 wait in their own executions (30 and 7 days before the last day).
+    from chalicelib.adapters.aws import client
+    from chalicelib.settings import get_settings
+
+    listed_executions = client("stepfunctions").list_executions(
+        stateMachineArn=get_settings().state_machine_arn
+    )
+    reminders = [e for e in listed_executions["executions"] if e["name"].startswith(f"rem-{claim_id}")]
+    assert len(reminders) == 2, [e["name"] for e in listed_executions["executions"]]
+
+
+def test_no_covering_lawyer_leaves_the_dossier_waiting_until_the_operator_retries(api, stripe):
+    from tests.integration.test_authorization import operator_token
+
+    token = creditor(api)
+    lawyer(api, "me.paris@barreau-paris.fr", departements=("75",))
+    claim_id = ready_dossier(api, stripe, token)
+    deadline = time.monotonic() + 20
+    while "Aucun avocat partenaire" not in timeline(api, token, claim_id)[-1]["reason"]:
+        assert time.monotonic() < deadline, timeline(api, token, claim_id)[-1]
+        time.sleep(0.05)
+    assert ClaimRepository().get(claim_id).assigned_lawyer_id is None
+
+    operator = operator_token(api)
+    too_early = post(api, f"/v1/operator/claims/{claim_id}/assign", {}, operator)
+    assert too_early.status_code == 200 and "Aucun" in too_early.json_body["assignment"]
+    lyon_id, lyon = lawyer(api, "me.lyon@barreau-lyon.fr", departements=("69",))
+    retried = post(api, f"/v1/operator/claims/{claim_id}/assign", {}, operator)
+    assert retried.status_code == 200, retried.json_body
+    assert assigned_lawyer(claim_id) == lyon_id
+    assert post(api, f"/v1/operator/claims/{claim_id}/assign", {}, operator).status_code == 409
+    accepted = post(api, f"/v1/lawyer/dossiers/{claim_id}/accept", {}, lyon)
+    assert accepted.status_code == 200, accepted.json_body
+    [execution] = execution_of(claim_id)
+    deadline = time.monotonic() + 20
+    while execution["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+        [execution] = execution_of(claim_id)
+    assert execution["status"] == "SUCCEEDED"
+
+
+def test_an_expired_download_link_is_refused(api, stripe):
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.domain.accounts import Identity
+    from chalicelib.services.lawyers import download_link
+
+    token = creditor(api)
+    lyon_id, lyon = lawyer(api, "me.lyon@barreau-lyon.fr", departements=("69",))
+    claim_id = ready_dossier(api, stripe, token)
+    assert assigned_lawyer(claim_id) == lyon_id
+    identity = Identity(lyon_id, "me.lyon@barreau-lyon.fr", Role.LAWYER)
+    link = download_link(
+        ClaimRepository(), DocumentStore(), identity, claim_id, "pdf", now=datetime.now(UTC), expires_in=1
+    )
+    assert requests.get(link.url, timeout=10).status_code == 200
+    time.sleep(2.1)
+    expired = requests.get(link.url, timeout=10)
+    assert expired.status_code == 403 and b"expired" in expired.content
+    # A fresh link from the portal works (and says when it stops working).
+    fresh = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "pdf"}, lyon).json_body
+    assert requests.get(fresh["url"], timeout=10).status_code == 200
+    assert fresh["filename"] == "dossier-DOS-2025-001.pdf"
