@@ -1,0 +1,69 @@
+// French formatting of the API's values (amounts are strings with two decimals, dates ISO).
+
+const money = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+const longDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" });
+const shortDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "UTC" });
+const dateTime = new Intl.DateTimeFormat("fr-FR", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "Europe/Paris",
+});
+
+/** "1234.5" → "1 234,50 €" (empty for a missing value). */
+export function euros(amount) {
+  if (amount === null || amount === undefined || amount === "") return "";
+  const value = Number(String(amount).replace(/\s/g, "").replace(",", "."));
+  return Number.isFinite(value) ? money.format(value) : String(amount);
+}
+
+/** Cents → "29,00 €". */
+export function eurosFromCents(cents) {
+  return money.format(Number(cents || 0) / 100);
+}
+
+function asDate(iso) {
+  if (!iso) return null;
+  const text = String(iso);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "2025-01-31" → "31 janvier 2025". */
+export function dateLong(iso) {
+  const date = asDate(iso);
+  return date ? longDate.format(date) : "";
+}
+
+/** "2025-01-31" → "31/01/2025". */
+export function dateShort(iso) {
+  const date = asDate(iso);
+  return date ? shortDate.format(date) : "";
+}
+
+/** An ISO timestamp → "2 déc. 2026, 07:05" (Paris time). */
+export function when(iso) {
+  const date = asDate(iso);
+  return date ? dateTime.format(date) : "";
+}
+
+/** Today as YYYY-MM-DD (the browser's day). */
+export function todayIso() {
+  const now = new Date();
+  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000);
+  return local.toISOString().slice(0, 10);
+}
+
+/** Whole days from ``fromIso`` to ``toIso`` (positive when ``toIso`` is later). */
+export function daysBetween(fromIso, toIso) {
+  const from = asDate(fromIso);
+  const to = asDate(toIso);
+  if (!from || !to) return null;
+  return Math.round((to.getTime() - from.getTime()) / 86400000);
+}
+
+export function bytes(size) {
+  const value = Number(size || 0);
+  if (value < 1024) return `${value} o`;
+  if (value < 1024 * 1024) return `${(value / 1024).toFixed(0)} Ko`;
+  return `${(value / 1024 / 1024).toFixed(1).replace(".", ",")} Mo`;
+}

@@ -1,0 +1,2 @@
+// Lawyer portal (see avocat.js): filled below.
+export async function render() {}

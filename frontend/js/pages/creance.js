@@ -1,0 +1,409 @@
+// One claim: where it stands, what to do now (pay, answer the offer, record a payment, a dispute, the
+// registered letter's first presentation, withdraw), the notice to download, the evidence, the payments
+// and the hash-chained timeline. A draft opens the filing form instead. The page follows the claim while
+// the platform moves it on (it asks again every few seconds).
+import { h, add, clear, notice, announce, button, table, facts } from "../dom.js";
+import { api, priceOf } from "../api.js";
+import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
+import { euros, dateLong, dateShort, when, bytes, todayIso } from "../format.js";
+import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE } from "../statuses.js";
+import { decompteView } from "./depot.js";
+
+const POLL_MS = 2000;
+const CHANNELS = { lrar: "Lettre recommandée avec accusé de réception", lre: "Lettre recommandée électronique" };
+
+export async function render(ctx) {
+  const { main, params } = ctx;
+  const id = params.id;
+  let claim;
+  try {
+    claim = await api(`/v1/claims/${encodeURIComponent(id)}`);
+  } catch (error) {
+    add(main, h("h1", {}, "Créance introuvable"), notice("error", error.message), h("p", {}, h("a", { href: "#/creances" }, "Retour à mes créances")));
+    return;
+  }
+  if (claim.status === "draft") {
+    const depot = await import("./depot.js");
+    return depot.renderWizard(ctx, claim);
+  }
+  const view = { ctx, claim, timeline: await loadTimeline(id), root: h("div", { class: "claim-page" }) };
+  main.append(view.root);
+  draw(view);
+  let timer = null;
+  const poll = async () => {
+    if (!ctx.alive()) return;
+    try {
+      const fresh = await api(`/v1/claims/${encodeURIComponent(id)}`);
+      if (fresh.version !== view.claim.version && !typing(view.root)) {
+        view.claim = fresh;
+        view.timeline = await loadTimeline(id);
+        if (!ctx.alive()) return;
+        draw(view, { focus: false });
+        announce(`Statut de la créance : ${fresh.status_label}.`);
+      }
+    } catch {
+      /* try again at the next tick */
+    }
+    if (ctx.alive()) timer = window.setTimeout(poll, POLL_MS);
+  };
+  timer = window.setTimeout(poll, POLL_MS);
+  ctx.onLeave(() => window.clearTimeout(timer));
+}
+
+function typing(root) {
+  const active = document.activeElement;
+  if (active && root.contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName)) return true;
+  return [...root.querySelectorAll("details[open] input, details[open] textarea")].some((c) => c.value && c.type !== "date");
+}
+
+async function loadTimeline(id) {
+  try {
+    return (await api(`/v1/claims/${encodeURIComponent(id)}/timeline`)).events;
+  } catch {
+    return [];
+  }
+}
+
+async function refresh(view, claim, message) {
+  view.claim = claim || (await api(`/v1/claims/${encodeURIComponent(view.claim.claim_id)}`));
+  view.timeline = await loadTimeline(view.claim.claim_id);
+  draw(view, { focus: false });
+  if (message) {
+    view.root.querySelector("#message-action").append(notice("success", message));
+    announce(message);
+  }
+}
+
+function draw(view) {
+  const { claim, ctx } = view;
+  const step = nextStep(claim);
+  const query = ctx.query;
+  const banner = [];
+  if (query.paiement === "ok") {
+    banner.push(
+      claim.status === "awaiting_payment"
+        ? notice("info", "Paiement effectué : confirmation en cours auprès de notre prestataire…")
+        : notice("success", "Paiement confirmé. Merci !"),
+    );
+  } else if (query.paiement === "annule") {
+    banner.push(notice("warning", "Paiement annulé : vous pouvez le reprendre quand vous le souhaitez."));
+  }
+  add(
+    clear(view.root),
+    h("h1", {}, `Créance — ${claim.debtor_name}`),
+    h(
+      "p",
+      { class: "claim-meta" },
+      h("span", { class: `badge badge-${groupOf(claim.status)}`, id: "statut" }, claim.status_label),
+      ` Montant des factures : ${euros(claim.principal)}`,
+      claim.reference ? ` · Référence : ${claim.reference}` : "",
+      ` · Déposée le ${dateShort(claim.created_at)}`,
+    ),
+    banner,
+    h("div", { id: "message-action", "aria-live": "polite" }),
+    h(
+      "section",
+      { class: "card next-step", "aria-labelledby": "prochaine-etape" },
+      h("h2", { id: "prochaine-etape" }, "Prochaine étape"),
+      h("p", { id: "etape-suivante" }, h("strong", {}, step.label), step.date ? ` — ${step.dateLabel.toLowerCase()} : ${dateLong(step.date)}` : ""),
+      actionsFor(view),
+    ),
+    noticeSection(view),
+    amountsSection(claim),
+    documentsSection(claim),
+    paymentsSection(claim),
+    timelineSection(view),
+    secondaryActions(view),
+  );
+}
+
+// --- what the creditor can do now --------------------------------------------------------------------------
+function actionsFor(view) {
+  const { claim } = view;
+  const box = h("div", { class: "actions-now" });
+  if (claim.status === "awaiting_payment") {
+    const pay = h("button", { type: "button", class: "primary large", id: "payer" }, "Payer la mise en demeure");
+    priceOf("notice").then((price) => {
+      if (price) pay.textContent = `Payer ${euros(price.amount)} — ${price.label}`;
+    });
+    pay.addEventListener("click", () => checkout(view, pay, () => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/checkout`, { method: "POST" })));
+    add(box, h("p", {}, "La créance est vérifiée. Réglez le service pour que la mise en demeure parte."), pay);
+  } else if (claim.status === "escalation_offered") {
+    const accept = h("button", { type: "button", class: "primary large", id: "accepter-injonction" }, "Accepter et payer le dossier d'injonction de payer");
+    priceOf("dossier").then((price) => {
+      if (price) accept.textContent = `Accepter et payer ${euros(price.amount)} — ${price.label}`;
+    });
+    accept.addEventListener("click", () =>
+      checkout(view, accept, () => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/escalation`, { method: "POST", body: { decision: "accept" } })),
+    );
+    const decline = h("details", { class: "inline-action" }, h("summary", {}, "Refuser et clôturer la créance"));
+    const confirm = h("button", { type: "button", class: "danger" }, "Confirmer le refus");
+    confirm.addEventListener("click", async () => {
+      await busy(confirm, "…", async () => {
+        try {
+          const updated = await api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/escalation`, { method: "POST", body: { decision: "decline" } });
+          await refresh(view, updated, "Injonction de payer refusée : la créance est clôturée.");
+        } catch (error) {
+          decline.append(notice("error", error.message));
+        }
+      });
+    });
+    add(decline, h("p", {}, "La créance sera clôturée sans procédure judiciaire."), confirm);
+    add(
+      box,
+      h("p", {}, "Le délai de la mise en demeure est passé sans paiement complet. Vous pouvez engager la procédure d'injonction de payer : nous constituons le dossier et le confions à un avocat partenaire."),
+      accept,
+      decline,
+    );
+  } else if (claim.status === "needs_attention") {
+    add(box, notice("info", "Une étape automatique a échoué : notre équipe a été prévenue et reprend la créance. Rien n'est perdu."));
+  }
+  return box;
+}
+
+async function checkout(view, trigger, open) {
+  await busy(trigger, "Préparation du paiement…", async () => {
+    try {
+      const session = await open();
+      location.assign(session.url);
+    } catch (error) {
+      view.root.querySelector("#message-action").append(notice("error", error.message));
+    }
+  });
+}
+
+/** A collapsible form posting to the API; the answer (the claim) redraws the page. */
+function actionForm({ id, summary, intro, fields, submitLabel, send, done }) {
+  const details = h("details", { class: "inline-action", id });
+  const submit = h("button", { type: "submit", class: "primary" }, submitLabel);
+  const form = h("form", { class: "grid-form", novalidate: true }, intro ? h("p", { class: "wide" }, intro) : null, fields, h("div", { class: "actions wide" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!checkRequired(form)) return;
+    const values = Object.fromEntries([...form.querySelectorAll("[name]")].map((c) => [c.name, controlValue(c)]));
+    try {
+      const answer = await busy(submit, "Enregistrement…", () => send(values));
+      await done(answer);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  add(details, h("summary", {}, summary), form);
+  return details;
+}
+
+function secondaryActions(view) {
+  const { claim } = view;
+  const id = encodeURIComponent(claim.claim_id);
+  const items = [];
+  const post = (path, body) => api(`/v1/claims/${id}/${path}`, { method: "POST", body });
+  if (AFTER_NOTICE.has(claim.status)) {
+    items.push(
+      actionForm({
+        id: "action-paiement",
+        summary: "Enregistrer un paiement du débiteur",
+        intro: "Un paiement partiel : la procédure continue pour le solde. Le solde entier : la créance est réglée.",
+        fields: [
+          field({ name: "date", label: "Date du paiement", type: "date", required: true, value: todayIso() }),
+          field({ name: "amount", label: "Montant reçu (€)", required: true, inputmode: "decimal" }),
+        ],
+        submitLabel: "Enregistrer le paiement",
+        send: (values) => post("debtor-payments", values),
+        done: (updated) => refresh(view, updated, "Paiement du débiteur enregistré."),
+      }),
+      actionForm({
+        id: "action-regle",
+        summary: "Le débiteur a tout payé",
+        fields: [field({ name: "note", label: "Précisions (date, moyen de paiement…)", type: "textarea" })],
+        submitLabel: "Déclarer la créance réglée",
+        send: (values) => post("settled", values),
+        done: (updated) => refresh(view, updated, "Créance déclarée réglée."),
+      }),
+    );
+  }
+  if (["notice_sent", "escalation_offered"].includes(claim.status)) {
+    items.push(
+      actionForm({
+        id: "action-contestation",
+        summary: "Signaler une contestation du débiteur",
+        intro: "Une contestation écrite arrête la procédure automatique : l'injonction de payer suppose une créance non contestée.",
+        fields: [field({ name: "note", label: "Motif de la contestation", type: "textarea", required: true })],
+        submitLabel: "Enregistrer la contestation",
+        send: (values) => post("dispute", values),
+        done: (updated) => refresh(view, updated, "Contestation enregistrée."),
+      }),
+    );
+  }
+  if (WITHDRAWABLE.has(claim.status)) {
+    items.push(
+      actionForm({
+        id: "action-retrait",
+        summary: "Retirer la créance",
+        intro: "Le retrait arrête toute démarche. Il est définitif.",
+        fields: [field({ name: "reason", label: "Motif du retrait", type: "textarea" })],
+        submitLabel: "Retirer définitivement",
+        send: (values) => post("withdraw", values),
+        done: (updated) => refresh(view, updated, "Créance retirée."),
+      }),
+    );
+  }
+  if (!items.length) return null;
+  return h("section", { class: "card", "aria-labelledby": "autres-actions" }, h("h2", { id: "autres-actions" }, "Autres actions"), items);
+}
+
+// --- the notice ----------------------------------------------------------------------------------------------
+function noticeSection(view) {
+  const { claim } = view;
+  const letter = claim.notice;
+  if (!letter) return null;
+  const download = h("button", { type: "button", class: "primary", id: "telecharger-mise-en-demeure" }, "Télécharger la mise en demeure (PDF)");
+  const result = h("p", { role: "status", class: "status-line" });
+  download.addEventListener("click", async () => {
+    await busy(download, "Préparation…", async () => {
+      try {
+        const link = await api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/pdf`);
+        const anchor = h("a", { href: link.url, download: link.filename, hidden: true });
+        document.body.append(anchor);
+        anchor.click();
+        anchor.remove();
+        result.textContent = `Téléchargement de « ${link.filename} » lancé (empreinte SHA-256 ${link.sha256.slice(0, 16)}…).`;
+      } catch (error) {
+        result.textContent = error.message;
+      }
+    });
+  });
+  const presentation = claim.status === "notice_sent" || claim.status === "escalation_offered"
+    ? actionForm({
+        id: "action-presentation",
+        summary: "Indiquer le suivi de la lettre recommandée",
+        intro: "La date de première présentation (avis de passage ou suivi La Poste) fait courir le délai de paiement.",
+        fields: [
+          field({ name: "tracking_number", label: "Numéro de suivi", required: true, value: letter.tracking_number || "" }),
+          field({ name: "first_presented_on", label: "Date de première présentation", type: "date", required: true, value: letter.first_presented_on || "" }),
+        ],
+        submitLabel: "Enregistrer",
+        send: (values) => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/presentation`, { method: "POST", body: values }),
+        done: () => refresh(view, null, "Première présentation enregistrée : le délai de paiement suit cette date."),
+      })
+    : null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-mise-en-demeure", id: "mise-en-demeure" },
+    h("h2", { id: "titre-mise-en-demeure" }, "Mise en demeure"),
+    facts([
+      ["État", letter.status === "sent" ? "Envoyée" : "Préparée"],
+      ["Date de la lettre", dateLong(letter.letter_date)],
+      ["Envoi", CHANNELS[letter.channel] || letter.channel],
+      ["Numéro de suivi", letter.tracking_number],
+      ["Envoyée le", dateLong(letter.sent_on)],
+      ["Première présentation", dateLong(letter.first_presented_on)],
+      ["Délai de paiement", letter.deadline ? `jusqu'au ${dateLong(letter.deadline)}${letter.payment_days ? ` (${letter.payment_days} jours)` : ""}` : ""],
+      ["Montant réclamé", euros(letter.amount_claimed)],
+      ["Copie envoyée par e-mail à", letter.emailed_to],
+    ]),
+    download,
+    result,
+    presentation,
+  );
+}
+
+function amountsSection(claim) {
+  const assessment = claim.assessment;
+  if (!assessment || !assessment.amounts) return null;
+  const amounts = assessment.amounts;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-sommes" },
+    h("h2", { id: "titre-sommes" }, `Sommes dues${assessment.as_of ? ` au ${dateLong(assessment.as_of)}` : ""}`),
+    facts([
+      ["Principal restant dû", euros(amounts.principal_outstanding)],
+      [amounts.regime === "b2b_penalties" ? "Pénalités de retard" : "Intérêts", euros(amounts.interest)],
+      ["Indemnité forfaitaire", euros(amounts.indemnity)],
+      ["Total", euros(amounts.total)],
+      ["Tribunal compétent", assessment.route?.court_name],
+    ]),
+    decompteView(assessment.decompte),
+  );
+}
+
+function documentsSection(claim) {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-pieces" },
+    h("h2", { id: "titre-pieces" }, "Pièces"),
+    table(
+      [
+        { label: "Pièce", value: (d) => d.title || d.filename },
+        { label: "Type", value: (d) => d.kind_label },
+        { label: "Fichier", value: (d) => `${d.filename} (${bytes(d.size)})` },
+        { label: "Empreinte SHA-256", value: (d) => h("code", { title: d.sha256 }, `${d.sha256.slice(0, 12)}…`) },
+      ],
+      (claim.documents || []).filter((d) => d.status === "accepted"),
+      { caption: "Pièces vérifiées", empty: "Aucune pièce." },
+    ),
+  );
+}
+
+function paymentsSection(claim) {
+  if (!claim.checkouts?.length) return null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-reglements" },
+    h("h2", { id: "titre-reglements" }, "Vos règlements"),
+    table(
+      [
+        { label: "Prestation", value: (c) => c.step_label },
+        { label: "Montant", value: (c) => euros(c.amount), class: "num" },
+        { label: "État", value: (c) => c.status_label },
+        { label: "Payé le", value: (c) => (c.paid_at ? when(c.paid_at) : "—") },
+        { label: "Remboursé", value: (c) => (Number(c.refunded) > 0 ? euros(c.refunded) : "—") },
+      ],
+      claim.checkouts,
+      { caption: "Paiements", attrs: { id: "reglements" } },
+    ),
+  );
+}
+
+function timelineSection(view) {
+  const { claim, timeline } = view;
+  const verify = h("button", { type: "button", class: "secondary small" }, "Vérifier l'intégrité de l'historique");
+  const verdict = h("p", { role: "status", class: "status-line" });
+  verify.addEventListener("click", async () => {
+    await busy(verify, "Vérification…", async () => {
+      try {
+        const check = await api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/timeline/verify`);
+        verdict.textContent = check.valid
+          ? `Historique intègre : ${check.events} événements chaînés, aucun modifié ni supprimé.`
+          : `Historique altéré à l'événement ${check.broken_at} : ${check.reason}`;
+        verdict.className = `status-line ${check.valid ? "ok" : "bad"}`;
+      } catch (error) {
+        verdict.textContent = error.message;
+      }
+    });
+  });
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-historique" },
+    h("h2", { id: "titre-historique" }, "Historique"),
+    h(
+      "ol",
+      { class: "timeline", id: "historique" },
+      timeline.map((event) =>
+        h(
+          "li",
+          { class: event.kind === "status_changed" ? "status-event" : "" },
+          h("time", { datetime: event.at }, when(event.at)),
+          h(
+            "div",
+            {},
+            event.kind === "status_changed" ? h("strong", {}, event.to_status_label) : h("span", { class: "kind" }, event.kind_label),
+            event.reason ? h("span", { class: "reason" }, ` — ${event.reason}`) : null,
+          ),
+        ),
+      ),
+    ),
+    verify,
+    verdict,
+    isOpen(claim.status) ? h("p", { class: "hint" }, "Cette page se met à jour d'elle-même à chaque étape.") : null,
+  );
+}

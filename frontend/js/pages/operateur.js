@@ -1,0 +1,219 @@
+// The operator's page: claims needing attention (redrive, reject and refund), the partner lawyers
+// (départements and courts they take, capacity, active) and their invitation, the public prices.
+import { h, add, clear, notice, announce, table, link } from "../dom.js";
+import { api } from "../api.js";
+import { field, showErrors, checkRequired, busy } from "../forms.js";
+import { euros, when } from "../format.js";
+
+const list = (text) =>
+  String(text || "")
+    .split(/[\n,;]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+export async function render({ main }) {
+  add(main, h("h1", {}, "Exploitation de la plateforme"));
+  const claimsArea = h("section", { "aria-labelledby": "titre-creances", class: "card" });
+  const lawyersArea = h("section", { "aria-labelledby": "titre-avocats", class: "card" });
+  const pricesArea = h("section", { "aria-labelledby": "titre-tarifs", class: "card" });
+  add(main, claimsArea, lawyersArea, pricesArea);
+  await Promise.all([claimsSection(claimsArea), lawyersSection(lawyersArea), pricesSection(pricesArea)]);
+}
+
+// --- claims --------------------------------------------------------------------------------------------------
+async function claimsSection(area) {
+  clear(area).append(h("h2", { id: "titre-creances" }, "Créances"));
+  let claims;
+  try {
+    claims = (await api("/v1/claims")).claims;
+  } catch (error) {
+    area.append(notice("error", error.message));
+    return;
+  }
+  const only = h("input", { type: "checkbox", id: "seulement-a-examiner", checked: true });
+  const results = h("div");
+  const status = h("p", { role: "status", class: "status-line" });
+  const show = () => {
+    const shown = only.checked ? claims.filter((c) => c.status === "needs_attention") : claims;
+    status.textContent = `${shown.length} créance(s) affichée(s) sur ${claims.length}.`;
+    clear(results).append(
+      table(
+        [
+          { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("code", {}, c.claim_id)] },
+          { label: "Statut", value: (c) => c.status_label },
+          { label: "Montant", value: (c) => euros(c.principal), class: "num" },
+          { label: "Mise à jour", value: (c) => when(c.updated_at) },
+          { label: "Actions", value: (c) => claimActions(c, area) },
+        ],
+        shown,
+        { caption: "Créances de tous les créanciers", empty: "Aucune créance à examiner.", attrs: { id: "creances-operateur" } },
+      ),
+    );
+  };
+  only.addEventListener("change", show);
+  add(area, h("div", { class: "check" }, only, h("label", { for: "seulement-a-examiner" }, "Seulement les créances à examiner")), status, results);
+  show();
+}
+
+function claimActions(claim, area) {
+  const message = h("span", { role: "status" });
+  const redrive = h("button", { type: "button", class: "secondary small" }, "Relancer le traitement");
+  redrive.addEventListener("click", async () => {
+    await busy(redrive, "…", async () => {
+      try {
+        const answer = await api(`/v1/operator/claims/${encodeURIComponent(claim.claim_id)}/redrive`, { method: "POST" });
+        message.textContent = answer.message;
+      } catch (error) {
+        message.textContent = error.message;
+      }
+    });
+  });
+  const reject = h("details", { class: "inline-action" }, h("summary", {}, "Refuser et rembourser"));
+  const submit = h("button", { type: "submit", class: "danger small" }, "Refuser la créance");
+  const form = h(
+    "form",
+    { novalidate: true },
+    field({ name: "reasons", label: `Motifs (un par ligne) — ${claim.debtor_name}`, type: "textarea", required: true }),
+    submit,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!checkRequired(form)) return;
+    try {
+      await busy(submit, "…", () =>
+        api(`/v1/operator/claims/${encodeURIComponent(claim.claim_id)}/reject`, { method: "POST", body: { reasons: list(form.querySelector("textarea").value.replace(/[,;]/g, " ")) } }),
+      );
+      announce("Créance refusée ; le remboursement est en cours.");
+      await claimsSection(area);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  reject.append(form);
+  return h("div", {}, redrive, " ", message, reject);
+}
+
+// --- partner lawyers -------------------------------------------------------------------------------------------
+async function lawyersSection(area) {
+  clear(area).append(h("h2", { id: "titre-avocats" }, "Avocats partenaires"));
+  let lawyers;
+  try {
+    lawyers = (await api("/v1/operator/lawyers")).lawyers;
+  } catch (error) {
+    area.append(notice("error", error.message));
+    return;
+  }
+  add(
+    area,
+    table(
+      [
+        { label: "Avocat", value: (a) => [h("strong", {}, a.lawyer?.name || a.email), h("br"), a.email] },
+        { label: "Barreau", value: (a) => a.lawyer?.barreau || "" },
+        { label: "Départements", value: (a) => (a.lawyer?.departements || []).join(", ") || "—" },
+        { label: "Juridictions", value: (a) => (a.lawyer?.courts || []).join(" ; ") || "—" },
+        { label: "Capacité", value: (a) => (a.lawyer?.capacity ? String(a.lawyer.capacity) : "illimitée") },
+        { label: "Actif", value: (a) => (a.lawyer?.active === false ? "non" : "oui") },
+        { label: "Modifier", value: (a) => lawyerEditor(a, area) },
+      ],
+      lawyers,
+      { caption: "Les dossiers sont attribués aux avocats actifs qui couvrent la juridiction", empty: "Aucun avocat invité.", attrs: { id: "avocats" } },
+    ),
+    invitation(area),
+  );
+}
+
+function lawyerEditor(account, area) {
+  const lawyer = account.lawyer || {};
+  const key = account.user_id.slice(0, 8);
+  const details = h("details", { class: "inline-action" }, h("summary", {}, `Modifier ${lawyer.name || account.email}`));
+  const submit = h("button", { type: "submit", class: "primary small" }, "Enregistrer");
+  const form = h(
+    "form",
+    { novalidate: true, class: "stack" },
+    field({ name: "departements", label: "Départements couverts", value: (lawyer.departements || []).join(", "), hint: "Séparés par des virgules : 69, 01, 2A…", attrs: { "data-avocat": key } }),
+    field({ name: "courts", label: "Juridictions (une par ligne)", type: "textarea", value: (lawyer.courts || []).join("\n") }),
+    field({ name: "capacity", label: "Dossiers en cours au plus", inputmode: "numeric", value: lawyer.capacity ? String(lawyer.capacity) : "", hint: "Vide : pas de limite." }),
+    field({ name: "active", label: "Actif (reçoit de nouveaux dossiers)", type: "checkbox", value: lawyer.active !== false }),
+    submit,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const capacity = form.querySelector("[name=capacity]").value.trim();
+    const body = {
+      departements: list(form.querySelector("[name=departements]").value),
+      courts: list(form.querySelector("[name=courts]").value.replace(/[,;]/g, " ")),
+      active: form.querySelector("[name=active]").checked,
+    };
+    if (capacity) body.capacity = /^\d+$/.test(capacity) ? Number(capacity) : capacity;
+    try {
+      await busy(submit, "…", () => api(`/v1/operator/lawyers/${encodeURIComponent(account.user_id)}`, { method: "PATCH", body }));
+      announce("Avocat mis à jour.");
+      await lawyersSection(area);
+      area.prepend(notice("success", `${lawyer.name || account.email} : modifications enregistrées.`));
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  details.append(form);
+  return details;
+}
+
+function invitation(area) {
+  const submit = h("button", { type: "submit", class: "primary" }, "Envoyer l'invitation");
+  const form = h(
+    "form",
+    { class: "grid-form", novalidate: true, id: "invitation-avocat" },
+    h("h3", {}, "Inviter un avocat"),
+    field({ name: "email", label: "Adresse e-mail", type: "email", required: true }),
+    field({ name: "name", label: "Nom (Maître …)", required: true }),
+    field({ name: "barreau", label: "Barreau", required: true }),
+    field({ name: "firm", label: "Cabinet" }),
+    field({ name: "phone", label: "Téléphone", type: "tel" }),
+    field({ name: "departements", label: "Départements couverts", hint: "Séparés par des virgules : 69, 01…" }),
+    field({ name: "courts", label: "Juridictions (une par ligne)", type: "textarea", wide: true }),
+    h("div", { class: "actions wide" }, submit),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!checkRequired(form)) return;
+    const value = (name) => form.querySelector(`[name=${name}]`).value.trim();
+    const body = {
+      email: value("email"),
+      name: value("name"),
+      barreau: value("barreau"),
+      firm: value("firm"),
+      phone: value("phone"),
+      departements: list(value("departements")),
+      courts: list(value("courts").replace(/[,;]/g, " ")),
+    };
+    try {
+      const answer = await busy(submit, "Envoi…", () => api("/v1/operator/lawyers", { method: "POST", body }));
+      await lawyersSection(area);
+      area.prepend(notice("success", answer.message));
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
+async function pricesSection(area) {
+  clear(area).append(h("h2", { id: "titre-tarifs" }, "Tarifs publics"));
+  try {
+    const { prices } = await api("/v1/prices");
+    area.append(
+      table(
+        [
+          { label: "Prestation", value: (p) => p.label },
+          { label: "Description", value: (p) => p.description },
+          { label: "Prix TTC", value: (p) => euros(p.amount), class: "num" },
+        ],
+        prices,
+        { caption: "Prix par étape payante (réglages PRICE_NOTICE_CENTS, PRICE_DOSSIER_CENTS)" },
+      ),
+      h("p", { class: "hint" }, "Voir aussi ", link("/v1/openapi.json", "la description OpenAPI de l'API"), "."),
+    );
+  } catch (error) {
+    area.append(notice("error", error.message));
+  }
+}
