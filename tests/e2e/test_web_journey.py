@@ -11,7 +11,16 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.browser import PHONE, chromium, facturx_invoice, mailbox_code, shot, text, wait_for_text
+from tests.e2e.browser import (
+    DESKTOP,
+    PHONE,
+    chromium,
+    facturx_invoice,
+    mailbox_code,
+    shot,
+    text,
+    wait_for_text,
+)
 from tests.e2e.platform import RunningPlatform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -148,6 +157,7 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
         # Pay on the local Stripe checkout page: back to the claim, which moves on by itself.
         page.locator("#payer").click()
         pay_on_local_checkout(page, url)
+        claim_id = page.url.split("/#/creances/")[1].split("?")[0]
         shot(page, "06-checkout-retour")
         wait_for_text(page, "Mise en demeure envoyée", "#historique")
         page.wait_for_selector("#telecharger-mise-en-demeure")
@@ -175,3 +185,32 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
         page.reload()
         page.wait_for_selector("#liste-creances")
         shot(page, "10-tableau-de-bord-telephone")
+
+        # The partner lawyer (another tab, another session): the dossier is in their list; they accept it,
+        # download the merged PDF and record the filing.
+        lawyer = browser.new_page()
+        sign_in(lawyer, url, "avocat@demo.localhost", "Avocat2026x")
+        lawyer.wait_for_selector("#dossiers")
+        listed = text(lawyer, "#dossiers")
+        assert "Rhône Distribution SARL" in listed and "Atelier Numérique SAS" in listed, listed
+        assert "à accepter" in listed
+        shot(lawyer, "11-avocat-dossiers")
+        lawyer.locator("#dossiers a").first.click()
+        lawyer.get_by_role("button", name="Accepter le dossier").click()
+        wait_for_text(lawyer, "Dossier accepté")
+        assert "Confiée à un avocat" in text(lawyer, "#statut")
+        with lawyer.expect_download() as download:
+            lawyer.locator("#telecharger-pdf").click()
+        assert download.value.path().read_bytes().startswith(b"%PDF")
+        wait_for_text(lawyer, "lien valable jusqu'à")
+        lawyer.get_by_label("Date du dépôt").fill("2025-03-31")  # the platform's today (CLAIMS_TODAY)
+        lawyer.get_by_label("Numéro d'enregistrement (RG)").fill("2025R00042")
+        lawyer.get_by_role("button", name="Enregistrer le dépôt").click()
+        wait_for_text(lawyer, "Dépôt de la requête enregistré")
+        assert "Requête déposée" in text(lawyer, "#statut")
+        shot(lawyer, "12-avocat-dossier")
+
+        # The creditor's page follows: the claim is with the lawyer, then filed.
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{url}/#/creances/{claim_id}")
+        wait_for_text(page, "Requête déposée", "#statut")
