@@ -9,7 +9,14 @@ STAMP := $(VENV)/.installed-stamp
 CLAIMS_PORT ?= 8765
 CLAIMS_MOTO_PORT ?= 5056
 
-.PHONY: help setup run test test-fast lint typecheck bench reset lock clean
+# AWS (infra/aws, README "Deploying to AWS"): the stage from infra/aws/config.json.
+STAGE ?= dev
+CDK_DIR := infra/aws
+CDK_STAMP := $(CDK_DIR)/node_modules/.installed-stamp
+CDK_ENV := PATH="$(abspath $(VENV))/bin:$$PATH" AWS_DEFAULT_REGION="$${AWS_DEFAULT_REGION:-eu-west-3}" \
+	CDK_DISABLE_VERSION_CHECK=1 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+
+.PHONY: help setup run test test-fast lint typecheck bench reset lock clean synth deploy bootstrap pdf-layer
 
 help:
 	@echo "make run        start the whole platform locally (embedded AWS) and print its URL"
@@ -18,6 +25,8 @@ help:
 	@echo "make bench      print the benchmark figures"
 	@echo "make reset      wipe the local platform's saved data"
 	@echo "make lock       re-resolve dependencies into requirements*.txt"
+	@echo "make synth      synthesise the AWS stack offline (STAGE=dev) and lint it with cfn-lint"
+	@echo "make deploy     deploy the AWS stack and the web pages (STAGE=dev; needs AWS credentials)"
 
 # System packages (Debian) first, then the virtual environment from the lock file.
 setup: $(STAMP)
@@ -40,7 +49,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy chalicelib infra/local
 
-test: lint typecheck
+test: lint typecheck $(CDK_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: setup
@@ -62,3 +71,31 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache infra/cdk.out infra/chalice.out
+	rm -rf $(CDK_DIR)/cdk.out $(CDK_DIR)/chalice.out $(CDK_DIR)/build $(CDK_DIR)/node_modules
+
+# --- AWS -------------------------------------------------------------------------------------------------
+# The CDK command line, pinned in infra/aws/package-lock.json (aws-cdk@2: v3 cannot read aws-cdk-lib 2's output).
+$(CDK_STAMP): $(CDK_DIR)/package.json $(CDK_DIR)/package-lock.json
+	cd $(CDK_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Offline: no credentials needed. The first run builds Chalice's dependency layer (minutes), later ones reuse it.
+synth: setup $(CDK_STAMP)
+	rm -rf $(CDK_DIR)/cdk.out
+	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk synth --quiet --no-notices -c stage=$(STAGE)
+	$(VENV)/bin/cfn-lint $(CDK_DIR)/cdk.out/$(STAGE).template.json
+	@echo "Template: $(CDK_DIR)/cdk.out/$(STAGE).template.json"
+
+# Once per account and region.
+bootstrap: setup $(CDK_STAMP)
+	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk bootstrap --no-notices -c stage=$(STAGE)
+
+deploy: synth
+	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk deploy --app cdk.out --no-notices \
+		--require-approval broadening --outputs-file cdk.out/outputs.json
+	$(PY) -m infra.aws.publish_frontend $(CDK_DIR)/cdk.out/outputs.json
+
+# WeasyPrint's native libraries and fonts as a Lambda layer, built in an Amazon Linux 2023 container
+# (Docker or Podman on your machine); then set weasyprint_layer_zip in infra/aws/config.json.
+pdf-layer:
+	bash $(CDK_DIR)/layers/weasyprint/build.sh

@@ -1,1 +1,1 @@
-"""Tests of the AWS deployment (infra/aws): the staged Lambda package, the synthesised stack, the cost model."""
+"""Tests of the AWS deployment (infra/aws): the Lambda package, the stack, the cost model."""

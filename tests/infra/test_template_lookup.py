@@ -7,7 +7,7 @@ from chalicelib.documents import render
 
 def test_checkout_reads_the_repository_templates():
     root = Path(render.__file__).resolve().parents[2]
-    assert render.TEMPLATES_DIR == root / "templates"
+    assert root / "templates" == render.TEMPLATES_DIR
     assert (render.TEMPLATES_DIR / "documents" / "mise_en_demeure.html").is_file()
 
 

@@ -1,0 +1,40 @@
+"""CDK entry point (``cdk.json``): ``cdk synth -c stage=dev`` here, or ``make synth`` / ``make deploy``.
+
+Synthesises one stage of the platform (``infra/aws/config.json``) into ``cdk.out/``. Chalice packages the
+app under ``chalice.out/`` on every run (about 21 MB); the package is copied into ``cdk.out`` as an asset,
+so ``chalice.out`` is removed once the assembly is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    import aws_cdk as cdk
+
+    from infra.aws.config import load_stage
+    from infra.aws.stack import ClaimsStack
+    from infra.aws.staging import prune_cache
+
+    app = cdk.App()
+    stage = str(app.node.try_get_context("stage") or "dev")
+    os.chdir(HERE)  # Chalice writes chalice.out/ in the working directory
+    try:
+        ClaimsStack(app, load_stage(stage))
+        app.synth()
+    finally:
+        shutil.rmtree(HERE / "chalice.out", ignore_errors=True)
+        prune_cache()
+
+
+if __name__ == "__main__":
+    main()

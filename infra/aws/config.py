@@ -1,0 +1,70 @@
+"""The stage configuration of the AWS stack: ``infra/aws/config.json``, one entry per stage.
+
+Everything an operator sets for their own account lives there (region, sender address, public URL, the
+WeasyPrint layer, the name of the Stripe secret). Secrets themselves never do: the stack references the
+Secrets Manager secret by name and CloudFormation resolves it at deploy time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CONFIG_PATH = HERE / "config.json"
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    name: str
+    region: str = "eu-west-3"
+    # Empty: the account of the credentials used at deploy time (synth works without any).
+    account: str = ""
+    # The address users open (links in emails, CORS of the documents bucket). Empty: the CloudFront
+    # distribution's own address, known only after the first deploy (see README).
+    public_url: str = ""
+    # Optional custom domain for the distribution; its certificate must be in us-east-1.
+    domain_name: str = ""
+    certificate_arn: str = ""
+    mail_sender: str = "recouvrement@example.fr"
+    operator_email: str = "operateur@example.fr"
+    # Who receives the alarms (SNS email subscription); empty: alarms without a subscriber.
+    alarm_email: str = ""
+    # Secrets Manager secret (JSON: {"secret_key": "sk_…", "webhook_secret": "whsec_…"}), created by the
+    # operator before the first deploy.
+    stripe_secret_name: str = ""
+    # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh): a published layer
+    # version ARN, or the zip the script builds (relative to infra/aws). Without either the stack still
+    # synthesises, but the functions that render PDFs fail on AWS.
+    weasyprint_layer_arn: str = ""
+    weasyprint_layer_zip: str = ""
+    deletion_protection: bool = False
+    log_retention_days: int = 30
+    # Cognito sends its emails (codes, invitations) through the SES sender instead of its own mailer,
+    # which is limited to 50 emails a day.
+    cognito_email_via_ses: bool = False
+
+    @property
+    def prefix(self) -> str:
+        """``claims-<stage>``: the prefix of every resource name, as ``chalicelib.settings`` expects."""
+        return f"claims-{self.name}"
+
+    def layer_zip_path(self) -> Path | None:
+        if not self.weasyprint_layer_zip:
+            return None
+        path = Path(self.weasyprint_layer_zip)
+        return path if path.is_absolute() else HERE / path
+
+
+def load_stage(name: str, path: Path = CONFIG_PATH) -> StageConfig:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    stages = data.get("stages", {})
+    if name not in stages:
+        raise KeyError(f"stage {name!r} is not in {path} (stages: {', '.join(sorted(stages))})")
+    known = {f.name for f in fields(StageConfig)}
+    unknown = set(stages[name]) - known
+    if unknown:
+        raise KeyError(f"unknown setting(s) for stage {name!r} in {path}: {', '.join(sorted(unknown))}")
+    return StageConfig(name=name, **stages[name])

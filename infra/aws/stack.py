@@ -1,0 +1,822 @@
+"""The platform on AWS: the same ``app.py`` (through ``chalice.cdk.Chalice``) and the same
+``escalation.asl.json`` as the local platform, plus what ``infra/local/provision.py`` creates locally.
+
+Read top to bottom: names and roles first (they only depend on the stage), then the data (tables, buckets,
+sender, user pool), the Chalice app, the state machine, the web front door (CloudFront), the alarms.
+Resource names follow ``chalicelib.settings`` (``claims-<stage>-…``); every name the runtime reads is
+passed as the environment variable ``chalicelib/settings.py`` reads.
+
+No ``*`` action on data: every policy lists its actions, on the stage's own resources.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import (
+    aws_cloudfront as cloudfront,
+)
+from aws_cdk import (
+    aws_cloudfront_origins as origins,
+)
+from aws_cdk import (
+    aws_cloudwatch as cloudwatch,
+)
+from aws_cdk import (
+    aws_cloudwatch_actions as cw_actions,
+)
+from aws_cdk import (
+    aws_cognito as cognito,
+)
+from aws_cdk import (
+    aws_dynamodb as dynamodb,
+)
+from aws_cdk import (
+    aws_iam as iam,
+)
+from aws_cdk import (
+    aws_lambda as lambda_,
+)
+from aws_cdk import (
+    aws_logs as logs,
+)
+from aws_cdk import (
+    aws_s3 as s3,
+)
+from aws_cdk import (
+    aws_ses as ses,
+)
+from aws_cdk import (
+    aws_sns as sns,
+)
+from aws_cdk import (
+    aws_sns_subscriptions as subscriptions,
+)
+from aws_cdk import (
+    aws_sqs as sqs,
+)
+from aws_cdk import (
+    aws_stepfunctions as sfn,
+)
+from constructs import Construct
+
+from infra.aws.app_functions import (
+    ASYNC_FUNCTIONS,
+    NEEDS_ATTENTION_FUNCTION,
+    PDF_FUNCTIONS,
+    STRIPE_FUNCTIONS,
+    app_functions,
+    camel_case,
+    table_specs,
+)
+from infra.aws.config import StageConfig
+from infra.aws.staging import stage_source
+
+# --- what the app declares -----------------------------------------------------------------------------
+# Paths of the API served by CloudFront in front of API Gateway (everything else is frontend/).
+API_PATHS = ("/v1/*", "/auth/*", "/health", "/openapi.json")
+
+PUBLIC_URL_PLACEHOLDER = "https://public-url-not-set.invalid"
+MEMORY_MB = {"api": 1024, "pdf": 2048, "other": 512}
+TIMEOUT_S = {"api": 29, "pdf": 300, "other": 120}
+
+# RULEBOOK §7.1 (retention plan) as storage rules. The claim file stays in the active tier while the claim
+# runs, then moves to cheaper archive tiers; the per-claim deletion at the end of its retention (latest of
+# prescription end and court case + 10 years) belongs to the application; the expiration below is only
+# the backstop after which nothing may be kept (POLICY: 2 active years + 3 years of court case + 10 years).
+CLAIM_FILE_ARCHIVE_AFTER_DAYS = 365
+CLAIM_FILE_DEEP_ARCHIVE_AFTER_DAYS = 3 * 365
+CLAIM_FILE_BACKSTOP_DAYS = 15 * 365 + 4
+IMPORT_FILE_DAYS = 90  # the CSV of a bulk import: its rows became claims; the report is in DynamoDB
+SHARE_COPY_DAYS = 7  # a lawyer's download copy, recreated on demand (chalicelib/services/lawyers.py)
+NONCURRENT_VERSION_DAYS = 30
+
+DYNAMO_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable")
+DYNAMO_WRITE = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchWriteItem",
+)
+# The audit trail is append-only (ARCHITECTURE "must"): new items only, never an update or a delete.
+DYNAMO_APPEND_ONLY = ("dynamodb:PutItem", "dynamodb:ConditionCheckItem")
+
+
+def _attribute(definitions: list[dict[str, str]], name: str) -> dynamodb.Attribute:
+    kind = next(d["AttributeType"] for d in definitions if d["AttributeName"] == name)
+    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType(kind_name(kind)))
+
+
+def kind_name(kind: str) -> str:
+    return {"S": "STRING", "N": "NUMBER", "B": "BINARY"}[kind]
+
+
+def _keys(key_schema: list[dict[str, str]]) -> tuple[str, str | None]:
+    hash_key = next(k["AttributeName"] for k in key_schema if k["KeyType"] == "HASH")
+    range_key = next((k["AttributeName"] for k in key_schema if k["KeyType"] == "RANGE"), None)
+    return hash_key, range_key
+
+
+class ClaimsStack(cdk.Stack):
+    def __init__(self, scope: Construct, config: StageConfig, **kwargs: Any) -> None:
+        env = cdk.Environment(account=config.account or None, region=config.region)
+        super().__init__(
+            scope,
+            config.name,  # the Chalice stage is the construct path of its scope: "dev", "prod"
+            stack_name=config.prefix,
+            env=env,
+            description=f"Recouvrement de créances — plateforme serverless, étape {config.name}",
+            **kwargs,
+        )
+        self.config = config
+        self.prefix = config.prefix
+        retain = cdk.RemovalPolicy.RETAIN if config.deletion_protection else cdk.RemovalPolicy.DESTROY
+        self.functions = app_functions()
+        state_machine_name = f"{self.prefix}-escalation"
+        self.state_machine_arn = self.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=state_machine_name,
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+        # --- data -------------------------------------------------------------------------------------
+        self.tables: dict[str, dynamodb.Table] = {}
+        for variable, suffix, schema in table_specs():
+            self.tables[variable] = self._table(variable, suffix, schema, retain)
+        self.idempotency = dynamodb.Table(
+            self,
+            "IdempotencyTable",
+            table_name=f"{self.prefix}-idempotency",
+            # The layout Powertools' DynamoDBPersistenceLayer expects (as infra/local/provision.py).
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+            time_to_live_attribute="expiration",
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=config.deletion_protection,
+            removal_policy=cdk.RemovalPolicy.DESTROY,  # only short-lived keys
+        )
+        self.frontend_bucket = s3.Bucket(
+            self,
+            "FrontendBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=cdk.Duration.days(30))],
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            auto_delete_objects=False,
+        )
+        self.distribution = self._distribution_without_api()
+        # The functions cannot read the distribution's own address: the distribution fronts the API, the API
+        # calls the functions, so the functions would depend on the distribution (a cycle). Without a
+        # configured address, the first deploy prints it (output DistributionUrl) for config.json.
+        self.public_url = config.public_url.rstrip("/") or (
+            f"https://{config.domain_name}" if config.domain_name else ""
+        )
+        if not self.public_url:
+            if config.name == "prod":
+                raise ValueError(
+                    "set public_url (or domain_name) for the prod stage in infra/aws/config.json"
+                )
+            cdk.Annotations.of(self).add_warning_v2(
+                "claims:no-public-url",
+                "No public_url in infra/aws/config.json: links in emails point to a placeholder until it "
+                "is set to the DistributionUrl output of the first deploy (then deploy again).",
+            )
+        self.documents = self._documents_bucket(retain)
+        self.sender = ses.EmailIdentity(self, "MailSender", identity=ses.Identity.email(config.mail_sender))
+        self.user_pool, self.user_pool_client = self._user_pool()
+        self.dlq = sqs.Queue(
+            self,
+            "FailedEvents",
+            queue_name=f"{self.prefix}-failed-events",
+            retention_period=cdk.Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+
+        # --- roles --------------------------------------------------------------------------------------
+        self.api_role = self._lambda_role("ApiRole", "the API and its authorizer")
+        self.workflow_role = self._lambda_role(
+            "WorkflowRole", "the state machine's tasks and background work"
+        )
+        for role in (self.api_role, self.workflow_role):
+            self._grant_data(role)
+        self._grant_cognito_admin(self.api_role)
+        self.workflow_role.add_to_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dlq.queue_arn])
+        )
+
+        # --- the Chalice app ----------------------------------------------------------------------------
+        self.pdf_layer = self._pdf_layer()
+        from chalice.cdk import Chalice
+
+        source = stage_source(config.name, self._chalice_stage_settings())
+        self.chalice = Chalice(self, "ChaliceApp", source_dir=str(source))
+        self._name_functions()
+        self._gateway_responses()
+
+        # --- the escalation -----------------------------------------------------------------------------
+        self.state_machine = self._state_machine(state_machine_name)
+
+        # --- the web front door and the alarms ----------------------------------------------------------
+        self._api_behind_distribution()
+        self._alarms()
+        self._outputs()
+
+    # ------------------------------------------------------------------------------------------------------
+    def _table(
+        self, variable: str, suffix: str, schema: dict[str, Any], retain: cdk.RemovalPolicy
+    ) -> dynamodb.Table:
+        definitions = schema["attribute_definitions"]
+        hash_key, range_key = _keys(schema["key_schema"])
+        table = dynamodb.Table(
+            self,
+            camel_case(suffix) + "Table",
+            table_name=f"{self.prefix}-{suffix}",
+            partition_key=_attribute(definitions, hash_key),
+            sort_key=_attribute(definitions, range_key) if range_key else None,
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=self.config.deletion_protection,
+            removal_policy=retain,
+        )
+        for index in schema.get("global_secondary_indexes", []):
+            index_hash, index_range = _keys(index["key_schema"])
+            projection = index["projection"]["ProjectionType"]
+            table.add_global_secondary_index(
+                index_name=index["index_name"],
+                partition_key=_attribute(definitions, index_hash),
+                sort_key=_attribute(definitions, index_range) if index_range else None,
+                projection_type=dynamodb.ProjectionType(
+                    {"ALL": "ALL", "KEYS_ONLY": "KEYS_ONLY", "INCLUDE": "INCLUDE"}[projection]
+                ),
+                non_key_attributes=index["projection"].get("NonKeyAttributes"),
+            )
+        if schema.get("local_secondary_indexes"):
+            raise NotImplementedError(f"local secondary indexes on {suffix}: add them here")
+        return table
+
+    def _documents_bucket(self, retain: cdk.RemovalPolicy) -> s3.Bucket:
+        # Named from the account and region (bucket names are global), so that the functions get the name
+        # without depending on the bucket, which depends on the distribution through its CORS rule.
+        self.documents_bucket_name = f"{self.prefix}-documents-{self.account}-{self.region}"
+        origins_allowed = [f"https://{self.distribution.distribution_domain_name}"]
+        if self.public_url:
+            origins_allowed.insert(0, self.public_url)
+        return s3.Bucket(
+            self,
+            "DocumentsBucket",
+            bucket_name=self.documents_bucket_name,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=retain,
+            # The browser sends evidence straight to the bucket with a presigned POST (as infra/local does).
+            cors=[
+                s3.CorsRule(
+                    allowed_origins=origins_allowed,
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET],
+                    allowed_headers=["*"],
+                    max_age=3000,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="claim-file-archive",
+                    prefix="claims/",
+                    transitions=[
+                        s3.Transition(
+                            storage_class=s3.StorageClass.INFREQUENT_ACCESS,
+                            transition_after=cdk.Duration.days(CLAIM_FILE_ARCHIVE_AFTER_DAYS),
+                        ),
+                        s3.Transition(
+                            storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                            transition_after=cdk.Duration.days(CLAIM_FILE_DEEP_ARCHIVE_AFTER_DAYS),
+                        ),
+                    ],
+                    expiration=cdk.Duration.days(CLAIM_FILE_BACKSTOP_DAYS),
+                ),
+                s3.LifecycleRule(
+                    id="import-files", prefix="imports/", expiration=cdk.Duration.days(IMPORT_FILE_DAYS)
+                ),
+                s3.LifecycleRule(
+                    id="lawyer-share-copies", prefix="shares/", expiration=cdk.Duration.days(SHARE_COPY_DAYS)
+                ),
+                s3.LifecycleRule(
+                    id="old-versions-and-uploads",
+                    noncurrent_version_expiration=cdk.Duration.days(NONCURRENT_VERSION_DAYS),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+                ),
+            ],
+        )
+
+    def _user_pool(self) -> tuple[cognito.CfnUserPool, cognito.CfnUserPoolClient]:
+        """The pool exactly as infra/local/provision.py creates it locally (same settings, same groups)."""
+        from chalicelib.domain.accounts import ROLE_LABELS_FR, Role
+        from infra.local.provision import _GROUP_PRECEDENCE, USER_POOL_CLIENT_CONFIG, USER_POOL_CONFIG
+
+        pool = cognito.CfnUserPool(
+            self,
+            "UserPool",
+            user_pool_name=f"{self.prefix}-users",
+            deletion_protection="ACTIVE" if self.config.deletion_protection else "INACTIVE",
+        )
+        # The API's request shapes and CloudFormation's properties have the same names: pass them as they are.
+        for key, value in USER_POOL_CONFIG.items():
+            pool.add_property_override(key, value)
+        if self.config.cognito_email_via_ses:
+            pool.add_property_override(
+                "EmailConfiguration",
+                {
+                    "EmailSendingAccount": "DEVELOPER",
+                    "SourceArn": self.format_arn(
+                        service="ses", resource="identity", resource_name=self.config.mail_sender
+                    ),
+                    "From": self.config.mail_sender,
+                },
+            )
+        pool.apply_removal_policy(
+            cdk.RemovalPolicy.RETAIN if self.config.deletion_protection else cdk.RemovalPolicy.DESTROY
+        )
+        for role in Role:
+            cognito.CfnUserPoolGroup(
+                self,
+                f"Group{camel_case(role.value)}",
+                user_pool_id=pool.ref,
+                group_name=role.value,
+                description=ROLE_LABELS_FR[role],
+                precedence=_GROUP_PRECEDENCE[role],
+            )
+        client = cognito.CfnUserPoolClient(
+            self, "UserPoolWebClient", user_pool_id=pool.ref, client_name=f"{self.prefix}-users-web"
+        )
+        for key, value in USER_POOL_CLIENT_CONFIG.items():
+            client.add_property_override(key, value)
+        return pool, client
+
+    # --- IAM ------------------------------------------------------------------------------------------------
+    def _lambda_role(self, name: str, purpose: str) -> iam.Role:
+        role = iam.Role(
+            self,
+            name,
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{self.prefix}: {purpose}",
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[
+                    self.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name=f"/aws/lambda/{self.prefix}*",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+        # X-Ray (Powertools Tracer): these two actions have no resource-level permission.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]
+            )
+        )
+        return role
+
+    def _function_arn(self, name: str) -> str:
+        return self.format_arn(
+            service="lambda",
+            resource="function",
+            resource_name=f"{self.prefix}-{name}",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def _grant_data(self, role: iam.Role) -> None:
+        events_variable = "CLAIM_EVENTS_TABLE"
+        data_tables = [t for v, t in self.tables.items() if v != events_variable] + [self.idempotency]
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[*DYNAMO_READ, "dynamodb:Scan", *DYNAMO_WRITE],
+                resources=[arn for t in data_tables for arn in (t.table_arn, f"{t.table_arn}/index/*")],
+            )
+        )
+        if events_variable in self.tables:
+            events = self.tables[events_variable]
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=[*DYNAMO_READ, *DYNAMO_APPEND_ONLY],
+                    resources=[events.table_arn, f"{events.table_arn}/index/*"],
+                )
+            )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                resources=[self.documents.arn_for_objects("*")],
+            )
+        )
+        # ListBucket: a missing key answers 404 instead of 403; the health probe's HeadBucket needs it too.
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.documents.bucket_arn])
+        )
+        domain = self.config.mail_sender.rpartition("@")[2]
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["ses:SendEmail", "ses:SendRawEmail"],
+                resources=[
+                    self.format_arn(
+                        service="ses", resource="identity", resource_name=self.config.mail_sender
+                    ),
+                    self.format_arn(service="ses", resource="identity", resource_name=domain),
+                ],
+            )
+        )
+        # The health probe reads the sender's verification status: no resource-level permission exists.
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["ses:GetIdentityVerificationAttributes"], resources=["*"])
+        )
+        executions = self.format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{self.prefix}-escalation:*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "states:StartExecution",
+                    "states:DescribeStateMachine",
+                    "states:SendTaskSuccess",
+                    "states:SendTaskFailure",
+                    "states:SendTaskHeartbeat",
+                ],
+                resources=[self.state_machine_arn],
+            )
+        )
+        role.add_to_policy(iam.PolicyStatement(actions=["states:DescribeExecution"], resources=[executions]))
+        # Background work started by the app itself (chalicelib/adapters/lambda_invoker.py).
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["lambda:InvokeFunction"],
+                resources=[self._function_arn(name) for name in sorted(ASYNC_FUNCTIONS - {"sweep_outbox"})],
+            )
+        )
+
+    def _grant_cognito_admin(self, role: iam.Role) -> None:
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "cognito-idp:AdminAddUserToGroup",
+                    "cognito-idp:AdminConfirmSignUp",
+                    "cognito-idp:AdminCreateUser",
+                    "cognito-idp:AdminDeleteUser",
+                    "cognito-idp:AdminGetUser",
+                    "cognito-idp:AdminSetUserPassword",
+                    "cognito-idp:AdminUpdateUserAttributes",
+                ],
+                resources=[self.user_pool.attr_arn],
+            )
+        )
+
+    # --- Chalice -----------------------------------------------------------------------------------------
+    def _pdf_layer(self) -> str | None:
+        """The WeasyPrint layer's version ARN (a token), or None: then PDFs cannot be rendered on AWS."""
+        config = self.config
+        arn: str | None = None
+        if config.weasyprint_layer_arn:
+            arn = config.weasyprint_layer_arn
+        elif (path := config.layer_zip_path()) is not None and path.is_file():
+            layer = lambda_.LayerVersion(
+                self,
+                "WeasyPrintLayer",
+                code=lambda_.Code.from_asset(str(path)),
+                description="WeasyPrint's native libraries (Pango, HarfBuzz, fontconfig) and DejaVu fonts",
+                compatible_runtimes=[lambda_.Runtime.PYTHON_3_12, lambda_.Runtime.PYTHON_3_13],
+                compatible_architectures=[lambda_.Architecture.X86_64],
+            )
+            arn = layer.layer_version_arn
+        if arn is None:
+            cdk.Annotations.of(self).add_warning_v2(
+                "claims:no-pdf-layer",
+                "No WeasyPrint layer (weasyprint_layer_arn / weasyprint_layer_zip in infra/aws/config.json): "
+                f"the stack deploys, but {', '.join(sorted(PDF_FUNCTIONS))} cannot render PDFs on AWS. "
+                "Build it with infra/aws/layers/weasyprint/build.sh.",
+            )
+        elif sys.version_info < (3, 12):
+            # Chalice gives the functions the runtime of the Python that packages them; the layer is built on
+            # Amazon Linux 2023, which the python3.12+ runtimes use (python3.11 runs on Amazon Linux 2).
+            raise RuntimeError(
+                "The WeasyPrint layer needs a python3.12+ Lambda runtime and Chalice uses the packaging "
+                f"Python's version ({sys.version_info.major}.{sys.version_info.minor}): deploy from a "
+                "Python 3.12 virtual environment (make setup PYTHON=python3.12)."
+            )
+        return arn
+
+    def _environment(self) -> dict[str, str]:
+        env = {
+            "CLAIMS_STAGE": self.config.name,
+            "CLAIMS_LOCAL_MODE": "0",
+            "POWERTOOLS_SERVICE_NAME": "claims",
+            "POWERTOOLS_METRICS_NAMESPACE": "claims",
+            **{variable: table.table_name for variable, table in self.tables.items()},
+            "IDEMPOTENCY_TABLE": self.idempotency.table_name,
+            "DOCUMENTS_BUCKET": self.documents_bucket_name,
+            "MAIL_SENDER": self.config.mail_sender,
+            "OPERATOR_ALERT_EMAIL": self.config.operator_email,
+            "ESCALATION_STATE_MACHINE_ARN": self.state_machine_arn,
+            "CLAIMS_PUBLIC_URL": self.public_url or PUBLIC_URL_PLACEHOLDER,
+            "COGNITO_USER_POOL_ID": self.user_pool.ref,
+            "COGNITO_CLIENT_ID": self.user_pool_client.ref,
+        }
+        return env
+
+    def _stripe_environment(self) -> dict[str, str]:
+        """Stripe's keys, resolved by CloudFormation from Secrets Manager at deploy time (never in code)."""
+        name = self.config.stripe_secret_name
+        if not name:
+            cdk.Annotations.of(self).add_warning_v2(
+                "claims:no-stripe-secret",
+                "No stripe_secret_name in infra/aws/config.json: payments cannot work on AWS.",
+            )
+            return {}
+        return {
+            "STRIPE_SECRET_KEY": cdk.SecretValue.secrets_manager(
+                name, json_field="secret_key"
+            ).unsafe_unwrap(),
+            "STRIPE_WEBHOOK_SECRET": cdk.SecretValue.secrets_manager(
+                name, json_field="webhook_secret"
+            ).unsafe_unwrap(),
+        }
+
+    def _chalice_stage_settings(self) -> dict[str, Any]:
+        """The stage's section of the staged ``.chalice/config.json``."""
+        stripe = self._stripe_environment()
+        per_function: dict[str, Any] = {}
+        for function in self.functions:
+            settings: dict[str, Any] = {
+                "lambda_memory_size": MEMORY_MB[function.kind],
+                "lambda_timeout": TIMEOUT_S[function.kind],
+                "iam_role_arn": (self.api_role if function.kind == "api" else self.workflow_role).role_arn,
+            }
+            variables: dict[str, str] = {}
+            if function.kind == "pdf" and self.pdf_layer:
+                settings["layers"] = [self.pdf_layer]
+                variables["FONTCONFIG_PATH"] = "/opt/etc/fonts"  # the layer's fontconfig (its fonts.conf)
+            if function.name in STRIPE_FUNCTIONS:
+                variables.update(stripe)
+            if variables:
+                settings["environment_variables"] = variables
+            per_function[function.name] = settings
+        return {
+            "api_gateway_stage": "api",
+            "api_gateway_endpoint_type": "REGIONAL",
+            # Dependencies in Chalice's managed layer, cached by requirements.txt alone: changing the code
+            # repackages only the app (seconds), not the ~200 MB of dependencies (minutes).
+            "automatic_layer": True,
+            "manage_iam_role": False,
+            "iam_role_arn": self.api_role.role_arn,
+            "autogen_policy": False,
+            "xray": True,
+            "environment_variables": self._environment(),
+            "lambda_functions": per_function,
+        }
+
+    def _name_functions(self) -> None:
+        """Chalice's SAM template leaves function names to CloudFormation; the runtime expects Chalice's
+        own naming (``claims-<stage>-<name>``, chalicelib/adapters/lambda_invoker.py): set it, and send the
+        failed asynchronous events to the DLQ."""
+        for function in self.functions:
+            resource = self.chalice.get_resource(function.logical_id)
+            name = function.function_name(self.prefix)
+            resource.add_property_override("FunctionName", name)
+            # Here rather than Chalice's log_retention_in_days, whose API handler log group refers to a
+            # logical id that does not exist (ApiHandler instead of APIHandler).
+            logs.CfnLogGroup(
+                self,
+                f"{function.logical_id}Logs",
+                log_group_name=f"/aws/lambda/{name}",
+                retention_in_days=self.config.log_retention_days,
+            )
+            if function.name in ASYNC_FUNCTIONS:
+                resource.add_property_override(
+                    "DeadLetterQueue", {"Type": "SQS", "TargetArn": self.dlq.queue_arn}
+                )
+
+    def _gateway_responses(self) -> None:
+        """API Gateway's answer when the authorizer refuses a token: the app's French JSON body."""
+        import json
+
+        from chalicelib.api.auth import UNAUTHORIZED_RESPONSE_BODY
+
+        api = self.chalice.get_resource("RestAPI")
+        api.add_property_override(
+            "DefinitionBody.x-amazon-apigateway-gateway-responses",
+            {
+                "UNAUTHORIZED": {
+                    "statusCode": 401,
+                    "responseParameters": {
+                        "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+                        "gatewayresponse.header.WWW-Authenticate": "'Bearer'",
+                    },
+                    "responseTemplates": {
+                        "application/json": json.dumps(UNAUTHORIZED_RESPONSE_BODY, ensure_ascii=False)
+                    },
+                }
+            },
+        )
+
+    # --- Step Functions -----------------------------------------------------------------------------------
+    def substitutions(self) -> dict[str, str]:
+        from chalicelib.workflow.definition import placeholders
+
+        by_placeholder = {
+            f"{f.logical_id}FunctionArn": f for f in self.functions if f.kind in {"pdf", "other"}
+        }
+        tables = {"ClaimsTable": "CLAIMS_TABLE", "ClaimEventsTable": "CLAIM_EVENTS_TABLE"}
+        values: dict[str, str] = {}
+        for name in sorted(placeholders()):
+            if name in by_placeholder:
+                values[name] = (
+                    self.chalice.get_resource(by_placeholder[name].logical_id).get_att("Arn").to_string()
+                )
+            elif name in tables:
+                values[name] = self.tables[tables[name]].table_name
+            else:
+                raise LookupError(f"escalation.asl.json uses ${{{name}}}: no function or table of the stack")
+        return values
+
+    def _state_machine(self, name: str) -> sfn.CfnStateMachine:
+        from chalicelib.workflow.definition import load_definition
+
+        values = self.substitutions()
+        role = iam.Role(
+            self,
+            "StateMachineRole",
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
+            description=f"{self.prefix}: the escalation state machine",
+        )
+        function_arns = [v for k, v in values.items() if k.endswith("FunctionArn")]
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["lambda:InvokeFunction"],
+                resources=[arn for value in function_arns for arn in (value, f"{value}:*")],
+            )
+        )
+        read_tables = [
+            self.tables[v]
+            for k, v in (("ClaimsTable", "CLAIMS_TABLE"), ("ClaimEventsTable", "CLAIM_EVENTS_TABLE"))
+            if k in values
+        ]
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=[t.table_arn for t in read_tables])
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]
+            )
+        )
+        machine = sfn.CfnStateMachine(
+            self,
+            "EscalationStateMachine",
+            state_machine_name=name,
+            state_machine_type="STANDARD",
+            role_arn=role.role_arn,
+            definition=load_definition(),
+            definition_substitutions=values,
+            tracing_configuration=sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True),
+        )
+        # The role's policy is a resource of its own: create it before the state machine may run.
+        policy = role.node.try_find_child("DefaultPolicy")
+        if policy is not None:
+            machine.node.add_dependency(policy)
+        return machine
+
+    # --- CloudFront -----------------------------------------------------------------------------------------
+    def _distribution_without_api(self) -> cloudfront.Distribution:
+        config = self.config
+        certificate = None
+        if config.domain_name and config.certificate_arn:
+            from aws_cdk import aws_certificatemanager as acm
+
+            certificate = acm.Certificate.from_certificate_arn(self, "Certificate", config.certificate_arn)
+        return cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment=f"{self.prefix}: frontend/ and the API",
+            default_root_object="index.html",
+            domain_names=[config.domain_name] if certificate else None,
+            certificate=certificate,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.frontend_bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+            ),
+        )
+
+    def _api_behind_distribution(self) -> None:
+        """The API under the same address as the web pages (the front end calls ``/health``, ``/v1/…``)."""
+        rest_api_id = self.chalice.get_resource("RestAPI").ref
+        api_origin = origins.HttpOrigin(
+            f"{rest_api_id}.execute-api.{self.region}.{self.url_suffix}",
+            origin_path="/api",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        )
+        for path in API_PATHS:
+            self.distribution.add_behavior(
+                path,
+                api_origin,
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            )
+
+    # --- alarms -------------------------------------------------------------------------------------------
+    def _alarms(self) -> None:
+        topic = sns.Topic(self, "Alarms", topic_name=f"{self.prefix}-alarms", enforce_ssl=True)
+        if self.config.alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(self.config.alarm_email))
+        action = cw_actions.SnsAction(topic)
+        five_minutes = cdk.Duration.minutes(5)
+
+        def alarm(alarm_id: str, metric: cloudwatch.Metric, description: str) -> None:
+            created = cloudwatch.Alarm(
+                self,
+                alarm_id,
+                alarm_name=f"{self.prefix}-{alarm_id}",
+                alarm_description=description,
+                metric=metric,
+                threshold=1,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            created.add_alarm_action(action)
+
+        machine = {"StateMachineArn": self.state_machine.attr_arn}
+        for metric_name in ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"):
+            alarm(
+                f"Escalation{metric_name}",
+                cloudwatch.Metric(
+                    namespace="AWS/States",
+                    metric_name=metric_name,
+                    dimensions_map=machine,
+                    statistic="Sum",
+                    period=five_minutes,
+                ),
+                f"An escalation execution ended badly ({metric_name}).",
+            )
+        for function in self.functions:
+            name = function.function_name(self.prefix)
+            alarm(
+                f"{function.logical_id}Errors",
+                cloudwatch.Metric(
+                    namespace="AWS/Lambda",
+                    metric_name="Errors",
+                    dimensions_map={"FunctionName": name},
+                    statistic="Sum",
+                    period=five_minutes,
+                ),
+                f"The function {name} failed.",
+            )
+        alarm(
+            "ClaimsNeedAttention",
+            cloudwatch.Metric(
+                namespace="AWS/Lambda",
+                metric_name="Invocations",
+                dimensions_map={"FunctionName": f"{self.prefix}-{NEEDS_ATTENTION_FUNCTION}"},
+                statistic="Sum",
+                period=five_minutes,
+            ),
+            "An escalation step failed for good: a claim is in needs_attention and waits for an operator.",
+        )
+        alarm(
+            "FailedEventsInDlq",
+            self.dlq.metric_approximate_number_of_messages_visible(period=five_minutes, statistic="Maximum"),
+            "A background event (import, emails, outbox sweep) failed after its retries: see the DLQ.",
+        )
+
+    def _outputs(self) -> None:
+        cdk.CfnOutput(self, "PublicUrl", value=self.public_url or PUBLIC_URL_PLACEHOLDER)
+        cdk.CfnOutput(self, "DistributionUrl", value=f"https://{self.distribution.distribution_domain_name}")
+        cdk.CfnOutput(self, "DistributionId", value=self.distribution.distribution_id)
+        cdk.CfnOutput(self, "FrontendBucketName", value=self.frontend_bucket.bucket_name)
+        cdk.CfnOutput(self, "DocumentsBucketName", value=self.documents.bucket_name)
+        cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.ref)
+        cdk.CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.ref)
+        cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.attr_arn)
+        cdk.CfnOutput(self, "AccountsTableName", value=self.tables["ACCOUNTS_TABLE"].table_name)

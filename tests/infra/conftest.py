@@ -1,0 +1,95 @@
+"""``synth``: the AWS stack synthesised once per test session, offline (``cdk synth``, like ``make synth``).
+
+No AWS account is reached: no credentials are passed to the CDK command line, only a region. The first run on
+a machine builds Chalice's dependency layer (minutes: every wheel is fetched for Lambda's platform); later
+runs reuse it from ``~/.cache/claims-platform`` (``infra/aws/staging.py``) and take about 40 s. The cloud
+assembly (~70 MB of assets) is deleted at the end of the session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AWS_DIR = ROOT / "infra" / "aws"
+CDK = AWS_DIR / "node_modules" / ".bin" / "cdk"
+STAGE = "dev"
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    out_dir: Path
+    template_path: Path
+    template: dict[str, Any]
+    seconds: float
+    log: str
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return self.template["Resources"]
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {name: r for name, r in self.resources.items() if r["Type"] == kind}
+
+    def asset(self, key: str) -> Path:
+        """The file in the assembly that is uploaded as the S3 object ``key`` (``<hash>.zip``)."""
+        return self.out_dir / f"asset.{key}"
+
+
+def cdk_environment() -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "CLAIMS_", "COGNITO_", "STRIPE_"))
+    }
+    env.update(
+        {
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "CDK_DISABLE_VERSION_CHECK": "1",
+            "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+            "CDK_CLI_NOTICES": "false",
+        }
+    )
+    return env
+
+
+def ensure_cdk_cli() -> Path:
+    if not CDK.exists():  # `make test` installs it; a bare pytest run installs it here from the lock file
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=AWS_DIR, check=True, capture_output=True)
+    return CDK
+
+
+@pytest.fixture(scope="session")
+def synth() -> Iterator[Synthesized]:
+    cli = ensure_cdk_cli()
+    out_dir = Path(tempfile.mkdtemp(prefix="claims-cdk-out-"))
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [str(cli), "synth", "--quiet", "--no-notices", "-c", f"stage={STAGE}", "--output", str(out_dir)],
+            cwd=AWS_DIR,
+            env=cdk_environment(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        seconds = time.perf_counter() - started
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, log[-5000:]
+        template_path = out_dir / f"{STAGE}.template.json"
+        yield Synthesized(out_dir, template_path, json.loads(template_path.read_text()), seconds, log)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
