@@ -115,6 +115,7 @@ def get_claim(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def update_claim(identity: Identity, claim_id: str) -> Response:
+    _claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
     body = _body(_schemas().UpdateClaimBody)
     claim = _service().update_draft(
         _claims(), identity, claim_id, body.content, expected_version=body.version, now=_now()
@@ -198,6 +199,7 @@ def request_upload(identity: Identity, claim_id: str) -> Response:
     from chalicelib.domain.claim import DocumentKind
 
     schemas = _schemas()
+    _claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
     body = _body(schemas.UploadRequestBody)
     slot = _service().request_upload(
         _claims(),

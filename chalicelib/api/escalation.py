@@ -45,9 +45,9 @@ def answer_offer(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services.escalation import decide_escalation
 
-    body = parse_body(escalation_routes.current_request, EscalationDecisionBody)
     claims = _claims()
     claims.get_for(identity, claim_id)
+    body = parse_body(escalation_routes.current_request, EscalationDecisionBody)
     if body.decision == "accept":
         _, checkout = open_checkout_for(identity, claim_id)
         return json_response(CheckoutView.of(checkout).model_dump(mode="json"), 201)
@@ -70,9 +70,9 @@ def report_settled(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services.escalation import report_paid_in_full
 
-    body = parse_body(escalation_routes.current_request, NoteBody)
     claims = _claims()
     claims.get_for(identity, claim_id)
+    body = parse_body(escalation_routes.current_request, NoteBody)
     claim = report_paid_in_full(
         claims,
         claim_id,
@@ -96,9 +96,9 @@ def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import escalation
 
-    body = parse_body(escalation_routes.current_request, DebtorPaymentBody)
     claims = _claims()
     claims.get_for(identity, claim_id)
+    body = parse_body(escalation_routes.current_request, DebtorPaymentBody)
     claim = escalation.record_debtor_payment(
         claims,
         claim_id,
@@ -119,9 +119,9 @@ def report_dispute(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import escalation
 
-    body = parse_body(escalation_routes.current_request, NoteBody)
     claims = _claims()
     claims.get_for(identity, claim_id)
+    body = parse_body(escalation_routes.current_request, NoteBody)
     claim = escalation.report_dispute(
         claims, claim_id, actor=identity.user_id, summary=body.note, now=datetime.now(UTC)
     )

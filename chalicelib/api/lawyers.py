@@ -119,6 +119,7 @@ def decline_dossier(identity: Identity, claim_id: str) -> Response:
     from chalicelib.services import lawyers
     from chalicelib.settings import get_settings
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, DeclineBody)
     lawyers.decline(
         _claims(),
@@ -143,6 +144,7 @@ def dossier_link(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, LinkBody)
     link = lawyers.download_link(
         _claims(), _store(), identity, claim_id, body.document, now=datetime.now(UTC)
@@ -159,6 +161,7 @@ def record_filing(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, FilingBody)
     claims = _claims()
     claim = lawyers.record_filing(
@@ -182,6 +185,7 @@ def record_order(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, OrderBody)
     claims = _claims()
     claim = lawyers.record_order(
@@ -205,6 +209,7 @@ def record_service(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, ServiceBody)
     claims = _claims()
     claim = lawyers.record_service(
@@ -230,6 +235,7 @@ def record_opposition(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, OppositionBody)
     claims = _claims()
     claim = lawyers.record_opposition(
@@ -248,6 +254,7 @@ def record_enforcement(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
+    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, EnforcementBody)
     claims = _claims()
     claim = lawyers.record_enforcement(

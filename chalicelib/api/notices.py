@@ -27,6 +27,7 @@ def record_notice_presentation(identity: Identity, claim_id: str) -> Response:
     from chalicelib.api.validation import parse_body
     from chalicelib.services.notice import record_presentation
 
+    ClaimRepository().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
     body = parse_body(notice_routes.current_request, NoticePresentationBody)
     notice = record_presentation(
         claim_id,
