@@ -18,6 +18,9 @@ ASYNC_FUNCTIONS = frozenset({"import_claims", "send_notifications", "sweep_outbo
 STRIPE_FUNCTIONS = frozenset({"api_handler", "check_claim"})
 # The function the state machine calls when a step failed for good: each call is a claim for an operator.
 NEEDS_ATTENTION_FUNCTION = "mark_needs_attention"
+# Memory (MB) and timeout (s) by kind of function: the API (and its authorizer), PDF rendering, the rest.
+MEMORY_MB = {"api": 1024, "pdf": 2048, "other": 512}
+TIMEOUT_S = {"api": 29, "pdf": 300, "other": 120}
 
 
 def camel_case(name: str) -> str:

@@ -64,9 +64,11 @@ from constructs import Construct
 
 from infra.aws.app_functions import (
     ASYNC_FUNCTIONS,
+    MEMORY_MB,
     NEEDS_ATTENTION_FUNCTION,
     PDF_FUNCTIONS,
     STRIPE_FUNCTIONS,
+    TIMEOUT_S,
     app_functions,
     camel_case,
     table_specs,
@@ -79,8 +81,6 @@ from infra.aws.staging import stage_source
 API_PATHS = ("/v1/*", "/auth/*", "/health", "/openapi.json")
 
 PUBLIC_URL_PLACEHOLDER = "https://public-url-not-set.invalid"
-MEMORY_MB = {"api": 1024, "pdf": 2048, "other": 512}
-TIMEOUT_S = {"api": 29, "pdf": 300, "other": 120}
 
 # RULEBOOK §7.1 (retention plan) as storage rules. The claim file stays in the active tier while the claim
 # runs, then moves to cheaper archive tiers; the per-claim deletion at the end of its retention (latest of
