@@ -1,0 +1,162 @@
+"""The web interface's forms in a real browser (Chromium) on the real local platform: bad input gets French
+messages next to the fields (the API's ``details[].field`` mapped to the form's fields, on the right step),
+nothing typed is lost when the page is reloaded, every control has a label, the sign-in works from the
+keyboard alone, and a CSV import shows its progress and its line-by-line report."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.browser import PHONE, ROOT, chromium, shot, text, wait_for_text
+from tests.e2e.platform import RunningPlatform
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('main input, main select, main textarea')]
+    .filter((c) => c.type !== 'hidden' && c.labels.length === 0 && !c.getAttribute('aria-label')
+                   && !c.getAttribute('aria-labelledby'))
+    .map((c) => c.name || c.id || c.outerHTML)"""
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    running = RunningPlatform(tmp_path_factory.mktemp("web") / "data", env={"CLAIMS_TODAY": "2025-03-31"})
+    running.start()
+    yield running
+    if running.process and running.process.poll() is None:
+        running.stop()
+
+
+def keyboard_sign_in(page, url: str) -> None:
+    """Sign in without the mouse: Tab to the email field, type, Tab, type, Enter."""
+    page.goto(url + "/#/connexion")
+    page.wait_for_selector("input[name=email]")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.name") == "email":
+            break
+    else:
+        raise AssertionError("the email field cannot be reached with Tab")
+    page.keyboard.type("creancier@demo.localhost")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Creancier2026")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Mes créances')")
+
+
+def error_of(page, name: str) -> str:
+    """The message shown next to the field ``name``, checked to be tied to it for assistive technologies."""
+    page.wait_for_selector(f'[name="{name}"][aria-invalid="true"]')
+    control = page.locator(f'[name="{name}"]')
+    message_id = control.get_attribute("id") + "-erreur"
+    assert message_id in (control.get_attribute("aria-describedby") or "").split()
+    return page.locator(f"#{message_id}").inner_text()
+
+
+def test_bad_input_is_explained_in_french_next_to_the_fields_and_reloading_loses_nothing(platform, tmp_path):
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        keyboard_sign_in(page, url)
+        page.goto(url + "/#/creances/nouvelle")
+        page.wait_for_selector("text=Étape 1 sur 5")
+        assert page.evaluate(UNLABELLED_CONTROLS) == []
+
+        # Required fields left empty: French messages, a summary announced to screen readers.
+        page.get_by_role("button", name="Continuer").click()
+        assert error_of(page, "debtor.legal_name") == "Le champ « Raison sociale » est obligatoire."
+        assert page.locator(".error-summary[role=alert]").is_visible()
+
+        # What is typed survives a reload, before the draft even reaches the API.
+        page.get_by_label("Raison sociale").fill("Rhône Distribution SARL")
+        page.get_by_label("SIREN").fill("123456789")
+        page.get_by_label("Adresse", exact=True).fill("3 quai Saint-Antoine")
+        page.get_by_label("Code postal").fill("690")
+        page.get_by_label("Ville").fill("Lyon")
+        page.reload()
+        page.wait_for_selector("text=Vos saisies non envoyées ont été restaurées")
+        assert page.get_by_label("Raison sociale").input_value() == "Rhône Distribution SARL"
+        assert page.get_by_label("Code postal").input_value() == "690"
+        page.get_by_role("button", name="Continuer").click()
+
+        # The API refuses the content: each message goes next to its field, on the step that holds it.
+        page.wait_for_selector("text=Étape 2 sur 5")
+        page.get_by_label("Numéro de la facture").fill("F-2025-0012")
+        page.get_by_label("Montant TTC (€)").fill("mille euros")
+        page.get_by_label("Date de la facture").fill("2025-01-31")
+        page.get_by_label("Date d'échéance").fill("2025-01-02")
+        page.get_by_role("button", name="Continuer").click()
+        page.wait_for_selector("text=Étape 1 sur 5")
+        assert (
+            error_of(page, "debtor.address.postal_code")
+            == "Le code postal « 690 » doit comporter 5 chiffres."
+        )
+        assert "SIREN" in error_of(page, "debtor.siren")
+        page.set_viewport_size(PHONE)
+        shot(page, "20-erreurs-telephone")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_label("SIREN").fill("542051180")
+        page.get_by_label("Code postal").fill("69002")
+        page.get_by_role("button", name="Continuer").click()
+        page.wait_for_selector("text=Étape 2 sur 5")
+        page.get_by_role("button", name="Continuer").click()
+        assert error_of(page, "invoices[0].amount_ttc") == "Le montant « mille euros » n'est pas un nombre."
+        page.get_by_label("Montant TTC (€)").fill("1 000,00")
+        page.get_by_role("button", name="Continuer").click()
+        assert "précéder" in error_of(page, "invoices[0].due_date")
+        shot(page, "21-erreurs-facture")
+        page.get_by_label("Date d'échéance").fill("2025-01-31")
+        page.get_by_role("button", name="Continuer").click()
+
+        # The draft is on the API now; unsent edits of a later step survive a reload too.
+        page.wait_for_selector("text=Étape 3 sur 5")
+        assert page.evaluate(UNLABELLED_CONTROLS) == []
+        page.get_by_role("button", name="Continuer").click()
+        page.wait_for_selector("text=Étape 4 sur 5")
+        page.get_by_role("button", name="Ajouter un paiement").click()
+        page.get_by_label("Date du paiement").fill("2025-02-15")
+        page.get_by_label("Montant (€)").fill("250,00")
+        page.get_by_label("Taux de pénalités prévu au contrat ou aux CGV (% par an)").fill("12")
+        assert page.evaluate(UNLABELLED_CONTROLS) == []
+        page.reload()
+        page.wait_for_selector("text=Étape 4 sur 5")
+        assert page.get_by_label("Date du paiement").input_value() == "2025-02-15"
+        assert page.get_by_label("Montant (€)").input_value() == "250,00"
+        page.get_by_role("button", name="Vérifier la créance").click()
+        page.wait_for_selector("text=Pré-contrôle")
+        wait_for_text(page, "Pré-contrôle favorable")
+        summary = text(page)
+        # 250 € paid on 15 February: interest first, then principal (C. civ. 1343-1), at the contract's 12 %.
+        assert "754,93 €" in summary and "12,00 %" in summary
+        assert "Le paiement partiel du 15/02/2025 interrompt la prescription" in summary
+        # Paying needs the invoice among the evidence: the refusal is explained, nothing is charged.
+        page.locator("#payer").click()
+        page.wait_for_selector(".error-summary")
+        assert "facture" in text(page, ".error-summary").lower()
+        assert "/_local/checkout/" not in page.url
+
+        # The dashboard lists the draft with its due date and amount.
+        page.goto(url + "/#/creances")
+        page.wait_for_selector("#liste-creances")
+        assert "Rhône Distribution SARL" in text(page, "#liste-creances")
+        assert "31/01/2025" in text(page, "#liste-creances")
+
+
+def test_an_aged_balance_import_shows_progress_and_its_report(platform, tmp_path):
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        keyboard_sign_in(page, url)
+        page.goto(url + "/#/imports")
+        page.get_by_label("Fichier CSV de la balance âgée").set_input_files(
+            str(ROOT / "frontend" / "exemple-import.csv")
+        )
+        page.get_by_role("button", name="Importer le fichier").click()
+        page.wait_for_url("**/#/imports/imp_*")
+        wait_for_text(page, "Import terminé")
+        assert page.locator("#avancement").get_attribute("value") == "100"
+        report = text(page, "#brouillons-importes")
+        assert "Aquitaine Logistique SAS" in report and "6 905,60 €" in report
+        shot(page, "22-import")
+        page.locator("#brouillons-importes a").first.click()
+        page.wait_for_selector("text=Étape 2 sur 5")  # an imported draft opens in the filing form
