@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser import PHONE, ROOT, chromium, shot, text, wait_for_text
-from tests.e2e.platform import RunningPlatform
+from tests.e2e.browser import PHONE, ROOT, chromium, mailbox_code, shared_platform, shot, text, wait_for_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -19,12 +18,8 @@ UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('main input, main s
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    running = RunningPlatform(tmp_path_factory.mktemp("web") / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+def platform(request, tmp_path_factory):
+    return shared_platform(request, tmp_path_factory)
 
 
 def keyboard_sign_in(page, url: str) -> None:
@@ -136,10 +131,77 @@ def test_bad_input_is_explained_in_french_next_to_the_fields_and_reloading_loses
         assert "/_local/checkout/" not in page.url
 
         # The dashboard lists the draft with its due date and amount.
+        draft = page.url.split("#")[1].split("?")[0]
         page.goto(url + "/#/creances")
         page.wait_for_selector("#liste-creances")
         assert "Rhône Distribution SARL" in text(page, "#liste-creances")
         assert "31/01/2025" in text(page, "#liste-creances")
+
+        # The creditor abandons the draft: it is withdrawn, and says so.
+        page.goto(f"{url}/#{draft}")
+        page.get_by_text("Abandonner ce brouillon").click()
+        page.get_by_role("button", name="Abandonner définitivement").click()
+        wait_for_text(page, "Retirée", "#statut")
+
+
+def test_accounts_sign_up_reset_the_password_sign_out_and_an_expired_session_returns_to_sign_in(
+    platform, tmp_path
+):
+    url = platform.url
+    email = "marc.petit@plomberie-petit.example.fr"
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        page.goto(url + "/#/inscription")
+        page.get_by_label("Adresse e-mail professionnelle").fill(email)
+        page.get_by_label("Mot de passe").fill("court")
+        page.get_by_role("button", name="Créer mon compte").click()
+        assert "au moins 10 caractères" in error_of(page, "password")  # Cognito's rule, in French
+        page.get_by_label("Mot de passe").fill("Plomberie2026")
+        page.get_by_role("button", name="Créer mon compte").click()
+        page.wait_for_selector("text=Vérifier votre adresse e-mail")
+        code = mailbox_code(platform, email)
+        page.get_by_label("Code de vérification").fill("000000" if code != "000000" else "111111")
+        page.get_by_role("button", name="Vérifier mon adresse").click()
+        page.wait_for_selector(".error-summary")
+        assert "code" in text(page, ".error-summary").lower()
+        page.get_by_label("Code de vérification").fill(code)
+        page.get_by_role("button", name="Vérifier mon adresse").click()
+        page.wait_for_selector("text=Adresse e-mail vérifiée")
+
+        # Forgotten password: a code by email, a new password, then sign in with it.
+        page.get_by_role("link", name="Mot de passe oublié ?").click()
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_role("button", name="Recevoir un code").click()
+        page.wait_for_selector("text=Choisir un nouveau mot de passe")
+        page.get_by_label("Code reçu par e-mail").fill(mailbox_code(platform, email, besides=code))
+        page.get_by_label("Nouveau mot de passe").fill("Plomberie2027")
+        page.get_by_role("button", name="Modifier le mot de passe").click()
+        page.wait_for_selector("text=Mot de passe modifié")
+        page.get_by_label("Mot de passe").fill("Plomberie2027")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector("text=Complétez votre profil")  # a new creditor: the profile first
+
+        # An expired or forged token: the API answers 401 and the sign-in page comes back, then returns.
+        page.evaluate(
+            """() => {
+              const key = "recouvrement.session";
+              const session = JSON.parse(sessionStorage.getItem(key));
+              session.id_token = "eyJhbGciOiJub25lIn0.e30.";
+              sessionStorage.setItem(key, JSON.stringify(session));
+            }"""
+        )
+        page.goto(url + "/#/imports")
+        page.wait_for_selector("text=Votre session a expiré")
+        page.get_by_label("Mot de passe").fill("Plomberie2027")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector("text=Complétez votre profil")
+
+        # Signing out forgets the token: the pages need signing in again.
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_selector("text=Vous êtes déconnecté")
+        page.goto(url + "/#/creances")
+        page.wait_for_url("**/#/connexion?retour=**")
 
 
 def test_an_aged_balance_import_shows_progress_and_its_report(platform, tmp_path):

@@ -17,11 +17,11 @@ from tests.e2e.browser import (
     chromium,
     facturx_invoice,
     mailbox_code,
+    shared_platform,
     shot,
     text,
     wait_for_text,
 )
-from tests.e2e.platform import RunningPlatform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,12 +30,8 @@ PASSWORD = "MotDePasse2026"
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    running = RunningPlatform(tmp_path_factory.mktemp("web") / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+def platform(request, tmp_path_factory):
+    return shared_platform(request, tmp_path_factory)
 
 
 def sign_in(page, url: str, email: str, password: str) -> None:

@@ -195,6 +195,7 @@ export async function renderWizard(ctx, claim) {
   }
 
   const wizard = { ctx, state, body, progress, saveStatus };
+  main.append(abandon(wizard));
   body.addEventListener("input", (event) => onInput(wizard, event));
   body.addEventListener("change", (event) => onInput(wizard, event));
   showStep(wizard, state.step, { focus: false });
@@ -308,9 +309,7 @@ function serverErrors(wizard, container, error) {
     return;
   }
   const fields = (error.details || []).map((d) => d.field.replace(/^content\./, ""));
-  const steps = fields
-    .map((name) => (STEP_OF_FIELD.find(([pattern]) => pattern.test(name)) || [null, null])[1])
-    .filter(Boolean);
+  const steps = fields.map(stepOfField).filter(Boolean);
   const target = steps.sort((a, b) => stepIndex(a) - stepIndex(b))[0];
   if (target && target !== wizard.state.step) {
     showStep(wizard, target, { focus: false });
@@ -319,7 +318,19 @@ function serverErrors(wizard, container, error) {
   if (error.code === "profile_incomplete") {
     error.details = [{ field: "profile", message: error.message }];
   }
-  showErrors(container, error, { prefix: "content.", title: "Corrigez les champs signalés" });
+  const elsewhere = showErrors(container, error, { prefix: "content.", title: "Corrigez les champs signalés" });
+  const summary = container.querySelector(".error-summary ul");
+  const otherSteps = new Set(elsewhere.map((detail) => stepOfField(detail.name)).filter((step) => step && step !== wizard.state.step));
+  if (summary && otherSteps.size) {
+    for (const step of otherSteps) {
+      const label = STEPS[stepIndex(step)][1];
+      summary.append(h("li", {}, button(`Aller à l'étape « ${label} »`, () => goTo(wizard, step), { class: "link-button" })));
+    }
+  }
+}
+
+function stepOfField(name) {
+  return (STEP_OF_FIELD.find(([pattern]) => pattern.test(name)) || [null, null])[1];
 }
 
 function stepForm(wizard, fields, { back, next, nextLabel = "Continuer", saveButton = true } = {}) {
@@ -365,6 +376,32 @@ function f(state, name, label, opts = {}) {
   let value = getPath(state.content, name);
   if (opts.type === "checkbox") value = Boolean(value);
   return field({ name, label, value: value ?? "", ...opts });
+}
+
+/** "Abandonner ce brouillon": the draft is withdrawn (POST /withdraw), and forgotten on this device. */
+function abandon(wizard) {
+  const details = h("details", { class: "inline-action abandon", id: "abandon-brouillon" }, h("summary", {}, "Abandonner ce brouillon"));
+  const confirm = h("button", { type: "button", class: "danger" }, "Abandonner définitivement");
+  const status = h("p", { role: "status" });
+  confirm.addEventListener("click", async () => {
+    const { state } = wizard;
+    if (!state.claimId) {
+      dropLocal(null);
+      location.hash = "#/creances";
+      return;
+    }
+    await busy(confirm, "…", async () => {
+      try {
+        await api(`/v1/claims/${encodeURIComponent(state.claimId)}/withdraw`, { method: "POST", body: { reason: "Brouillon abandonné par le créancier" } });
+        dropLocal(state.claimId);
+        location.hash = `#/creances/${encodeURIComponent(state.claimId)}`;
+      } catch (error) {
+        status.textContent = error.message;
+      }
+    });
+  });
+  add(details, h("p", {}, "Le brouillon est retiré : il reste dans votre historique mais ne peut plus être envoyé."), confirm, status);
+  return details;
 }
 
 // --- step 1: the debtor ------------------------------------------------------------------------------------

@@ -211,7 +211,7 @@ async function pricesSection(area) {
         prices,
         { caption: "Prix par étape payante (réglages PRICE_NOTICE_CENTS, PRICE_DOSSIER_CENTS)" },
       ),
-      h("p", { class: "hint" }, "Voir aussi ", link("/v1/openapi.json", "la description OpenAPI de l'API"), "."),
+      h("p", { class: "hint" }, "Voir aussi ", link("/openapi.json", "la description OpenAPI de l'API"), "."),
     );
   } catch (error) {
     area.append(notice("error", error.message));
