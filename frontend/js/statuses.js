@@ -48,22 +48,24 @@ export function isOpen(status) {
 export const WITHDRAWABLE = new Set([
   "draft",
   "awaiting_payment",
+  "assessing",
   "notice_sent",
   "escalation_offered",
   "disputed",
   "needs_attention",
   "dossier_ready",
+  "with_lawyer",
 ]);
 
-/** Statuses after the notice in which the debtor may still pay or dispute. */
+/** Statuses in which the creditor may record a debtor's payment or declare the claim paid in full. */
 export const AFTER_NOTICE = new Set([
   "notice_sent",
+  "disputed",
   "escalation_offered",
   "dossier_ready",
   "with_lawyer",
   "filed",
-  "order_granted",
-  "served",
-  "enforcement",
-  "disputed",
 ]);
+
+/** Statuses after which nothing more is recorded on the registered letter. */
+export const ENDED = new Set(["withdrawn", "closed", "rejected"]);

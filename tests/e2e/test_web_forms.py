@@ -222,3 +222,42 @@ def test_an_aged_balance_import_shows_progress_and_its_report(platform, tmp_path
         shot(page, "22-import")
         page.locator("#brouillons-importes a").first.click()
         page.wait_for_selector("text=Étape 2 sur 5")  # an imported draft opens in the filing form
+
+
+def test_the_claim_page_records_the_letters_presentation_a_partial_payment_and_the_settlement(
+    platform, tmp_path
+):
+    from tests.e2e.test_escalation_e2e import Creditor
+
+    creditor = Creditor(platform)  # the demo creditor, through the API: filed, paid, the offer made
+    claim_id, checkout = creditor.submitted("WEB-ACTIONS")
+    creditor.pay(checkout)
+    creditor.wait_status(claim_id, "escalation_offered")
+
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        keyboard_sign_in(page, url)
+        page.goto(f"{url}/#/creances/{claim_id}")
+        wait_for_text(page, "Injonction de payer proposée", "#statut")
+        assert page.locator("#accepter-injonction").is_visible()
+
+        page.get_by_text("Indiquer le suivi de la lettre recommandée").click()
+        page.get_by_label("Numéro de suivi").fill("1A12345678901")
+        page.get_by_label("Date de première présentation").fill("2025-03-31")
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+        wait_for_text(page, "Première présentation enregistrée")
+        assert "1A12345678901" in text(page, "#mise-en-demeure")
+
+        page.get_by_text("Enregistrer un paiement du débiteur").click()
+        page.get_by_label("Date du paiement").fill("2025-03-31")
+        page.get_by_label("Montant reçu (€)").fill("300,00")
+        page.get_by_role("button", name="Enregistrer le paiement").click()
+        wait_for_text(page, "Paiement du débiteur enregistré")
+        assert "300" in text(page, "#historique")
+
+        page.get_by_text("Le débiteur a tout payé").click()
+        page.get_by_label("Précisions (date, moyen de paiement…)").fill("Virement du solde reçu le 31 mars")
+        page.get_by_role("button", name="Déclarer la créance réglée").click()
+        wait_for_text(page, "Réglée", "#statut")
+        shot(page, "23-creance-reglee")

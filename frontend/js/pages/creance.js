@@ -6,7 +6,7 @@ import { h, add, clear, notice, announce, button, table, facts } from "../dom.js
 import { api, priceOf } from "../api.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
 import { euros, dateLong, dateShort, when, bytes, todayIso } from "../format.js";
-import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE } from "../statuses.js";
+import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE, ENDED } from "../statuses.js";
 import { decompteView } from "./depot.js";
 
 const POLL_MS = 2000;
@@ -221,7 +221,7 @@ function secondaryActions(view) {
       }),
     );
   }
-  if (["notice_sent", "escalation_offered"].includes(claim.status)) {
+  if (claim.status === "notice_sent") {
     items.push(
       actionForm({
         id: "action-contestation",
@@ -272,7 +272,7 @@ function noticeSection(view) {
       }
     });
   });
-  const presentation = claim.status === "notice_sent" || claim.status === "escalation_offered"
+  const presentation = letter.status === "sent" && !ENDED.has(claim.status)
     ? actionForm({
         id: "action-presentation",
         summary: "Indiquer le suivi de la lettre recommandée",
