@@ -44,7 +44,8 @@ export async function render(ctx) {
     } catch {
       /* try again at the next tick */
     }
-    if (ctx.alive()) timer = window.setTimeout(poll, POLL_MS);
+    // A claim that has reached its end moves no more: stop asking.
+    if (ctx.alive() && isOpen(view.claim.status)) timer = window.setTimeout(poll, POLL_MS);
   };
   timer = window.setTimeout(poll, POLL_MS);
   ctx.onLeave(() => window.clearTimeout(timer));
