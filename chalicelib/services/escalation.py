@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
-from chalicelib.domain.errors import InvalidInput, InvalidTransition, NotFound
+from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, InvalidTransition, NotFound
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
 
@@ -340,10 +342,37 @@ def record_debtor_payment(
     amount: Any,
     resume: Callable[[str, dict[str, Any]], None],
     now: dt.datetime,
+    attempts: int = 8,
 ) -> Claim:
     """The debtor paid part of the claim after the notice: the payment joins the claim's content, so the
     amounts, the décompte and the dossier are computed on the balance from now on. A payment that covers
-    the whole principal still due settles the claim."""
+    the whole principal still due settles the claim.
+
+    The new content is computed from the claim as read and written only if nobody changed the claim since
+    (its version): two payments recorded at once never overwrite each other. The one that loses the race
+    reads the claim again and is recorded on top (``attempts`` times at most, then a 409)."""
+    for attempt in range(attempts):
+        try:
+            return _record_debtor_payment(
+                claims, claim_id, actor=actor, paid_on=paid_on, amount=amount, resume=resume, now=now
+            )
+        except ConcurrentUpdate:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # spread the writers out
+    raise AssertionError("unreachable")
+
+
+def _record_debtor_payment(
+    claims: ClaimRepository,
+    claim_id: str,
+    *,
+    actor: str,
+    paid_on: dt.date,
+    amount: Any,
+    resume: Callable[[str, dict[str, Any]], None],
+    now: dt.datetime,
+) -> Claim:
     from chalicelib.domain.claim_content import ClaimContent, PaymentPart, parse_amount
 
     claim = claims.get(claim_id)
@@ -371,6 +400,7 @@ def record_debtor_payment(
             actor=actor,
             reason=f"Paiement du débiteur : {_fr(value)} le {paid_on.strftime('%d/%m/%Y')} (solde réglé)",
             change=lambda c: replace(c, content=updated_content.as_json()),
+            expected_version=claim.version,
             now=now,
         )
         return report_paid_in_full(
@@ -386,6 +416,7 @@ def record_debtor_payment(
             f"reste dû en principal : {_fr(remaining)}"
         ),
         change=lambda c: replace(c, content=updated_content.as_json()),
+        expected_version=claim.version,
         now=now,
     )
 

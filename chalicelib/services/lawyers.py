@@ -203,6 +203,7 @@ def assign(
                 {"previous_status": ClaimStatus.DOSSIER_READY.value, "error": decision.reason},
                 to="operator",
             ),
+            expected_version=claim.version,
             now=now,
         )
         return "waiting: " + decision.reason
@@ -217,6 +218,7 @@ def assign(
             c, assigned_lawyer_id=decision.lawyer_id, task_token=task_token, lawyer_case=assigned.as_json()
         ),
         notify=Notification("dossier_assigned", _assigned_context(claim, dossier, base_url), to="lawyer"),
+        expected_version=claim.version,
         now=now,
     )
     return f"assigned to {decision.lawyer_id}"
@@ -285,6 +287,7 @@ def accept(
             c, task_token="", lawyer_case=replace(case, accepted_at=now, waiting_reason="").as_json()
         ),
         notify=Notification("lawyer_assigned", context),
+        expected_version=claim.version,
         now=now,
     )
     if token:
@@ -323,6 +326,7 @@ def decline(
         actor=identity.user_id,
         reason=f"{lawyer_name(lawyers.find(identity.user_id))} {DECLINE_LABELS_FR['declined']}{why}",
         change=lambda c: replace(c, assigned_lawyer_id=None, task_token="", lawyer_case=released.as_json()),
+        expected_version=claim.version,
         now=now,
     )
     if token and _resume(resume, token, {"accepted": False}):
@@ -452,6 +456,7 @@ def record_filing(
         + (f", n° {reference.strip()}" if reference.strip() else ""),
         change=lambda c: replace(c, lawyer_case=filed.as_json()),
         notify=Notification("filed", context),
+        expected_version=claim.version,
         now=now,
     )
 
@@ -487,6 +492,7 @@ def record_order(
             reason=reason,
             change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
             notify=Notification("order_rejected", context),
+            expected_version=claim.version,
             now=now,
         )
     deadline = service_deadline(ordered_on)
@@ -506,6 +512,7 @@ def record_order(
         f"({deadline.article})",
         change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("order_granted", context),
+        expected_version=claim.version,
         now=now,
     )
     schedule_reminders(scheduler, updated, deadline, today=today)
@@ -545,6 +552,7 @@ def record_service(
         f"({deadline.article}){late}",
         change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("served", context),
+        expected_version=claim.version,
         now=now,
     )
     schedule_reminders(scheduler, updated, deadline, today=today)
@@ -572,6 +580,7 @@ def record_opposition(
         reason=f"Opposition du débiteur formée le {opposed_on.strftime('%d/%m/%Y')}",
         change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("opposed", {"opposed_on": opposed_on}),
+        expected_version=claim.version,
         now=now,
     )
 
@@ -602,6 +611,7 @@ def record_enforcement(
         + (f" : {note.strip()}" if note.strip() else ""),
         change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("enforcement_started", context),
+        expected_version=claim.version,
         now=now,
     )
 
@@ -702,6 +712,7 @@ def send_procedure_reminder(
         reason=f"Rappel envoyé : {deadline.label} ({deadline.article}), {what}",
         change=lambda c: replace(c, lawyer_case=replace(case_of(c), reminders_sent=sent).as_json()),
         notify=notify,
+        expected_version=claim.version,
         now=now,
     )
     return True
