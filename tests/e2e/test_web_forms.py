@@ -261,3 +261,43 @@ def test_the_claim_page_records_the_letters_presentation_a_partial_payment_and_t
         page.get_by_role("button", name="Déclarer la créance réglée").click()
         wait_for_text(page, "Réglée", "#statut")
         shot(page, "23-creance-reglee")
+
+
+def test_the_pages_run_under_a_strict_content_security_policy(platform, tmp_path):
+    """No inline script, handler or style attribute: the pages work under the CSP the AWS stack can send."""
+    from urllib.parse import urlsplit
+
+    from tests.e2e.test_escalation_e2e import Creditor, content
+
+    creditor = Creditor(platform)  # at least one claim, so the dashboard draws its aged-balance bars
+    assert creditor.api.post(creditor.url("/v1/claims"), json={"content": content("WEB-CSP")}).ok
+    url = platform.url
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {platform.aws_endpoint}; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'; object-src 'none'"
+    )
+
+    def with_policy(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        page.route(lambda address: urlsplit(address).path in ("", "/", "/index.html"), with_policy)
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));"
+        )
+        keyboard_sign_in(page, url)  # the landing page's module, the sign-in form, the dashboard
+        page.wait_for_selector("#balance-agee")
+        for address in ("/#/creances/nouvelle", "/#/imports", "/#/profil", "/"):
+            page.goto(url + address)
+            page.wait_for_selector("main h1")
+            page.wait_for_timeout(300)
+        page.goto(url + "/#/creances")
+        page.wait_for_selector("#balance-agee .aged-fill", state="attached")
+        assert page.evaluate("window.__violations") == []
+        widths = page.evaluate("[...document.querySelectorAll('.aged-fill')].map((bar) => bar.style.width)")
+        assert "100%" in widths, widths  # set through the CSSOM, which the policy allows
