@@ -72,10 +72,15 @@ def send_rendered(to: str, email: RenderedEmail) -> str:
 
 @contextlib.contextmanager
 def _ses_errors(ses: Any) -> Iterator[None]:
-    """SES throttling or unavailability becomes a TransientError (the caller retries); the rest propagates."""
+    """SES throttling, unavailability or a network failure becomes a TransientError (the caller retries);
+    the rest propagates."""
+    from botocore.exceptions import ConnectionError, HTTPClientError
+
     try:
         yield
     except ses.exceptions.ClientError as error:
         if error.response.get("Error", {}).get("Code") in _TRANSIENT:
             raise TransientError(f"SES unavailable: {error}") from error
         raise
+    except (ConnectionError, HTTPClientError) as error:
+        raise TransientError(f"SES unreachable: {error}") from error

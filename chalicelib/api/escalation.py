@@ -137,7 +137,9 @@ def redrive_claim(identity: Identity, claim_id: str) -> Response:
     from chalicelib.services.escalation import redrive
 
     claims = _claims()
-    execution = redrive(claims, _engine(), claims.get(claim_id), now=datetime.now(UTC))
+    execution = redrive(
+        claims, _engine(), claims.get(claim_id), now=datetime.now(UTC), actor=identity.user_id
+    )
     return json_response(
         {
             "claim_id": claim_id,

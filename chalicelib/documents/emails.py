@@ -210,6 +210,11 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
         _claim("claim_closed", "dossier clôturé", {}, {"closed_on": "date"}),
         _claim("needs_attention", "une étape automatique a échoué : le dossier est examiné par l'équipe"),
         _claim(
+            "claim_resumed",
+            "l'équipe a relancé le traitement après un incident",
+            {"status_label": "text"},
+        ),
+        _claim(
             "reminder_escalation_pending",
             "rappel : la proposition d'injonction de payer attend une réponse",
             {"offered_on": "date", "escalation_price": "amount", "accept_url": "url"},

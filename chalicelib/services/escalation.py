@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, InvalidTransition, NotFound
 from chalicelib.domain.notifications import Notification
-from chalicelib.domain.payments import euros
+from chalicelib.domain.payments import CheckoutStatus, PaymentStep, euros
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -457,8 +457,41 @@ class Executions(Protocol):
     def is_running(self, execution_arn: str) -> bool: ...
 
 
-def redrive(claims: ClaimRepository, engine: Executions, claim: Claim, *, now: dt.datetime) -> str | None:
-    """Start an execution where ``claim`` stands, unless one is running for it. Returns its ARN."""
+def step_before_attention(claims: ClaimRepository, claim: Claim) -> ClaimStatus | None:
+    """The status a claim in ``needs_attention`` was in when its step failed (None if unknown)."""
+    for event in reversed(claims.events(claim.claim_id)):
+        if event.kind is EventKind.STATUS_CHANGED and event.to_status is ClaimStatus.NEEDS_ATTENTION:
+            return event.from_status
+    return None
+
+
+def redrive(
+    claims: ClaimRepository,
+    engine: Executions,
+    claim: Claim,
+    *,
+    now: dt.datetime,
+    actor: str = WORKFLOW_ACTOR,
+) -> str | None:
+    """Start an execution where ``claim`` stands, unless one is running for it. Returns its ARN.
+
+    A claim in ``needs_attention`` (a step failed for good, e.g. during an outage) goes back to the status
+    it was in when the step failed and resumes there: the operator's redrive once the cause is fixed."""
+    if claim.status is ClaimStatus.NEEDS_ATTENTION:
+        previous = step_before_attention(claims, claim)
+        if previous is None or previous not in RESUME_AT:
+            return None
+        if claim.execution_arn and engine.is_running(claim.execution_arn):
+            return None
+        claim = claims.transition(
+            claim.claim_id,
+            previous,
+            actor=actor,
+            reason="Relancée par l'équipe après l'incident : le traitement reprend à son étape",
+            notify=[Notification("claim_resumed", {"status_label": _status_label(previous)})],
+            expected_version=claim.version,
+            now=now,
+        )
     if claim.status not in RESUME_AT:
         return None
     if claim.execution_arn and engine.is_running(claim.execution_arn):
@@ -471,6 +504,10 @@ def redrive(claims: ClaimRepository, engine: Executions, claim: Claim, *, now: d
             resume_at = None  # the notice was never recorded as sent: start again from the check
         else:
             payload["notice"] = {"deadline_at": notice["deadline_at"], "deadline": notice.get("deadline", "")}
+    if resume_at == "offer":
+        dossier = claim.checkout_for(PaymentStep.DOSSIER)
+        if dossier is not None and dossier.status is CheckoutStatus.PAID:
+            resume_at = "dossier"  # the creditor accepted and paid: assemble it, never offer it again
     if resume_at is not None:
         payload["resume_at"] = resume_at
     name = f"{claim.claim_id}-redrive-{claim.event_count}"
@@ -485,6 +522,12 @@ def redrive(claims: ClaimRepository, engine: Executions, claim: Claim, *, now: d
         now=now,
     )
     return engine.start_once(name, payload)
+
+
+def _status_label(status: ClaimStatus) -> str:
+    from chalicelib.domain.claim import STATUS_LABELS_FR
+
+    return STATUS_LABELS_FR[status]
 
 
 def redrive_all(claims: ClaimRepository, engine: Executions, *, now: dt.datetime) -> list[str]:

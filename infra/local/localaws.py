@@ -268,6 +268,46 @@ def _atomic_dynamodb_writes() -> None:
         setattr(backend, name, locked)
 
 
+# --- fault injection: an AWS service "down" for a while (the hardening suite, and the local platform's
+# /_local/api/faults for demos). Every botocore client (boto3's and PynamoDB's) goes through
+# Endpoint.make_request: a faulty service fails there as if its endpoint were unreachable.
+_FAULTS: dict[str, float] = {}
+_FAULT_SERVICES = ("dynamodb", "s3", "ses", "stepfunctions", "lambda", "cognito-idp")
+
+
+def inject_fault(service: str, seconds: float) -> None:
+    """Make every call to ``service`` (a botocore service name: dynamodb, s3, ses…) fail for ``seconds``
+    (real seconds, not scaled) with a connection error, as an outage would."""
+    if service not in _FAULT_SERVICES:
+        raise ValueError(f"unknown service {service!r}; one of {', '.join(_FAULT_SERVICES)}")
+    _FAULTS[service] = time.monotonic() + max(0.0, seconds)
+
+
+def clear_faults() -> None:
+    _FAULTS.clear()
+
+
+def active_faults() -> dict[str, float]:
+    """Seconds left for each service currently failing."""
+    now = time.monotonic()
+    return {service: round(until - now, 1) for service, until in _FAULTS.items() if until > now}
+
+
+def _fail_faulty_services() -> None:
+    from botocore import endpoint
+    from botocore.exceptions import EndpointConnectionError
+
+    original = endpoint.Endpoint.make_request
+
+    def make_request(self: Any, operation_model: Any, request_dict: Any) -> Any:
+        until = _FAULTS.get(operation_model.service_model.service_name)
+        if until is not None and time.monotonic() < until:
+            raise EndpointConnectionError(endpoint_url=f"{self.host} (panne simulée)")
+        return original(self, operation_model, request_dict)
+
+    endpoint.Endpoint.make_request = make_request  # type: ignore[method-assign]
+
+
 def _expire_presigned_urls() -> None:
     """S3 refuses a presigned URL once ``X-Amz-Date`` + ``X-Amz-Expires`` has passed (403, "Request has
     expired"); moto serves it forever. Check it, so the local platform's short-lived download links
@@ -326,6 +366,7 @@ def install(time_scale: float | None = None) -> None:
     _fast_transactions()
     _atomic_dynamodb_writes()
     _expire_presigned_urls()
+    _fail_faulty_services()
     for noisy in ("moto", "werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     _state["installed"] = True

@@ -105,6 +105,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "escalation_price": "89.00",
         "accept_url": f"{BASE}/#/creances/CLM-2026-0042/injonction",
     },
+    "claim_resumed": CLAIM | {"status_label": "Mise en demeure envoyée"},
     "order_granted": CLAIM
     | {
         "ordered_on": "2027-01-12",
