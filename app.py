@@ -16,6 +16,7 @@ from chalicelib.api.lawyers import lawyer_routes
 from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
+from chalicelib.api.privacy import privacy_routes
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)
@@ -27,6 +28,7 @@ app.register_blueprint(import_routes, url_prefix="/v1")
 app.register_blueprint(notice_routes, url_prefix="/v1")
 app.register_blueprint(payment_routes, url_prefix="/v1")
 app.register_blueprint(lawyer_routes, url_prefix="/v1")
+app.register_blueprint(privacy_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
 
@@ -123,3 +125,15 @@ def sweep_outbox(event: Any) -> dict[str, object]:
     from chalicelib.workflow import handlers
 
     return handlers.sweep_outbox()
+
+
+# --- retention (RULEBOOK 7.1, chalicelib/services/privacy.py) -------------------------------------------
+# Every day at 02:30 UTC, ended claims whose archive period is over are anonymised. An operator can run it
+# (or a dry run) at any time: POST /v1/operator/retention/run. The local platform has no scheduler.
+
+
+@app.schedule("cron(30 2 * * ? *)", name="apply_retention")
+def apply_retention(event: Any) -> dict[str, object]:
+    from chalicelib.services.privacy import run_retention
+
+    return run_retention(dry_run=False).as_dict()

@@ -25,7 +25,7 @@ from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
-from chalicelib.domain.notifications import RECIPIENTS, Notification, with_defaults
+from chalicelib.domain.notifications import RECIPIENTS, Notification, OutboxItem, with_defaults
 from chalicelib.domain.payments import Checkout
 from chalicelib.settings import get_settings
 
@@ -350,3 +350,59 @@ class ClaimRepository:
         except QueryError as error:
             raise TransientError(f"claim events table unavailable: {error}") from error
         return [_event_from_item(row) for row in rows]
+
+    # --- retention (chalicelib/services/privacy.py) ---------------------------------------------------------
+    # One DynamoDB transaction holds at most 100 writes: the claim, the closing event, the events re-sealed.
+    HISTORY_REWRITE_LIMIT = 98
+
+    def rewrite_history(
+        self,
+        updated: Claim,
+        events: Sequence[AuditEvent],
+        *,
+        original_hashes: Mapping[int, str],
+        closing: AuditEvent,
+    ) -> Claim:
+        """Replace a claim's stored events by ``events`` (same sequence numbers, each write conditioned on
+        the stored event still having its ``original_hashes`` value), append ``closing`` and save ``updated``
+        (guarded by the version it was read with), all in one transaction — the anonymisation of an ended
+        claim (chalicelib/domain/retention.py). Nothing else rewrites an event."""
+        if len(events) > self.HISTORY_REWRITE_LIMIT:
+            raise ValueError(f"{len(events)} events: more than one transaction can rewrite")
+        final = replace(updated, event_count=closing.sequence, last_event_hash=closing.hash)
+        item = _to_item(final)
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(item)  # VersionAttribute adds "version = <read version>"
+                for event in events:
+                    transaction.save(
+                        _event_item(event), condition=ClaimEventModel.hash == original_hashes[event.sequence]
+                    )
+                transaction.save(_event_item(closing), condition=ClaimEventModel.sequence.does_not_exist())
+        except TransactWriteError as error:
+            raise ConcurrentUpdate(_CONCURRENT) from error
+        return _to_domain(item)
+
+    def emails_of(self, claim_ids: Sequence[str]) -> list[OutboxItem]:
+        """Every outbox item (email sent or owed) of these claims: one scan of the outbox table, for the
+        creditor's data export and the anonymisation of ended claims."""
+        from chalicelib.adapters.outbox_repository import _to_domain as outbox_item
+
+        found: list[OutboxItem] = []
+        ids = list(dict.fromkeys(claim_ids))
+        try:
+            for start in range(0, len(ids), 100):  # DynamoDB's IN takes at most 100 values
+                chunk = ids[start : start + 100]
+                found += [outbox_item(row) for row in OutboxModel.scan(OutboxModel.claim_id.is_in(*chunk))]
+        except ScanError as error:
+            raise TransientError(f"outbox table unavailable: {error}") from error
+        return sorted(found, key=lambda item: (item.claim_id, item.sequence, item.outbox_id))
+
+    def delete_emails(self, outbox_ids: Sequence[str]) -> None:
+        """Remove outbox items (their context names the debtor): the anonymisation of an ended claim."""
+        try:
+            with OutboxModel.batch_write() as batch:
+                for outbox_id in outbox_ids:
+                    batch.delete(OutboxModel(outbox_id))
+        except PutError as error:
+            raise TransientError(f"outbox table unavailable: {error}") from error

@@ -160,3 +160,27 @@ class DocumentStore:
                 ExpiresIn=expires_in,
             )
         return url
+
+    def keys_under(self, prefix: str) -> list[str]:
+        """Every object key starting with ``prefix`` (end it with ``/``: ``claims/abc/`` is not
+        ``claims/abcd/``)."""
+        s3 = client("s3")
+        keys: list[str] = []
+        with _s3_errors():
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+                keys += [str(entry["Key"]) for entry in page.get("Contents", [])]
+        return keys
+
+    def delete_many(self, keys: list[str]) -> None:
+        """Remove these objects (1,000 per request); a missing one is not an error. On a versioned bucket
+        this leaves delete markers: the bucket's lifecycle rule expires the previous versions."""
+        s3 = client("s3")
+        for start in range(0, len(keys), 1000):
+            chunk = keys[start : start + 1000]
+            with _s3_errors():
+                response = s3.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True}
+                )
+            errors = response.get("Errors") or []
+            if errors:
+                raise TransientError(f"S3 kept {len(errors)} objects: {errors[0]}")

@@ -263,6 +263,22 @@ OPERATIONS: dict[str, Operation] = {
     "get_import": Operation(
         "Avancement et rapport d'un import", "Import", response=f"{_C}:ImportView", roles=CREDITOR
     ),
+    # --- privacy (RGPD) ---
+    "export_my_data": Operation(
+        "Exporter toutes mes données (RGPD art. 15 et 20) : compte, créances, historiques, e-mails, imports, "
+        "fichiers par liens temporaires",
+        "Données personnelles",
+        response="privacy_schemas:DataExportView",
+        roles=CREDITOR,
+    ),
+    "run_retention": Operation(
+        "Appliquer les durées de conservation (RULEBOOK 7.1) : anonymiser les créances échues ; "
+        "dry_run (par défaut) : seulement les lister",
+        "Opérateur",
+        "privacy_schemas:RetentionRunBody",
+        "privacy_schemas:RetentionRunView",
+        roles=("operator",),
+    ),
 }
 
 

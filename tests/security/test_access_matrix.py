@@ -99,6 +99,8 @@ ACCESS: dict[str, Rule] = {
     "redrive_claim": rule("any_claim", OPS),
     "reject_claim": rule("any_claim", OPS),
     "retry_assignment": rule("any_claim", OPS),
+    "export_my_data": rule("none", CRED),
+    "run_retention": rule("none", OPS),
 }
 
 # The stages a claim is tried in (the path from draft; dossier stages are assigned to the first lawyer).
