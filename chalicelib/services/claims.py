@@ -303,7 +303,11 @@ def request_upload(
     title: str = "",
     document_date: str = "",
 ) -> UploadSlot:
-    """Hand out a presigned POST for one file; the document stays *pending* until :func:`confirm_upload`."""
+    """Hand out a presigned POST for one file; the document stays *pending* until :func:`confirm_upload`.
+    The file's name is kept made harmless (:func:`safe_filename`); its storage key never contains it."""
+    from chalicelib.documents.inspection import safe_filename
+
+    filename = safe_filename(filename)
     _creditor_only(identity)
     _editable(claims.get_for(identity, claim_id))
     if content_type not in ACCEPTED_MEDIA_TYPES:
@@ -362,10 +366,11 @@ def confirm_upload(
     *,
     now: dt.datetime,
 ) -> ConfirmedUpload:
-    """Check the uploaded bytes (real type, size, PDF readable and not encrypted…). A rejected file is
-    deleted and forgotten, and :class:`UploadRejected` says why in French; an accepted one gets its SHA-256
-    recorded, and an invoice is read for a Factur-X pre-fill."""
-    from chalicelib.documents.inspection import MAX_UPLOAD_BYTES, inspect_upload
+    """Check the uploaded bytes (real type, size, PDF readable and not encrypted, no active or hidden
+    content…). A rejected file is deleted and forgotten, and :class:`UploadRejected` says why in French; an
+    accepted one gets its SHA-256 recorded, its name the real type's extension (« scan » → « scan.pdf »),
+    and an invoice is read for a Factur-X pre-fill."""
+    from chalicelib.documents.inspection import MAX_UPLOAD_BYTES, download_name, inspect_upload
     from chalicelib.domain.errors import UploadRejected
 
     _creditor_only(identity)
@@ -394,6 +399,7 @@ def confirm_upload(
         raise
     accepted = replace(
         document,
+        filename=download_name(document.filename, inspected.media_type),
         status="accepted",
         media_type=inspected.media_type,
         size=inspected.size,
