@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 APP_NAME = "claims"
@@ -70,6 +71,9 @@ class Settings:
     postal_provider: str = "manual"
     # Local simulation only: calendar days between sending and the simulated first presentation.
     postal_first_presentation_days: int = 2
+    # The only origin browsers may call the API from (CORS): the web interface's, by default the public URL's
+    # scheme, host and port (CLAIMS_ALLOWED_ORIGIN).
+    allowed_origin: str = "http://127.0.0.1:8765"
 
     @property
     def resource_prefix(self) -> str:
@@ -146,7 +150,14 @@ def get_settings() -> Settings:
             "POSTAL_PROVIDER", "local" if _flag("CLAIMS_LOCAL_MODE", stage == "local") else "manual"
         ).lower(),
         postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "2")),
+        allowed_origin=_env("CLAIMS_ALLOWED_ORIGIN", _origin(public_url)),
     )
+
+
+def _origin(url: str) -> str:
+    """``https://example.fr`` from ``https://example.fr/app/``: what browsers send as ``Origin``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
 
 
 def _date(value: str) -> dt.date | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import CREDITOR_CATEGORIES, Account, Identity, Role
 from chalicelib.services import accounts as service
 
@@ -89,7 +89,7 @@ def account_view(account: Account) -> dict[str, Any]:
 # --- public: sign-up, verification, sign-in, password reset ----------------------------------------------
 
 
-@account_routes.route("/auth/signup", methods=["POST"], cors=True)
+@account_routes.route("/auth/signup", methods=["POST"], cors=API_CORS)
 @handles_errors
 def sign_up() -> Response:
     body = _body(_schemas().SignUpBody)
@@ -104,7 +104,7 @@ def sign_up() -> Response:
     )
 
 
-@account_routes.route("/auth/confirm", methods=["POST"], cors=True)
+@account_routes.route("/auth/confirm", methods=["POST"], cors=API_CORS)
 @handles_errors
 def confirm() -> Response:
     body = _body(_schemas().ConfirmBody)
@@ -112,7 +112,7 @@ def confirm() -> Response:
     return json_response({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
 
 
-@account_routes.route("/auth/resend-code", methods=["POST"], cors=True)
+@account_routes.route("/auth/resend-code", methods=["POST"], cors=API_CORS)
 @handles_errors
 def resend_code() -> Response:
     body = _body(_schemas().EmailBody)
@@ -122,7 +122,7 @@ def resend_code() -> Response:
     )
 
 
-@account_routes.route("/auth/signin", methods=["POST"], cors=True)
+@account_routes.route("/auth/signin", methods=["POST"], cors=API_CORS)
 @handles_errors
 def sign_in() -> Response:
     body = _body(_schemas().SignInBody)
@@ -140,7 +140,7 @@ def sign_in() -> Response:
     return json_response(result.as_dict())
 
 
-@account_routes.route("/auth/new-password", methods=["POST"], cors=True)
+@account_routes.route("/auth/new-password", methods=["POST"], cors=API_CORS)
 @handles_errors
 def new_password() -> Response:
     body = _body(_schemas().NewPasswordBody)
@@ -148,7 +148,7 @@ def new_password() -> Response:
     return json_response(tokens.as_dict())
 
 
-@account_routes.route("/auth/forgot-password", methods=["POST"], cors=True)
+@account_routes.route("/auth/forgot-password", methods=["POST"], cors=API_CORS)
 @handles_errors
 def forgot_password() -> Response:
     body = _body(_schemas().EmailBody)
@@ -159,7 +159,7 @@ def forgot_password() -> Response:
     )
 
 
-@account_routes.route("/auth/reset-password", methods=["POST"], cors=True)
+@account_routes.route("/auth/reset-password", methods=["POST"], cors=API_CORS)
 @handles_errors
 def reset_password() -> Response:
     body = _body(_schemas().ResetPasswordBody)
@@ -170,14 +170,14 @@ def reset_password() -> Response:
 # --- signed in --------------------------------------------------------------------------------------------
 
 
-@account_routes.route("/me", methods=["GET"], authorizer=signed_in, cors=True)
+@account_routes.route("/me", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes)
 def get_me(identity: Identity) -> Response:
     return json_response(account_view(service.me(identity, accounts=_accounts())))
 
 
-@account_routes.route("/me/profile", methods=["GET"], authorizer=signed_in, cors=True)
+@account_routes.route("/me/profile", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.CREDITOR)
 def get_profile(identity: Identity) -> Response:
@@ -185,7 +185,7 @@ def get_profile(identity: Identity) -> Response:
     return json_response({"profile": view.get("profile"), "categories": CREDITOR_CATEGORIES})
 
 
-@account_routes.route("/me/profile", methods=["PUT"], authorizer=signed_in, cors=True)
+@account_routes.route("/me/profile", methods=["PUT"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.CREDITOR)
 def put_profile(identity: Identity) -> Response:
@@ -194,7 +194,7 @@ def put_profile(identity: Identity) -> Response:
     return json_response({"profile": account_view(account)["profile"]})
 
 
-@account_routes.route("/operator/lawyers", methods=["POST"], authorizer=signed_in, cors=True)
+@account_routes.route("/operator/lawyers", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def invite_lawyer(identity: Identity) -> Response:
@@ -209,14 +209,14 @@ def invite_lawyer(identity: Identity) -> Response:
     return json_response(account_view(account) | {"message": f"Invitation envoyée à {account.email}."}, 201)
 
 
-@account_routes.route("/operator/lawyers", methods=["GET"], authorizer=signed_in, cors=True)
+@account_routes.route("/operator/lawyers", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def lawyers(identity: Identity) -> Response:
     return json_response({"lawyers": [account_view(a) for a in service.list_lawyers(accounts=_accounts())]})
 
 
-@account_routes.route("/operator/lawyers/{user_id}", methods=["PATCH"], authorizer=signed_in, cors=True)
+@account_routes.route("/operator/lawyers/{user_id}", methods=["PATCH"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def update_lawyer(identity: Identity, user_id: str) -> Response:

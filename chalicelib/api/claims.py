@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _claim_view(claim: Any) -> Any:
 # --- drafts ---------------------------------------------------------------------------------------------
 
 
-@claim_routes.route("/claims", methods=["POST"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def create_claim(identity: Identity) -> Response:
@@ -95,7 +95,7 @@ def create_claim(identity: Identity) -> Response:
     return _reply(_claim_view(claim), 201)
 
 
-@claim_routes.route("/claims", methods=["GET"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def list_claims(identity: Identity) -> Response:
@@ -104,14 +104,14 @@ def list_claims(identity: Identity) -> Response:
     return _reply(schemas.ClaimList(claims=[schemas.ClaimSummary.of(c) for c in claims]))
 
 
-@claim_routes.route("/claims/{claim_id}", methods=["GET"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def get_claim(identity: Identity, claim_id: str) -> Response:
     return _reply(_claim_view(_claims().get_for(identity, claim_id)))
 
 
-@claim_routes.route("/claims/{claim_id}", methods=["PUT"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}", methods=["PUT"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def update_claim(identity: Identity, claim_id: str) -> Response:
@@ -123,7 +123,7 @@ def update_claim(identity: Identity, claim_id: str) -> Response:
     return _reply(_claim_view(claim))
 
 
-@claim_routes.route("/claims/{claim_id}/withdraw", methods=["POST"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}/withdraw", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def withdraw_claim(identity: Identity, claim_id: str) -> Response:
@@ -135,7 +135,7 @@ def withdraw_claim(identity: Identity, claim_id: str) -> Response:
 # --- pre-check and submission ---------------------------------------------------------------------------
 
 
-@claim_routes.route("/claims/{claim_id}/precheck", methods=["POST"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}/precheck", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def precheck_claim(identity: Identity, claim_id: str) -> Response:
@@ -143,7 +143,7 @@ def precheck_claim(identity: Identity, claim_id: str) -> Response:
     return _reply(_schemas().PrecheckView.model_validate(result.as_dict()))
 
 
-@claim_routes.route("/claims/{claim_id}/submit", methods=["POST"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}/submit", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def submit_claim(identity: Identity, claim_id: str) -> Response:
@@ -191,7 +191,7 @@ def _open_first_checkout(identity: Identity, claim: Any) -> tuple[Any, Any, str]
 # --- evidence -------------------------------------------------------------------------------------------
 
 
-@claim_routes.route("/claims/{claim_id}/documents", methods=["POST"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}/documents", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def request_upload(identity: Identity, claim_id: str) -> Response:
@@ -226,7 +226,10 @@ def request_upload(identity: Identity, claim_id: str) -> Response:
 
 
 @claim_routes.route(
-    "/claims/{claim_id}/documents/{document_id}/confirm", methods=["POST"], authorizer=signed_in, cors=True
+    "/claims/{claim_id}/documents/{document_id}/confirm",
+    methods=["POST"],
+    authorizer=signed_in,
+    cors=API_CORS,
 )
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
@@ -243,7 +246,7 @@ def confirm_upload(identity: Identity, claim_id: str, document_id: str) -> Respo
 
 
 @claim_routes.route(
-    "/claims/{claim_id}/documents/{document_id}", methods=["DELETE"], authorizer=signed_in, cors=True
+    "/claims/{claim_id}/documents/{document_id}", methods=["DELETE"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
@@ -255,7 +258,7 @@ def remove_document(identity: Identity, claim_id: str, document_id: str) -> Resp
 # --- timeline -------------------------------------------------------------------------------------------
 
 
-@claim_routes.route("/claims/{claim_id}/timeline", methods=["GET"], authorizer=signed_in, cors=True)
+@claim_routes.route("/claims/{claim_id}/timeline", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def claim_timeline(identity: Identity, claim_id: str) -> Response:
@@ -266,7 +269,9 @@ def claim_timeline(identity: Identity, claim_id: str) -> Response:
     )
 
 
-@claim_routes.route("/claims/{claim_id}/timeline/verify", methods=["GET"], authorizer=signed_in, cors=True)
+@claim_routes.route(
+    "/claims/{claim_id}/timeline/verify", methods=["GET"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def verify_timeline(identity: Identity, claim_id: str) -> Response:

@@ -1,13 +1,19 @@
-"""The one place where errors become HTTP responses: a stable code and a French message, never a trace."""
+"""The one place where errors become HTTP responses: a stable code and a French message, never a trace.
+
+Every JSON answer goes through :func:`json_response`, which also gives it the security headers of
+:data:`API_SECURITY_HEADERS`; every route shares :data:`API_CORS` (the front end's origin only). The web
+interface's policy (:func:`frontend_content_security_policy`) lives here too, so that the local platform
+(``infra/local/webserver.py``) and CloudFront on AWS (``infra/aws/stack.py``) send the same one.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from chalice import Response
+from chalice import CORSConfig, Response
 
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.errors import (
@@ -40,8 +46,75 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# --- headers ------------------------------------------------------------------------------------------------
+# What every response of the platform says besides its body: never framed, its type never guessed, no
+# referrer sent on, no access to the device's sensors.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), "
+    "usb=()"
+)
+COMMON_SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
+# A JSON answer is data, never a page: it may load nothing and be framed by nothing; it carries tokens and
+# personal data, so no cache keeps it.
+API_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+API_SECURITY_HEADERS: dict[str, str] = COMMON_SECURITY_HEADERS | {
+    "Content-Security-Policy": API_CONTENT_SECURITY_POLICY,
+    "Cache-Control": "no-store",
+}
+
+
+def frontend_content_security_policy(storage_origins: Sequence[str]) -> str:
+    """The web interface's policy: its own files only (no inline script or style, nothing from another
+    site), images also as ``data:`` URLs, and the document storage — ``storage_origins``, where the browser
+    sends evidence with the presigned POST (``fetch``) — as the only other origin it may reach."""
+    storage = "".join(f" {origin}" for origin in storage_origins)
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self'{storage}",
+            f"form-action 'self'{storage}",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        )
+    )
+
+
+class FrontEndOrigin(CORSConfig):
+    """CORS for one origin, the web interface's (``settings.allowed_origin``, read at each request), never
+    ``*``. The interface is on the API's own origin (the local platform, CloudFront on AWS), so browsers need
+    no CORS at all: this only keeps other sites from reading the answers."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_origin="", max_age=600)
+
+    @property
+    def allow_origin(self) -> str:
+        from chalicelib.settings import get_settings
+
+        return get_settings().allowed_origin
+
+    @allow_origin.setter
+    def allow_origin(self, value: str) -> None:
+        """CORSConfig's constructor sets it: the setting is read instead."""
+
+
+API_CORS = FrontEndOrigin()
+
+
 def json_response(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json", **API_SECURITY_HEADERS}
+    return Response(body=body, status_code=status, headers=headers)
 
 
 def error_response(

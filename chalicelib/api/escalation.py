@@ -9,7 +9,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 
 escalation_routes = Blueprint(__name__)
@@ -34,7 +34,9 @@ def _view(claim: Any) -> Response:
     return json_response(ClaimView.of(claim).model_dump(mode="json"))
 
 
-@escalation_routes.route("/claims/{claim_id}/escalation", methods=["POST"], authorizer=signed_in, cors=True)
+@escalation_routes.route(
+    "/claims/{claim_id}/escalation", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)
 def answer_offer(identity: Identity, claim_id: str) -> Response:
@@ -62,7 +64,7 @@ def answer_offer(identity: Identity, claim_id: str) -> Response:
     return _view(claim)
 
 
-@escalation_routes.route("/claims/{claim_id}/settled", methods=["POST"], authorizer=signed_in, cors=True)
+@escalation_routes.route("/claims/{claim_id}/settled", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)
 def report_settled(identity: Identity, claim_id: str) -> Response:
@@ -85,7 +87,7 @@ def report_settled(identity: Identity, claim_id: str) -> Response:
 
 
 @escalation_routes.route(
-    "/claims/{claim_id}/debtor-payments", methods=["POST"], authorizer=signed_in, cors=True
+    "/claims/{claim_id}/debtor-payments", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)
@@ -111,7 +113,7 @@ def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
     return _view(claim)
 
 
-@escalation_routes.route("/claims/{claim_id}/dispute", methods=["POST"], authorizer=signed_in, cors=True)
+@escalation_routes.route("/claims/{claim_id}/dispute", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)
 def report_dispute(identity: Identity, claim_id: str) -> Response:
@@ -129,7 +131,7 @@ def report_dispute(identity: Identity, claim_id: str) -> Response:
 
 
 @escalation_routes.route(
-    "/operator/claims/{claim_id}/redrive", methods=["POST"], authorizer=signed_in, cors=True
+    "/operator/claims/{claim_id}/redrive", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(escalation_routes, Role.OPERATOR)

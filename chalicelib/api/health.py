@@ -5,14 +5,14 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.adapters import health_probes
-from chalicelib.api.errors import handles_errors
+from chalicelib.api.errors import API_CORS, handles_errors
 from chalicelib.services.health import check_health
 from chalicelib.settings import get_settings
 
 health_routes = Blueprint(__name__)
 
 
-@health_routes.route("/health", methods=["GET"], cors=True)
+@health_routes.route("/health", methods=["GET"], cors=API_CORS)
 @handles_errors
 def health() -> Response:
     settings = get_settings()

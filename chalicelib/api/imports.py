@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 
 import_routes = Blueprint(__name__)
@@ -28,7 +28,7 @@ CSV_CONTENT_TYPES = [
 
 
 @import_routes.route(
-    "/imports", methods=["POST"], authorizer=signed_in, cors=True, content_types=CSV_CONTENT_TYPES
+    "/imports", methods=["POST"], authorizer=signed_in, cors=API_CORS, content_types=CSV_CONTENT_TYPES
 )
 @handles_errors
 @requires_role(import_routes, Role.CREDITOR)
@@ -55,7 +55,7 @@ def start_import(identity: Identity) -> Response:
     return json_response(ImportView.of(job).model_dump(mode="json"), 202)
 
 
-@import_routes.route("/imports", methods=["GET"], authorizer=signed_in, cors=True)
+@import_routes.route("/imports", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(import_routes, Role.CREDITOR)
 def list_imports(identity: Identity) -> Response:
@@ -66,7 +66,7 @@ def list_imports(identity: Identity) -> Response:
     return json_response(ImportList(imports=[ImportView.of(job) for job in jobs]).model_dump(mode="json"))
 
 
-@import_routes.route("/imports/{import_id}", methods=["GET"], authorizer=signed_in, cors=True)
+@import_routes.route("/imports/{import_id}", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(import_routes, Role.CREDITOR)
 def get_import(identity: Identity, import_id: str) -> Response:

@@ -10,7 +10,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.errors import InvalidTransition
@@ -65,7 +65,7 @@ def _detail(claims: Any, claim: Claim, status: int = 200) -> Response:
     return json_response(view.model_dump(mode="json"), status)
 
 
-@lawyer_routes.route("/lawyer/dossiers", methods=["GET"], authorizer=signed_in, cors=True)
+@lawyer_routes.route("/lawyer/dossiers", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def lawyer_dossiers(identity: Identity) -> Response:
@@ -88,7 +88,7 @@ def lawyer_dossiers(identity: Identity) -> Response:
     return json_response(DossierListView(dossiers=views).model_dump(mode="json"))
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}", methods=["GET"], authorizer=signed_in, cors=True)
+@lawyer_routes.route("/lawyer/dossiers/{claim_id}", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def lawyer_dossier(identity: Identity, claim_id: str) -> Response:
@@ -96,7 +96,9 @@ def lawyer_dossier(identity: Identity, claim_id: str) -> Response:
     return _detail(claims, claims.get_for(identity, claim_id))
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}/accept", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/accept", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def accept_dossier(identity: Identity, claim_id: str) -> Response:
@@ -109,7 +111,9 @@ def accept_dossier(identity: Identity, claim_id: str) -> Response:
     return _detail(claims, claim)
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}/decline", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/decline", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def decline_dossier(identity: Identity, claim_id: str) -> Response:
@@ -135,7 +139,9 @@ def decline_dossier(identity: Identity, claim_id: str) -> Response:
     return json_response({"claim_id": claim_id, "status": "declined", "message": "Dossier décliné."})
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}/links", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/links", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def dossier_link(identity: Identity, claim_id: str) -> Response:
@@ -153,7 +159,9 @@ def dossier_link(identity: Identity, claim_id: str) -> Response:
     return json_response(view.model_dump(mode="json"), 201)
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}/filing", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/filing", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_filing(identity: Identity, claim_id: str) -> Response:
@@ -177,7 +185,9 @@ def record_filing(identity: Identity, claim_id: str) -> Response:
     return _detail(claims, claim)
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}/order", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/order", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_order(identity: Identity, claim_id: str) -> Response:
@@ -201,7 +211,9 @@ def record_order(identity: Identity, claim_id: str) -> Response:
     return _detail(claims, claim)
 
 
-@lawyer_routes.route("/lawyer/dossiers/{claim_id}/service", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/service", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_service(identity: Identity, claim_id: str) -> Response:
@@ -226,7 +238,7 @@ def record_service(identity: Identity, claim_id: str) -> Response:
 
 
 @lawyer_routes.route(
-    "/lawyer/dossiers/{claim_id}/opposition", methods=["POST"], authorizer=signed_in, cors=True
+    "/lawyer/dossiers/{claim_id}/opposition", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
@@ -245,7 +257,7 @@ def record_opposition(identity: Identity, claim_id: str) -> Response:
 
 
 @lawyer_routes.route(
-    "/lawyer/dossiers/{claim_id}/enforcement", methods=["POST"], authorizer=signed_in, cors=True
+    "/lawyer/dossiers/{claim_id}/enforcement", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
@@ -269,7 +281,9 @@ def record_enforcement(identity: Identity, claim_id: str) -> Response:
     return _detail(claims, claim)
 
 
-@lawyer_routes.route("/operator/claims/{claim_id}/assign", methods=["POST"], authorizer=signed_in, cors=True)
+@lawyer_routes.route(
+    "/operator/claims/{claim_id}/assign", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(lawyer_routes, Role.OPERATOR)
 def retry_assignment(identity: Identity, claim_id: str) -> Response:

@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 
 notice_routes = Blueprint(__name__)
 
 
 @notice_routes.route(
-    "/claims/{claim_id}/notice/presentation", methods=["POST"], authorizer=signed_in, cors=True
+    "/claims/{claim_id}/notice/presentation", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(notice_routes, Role.CREDITOR)
@@ -40,7 +40,7 @@ def record_notice_presentation(identity: Identity, claim_id: str) -> Response:
     return json_response(NoticeView.of(claim_id, notice).model_dump(mode="json"))
 
 
-@notice_routes.route("/claims/{claim_id}/notice/pdf", methods=["GET"], authorizer=signed_in, cors=True)
+@notice_routes.route("/claims/{claim_id}/notice/pdf", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(notice_routes, Role.CREDITOR, Role.OPERATOR, Role.LAWYER)
 def notice_pdf(identity: Identity, claim_id: str) -> Response:

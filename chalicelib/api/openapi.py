@@ -10,6 +10,8 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.errors import API_CORS
+
 openapi_routes = Blueprint(__name__)
 
 
@@ -393,7 +395,7 @@ def build_document(routes: dict[str, dict[str, Any]], *, server_url: str = "/") 
     }
 
 
-@openapi_routes.route("/openapi.json", methods=["GET"], cors=True)
+@openapi_routes.route("/openapi.json", methods=["GET"], cors=API_CORS)
 def openapi_document() -> Response:
     document = build_document(openapi_routes.current_app.routes)
     return Response(body=document, status_code=200, headers={"Content-Type": "application/json"})

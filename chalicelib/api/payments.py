@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def price_list() -> list[dict[str, Any]]:
     ]
 
 
-@payment_routes.route("/prices", methods=["GET"], cors=True)
+@payment_routes.route("/prices", methods=["GET"], cors=API_CORS)
 @handles_errors
 def prices() -> Response:
     return json_response({"prices": price_list()})
@@ -72,7 +72,7 @@ def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
     )
 
 
-@payment_routes.route("/claims/{claim_id}/checkout", methods=["POST"], authorizer=signed_in, cors=True)
+@payment_routes.route("/claims/{claim_id}/checkout", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(payment_routes, Role.CREDITOR)
 def checkout(identity: Identity, claim_id: str) -> Response:
@@ -129,7 +129,9 @@ def _handle(event: dict[str, Any]) -> dict[str, Any]:
     return outcome.as_dict()
 
 
-@payment_routes.route("/operator/claims/{claim_id}/reject", methods=["POST"], authorizer=signed_in, cors=True)
+@payment_routes.route(
+    "/operator/claims/{claim_id}/reject", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
 @handles_errors
 @requires_role(payment_routes, Role.OPERATOR)
 def reject_claim(identity: Identity, claim_id: str) -> Response:

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import handles_errors, json_response
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.domain.accounts import Identity, Role
 
 privacy_routes = Blueprint(__name__)
 
 
-@privacy_routes.route("/me/export", methods=["GET"], authorizer=signed_in, cors=True)
+@privacy_routes.route("/me/export", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(privacy_routes, Role.CREDITOR)
 def export_my_data(identity: Identity) -> Response:
@@ -43,7 +43,7 @@ def export_my_data(identity: Identity) -> Response:
     return response
 
 
-@privacy_routes.route("/operator/retention/run", methods=["POST"], authorizer=signed_in, cors=True)
+@privacy_routes.route("/operator/retention/run", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(privacy_routes, Role.OPERATOR)
 def run_retention(identity: Identity) -> Response:
