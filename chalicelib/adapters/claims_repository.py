@@ -138,6 +138,17 @@ def _outbox_items(
     ]
 
 
+# DynamoDB's answer when a transaction's condition failed (someone wrote first): the only write failure
+# that means "concurrent update". Anything else (no answer, throttling, 5xx) is an outage: retried.
+_CONFLICT_CODES = frozenset({"TransactionCanceledException", "ConditionalCheckFailedException"})
+
+
+def _raise_if_unavailable(error: Exception) -> None:
+    code = getattr(error, "cause_response_code", None)
+    if code not in _CONFLICT_CODES:
+        raise TransientError(f"claims tables unavailable: {error}") from error
+
+
 class ClaimRepository:
     def __init__(self, *, wake_sender: Callable[[str], None] | None = start_delivery) -> None:
         """``wake_sender(claim_id)`` runs after a write that queued emails (None: leave them to the sweep)."""
@@ -225,6 +236,7 @@ class ClaimRepository:
                 for outbox_item in queued:
                     transaction.save(outbox_item, condition=OutboxModel.outbox_id.does_not_exist())
         except (TransactWriteError, PutError) as error:
+            _raise_if_unavailable(error)
             raise ConcurrentUpdate("Cette créance existe déjà.") from error
         self._queued(claim.claim_id, queued)
         return _to_domain(item)
@@ -336,6 +348,7 @@ class ClaimRepository:
                 for outbox_item in queued:
                     transaction.save(outbox_item, condition=OutboxModel.outbox_id.does_not_exist())
         except TransactWriteError as error:
+            _raise_if_unavailable(error)
             raise ConcurrentUpdate(_CONCURRENT) from error
         self._queued(current.claim_id, queued)
         return _to_domain(item)

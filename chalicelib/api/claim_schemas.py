@@ -203,6 +203,56 @@ def _oldest_due_date(content: Any) -> str | None:
     return min((d for d in dates if d), default=None)
 
 
+class ClaimLawyerView(BaseModel):
+    """The partner lawyer's side as the creditor sees it (no other lawyer's name, no refusal history)."""
+
+    name: str | None = Field(description="L'avocat qui a accepté le dossier (après son acceptation)")
+    barreau: str | None
+    accepted: bool
+    waiting_reason: str = Field(description="Pourquoi aucun avocat n'a encore le dossier, le cas échéant")
+    filing: dict[str, Any] | None
+    order: dict[str, Any] | None
+    service: dict[str, Any] | None
+    opposition: dict[str, Any] | None
+    enforcement: dict[str, Any] | None
+    next_deadline: dict[str, Any] | None = Field(
+        description="Prochain délai de procédure : label, date (dernier jour), article, to_check"
+    )
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimLawyerView | None:
+        from chalicelib.domain.lawyer_case import OUTCOME_LABELS_FR, LawyerCase
+
+        if not claim.lawyer_case:
+            return None
+        case = LawyerCase.from_json(claim.lawyer_case)
+        stored = case.as_json()
+        order = stored.get("order")
+        deadlines = case.deadlines()
+        deadline = deadlines[0] if deadlines else None
+        return cls(
+            name=case.lawyer_name or None if case.accepted else None,
+            barreau=case.lawyer_bar or None if case.accepted else None,
+            accepted=case.accepted,
+            waiting_reason=case.waiting_reason,
+            filing=stored.get("filing"),
+            order=order | {"outcome_label": OUTCOME_LABELS_FR[order["outcome"]]} if order else None,
+            service=stored.get("service"),
+            opposition=stored.get("opposition"),
+            enforcement=stored.get("enforcement"),
+            next_deadline=(
+                {
+                    "label": deadline.label,
+                    "date": deadline.last_day.isoformat(),
+                    "article": deadline.article,
+                    "to_check": deadline.to_check,
+                }
+                if deadline
+                else None
+            ),
+        )
+
+
 class ClaimView(ClaimSummary):
     editable: bool
     content: dict[str, Any] | None = Field(description="Le contenu de la créance (voir ClaimContent)")
@@ -211,6 +261,10 @@ class ClaimView(ClaimSummary):
     payable: bool = Field(description="Un paiement est attendu (POST /v1/claims/{id}/checkout)")
     checkouts: list[CheckoutView]
     notice: NoticeView | None = Field(default=None, description="La mise en demeure, une fois préparée")
+    lawyer: ClaimLawyerView | None = Field(
+        default=None,
+        description="L'avocat partenaire et la procédure après le dépôt, une fois le dossier prêt",
+    )
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimView:
@@ -223,6 +277,7 @@ class ClaimView(ClaimSummary):
             payable=claim.status in {ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ESCALATION_OFFERED},
             checkouts=[CheckoutView.of(c) for c in claim.checkouts],
             notice=NoticeView.of(claim.claim_id, claim.notice) if claim.notice else None,
+            lawyer=ClaimLawyerView.of(claim),
         )
 
 

@@ -101,6 +101,9 @@ class Enforcement:
 @dataclass(frozen=True)
 class LawyerCase:
     lawyer_id: str = ""
+    # Who they are, as the creditor is told (copied at assignment: the claim page needs no account lookup).
+    lawyer_name: str = ""
+    lawyer_bar: str = ""
     assigned_at: datetime | None = None
     accepted_at: datetime | None = None
     declines: tuple[Decline, ...] = ()
@@ -135,8 +138,16 @@ class LawyerCase:
         return ()
 
     # --- changes ------------------------------------------------------------------------------------
-    def assigned(self, lawyer_id: str, at: datetime) -> LawyerCase:
-        return replace(self, lawyer_id=lawyer_id, assigned_at=at, accepted_at=None, waiting_reason="")
+    def assigned(self, lawyer_id: str, at: datetime, *, name: str = "", bar: str = "") -> LawyerCase:
+        return replace(
+            self,
+            lawyer_id=lawyer_id,
+            lawyer_name=name,
+            lawyer_bar=bar,
+            assigned_at=at,
+            accepted_at=None,
+            waiting_reason="",
+        )
 
     def released(self, at: datetime, *, kind: DeclineKind, reason: str = "") -> LawyerCase:
         """The lawyer in charge gives the dossier back (declined, no answer, taken back)."""
@@ -151,6 +162,8 @@ class LawyerCase:
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "lawyer_id": self.lawyer_id,
+            "lawyer_name": self.lawyer_name,
+            "lawyer_bar": self.lawyer_bar,
             "assigned_at": self.assigned_at.isoformat() if self.assigned_at else None,
             "accepted_at": self.accepted_at.isoformat() if self.accepted_at else None,
             "declines": [decline.as_json() for decline in self.declines],
@@ -191,6 +204,8 @@ class LawyerCase:
         outcome = str(order["outcome"]) if order else ""
         return cls(
             lawyer_id=str(data.get("lawyer_id") or ""),
+            lawyer_name=str(data.get("lawyer_name") or ""),
+            lawyer_bar=str(data.get("lawyer_bar") or ""),
             assigned_at=_datetime(data.get("assigned_at")),
             accepted_at=_datetime(data.get("accepted_at")),
             declines=tuple(Decline.from_json(d) for d in data.get("declines") or []),

@@ -298,6 +298,12 @@ _SETTLEABLE = frozenset(
         ClaimStatus.DOSSIER_READY,
         ClaimStatus.WITH_LAWYER,
         ClaimStatus.FILED,
+        # after the order the debtor may still pay (or be made to): the claim is settled
+        ClaimStatus.ORDER_GRANTED,
+        ClaimStatus.ORDER_REJECTED,
+        ClaimStatus.SERVED,
+        ClaimStatus.OPPOSED,
+        ClaimStatus.ENFORCEMENT,
     }
 )
 

@@ -208,7 +208,10 @@ def assign(
         )
         return "waiting: " + decision.reason
     chosen = lawyers.find(decision.lawyer_id)
-    assigned = case.assigned(decision.lawyer_id, now)
+    profile = chosen.lawyer if chosen is not None else None
+    assigned = case.assigned(
+        decision.lawyer_id, now, name=lawyer_name(chosen), bar=profile.barreau if profile else ""
+    )
     claims.record(
         claim_id,
         kind=EventKind.LAWYER,

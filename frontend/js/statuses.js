@@ -36,6 +36,8 @@ export function groupOf(status) {
 /** {label, date} of the claim's next step (date may be null). */
 export function nextStep(claim) {
   const [, label] = STEPS[claim.status] || ["running", "—"];
+  const procedure = claim.lawyer?.next_deadline;
+  if (procedure) return { label, date: procedure.date, dateLabel: "Dernier jour" };
   const date = claim.status === "notice_sent" ? claim.notice_deadline || claim.notice?.deadline || null : null;
   return { label, date, dateLabel: date ? "Fin du délai de paiement" : "" };
 }
@@ -65,6 +67,11 @@ export const AFTER_NOTICE = new Set([
   "dossier_ready",
   "with_lawyer",
   "filed",
+  "order_granted",
+  "order_rejected",
+  "served",
+  "opposed",
+  "enforcement",
 ]);
 
 /** Statuses after which nothing more is recorded on the registered letter. */

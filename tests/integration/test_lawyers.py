@@ -95,6 +95,8 @@ def test_a_declined_dossier_goes_to_the_next_covering_lawyer_who_accepts_downloa
     # The creditor cannot use the lawyers' portal at all.
     assert get(api, "/v1/lawyer/dossiers", token).status_code == 403
 
+    before = get(api, f"/v1/claims/{claim_id}", token).json_body["lawyer"]
+    assert before["accepted"] is False and before["name"] is None  # not named before accepting
     [listed] = get(api, "/v1/lawyer/dossiers", tokens[first]).json_body["dossiers"]
     assert listed["claim_id"] == claim_id and listed["accepted"] is False
     assert listed["court"]["name"] == "Tribunal des activités économiques de Lyon"
@@ -184,6 +186,14 @@ def test_a_declined_dossier_goes_to_the_next_covering_lawyer_who_accepts_downloa
         "article": "CPC art. 1411",
         "to_check": "",
     }
+    # The creditor's claim page: who has the dossier, the steps, the next deadline (no other lawyer named).
+    seen = get(api, f"/v1/claims/{claim_id}", token).json_body["lawyer"]
+    assert seen["accepted"] is True and seen["name"] in {"Me.Tc", "Me.Rhone"} and seen["barreau"] == "Lyon"
+    assert seen["filing"]["reference"] == "2025R01234" and seen["order"]["outcome"] == "partly"
+    assert (
+        seen["next_deadline"]["date"] == "2025-09-30" and seen["next_deadline"]["article"] == "CPC art. 1411"
+    )
+    assert first not in str(seen)
     granted_mail = wait_mail(CREDITOR, "ordonnance")
     assert "30 septembre 2025" in granted_mail["body"] and "1411" in granted_mail["body"]
 

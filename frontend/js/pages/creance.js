@@ -110,6 +110,7 @@ function draw(view) {
       actionsFor(view),
     ),
     noticeSection(view),
+    lawyerSection(claim),
     amountsSection(claim),
     documentsSection(claim),
     paymentsSection(claim),
@@ -305,6 +306,40 @@ function noticeSection(view) {
     download,
     result,
     presentation,
+  );
+}
+
+// --- the partner lawyer and the procedure after filing -------------------------------------------------------
+function lawyerSection(claim) {
+  const lawyer = claim.lawyer;
+  if (!lawyer) return null;
+  const status = lawyer.accepted
+    ? null
+    : notice(
+        "info",
+        lawyer.waiting_reason
+          ? `Nous cherchons un avocat partenaire pour votre dossier (${lawyer.waiting_reason}) : notre équipe est prévenue.`
+          : "Le dossier est proposé à un avocat partenaire ; il l'examine avant de l'accepter.",
+      );
+  const filing = lawyer.filing;
+  const order = lawyer.order;
+  const service = lawyer.service;
+  const deadline = lawyer.next_deadline;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-avocat", id: "avocat" },
+    h("h2", { id: "titre-avocat" }, "Avocat et procédure"),
+    status,
+    facts([
+      ["Avocat", lawyer.name ? `${lawyer.name}${lawyer.barreau ? `, barreau de ${lawyer.barreau}` : ""}` : ""],
+      ["Requête déposée", filing ? `le ${dateLong(filing.filed_on)} — ${filing.court}${filing.reference ? ` (n° ${filing.reference})` : ""}` : ""],
+      ["Ordonnance", order ? `du ${dateLong(order.ordered_on)} : ${order.outcome_label}` : ""],
+      ["Signification", service ? `le ${dateLong(service.served_on)}${service.in_person ? " (à personne)" : ""}` : ""],
+      ["Opposition du débiteur", lawyer.opposition ? `le ${dateLong(lawyer.opposition.opposed_on)}` : ""],
+      ["Exécution forcée", lawyer.enforcement ? `engagée le ${dateLong(lawyer.enforcement.started_on)}${lawyer.enforcement.note ? ` : ${lawyer.enforcement.note}` : ""}` : ""],
+      ["Prochain délai", deadline ? `${deadline.label} — au plus tard le ${dateLong(deadline.date)} (${deadline.article})` : ""],
+    ]),
+    deadline && deadline.to_check ? notice("warning", deadline.to_check) : null,
   );
 }
 
