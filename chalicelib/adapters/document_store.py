@@ -17,7 +17,7 @@ from typing import Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.errors import TransientError
-from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
+from chalicelib.documents.inspection import MAX_UPLOAD_BYTES, safe_filename
 from chalicelib.domain.errors import NotFound
 from chalicelib.settings import get_settings
 
@@ -68,11 +68,30 @@ def _ascii_filename(filename: str) -> str:
 
 
 def content_disposition(filename: str) -> str:
-    """``attachment`` with the name twice: ASCII for every browser, UTF-8 (RFC 6266) for the accents."""
-    safe = "".join(ch for ch in filename if ch.isprintable()).replace("/", "_").replace("\\", "_").strip()
-    safe = safe or "document"
+    """``attachment`` with the name twice: ASCII for every browser, UTF-8 (RFC 6266) for the accents. The
+    name is made harmless first (``safe_filename``: no folder, control or bidi character…)."""
+    safe = safe_filename(filename)
     encoded = urllib.parse.quote(safe, safe="")
     return f"attachment; filename=\"{_ascii_filename(safe)}\"; filename*=UTF-8''{encoded}"
+
+
+# The types of what the platform hands out; anything else is a plain download.
+_DOWNLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "csv": "text/csv; charset=utf-8",
+    "xml": "application/xml",
+}
+
+
+def download_type(filename: str) -> str:
+    """The media type a download named ``filename`` is sent as: its extension's when it is one of the
+    platform's documents, else ``application/octet-stream``."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return _DOWNLOAD_TYPES.get(extension, "application/octet-stream")
 
 
 class DocumentStore:
@@ -146,8 +165,14 @@ class DocumentStore:
         with _s3_errors():
             s3.delete_object(Bucket=self.bucket, Key=key)
 
-    def presigned_get(self, key: str, filename: str, expires_in: int = 300) -> str:
-        """A short-lived download link that saves the file as ``filename``."""
+    def presigned_get(
+        self, key: str, filename: str, expires_in: int = 300, content_type: str | None = None
+    ) -> str:
+        """A short-lived download link that saves the file as ``filename``. S3 answers it with the headers
+        the link names, whatever the object says: always a download (``attachment``, never shown in the
+        page), the type ``content_type`` or the one of the name's extension (``application/octet-stream``
+        when unknown), never kept by a cache. S3 cannot send ``X-Content-Type-Options: nosniff``: a type
+        that is always set is what keeps browsers from guessing one."""
         s3 = client("s3")
         with _s3_errors():
             url: str = s3.generate_presigned_url(
@@ -156,6 +181,8 @@ class DocumentStore:
                     "Bucket": self.bucket,
                     "Key": key,
                     "ResponseContentDisposition": content_disposition(filename),
+                    "ResponseContentType": content_type or download_type(filename),
+                    "ResponseCacheControl": "private, no-store",
                 },
                 ExpiresIn=expires_in,
             )
