@@ -723,13 +723,65 @@ class ClaimsStack(cdk.Stack):
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.frontend_bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+                response_headers_policy=self._headers_policy("FrontendHeaders", frontend=True),
             ),
+        )
+
+    def _headers_policy(self, policy_id: str, *, frontend: bool) -> cloudfront.ResponseHeadersPolicy:
+        """The security headers of every answer, as the local platform sends them
+        (``chalicelib/api/errors.py``, ``infra/local/webserver.py``), plus HSTS, which only makes sense here
+        (HTTPS). ``frontend``: the web interface's Content-Security-Policy, whose only other origin is the
+        documents bucket the browser uploads to (presigned POST: ``<bucket>.s3.amazonaws.com``, or its
+        regional name after a redirect); else the API's (JSON loads nothing) and no caching."""
+        from chalicelib.api.errors import (
+            API_CONTENT_SECURITY_POLICY,
+            PERMISSIONS_POLICY,
+            frontend_content_security_policy,
+        )
+
+        if frontend:
+            bucket = f"{self.prefix}-documents-{self.account}-{self.region}"  # as in _documents_bucket
+            policy = frontend_content_security_policy(
+                [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{self.region}.amazonaws.com"]
+            )
+        else:
+            policy = API_CONTENT_SECURITY_POLICY
+        custom = [
+            cloudfront.ResponseCustomHeader(
+                header="Permissions-Policy", value=PERMISSIONS_POLICY, override=True
+            )
+        ]
+        if not frontend:
+            custom.append(
+                cloudfront.ResponseCustomHeader(header="Cache-Control", value="no-store", override=True)
+            )
+        return cloudfront.ResponseHeadersPolicy(
+            self,
+            policy_id,
+            response_headers_policy_name=f"{self.prefix}-{'frontend' if frontend else 'api'}-headers",
+            comment=f"{self.prefix}: security headers of the {'web interface' if frontend else 'API'}",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=policy, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, override=True
+                ),
+            ),
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(custom_headers=custom),
         )
 
     def _api_behind_distribution(self) -> None:
         """The API under the same address as the web pages (the front end calls ``/health``, ``/v1/…``)."""
         rest_api_id = self.chalice.get_resource("RestAPI").ref
+        api_headers = self._headers_policy("ApiHeaders", frontend=False)
         api_origin = origins.HttpOrigin(
             f"{rest_api_id}.execute-api.{self.region}.{self.url_suffix}",
             origin_path="/api",
@@ -743,6 +795,7 @@ class ClaimsStack(cdk.Stack):
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                 cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                response_headers_policy=api_headers,
             )
 
     # --- alarms -------------------------------------------------------------------------------------------

@@ -252,3 +252,61 @@ def test_cloudfront_serves_the_front_end_and_the_api_paths(synth: Synthesized):
         "/health",
         "/openapi.json",
     }
+
+
+def _joined(value) -> str:
+    """A CloudFormation string, its references written ``<Name>`` (``Fn::Join`` of text and ``Ref``s)."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_joined(part) for part in parts)
+    if "Ref" in value:
+        return f"<{value['Ref']}>"
+    raise AssertionError(f"unexpected value {value!r}")
+
+
+def test_cloudfront_sends_the_security_headers_hsts_included(synth: Synthesized):
+    from chalicelib.api.errors import API_CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+
+    policies = {
+        name: resource["Properties"]["ResponseHeadersPolicyConfig"]
+        for name, resource in synth.of_type("AWS::CloudFront::ResponseHeadersPolicy").items()
+    }
+    [distribution] = synth.of_type("AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    frontend = config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]["Ref"]
+    api = {b["ResponseHeadersPolicyId"]["Ref"] for b in config["CacheBehaviors"]}
+    assert len(api) == 1 and frontend not in api, "one policy for the web interface, one for every API path"
+    [api] = api
+
+    for name in (frontend, api):
+        security = policies[name]["SecurityHeadersConfig"]
+        assert security["StrictTransportSecurity"] == {
+            "AccessControlMaxAgeSec": 730 * 86400,
+            "IncludeSubdomains": True,
+            "Override": True,
+        }
+        assert security["ContentTypeOptions"] == {"Override": True}
+        assert security["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+        assert security["ReferrerPolicy"] == {"ReferrerPolicy": "no-referrer", "Override": True}
+        custom = {h["Header"]: h["Value"] for h in policies[name]["CustomHeadersConfig"]["Items"]}
+        assert custom["Permissions-Policy"] == PERMISSIONS_POLICY
+
+    csp = _joined(
+        policies[frontend]["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    )
+    directives = dict(d.split(" ", 1) for d in csp.split("; "))
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    bucket = "claims-dev-documents-<AWS::AccountId>-eu-west-3"
+    assert directives["connect-src"] == (
+        f"'self' https://{bucket}.s3.amazonaws.com https://{bucket}.s3.eu-west-3.amazonaws.com"
+    )
+    assert directives["frame-ancestors"] == "'none'" and directives["base-uri"] == "'none'"
+
+    api_security = policies[api]["SecurityHeadersConfig"]
+    assert api_security["ContentSecurityPolicy"]["ContentSecurityPolicy"] == API_CONTENT_SECURITY_POLICY
+    assert {h["Header"]: h["Value"] for h in policies[api]["CustomHeadersConfig"]["Items"]}[
+        "Cache-Control"
+    ] == ("no-store")
