@@ -3,7 +3,13 @@
 
 ``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent, attachments included,
 and, when no real Stripe key is set, the Stripe simulation (``infra/local/fake_stripe.py``): its API under
-``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``."""
+``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``.
+
+Every response gets the security headers CloudFront adds on AWS (``infra/aws/stack.py``), when the answer
+does not carry them already: the web interface's Content-Security-Policy for ``frontend/`` (its own files,
+plus the document storage it uploads to), the API's for everything Chalice answers (the app sets them on
+its JSON answers; Chalice's own answers, such as the authorizer's 401, get them here), and a policy for the
+``/_local/`` pages that allows their inline ``<style>`` but no script at all. No HSTS: this is plain HTTP."""
 
 from __future__ import annotations
 
@@ -18,6 +24,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
+from chalicelib.api.errors import (
+    API_SECURITY_HEADERS,
+    COMMON_SECURITY_HEADERS,
+    frontend_content_security_policy,
+)
+
 if TYPE_CHECKING:
     from infra.local.fake_stripe import FakeStripe
 
@@ -27,6 +39,12 @@ LOCAL_PREFIX = "/_local/"
 STRIPE_PAGES = "/_local/stripe"
 STRIPE_PREFIXES = ("/_local/stripe/", "/_local/checkout/")
 ATTACHMENT_PATH = re.compile(r"/_local/api/mailbox/(?P<id>[^/]+)/attachments/(?P<index>\d{1,3})")
+# The local pages (mailbox, Stripe simulation): inline <style>, no script, forms posted to themselves, the
+# emails shown in sandboxed frames (srcdoc) with their images.
+LOCAL_PAGES_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
@@ -48,8 +66,52 @@ def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def storage_origins() -> list[str]:
+    """Where the browser sends evidence: the origin of a presigned POST (locally the embedded AWS)."""
+    from chalicelib.adapters.document_store import DocumentStore
+
+    url = urlsplit(DocumentStore().presigned_post("content-security-policy", "application/pdf")["url"])
+    return [f"{url.scheme}://{url.netloc}"]
+
+
 class PlatformRequestHandler(ChaliceRequestHandler):
     server_version = "claims-local"
+    # Which security headers the response being written gets: "frontend", "local" or "api".
+    _profile = "api"
+    _sent_headers: set[str]
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._sent_headers = set()
+        super().send_response(code, message)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if hasattr(self, "_sent_headers"):
+            self._sent_headers.add(keyword.lower())
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        """The security headers of the response's kind, except those the answer already carries."""
+        for name, value in self._security_headers().items():
+            if name.lower() not in getattr(self, "_sent_headers", set()):
+                super().send_header(name, value)
+        super().end_headers()
+
+    def _security_headers(self) -> dict[str, str]:
+        if self._profile == "frontend":
+            policy = getattr(self.server, "frontend_csp", None) or frontend_content_security_policy([])
+            return COMMON_SECURITY_HEADERS | {"Content-Security-Policy": policy}
+        if self._profile == "local":
+            return COMMON_SECURITY_HEADERS | {"Content-Security-Policy": LOCAL_PAGES_CSP}
+        return API_SECURITY_HEADERS
+
+    def _set_profile(self) -> None:
+        path = urlsplit(self.path).path
+        if path == STRIPE_PAGES or path.startswith(LOCAL_PREFIX):
+            self._profile = "local"
+        elif self.command in ("GET", "HEAD") and static_file(self.path) is not None:
+            self._profile = "frontend"
+        else:
+            self._profile = "api"
 
     def _fake_stripe(self) -> Any:
         """The Stripe simulation when this request is for it (and it is mounted), else None."""
@@ -69,6 +131,7 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         self._send(status, content_type, content, headers)
 
     def _static_or_api(self) -> None:
+        self._set_profile()
         if (fake := self._fake_stripe()) is not None:
             self._stripe(fake)
             return
@@ -82,6 +145,7 @@ class PlatformRequestHandler(ChaliceRequestHandler):
             self._generic_handle()
 
     def _stripe_or_api(self) -> None:
+        self._set_profile()
         if (fake := self._fake_stripe()) is not None:
             self._stripe(fake)
         else:
@@ -91,6 +155,13 @@ class PlatformRequestHandler(ChaliceRequestHandler):
     # themselves. POST goes to Chalice except for the Stripe simulation's pages and API.
     do_GET = do_HEAD = _static_or_api
     do_POST = _stripe_or_api
+
+    def _api_only(self) -> None:
+        self._set_profile()
+        self._generic_handle()
+
+    # The other verbs go to Chalice, with the API's headers.
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _api_only
 
     def _local_page(self) -> None:
         from infra.local import mailbox
@@ -155,4 +226,5 @@ def create_server(
         app.__class__ = CustomLocalChalice
     server = LocalDevServer(app, config, host, port, handler_cls=PlatformRequestHandler)
     server.server.fake_stripe = fake_stripe  # read by each request handler (PlatformRequestHandler)
+    server.server.frontend_csp = frontend_content_security_policy(storage_origins())
     return server
