@@ -159,30 +159,41 @@ def dossier_link(identity: Identity, claim_id: str) -> Response:
     return json_response(view.model_dump(mode="json"), 201)
 
 
+def _record_step(identity: Identity, claim_id: str, body_model: str, record: Any) -> Response:
+    """What every "record a step after filing" route does: the dossier must be the caller's (404 whatever
+    the body), then the body is checked, then ``record(claims, body, today, now)`` writes the step."""
+    from chalicelib.api import lawyer_schemas
+    from chalicelib.api.validation import parse_body
+
+    claims = _claims()
+    claims.get_for(identity, claim_id)
+    body = parse_body(lawyer_routes.current_request, getattr(lawyer_schemas, body_model))
+    return _detail(claims, record(claims, body, _today(), datetime.now(UTC)))
+
+
 @lawyer_routes.route(
     "/lawyer/dossiers/{claim_id}/filing", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_filing(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.lawyer_schemas import FilingBody
-    from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
-    body = parse_body(lawyer_routes.current_request, FilingBody)
-    claims = _claims()
-    claim = lawyers.record_filing(
-        claims,
+    return _record_step(
         identity,
         claim_id,
-        court=body.court,
-        filed_on=body.filed_on,
-        reference=body.reference,
-        today=_today(),
-        now=datetime.now(UTC),
+        "FilingBody",
+        lambda claims, body, today, now: lawyers.record_filing(
+            claims,
+            identity,
+            claim_id,
+            court=body.court,
+            filed_on=body.filed_on,
+            reference=body.reference,
+            today=today,
+            now=now,
+        ),
     )
-    return _detail(claims, claim)
 
 
 @lawyer_routes.route(
@@ -191,24 +202,23 @@ def record_filing(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_order(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.lawyer_schemas import OrderBody
-    from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
-    body = parse_body(lawyer_routes.current_request, OrderBody)
-    claims = _claims()
-    claim = lawyers.record_order(
-        claims,
+    return _record_step(
         identity,
         claim_id,
-        outcome=body.outcome,
-        ordered_on=body.ordered_on,
-        today=_today(),
-        now=datetime.now(UTC),
-        scheduler=_engine(),
+        "OrderBody",
+        lambda claims, body, today, now: lawyers.record_order(
+            claims,
+            identity,
+            claim_id,
+            outcome=body.outcome,
+            ordered_on=body.ordered_on,
+            today=today,
+            now=now,
+            scheduler=_engine(),
+        ),
     )
-    return _detail(claims, claim)
 
 
 @lawyer_routes.route(
@@ -217,24 +227,23 @@ def record_order(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_service(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.lawyer_schemas import ServiceBody
-    from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
-    body = parse_body(lawyer_routes.current_request, ServiceBody)
-    claims = _claims()
-    claim = lawyers.record_service(
-        claims,
+    return _record_step(
         identity,
         claim_id,
-        served_on=body.served_on,
-        in_person=body.in_person,
-        today=_today(),
-        now=datetime.now(UTC),
-        scheduler=_engine(),
+        "ServiceBody",
+        lambda claims, body, today, now: lawyers.record_service(
+            claims,
+            identity,
+            claim_id,
+            served_on=body.served_on,
+            in_person=body.in_person,
+            today=today,
+            now=now,
+            scheduler=_engine(),
+        ),
     )
-    return _detail(claims, claim)
 
 
 @lawyer_routes.route(
@@ -243,17 +252,16 @@ def record_service(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_opposition(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.lawyer_schemas import OppositionBody
-    from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
-    body = parse_body(lawyer_routes.current_request, OppositionBody)
-    claims = _claims()
-    claim = lawyers.record_opposition(
-        claims, identity, claim_id, opposed_on=body.opposed_on, today=_today(), now=datetime.now(UTC)
+    return _record_step(
+        identity,
+        claim_id,
+        "OppositionBody",
+        lambda claims, body, today, now: lawyers.record_opposition(
+            claims, identity, claim_id, opposed_on=body.opposed_on, today=today, now=now
+        ),
     )
-    return _detail(claims, claim)
 
 
 @lawyer_routes.route(
@@ -262,23 +270,16 @@ def record_opposition(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_enforcement(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.lawyer_schemas import EnforcementBody
-    from chalicelib.api.validation import parse_body
     from chalicelib.services import lawyers
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
-    body = parse_body(lawyer_routes.current_request, EnforcementBody)
-    claims = _claims()
-    claim = lawyers.record_enforcement(
-        claims,
+    return _record_step(
         identity,
         claim_id,
-        started_on=body.started_on,
-        note=body.note,
-        today=_today(),
-        now=datetime.now(UTC),
+        "EnforcementBody",
+        lambda claims, body, today, now: lawyers.record_enforcement(
+            claims, identity, claim_id, started_on=body.started_on, note=body.note, today=today, now=now
+        ),
     )
-    return _detail(claims, claim)
 
 
 @lawyer_routes.route(
