@@ -489,7 +489,8 @@ def _active_content(obj: Any) -> str | None:
         automatic.extend(obj["/AA"][key] for key in obj["/AA"])
     for action in automatic:
         if isinstance(action, DictionaryObject) and action.get("/S") not in _SAFE_AUTOMATIC_ACTIONS:
-            return "une action qui s'exécute d'elle-même (à l'ouverture du document ou d'une page)"
+            what = _active_content(action)  # say what it would run, when it says more
+            return what or "une action qui s'exécute d'elle-même (à l'ouverture du document ou d'une page)"
     return None
 
 
