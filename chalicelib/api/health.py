@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.adapters import health_probes
-from chalicelib.api.errors import API_CORS, handles_errors
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.services.health import check_health
 from chalicelib.settings import get_settings
 
@@ -27,4 +27,4 @@ def health() -> Response:
         }
     )
     body = report.as_dict() | {"stage": settings.stage}
-    return Response(body=body, status_code=200 if report.ok else 503)
+    return json_response(body, 200 if report.ok else 503)

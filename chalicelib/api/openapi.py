@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.errors import API_CORS
+from chalicelib.api.errors import API_CORS, json_response
 
 openapi_routes = Blueprint(__name__)
 
@@ -398,4 +398,4 @@ def build_document(routes: dict[str, dict[str, Any]], *, server_url: str = "/") 
 @openapi_routes.route("/openapi.json", methods=["GET"], cors=API_CORS)
 def openapi_document() -> Response:
     document = build_document(openapi_routes.current_app.routes)
-    return Response(body=document, status_code=200, headers={"Content-Type": "application/json"})
+    return json_response(document)

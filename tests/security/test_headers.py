@@ -100,11 +100,6 @@ def test_every_api_answer_carries_the_security_headers_and_cors_for_the_front_en
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(
-    strict=True,
-    reason="chalicelib/api/health.py and openapi.py build their Response without json_response; the local "
-    "web server and CloudFront add the headers (test_the_local_platform_…), the app itself does not yet",
-)
 @pytest.mark.parametrize("path", ["/health", "/openapi.json"])
 def test_health_and_the_openapi_document_carry_the_security_headers_from_the_app_itself(api, path):
     response = api.http.get(path)
