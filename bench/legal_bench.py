@@ -69,7 +69,18 @@ def _rate(fn: Any, arg: Any) -> float:
             return count / (now - started)
 
 
+def _court_index_seconds() -> float:
+    """Loading the courts' territorial index (communes, postal codes, courts), as a cold start does."""
+    from chalicelib.legal import courts
+
+    courts._index.cache_clear()
+    started = time.perf_counter()
+    courts._index()
+    return time.perf_counter() - started
+
+
 def run() -> list[tuple[str, str]]:
+    index_seconds = _court_index_seconds()
     data = _claim()
     full = _rate(assess, data)
     claim = parse_claim(data)
@@ -80,6 +91,7 @@ def run() -> list[tuple[str, str]]:
             "legal: assess_claim() on a parsed claim (no parsing, no JSON)",
             f"{engine_only:,.0f} assessments/s",
         ),
+        ("legal: courts' territorial index, first load in a process", f"{index_seconds * 1000:,.0f} ms"),
     ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -386,13 +385,11 @@ def test_display_place_name_follows_french_usage(key: str, shown: str) -> None:
 # --- data files ---------------------------------------------------------------------------------------------
 
 
-def test_the_index_loads_fast_and_once() -> None:
+def test_the_index_loads_once() -> None:
+    """Loaded once per process (its cost is a benchmark figure, not a test: bench/legal_bench.py)."""
     courts._index.cache_clear()
-    started = time.perf_counter()
     first = courts._index()
-    elapsed = time.perf_counter() - started
     assert courts._index() is first
-    assert elapsed < 1.0  # about 0.15 s on a laptop; generous bound for slow CI
 
 
 def test_the_shipped_data_stay_small() -> None:
