@@ -159,6 +159,20 @@ class DocumentStore:
         with _s3_errors():
             s3.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=content_type)
 
+    def copy(self, source: str, target: str) -> None:
+        """Copy an object inside the bucket, server side (its bytes never pass through the function).
+        ``NotFound`` when the source does not exist."""
+        s3 = client("s3")
+        try:
+            with _s3_errors():
+                s3.copy_object(
+                    Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": source}
+                )
+        except s3.exceptions.ClientError as error:
+            if _is_missing(error):
+                raise NotFound(NOT_RECEIVED) from error
+            raise
+
     def delete(self, key: str) -> None:
         """Remove the object; deleting a missing object is not an error."""
         s3 = client("s3")

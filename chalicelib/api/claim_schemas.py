@@ -221,13 +221,11 @@ class ClaimLawyerView(BaseModel):
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimLawyerView | None:
-        from chalicelib.domain.lawyer_case import OUTCOME_LABELS_FR, LawyerCase
+        from chalicelib.domain.lawyer_case import LawyerCase
 
         if not claim.lawyer_case:
             return None
         case = LawyerCase.from_json(claim.lawyer_case)
-        stored = case.as_json()
-        order = stored.get("order")
         deadlines = case.deadlines()
         deadline = deadlines[0] if deadlines else None
         return cls(
@@ -235,11 +233,7 @@ class ClaimLawyerView(BaseModel):
             barreau=case.lawyer_bar or None if case.accepted else None,
             accepted=case.accepted,
             waiting_reason=case.waiting_reason,
-            filing=stored.get("filing"),
-            order=order | {"outcome_label": OUTCOME_LABELS_FR[order["outcome"]]} if order else None,
-            service=stored.get("service"),
-            opposition=stored.get("opposition"),
-            enforcement=stored.get("enforcement"),
+            **case.steps_json(),
             next_deadline=(
                 {
                     "label": deadline.label,

@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.claim_schemas import Body, TimelineEventView
 from chalicelib.domain.claim import STATUS_LABELS_FR, AuditEvent, Claim, ClaimStatus
-from chalicelib.domain.lawyer_case import OUTCOME_LABELS_FR
 
 
 # --- requests -----------------------------------------------------------------------------------------
@@ -116,17 +115,14 @@ ACTIONS: dict[ClaimStatus, list[str]] = {
 
 def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> DossierView:
     from chalicelib.documents.formatting import euros
+    from chalicelib.domain.payments import euros as cents_to_euros
     from chalicelib.services.lawyers import case_of, dossier_info, next_deadline
 
     dossier = dossier_info(claim)
     case = case_of(claim)
-    amount = str(dossier.get("amount_claimed") or f"{claim.principal_cents / 100:.2f}")
+    amount = str(dossier.get("amount_claimed") or cents_to_euros(claim.principal_cents))
     cents = int((Decimal(amount) * 100).to_integral_value())
     deadline = next_deadline(claim, today)
-    stored = case.as_json()
-    order = stored.get("order")
-    if order:
-        order = order | {"outcome_label": OUTCOME_LABELS_FR[order["outcome"]]}
     prescription = dossier.get("prescription_end")
     return DossierView(
         claim_id=claim.claim_id,
@@ -156,11 +152,7 @@ def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> Dossier
             if deadline
             else None
         ),
-        filing=stored.get("filing"),
-        order=order,
-        service=stored.get("service"),
-        opposition=stored.get("opposition"),
-        enforcement=stored.get("enforcement"),
+        **case.steps_json(),
     )
 
 

@@ -137,6 +137,19 @@ class LawyerCase:
             return (opposition_deadline(self.service.served_on, in_person=self.service.in_person),)
         return ()
 
+    def steps_json(self) -> dict[str, Any]:
+        """The steps after filing as the portal and the claim page show them (the order with its French
+        outcome label); a step not recorded is None."""
+        stored = self.as_json()
+        order = stored.get("order")
+        return {
+            "filing": stored.get("filing"),
+            "order": order | {"outcome_label": OUTCOME_LABELS_FR[order["outcome"]]} if order else None,
+            "service": stored.get("service"),
+            "opposition": stored.get("opposition"),
+            "enforcement": stored.get("enforcement"),
+        }
+
     # --- changes ------------------------------------------------------------------------------------
     def assigned(self, lawyer_id: str, at: datetime, *, name: str = "", bar: str = "") -> LawyerCase:
         return replace(

@@ -34,6 +34,7 @@ from chalicelib.domain.lawyer_case import (
     Service,
 )
 from chalicelib.domain.notifications import Notification
+from chalicelib.domain.payments import euros
 from chalicelib.legal.procedure import (
     ProcedureDeadline,
     Reminder,
@@ -67,8 +68,6 @@ OPEN_STATUSES = frozenset(
 _AFTER_ACCEPTANCE = OPEN_STATUSES - {ClaimStatus.DOSSIER_READY}
 # When reminders are sent, Paris time [POLICY].
 REMINDER_HOUR = dt.time(8, 0)
-# The largest dossier copied for a lawyer (the merged PDF and the ZIP of every exhibit).
-MAX_DOSSIER_BYTES = 200 * 1024 * 1024
 
 Document = Literal["pdf", "zip"]
 DOCUMENT_LABELS_FR: Mapping[str, str] = {"pdf": "dossier complet (PDF)", "zip": "dossier (archive ZIP)"}
@@ -81,8 +80,7 @@ class Lawyers(Protocol):
 
 
 class Store(Protocol):
-    def get(self, key: str, max_bytes: int) -> bytes: ...
-    def put(self, key: str, content: bytes, content_type: str) -> None: ...
+    def copy(self, source: str, target: str) -> None: ...
     def size(self, key: str) -> int | None: ...
     def delete(self, key: str) -> None: ...
     def presigned_get(self, key: str, filename: str, expires_in: int = 300) -> str: ...
@@ -230,7 +228,7 @@ def assign(
 def _assigned_context(claim: Claim, dossier: Mapping[str, Any], base_url: str) -> dict[str, Any]:
     context: dict[str, Any] = {
         "court_name": str(dossier.get("court_name") or "Juridiction à déterminer"),
-        "amount_claimed": str(dossier.get("amount_claimed") or f"{claim.principal_cents / 100:.2f}"),
+        "amount_claimed": str(dossier.get("amount_claimed") or euros(claim.principal_cents)),
         "urgent": bool(dossier.get("urgent")),
         "lawyer_review": bool(dossier.get("lawyer_review")),
         "portal_url": portal_url(base_url, claim.claim_id),
@@ -383,8 +381,7 @@ def download_link(
     lawyer_id = identity.user_id
     share = _share_key(claim_id, lawyer_id, document)
     if store.size(share) is None:
-        content_type = "application/pdf" if document == "pdf" else "application/zip"
-        store.put(share, store.get(str(source), MAX_DOSSIER_BYTES), content_type)
+        store.copy(str(source), share)
     filename = _filename(claim, document)
     url = store.presigned_get(share, filename, expires_in=expires_in)
     expires_at = now + dt.timedelta(seconds=expires_in)
