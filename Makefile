@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 # Local platform defaults (see README, "Configuration").
 CLAIMS_PORT ?= 8765
 CLAIMS_MOTO_PORT ?= 5056
-# Test workers (pytest-xdist): the suite waits on subprocess platforms and browsers as much as it computes.
+# Test workers (pytest-xdist, one test file per worker at a time): the suite waits on subprocess platforms
+# and browsers as much as it computes.
 TEST_WORKERS ?= 2
 
 # AWS (infra/aws, README "Deploying to AWS"): the stage from infra/aws/config.json.
@@ -52,7 +53,7 @@ typecheck: setup
 	$(VENV)/bin/mypy chalicelib infra/local
 
 test: lint typecheck $(CDK_STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not integration and not e2e and not slow"

@@ -32,17 +32,6 @@ os.environ.update(
 TEST_TIME_SCALE = 1e6
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``make test`` runs two pytest-xdist workers with ``--dist loadgroup``: each test file stays on one
-    worker (its module fixtures — a running platform, a browser — start once), and the AWS stack's tests
-    share one worker (one CDK synth, one dependency cache)."""
-    for item in items:
-        path = Path(str(item.fspath)).resolve()
-        relative = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
-        group = "aws-stack" if relative.startswith("tests/infra/") else relative
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture
 def aws() -> Iterator[object]:
     from moto import mock_aws

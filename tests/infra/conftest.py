@@ -3,7 +3,8 @@
 No AWS account is reached: no credentials are passed to the CDK command line, only a region. The first run on
 a machine builds Chalice's dependency layer (minutes: every wheel is fetched for Lambda's platform); later
 runs reuse it from ``~/.cache/claims-platform`` (``infra/aws/staging.py``) and take about 40 s. The cloud
-assembly (~70 MB of assets) is deleted at the end of the session.
+assembly (~70 MB of assets) is deleted at the end of the session, or, when pytest-xdist workers share it,
+by the next run an hour later.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Synthesized:
     template: dict[str, Any]
     seconds: float
     log: str
+    left_chalice_out: bool = False
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
@@ -72,24 +74,59 @@ def ensure_cdk_cli() -> Path:
     return CDK
 
 
+def _synthesise(cli: Path, out_dir: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(cli), "synth", "--quiet", "--no-notices", "-c", f"stage={STAGE}", "--output", str(out_dir)],
+        cwd=AWS_DIR,
+        env=cdk_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-5000:]
+    return {
+        "seconds": time.perf_counter() - started,
+        "log": log[-20000:],
+        # checked right after the synth, while no other synth can run (see the lock below)
+        "left_chalice_out": (AWS_DIR / "chalice.out").exists(),
+    }
+
+
 @pytest.fixture(scope="session")
 def synth() -> Iterator[Synthesized]:
+    """One synth per test run, shared by the pytest-xdist workers: the first to take the lock synthesises
+    into a directory named after the run, the others wait and read it (two synths at once would share
+    ``infra/aws/chalice.out`` and the dependency cache)."""
+    import fcntl
+
     cli = ensure_cdk_cli()
-    out_dir = Path(tempfile.mkdtemp(prefix="claims-cdk-out-"))
-    started = time.perf_counter()
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    shared = run_id is not None
+    tmp = Path(tempfile.gettempdir())
+    out_dir = tmp / f"claims-cdk-out-{run_id}" if shared else Path(tempfile.mkdtemp(prefix="claims-cdk-out-"))
     try:
-        result = subprocess.run(
-            [str(cli), "synth", "--quiet", "--no-notices", "-c", f"stage={STAGE}", "--output", str(out_dir)],
-            cwd=AWS_DIR,
-            env=cdk_environment(),
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        seconds = time.perf_counter() - started
-        log = result.stdout + result.stderr
-        assert result.returncode == 0, log[-5000:]
+        with (tmp / "claims-cdk-synth.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            for stale in tmp.glob("claims-cdk-out-*"):  # assemblies of earlier runs (~70 MB each)
+                if stale != out_dir and time.time() - stale.stat().st_mtime > 3600:
+                    shutil.rmtree(stale, ignore_errors=True)
+            done = out_dir / "synth.json"
+            if shared and done.exists():
+                facts = json.loads(done.read_text())
+            else:
+                facts = _synthesise(cli, out_dir)
+                done.write_text(json.dumps(facts))
         template_path = out_dir / f"{STAGE}.template.json"
-        yield Synthesized(out_dir, template_path, json.loads(template_path.read_text()), seconds, log)
+        yield Synthesized(
+            out_dir,
+            template_path,
+            json.loads(template_path.read_text()),
+            facts["seconds"],
+            facts["log"],
+            facts["left_chalice_out"],
+        )
     finally:
-        shutil.rmtree(out_dir, ignore_errors=True)
+        if not shared:
+            shutil.rmtree(out_dir, ignore_errors=True)

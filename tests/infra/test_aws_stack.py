@@ -17,7 +17,7 @@ from chalicelib.domain.accounts import Role
 from chalicelib.settings import get_settings
 from chalicelib.workflow.definition import load_definition, placeholders
 from infra.aws.app_functions import ASYNC_FUNCTIONS, PDF_FUNCTIONS, camel_case
-from tests.infra.conftest import AWS_DIR, ROOT, Synthesized
+from tests.infra.conftest import ROOT, Synthesized
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def test_synth_runs_offline_and_cfn_lint_finds_nothing(synth: Synthesized):
     )
     print(f"cdk synth: {synth.seconds:.1f} s; cfn-lint rc {lint.returncode}")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    assert not (AWS_DIR / "chalice.out").exists(), "synth left infra/aws/chalice.out (21 MB a run) behind"
+    assert not synth.left_chalice_out, "synth left infra/aws/chalice.out (21 MB a run) behind"
 
 
 def test_state_machine_is_the_repository_definition_with_its_functions_and_tables(synth: Synthesized):
