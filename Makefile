@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 CLAIMS_PORT ?= 8765
 CLAIMS_MOTO_PORT ?= 5056
 # Test workers (pytest-xdist, one test file per worker at a time; 0 = in one process, the CI default).
-# TEST_WORKERS=2 takes ~9 min instead of ~16 on 2 cores, but one integration test has failed once in that
+# TEST_WORKERS=2 takes ~9 min instead of ~12 on 2 cores, but one integration test has failed once in that
 # mode (an S3 bucket missing in a worker: an ordering effect not yet understood), so CI stays sequential.
 TEST_WORKERS ?= 0
 
