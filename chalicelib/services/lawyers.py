@@ -422,6 +422,31 @@ def _lawyer_claim(
     return claim
 
 
+def _advance(
+    claims: ClaimRepository,
+    claim: Claim,
+    identity: Identity,
+    target: ClaimStatus,
+    case: LawyerCase,
+    *,
+    reason: str,
+    notify: Notification,
+    now: dt.datetime,
+) -> Claim:
+    """Move a lawyer's dossier to ``target`` with its updated lawyer case, written only on the version
+    the lawyer's request read (a concurrent change is a 409, never overwritten)."""
+    return claims.transition(
+        claim.claim_id,
+        target,
+        actor=identity.user_id,
+        reason=reason,
+        change=lambda c: replace(c, lawyer_case=case.as_json()),
+        notify=notify,
+        expected_version=claim.version,
+        now=now,
+    )
+
+
 def record_filing(
     claims: ClaimRepository,
     identity: Identity,
@@ -448,15 +473,15 @@ def record_filing(
     context: dict[str, Any] = {"filed_on": filed_on, "court_name": court.strip()}
     if reference.strip():
         context["court_reference"] = reference.strip()
-    return claims.transition(
-        claim_id,
+    return _advance(
+        claims,
+        claim,
+        identity,
         ClaimStatus.FILED,
-        actor=identity.user_id,
+        filed,
         reason=f"Requête déposée le {filed_on.strftime('%d/%m/%Y')} ({court.strip()})"
         + (f", n° {reference.strip()}" if reference.strip() else ""),
-        change=lambda c: replace(c, lawyer_case=filed.as_json()),
         notify=Notification("filed", context),
-        expected_version=claim.version,
         now=now,
     )
 
@@ -485,14 +510,14 @@ def record_order(
         context: dict[str, Any] = {"ordered_on": ordered_on}
         if court:
             context["court_name"] = court
-        return claims.transition(
-            claim_id,
+        return _advance(
+            claims,
+            claim,
+            identity,
             ClaimStatus.ORDER_REJECTED,
-            actor=identity.user_id,
+            updated_case,
             reason=reason,
-            change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
             notify=Notification("order_rejected", context),
-            expected_version=claim.version,
             now=now,
         )
     deadline = service_deadline(ordered_on)
@@ -504,15 +529,15 @@ def record_order(
     }
     if court:
         context["court_name"] = court
-    updated = claims.transition(
-        claim_id,
+    updated = _advance(
+        claims,
+        claim,
+        identity,
         ClaimStatus.ORDER_GRANTED,
-        actor=identity.user_id,
+        updated_case,
         reason=f"{reason} — à signifier au plus tard le {deadline.last_day.strftime('%d/%m/%Y')} "
         f"({deadline.article})",
-        change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("order_granted", context),
-        expected_version=claim.version,
         now=now,
     )
     schedule_reminders(scheduler, updated, deadline, today=today)
@@ -542,17 +567,17 @@ def record_service(
     late = ""
     if case.order is not None and served_on > service_deadline(case.order.ordered_on).last_day:
         late = " — ATTENTION : après le délai de 6 mois de l'article 1411 du CPC"
-    updated = claims.transition(
-        claim_id,
+    updated = _advance(
+        claims,
+        claim,
+        identity,
         ClaimStatus.SERVED,
-        actor=identity.user_id,
+        updated_case,
         reason=f"Ordonnance signifiée le {served_on.strftime('%d/%m/%Y')}"
         + (" à personne" if in_person else " (pas à personne)")
         + f", opposition possible jusqu'au {deadline.last_day.strftime('%d/%m/%Y')} "
         f"({deadline.article}){late}",
-        change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("served", context),
-        expected_version=claim.version,
         now=now,
     )
     schedule_reminders(scheduler, updated, deadline, today=today)
@@ -573,14 +598,14 @@ def record_opposition(
     served_on = case.service.served_on if case.service else None
     _check_day(opposed_on, today=today, not_before=served_on, what="de l'opposition", field="opposed_on")
     updated_case = replace(case, opposition=Opposition(opposed_on))
-    return claims.transition(
-        claim_id,
+    return _advance(
+        claims,
+        claim,
+        identity,
         ClaimStatus.OPPOSED,
-        actor=identity.user_id,
+        updated_case,
         reason=f"Opposition du débiteur formée le {opposed_on.strftime('%d/%m/%Y')}",
-        change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("opposed", {"opposed_on": opposed_on}),
-        expected_version=claim.version,
         now=now,
     )
 
@@ -603,15 +628,15 @@ def record_enforcement(
     context: dict[str, Any] = {"started_on": started_on}
     if note.strip():
         context["enforcement_note"] = note.strip()
-    return claims.transition(
-        claim_id,
+    return _advance(
+        claims,
+        claim,
+        identity,
         ClaimStatus.ENFORCEMENT,
-        actor=identity.user_id,
+        updated_case,
         reason=f"Exécution forcée engagée le {started_on.strftime('%d/%m/%Y')}"
         + (f" : {note.strip()}" if note.strip() else ""),
-        change=lambda c: replace(c, lawyer_case=updated_case.as_json()),
         notify=Notification("enforcement_started", context),
-        expected_version=claim.version,
         now=now,
     )
 
