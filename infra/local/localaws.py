@@ -272,6 +272,7 @@ def _atomic_dynamodb_writes() -> None:
 # /_local/api/faults for demos). Every botocore client (boto3's and PynamoDB's) goes through
 # Endpoint.make_request: a faulty service fails there as if its endpoint were unreachable.
 _FAULTS: dict[str, float] = {}
+_FAILING_CALLS: dict[str, int] = {}  # service → how many of its next calls fail
 _FAULT_SERVICES = ("dynamodb", "s3", "ses", "stepfunctions", "lambda", "cognito-idp")
 
 
@@ -283,8 +284,17 @@ def inject_fault(service: str, seconds: float) -> None:
     _FAULTS[service] = time.monotonic() + max(0.0, seconds)
 
 
+def fail_next_calls(service: str, calls: int) -> None:
+    """Make the next ``calls`` calls to ``service`` fail as :func:`inject_fault` does: a brief outage that
+    does not depend on how fast the machine is."""
+    if service not in _FAULT_SERVICES:
+        raise ValueError(f"unknown service {service!r}; one of {', '.join(_FAULT_SERVICES)}")
+    _FAILING_CALLS[service] = calls
+
+
 def clear_faults() -> None:
     _FAULTS.clear()
+    _FAILING_CALLS.clear()
 
 
 def active_faults() -> dict[str, float]:
@@ -300,8 +310,12 @@ def _fail_faulty_services() -> None:
     original = endpoint.Endpoint.make_request
 
     def make_request(self: Any, operation_model: Any, request_dict: Any) -> Any:
-        until = _FAULTS.get(operation_model.service_model.service_name)
-        if until is not None and time.monotonic() < until:
+        service = operation_model.service_model.service_name
+        until = _FAULTS.get(service)
+        failing = _FAILING_CALLS.get(service, 0)
+        if failing > 0:
+            _FAILING_CALLS[service] = failing - 1
+        if failing > 0 or (until is not None and time.monotonic() < until):
             raise EndpointConnectionError(endpoint_url=f"{self.host} (panne simulée)")
         return original(self, operation_model, request_dict)
 

@@ -82,7 +82,12 @@ def test_a_creditor_signs_up_with_the_code_from_the_local_mailbox(platform):
 
 
 def test_the_demo_operator_signs_in_and_sees_the_demo_lawyer(platform):
-    assert "operateur@demo.localhost" in platform.log()
+    import time
+
+    deadline = time.monotonic() + 15  # the banner reaches the log file when the platform's output is flushed
+    while "operateur@demo.localhost" not in platform.log():
+        assert time.monotonic() < deadline, platform.log()
+        time.sleep(0.2)
     status, tokens = call(
         platform,
         "POST",

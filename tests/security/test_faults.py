@@ -87,7 +87,7 @@ def test_s3_down_while_the_dossier_is_assembled_then_the_operator_redrives(api, 
 
 def test_ses_down_for_a_moment_is_retried_and_the_debtor_gets_one_notice(api, stripe):
     token = creditor(api)
-    localaws.inject_fault("ses", 1.5)  # the notice step and the outbox retry past it
+    localaws.fail_next_calls("ses", 2)  # the notice step (4 attempts) and the outbox retry past it
     claim_id = paid_claim(api, stripe, token)
     claim = wait_status(api, token, claim_id, "escalation_offered", timeout=90)
     assert claim["status"] == "escalation_offered"
