@@ -300,6 +300,9 @@ class BlockerView(BaseModel):
     code: str
     message: str
     article: str
+    invoice: str | None = Field(
+        default=None, description="Numéro de la facture concernée (facture non encore exigible…)"
+    )
 
 
 class PrecheckView(BaseModel):

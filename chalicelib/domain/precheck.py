@@ -11,15 +11,43 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.errors import NotSubmittable
+
+# The legal engine's findings about one invoice that is not exigible (chalicelib/legal/exigibility.py):
+# their ``detail`` is the invoice's number, which the blocker carries so the creditor can remove it.
+NOT_DUE_CODES = frozenset(
+    {"invoice_not_yet_due", "invoice_dated_after_assessment", "invoice_performed_after_assessment"}
+)
+
 
 @dataclass(frozen=True)
 class Blocker:
     code: str
     message: str
     article: str = ""
+    invoice: str = ""  # the invoice concerned, when the blocker is about one invoice
 
     def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message, "article": self.article}
+        out = {"code": self.code, "message": self.message, "article": self.article}
+        if self.invoice:
+            out["invoice"] = self.invoice
+        return out
+
+
+def _blocker(finding: Mapping[str, Any], fallback: Blocker | None = None) -> Blocker:
+    code = str(finding.get("code", fallback.code if fallback else ""))
+    return Blocker(
+        code,
+        str(finding.get("message", fallback.message if fallback else "")),
+        str(finding.get("article", "")),
+        str(finding.get("detail") or "") if code in NOT_DUE_CODES else "",
+    )
+
+
+def not_due_blockers(assessment: Mapping[str, Any]) -> list[Blocker]:
+    """The invoices the engine found not exigible (not yet due, dated after the assessment day): no
+    reminder, notice or dossier may be produced for a claim that has one."""
+    return [_blocker(f) for f in _findings(assessment) if f.get("code") in NOT_DUE_CODES]
 
 
 def _findings(
@@ -33,15 +61,19 @@ def _findings(
 
 
 def _from_findings(findings: list[Any], fallback: Blocker) -> list[Blocker]:
-    blockers = [
-        Blocker(
-            str(f.get("code", fallback.code)),
-            str(f.get("message", fallback.message)),
-            str(f.get("article", "")),
-        )
-        for f in findings
-    ]
+    blockers = [_blocker(f, fallback) for f in findings]
     return blockers or [fallback]
+
+
+def refuse_not_due(assessment: Mapping[str, Any], what: str) -> None:
+    """Raise :class:`NotSubmittable` when an invoice is not exigible (CPC 1405, rulebook 2.1): no reminder,
+    notice or requête is produced for it, whatever path the claim took to get there."""
+    not_due = not_due_blockers(assessment)
+    if not_due:
+        raise NotSubmittable(
+            f"{what} : {not_due[0].message}",
+            details=[{"field": b.code, "message": b.message} for b in not_due],
+        )
 
 
 def submission_blockers(assessment: Mapping[str, Any]) -> list[Blocker]:
@@ -95,10 +127,6 @@ def submission_blockers(assessment: Mapping[str, Any]) -> list[Blocker]:
     seen = {blocker.code for blocker in blockers}
     for finding in _findings(assessment, level="blocking"):
         if finding.get("code") not in seen:
-            blockers.append(
-                Blocker(
-                    str(finding.get("code")), str(finding.get("message")), str(finding.get("article", ""))
-                )
-            )
+            blockers.append(_blocker(finding))
             seen.add(str(finding.get("code")))
     return blockers

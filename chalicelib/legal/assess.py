@@ -19,7 +19,7 @@ from chalicelib.legal.findings import Finding
 from chalicelib.legal.model import Claim, parse_claim
 from chalicelib.legal.prescription import PrescriptionResult, assess_prescription
 from chalicelib.legal.rates import RateTables, load_tables
-from chalicelib.legal.regime import OutOfScope, out_of_scope, prescription_rule
+from chalicelib.legal.regime import OutOfScope, out_of_scope, prescription_rule, purpose_findings
 from chalicelib.legal.route import RouteResult, decide_route
 from chalicelib.legal.settings import DEFAULT_SETTINGS, Settings
 
@@ -123,7 +123,7 @@ def assess_claim(
         prescription, prescription_findings = assess_prescription(
             claim, prescription_rule(claim), targets, settings, still or None
         )
-        findings = prescription_findings + findings
+        findings = purpose_findings(claim) + prescription_findings + findings
     else:
         prescription_error = {"code": scope.code, "field": "claim", "message": scope.message}
 

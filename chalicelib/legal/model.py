@@ -27,6 +27,14 @@ CATEGORIES: dict[str, str] = {
     "public_entity": "personne publique",
 }
 PROFESSIONAL_CATEGORIES = frozenset({"commercant", "artisan", "liberal", "sel"})
+# Rulebook 1.1 "Who is a consumer": a natural person acting outside his trade, craft or liberal profession.
+# ``debtor.purpose`` says for which purposes the debtor bought; legal persons never benefit from L218-2,
+# so "private" is accepted only for the categories that may be a natural person in business.
+PURPOSES: dict[str, str] = {
+    "professional": "pour les besoins de son activité professionnelle",
+    "private": "à des fins privées, hors de son activité professionnelle",
+}
+NATURAL_PERSON_TRADE_CATEGORIES = frozenset({"commercant", "artisan", "liberal"})
 NATURES: dict[str, str] = {
     "sale_or_service": "vente ou prestation de services",
     "loan": "prêt",
@@ -68,10 +76,21 @@ class Party:
     collective_proceedings: CollectiveProceedings | None = None
     over_indebtedness: bool = False
     identifiers: tuple[tuple[str, str], ...] = ()  # validated (key, normalised value): siren, siret…
+    purpose: str | None = None  # PURPOSES; None: the category's usual purpose
+
+    @property
+    def private_purpose(self) -> bool:
+        """A trader, craftsman or liberal professional (a natural person) who acted for private purposes."""
+        return self.purpose == "private" and self.category in NATURAL_PERSON_TRADE_CATEGORIES
+
+    @property
+    def acts_as_consumer(self) -> bool:
+        """Rulebook 1.1: a consumer, or a natural person in business acting outside his trade."""
+        return self.category == "consumer" or self.private_purpose
 
     @property
     def is_professional(self) -> bool:
-        return self.category in PROFESSIONAL_CATEGORIES
+        return self.category in PROFESSIONAL_CATEGORIES and not self.private_purpose
 
     @property
     def in_france(self) -> bool:
@@ -298,6 +317,28 @@ def _country(value: Any, field: str) -> str:
     return value.strip().upper()
 
 
+def _purpose(value: Any, category: str) -> str | None:
+    """``debtor.purpose`` (optional): professional or private; checked against the category."""
+    if value is None:
+        return None
+    purpose = _choice(value, "debtor.purpose", PURPOSES, "finalité de l'achat")
+    if purpose == "private" and category not in NATURAL_PERSON_TRADE_CATEGORIES | {"consumer"}:
+        raise _Bad(
+            "debtor.purpose",
+            f"un débiteur de catégorie « {CATEGORIES[category]} » ne peut pas avoir agi à des fins privées : "
+            "une personne morale ne bénéficie jamais du régime du consommateur (C. conso. L218-2)",
+            "inconsistent_purpose",
+        )
+    if purpose == "professional" and category == "consumer":
+        raise _Bad(
+            "debtor.purpose",
+            "un consommateur agit par définition à des fins privées : indiquez la catégorie professionnelle "
+            "du débiteur s'il a agi pour son activité",
+            "inconsistent_purpose",
+        )
+    return purpose
+
+
 IDENTIFIER_KEYS = ("siren", "siret", "vat_number", "iban")
 
 
@@ -345,9 +386,11 @@ class _Parser:
         category = _choice(_get(data, key, "category"), f"{key}.category", CATEGORIES, "catégorie")
         proceedings = None
         over = False
+        purpose = None
         if key == "debtor":
             proceedings = self.proceedings(data.get("collective_proceedings"))
             over = _bool(data.get("over_indebtedness"), "debtor.over_indebtedness")
+            purpose = _purpose(data.get("purpose"), category)
         return Party(
             identifiers=_identifiers(data, key),
             category=category,
@@ -357,6 +400,7 @@ class _Parser:
             country=_country(_get(data, key, "country"), f"{key}.country"),
             collective_proceedings=proceedings,
             over_indebtedness=over,
+            purpose=purpose,
         )
 
     def proceedings(self, raw: Any) -> CollectiveProceedings | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from chalicelib.legal.dates import Duration
+from chalicelib.legal.findings import Finding
 from chalicelib.legal.model import Claim
 
 StartRule = Literal["performance_or_due", "due_date", "delivery", "cheque_presentation_end"]
@@ -89,7 +90,7 @@ def out_of_scope(claim: Claim) -> OutOfScope | None:
             "Créance impliquant une personne publique : règles propres (commande publique, déchéance) non "
             "couvertes par le moteur. Confiez le dossier à un avocat.",
         )
-    if claim.nature == "loan" and claim.creditor.is_professional and claim.debtor.category == "consumer":
+    if claim.nature == "loan" and claim.creditor.is_professional and claim.debtor.acts_as_consumer:
         return OutOfScope(
             "out_of_scope_consumer_credit",
             "C. conso. R312-35 (forclusion de 2 ans)",
@@ -100,7 +101,8 @@ def out_of_scope(claim: Claim) -> OutOfScope | None:
 
 
 def _is_merchant_party(claim: Claim) -> bool:
-    return "commercant" in (claim.creditor.category, claim.debtor.category)
+    """A merchant acting for his trade (L110-4: "à l'occasion de leur commerce"); not one buying privately."""
+    return any(p.category == "commercant" and not p.private_purpose for p in (claim.creditor, claim.debtor))
 
 
 def prescription_rule(claim: Claim) -> PrescriptionRule:
@@ -119,7 +121,7 @@ def prescription_rule(claim: Claim) -> PrescriptionRule:
         base = COMMERCIAL if _is_merchant_party(claim) else CIVIL
         return PrescriptionRule(base.code, base.article, base.duration, "due_date", base.label)
     # sale_or_service
-    if claim.creditor.is_professional and claim.debtor.category == "consumer":
+    if claim.creditor.is_professional and claim.debtor.acts_as_consumer:
         return CONSUMER
     if claim.debtor.category == "non_professional_legal_person":
         return CIVIL  # L218-2 does not apply to non-professionals (Civ. 3e, 17 févr. 2022, n° 21-19.829)
@@ -137,3 +139,23 @@ def interest_regime(claim: Claim) -> InterestRegime:
     ):
         return "b2b_penalties"
     return "legal_interest"
+
+
+def purpose_findings(claim: Claim) -> list[Finding]:
+    """Rulebook 1.1 "Who is a consumer": a trader, craftsman or liberal professional who bought for private
+    purposes is treated as a consumer (L218-2, legal interest, no 40 €, civil court); say so."""
+    debtor = claim.debtor
+    if not debtor.private_purpose:
+        return []
+    return [
+        Finding(
+            "debtor_private_purpose",
+            "C. conso. article liminaire ; L218-2 ; C. com. L441-10 II",
+            "Le débiteur, personne physique exerçant une activité professionnelle, a agi à des fins "
+            "privées : il est traité comme un consommateur — prescription de deux ans (C. conso. L218-2) "
+            "pour une vente ou une prestation d'un professionnel, intérêts au taux légal à compter de la "
+            "mise en demeure, ni pénalités commerciales ni indemnité forfaitaire de 40 €, juridiction "
+            "civile.",
+            "prescription",
+        )
+    ]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from chalicelib.legal.amounts import AmountsResult
 from chalicelib.legal.dates import add_months, french_date
+from chalicelib.legal.exigibility import exigibility_findings, not_due_invoices
 from chalicelib.legal.findings import Finding, Level
 from chalicelib.legal.model import PROCEEDING_KINDS, Claim
 from chalicelib.legal.money import french_euros
@@ -111,6 +112,13 @@ def court_kind(claim: Claim, settings: Settings) -> CourtChoice | None:
             JUDICIAL,
             "C. com. L721-5",
             "une société d'exercice libéral est partie : compétence exclusive des juridictions civiles",
+        )
+    if claim.debtor.private_purpose:
+        return CourtChoice(
+            JUDICIAL,
+            "CPC 1406 ; C. com. L721-3",
+            "débiteur personne physique ayant agi à des fins privées (hors de son activité) : juridiction "
+            "civile",
         )
     if debtor in ("commercant", "artisan"):
         if creditor in ("commercant", "artisan"):
@@ -292,7 +300,7 @@ def decide_route(
                 "une injonction de payer européenne (formulaire A), par l'intermédiaire d'un avocat."
                 + (
                     " Un consommateur ne peut être poursuivi que dans l'État de son domicile."
-                    if debtor.category == "consumer"
+                    if debtor.acts_as_consumer
                     else ""
                 ),
                 "blocking",
@@ -306,6 +314,7 @@ def decide_route(
                 "injonction européenne ; le dossier est confié à un avocat.",
                 "blocking",
             )
+    not_due = _not_exigible(claim, settings, refuse, findings, reasons)
     if out_of_scope is not None:
         court_allowed = False
         lawyer_review = True
@@ -446,7 +455,7 @@ def decide_route(
 
     # --- small claims (rulebook 3.2) --------------------------------------------------------------
     small: bool | None
-    if not in_france or status == "blocked" or barred or out_of_scope is not None:
+    if not in_france or status == "blocked" or barred or out_of_scope is not None or not_due:
         small = False
     elif amounts is None:
         small = None
@@ -486,6 +495,21 @@ def decide_route(
         reasons=tuple(reasons),
     )
     return result, findings
+
+
+def _not_exigible(
+    claim: Claim, settings: Settings, refuse: Any, findings: list[Finding], reasons: list[str]
+) -> bool:
+    """Rulebook 2.1-2.2: an invoice not yet due (or dated after ``as_of``) is not exigible; the injonction
+    is refused with one blocking finding per such invoice. True when there is one."""
+    items = not_due_invoices(claim, settings)
+    if not items:
+        return False
+    refuse(None)
+    for finding in exigibility_findings(items, claim.as_of):
+        findings.append(finding)
+        reasons.append(finding.code)
+    return True
 
 
 def _locate_court(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 DayCount = Literal["ACT/365", "ACT/366"]
 Imputation = Literal["interest_first", "principal_first"]
 Feb29Rule = Literal["last_day_of_month", "first_day_of_next_month"]
+ClaimableFrom = Literal["day_after_due_date", "due_date"]
 CourtKind = Literal["tribunal_de_commerce", "tribunal_judiciaire"]
 
 DAY_COUNTS: tuple[str, ...] = ("ACT/365", "ACT/366")
@@ -85,6 +86,12 @@ class Settings:
     CHEQUE_PRESENTATION_DAYS: int = 8
     """Rulebook 1.1 [SEC]: presentation period of a cheque issued and payable in metropolitan France
     (C. mon. fin. L131-32); the L131-59 prescription runs from its end."""
+
+    CLAIMABLE_FROM: ClaimableFrom = "day_after_due_date"
+    """Rulebook 2.1 ("Exigible: the term has arrived") and 5.1 (penalties "exigibles le jour suivant la date
+    de règlement") [POLICY]: the platform claims an invoice (reminder, mise en demeure, injonction) only
+    from the day after its due date — on the due date itself the debtor may still pay and is not late.
+    ``due_date``: from the due date itself (the strict reading of "the term has arrived")."""
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some settings changed (for the CLI and tests)."""

@@ -13,6 +13,7 @@ from chalicelib.domain.accounts import Account
 from chalicelib.domain.claim import ClaimStatus, DocumentKind
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.notifications import Notification
+from chalicelib.domain.precheck import refuse_not_due
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -78,6 +79,7 @@ def assemble_claim_dossier(
     if account is None or account.creditor is None:
         raise InvalidInput("Le profil du créancier est introuvable : le dossier ne peut pas être constitué.")
     assessment = assess_claim(claim, account.creditor, today).assessment
+    refuse_not_due(assessment, "Aucun dossier d'injonction de payer ne peut être constitué")
     ctx = build_notice_context(claim, account.creditor, assessment, today=today)
 
     exhibits: list[Exhibit] = []

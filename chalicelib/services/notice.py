@@ -52,6 +52,7 @@ from chalicelib.domain.errors import (
     NotSubmittable,
 )
 from chalicelib.domain.notifications import Notification
+from chalicelib.domain.precheck import refuse_not_due
 from chalicelib.settings import PARIS, get_settings
 
 if TYPE_CHECKING:
@@ -392,6 +393,7 @@ def _assessment(claim: Claim, profile: CreditorProfile, today: dt.date) -> Mappi
     from chalicelib.services.claims import assess_claim
 
     precheck = assess_claim(claim, profile, today)
+    refuse_not_due(precheck.assessment, "Aucune lettre ne peut être envoyée")
     if not precheck.can_submit:
         first = precheck.blockers[0]
         raise NotSubmittable(
