@@ -191,6 +191,15 @@ COLUMNS: tuple[Column, ...] = (
         "CLI-0042",
         "référence, réf, référence interne, votre référence, code client, n° client, compte client",
     ),
+    _column(
+        "debiteur_achat",
+        False,
+        "Pour un commerçant, un artisan ou une profession libérale en nom propre : professionnel (par "
+        "défaut) s'il a acheté pour son activité, privé s'il a acheté à titre privé (il est alors traité "
+        "comme un consommateur) ; le même pour toutes les factures d'un débiteur",
+        "professionnel",
+        "achat, usage, finalité, finalité de l'achat, usage de l'achat, achat professionnel ou privé",
+    ),
 )
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(column.name for column in COLUMNS if column.required)
 
@@ -213,6 +222,16 @@ CATEGORY_WORDS: dict[str, str] = {
     "collectivité territoriale": "public_entity",
     "établissement public": "public_entity",
     "personne publique": "public_entity",
+}
+# Accepted words for the debtor's purpose (column debiteur_achat), compared folded.
+PURPOSE_WORDS: dict[str, str] = {
+    "professionnel": "professional",
+    "pro": "professional",
+    "professional": "professional",
+    "privé": "private",
+    "à titre privé": "private",
+    "personnel": "private",
+    "private": "private",
 }
 # Country names a French export may hold instead of the ISO code.
 _COUNTRY_NAMES = {
@@ -268,6 +287,7 @@ _CATEGORIES: dict[str, str] = {
         CATEGORY_WORDS.items(),
     )
 }
+_PURPOSES: dict[str, str] = {_fold(word): code for word, code in PURPOSE_WORDS.items()}
 _MAX_INVOICES = next(
     (
         int(rule.max_length)
@@ -606,6 +626,17 @@ def _parse_category(raw: str) -> str:
     return code
 
 
+def _parse_purpose(raw: str) -> str:
+    purpose = _PURPOSES.get(_fold(raw))
+    if purpose is None:
+        raise _CellError(
+            "invalid_purpose",
+            f"« {_shown(raw)} » n'est pas reconnu : indiquez professionnel (achat pour son activité) ou "
+            "privé (achat à titre privé).",
+        )
+    return purpose
+
+
 @functools.lru_cache(maxsize=4096)  # a debtor's number comes back on each of its lines
 def _parse_company_id(raw: str) -> tuple[str, str]:
     """A SIREN or a SIRET → (siren, siret or "")."""
@@ -652,6 +683,7 @@ def _euros(amount: Decimal) -> str:
 _SHARED_PATHS: dict[tuple[str, ...], str] = {
     ("debtor", "legal_name"): "debiteur_nom",
     ("debtor", "category"): "debiteur_categorie",
+    ("debtor", "purpose"): "debiteur_achat",
     ("debtor", "siren"): "debiteur_siren",
     ("debtor", "siret"): "debiteur_siren",
     ("debtor", "address", "line1"): "debiteur_adresse",
@@ -730,6 +762,7 @@ def _content(shared: Mapping[str, Any], lines: list[_Line]) -> dict[str, Any]:
             },
             "email": value("debiteur_email"),
             "phone": value("debiteur_telephone"),
+            **({"purpose": shared["debiteur_achat"]} if "debiteur_achat" in shared else {}),
         },
         "invoices": [line.invoice for line in lines],
         "payments": [line.payment for line in lines if line.payment is not None],
@@ -846,6 +879,7 @@ class _Import:
             if cells.get(column):
                 shared[column] = cells[column]
         shared["debiteur_categorie"] = parsed("debiteur_categorie", _parse_category)
+        shared["debiteur_achat"] = parsed("debiteur_achat", _parse_purpose)
         siren, siret = parsed("debiteur_siren", _parse_company_id) or ("", "")
         shared.update(debiteur_siren=siren, siret=siret)
         shared["debiteur_pays"] = parsed("debiteur_pays", _parse_country)

@@ -41,6 +41,14 @@ DEBTOR_CATEGORY_LABELS: dict[str, str] = {
     "public_entity": "personne publique",
 }
 BUSINESS_CATEGORIES = frozenset({"commercant", "artisan", "liberal", "sel"})
+# Categories whose debtor may be a natural person who bought for private purposes (rulebook 1.1: such a
+# debtor is a consumer for C. conso. L218-2; a legal person never is). Only there is the purpose asked.
+PURPOSE_CATEGORIES = frozenset({"commercant", "artisan", "liberal"})
+DebtorPurpose = Literal["professional", "private"]
+DEBTOR_PURPOSE_LABELS: dict[str, str] = {
+    "professional": "pour son activité professionnelle",
+    "private": "à titre privé (personne physique, hors de son activité professionnelle)",
+}
 Nature = Literal[
     "sale_or_service", "loan", "carriage_of_goods", "residential_rent", "cheque", "bill_of_exchange"
 ]
@@ -187,6 +195,12 @@ class Debtor(Part, CompanyIdentifiers):
     phone: str = Field(default="", max_length=30)
     collective_proceedings: CollectiveProceedingsPart | None = None
     over_indebtedness: bool = False
+    purpose: DebtorPurpose | None = Field(
+        default=None,
+        description="Pour un commerçant, un artisan ou une profession libérale : a-t-il acheté pour son "
+        "activité (« professional », par défaut) ou, personne physique, à titre privé (« private » : "
+        "il est alors traité comme un consommateur) ?",
+    )
 
     @field_validator("email")
     @classmethod
@@ -203,9 +217,31 @@ class Debtor(Part, CompanyIdentifiers):
         return value
 
     @model_validator(mode="after")
+    def _purpose(self) -> Self:
+        if self.purpose == "private" and self.category not in PURPOSE_CATEGORIES:
+            raise FieldValueError(
+                "purpose",
+                "Seul un commerçant, un artisan ou une profession libérale exerçant en nom propre (personne "
+                "physique) peut avoir acheté à titre privé ; une société ou une autre personne morale "
+                "n'est jamais traitée comme un consommateur.",
+            )
+        if self.purpose == "professional" and self.category == "consumer":
+            raise FieldValueError(
+                "purpose",
+                "Un particulier achète par définition à titre privé : choisissez la catégorie "
+                "professionnelle du débiteur s'il a acheté pour son activité.",
+            )
+        return self
+
+    @model_validator(mode="after")
     def _identifiers(self) -> Self:
         self.reconcile_identifiers()
-        if self.category in BUSINESS_CATEGORIES and not self.siren and self.address.country == "FR":
+        if (
+            self.category in BUSINESS_CATEGORIES
+            and not self.private_purpose
+            and not self.siren
+            and self.address.country == "FR"
+        ):
             raise FieldValueError(
                 "siren",
                 "Le numéro SIREN du débiteur est obligatoire quand c'est un professionnel établi en France.",
@@ -213,8 +249,18 @@ class Debtor(Part, CompanyIdentifiers):
         return self
 
     @property
+    def private_purpose(self) -> bool:
+        """A trader, craftsman or liberal professional (a natural person) who bought for private purposes."""
+        return self.purpose == "private" and self.category in PURPOSE_CATEGORIES
+
+    @property
+    def acts_as_consumer(self) -> bool:
+        """Rulebook 1.1: a consumer, or a natural person in business who bought outside his trade."""
+        return self.category == "consumer" or self.private_purpose
+
+    @property
     def is_business(self) -> bool:
-        return self.category in BUSINESS_CATEGORIES
+        return self.category in BUSINESS_CATEGORIES and not self.private_purpose
 
     @property
     def display_name(self) -> str:
@@ -293,7 +339,7 @@ class ClaimContent(Part):
     def wants_reminder(self) -> bool:
         if self.reminder_first is not None:
             return self.reminder_first
-        return self.debtor.category == "consumer"
+        return self.debtor.acts_as_consumer
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -372,6 +418,8 @@ def legal_input(content: ClaimContent, creditor: CreditorProfile, as_of: dt.date
         ),
         "over_indebtedness": debtor.over_indebtedness,
     }
+    if debtor.purpose is not None:
+        debtor_party["purpose"] = debtor.purpose
     debtor_party.update(
         {key: value for key, value in (("siren", debtor.siren), ("siret", debtor.siret)) if value}
     )

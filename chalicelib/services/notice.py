@@ -113,9 +113,12 @@ def reminder_key(claim_id: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 # the deadline (pure)
 # ---------------------------------------------------------------------------------------------------
-def notice_period_days(debtor_category: str, *, b2b_days: int, b2c_days: int) -> int:
-    """8 days for a professional debtor, 15 for anyone else (RULEBOOK 4.2 item 5, POLICY)."""
-    return b2b_days if debtor_category in BUSINESS_CATEGORIES else b2c_days
+def notice_period_days(
+    debtor_category: str, *, b2b_days: int, b2c_days: int, private_purpose: bool = False
+) -> int:
+    """8 days for a professional debtor, 15 for anyone else — a trader who bought privately included
+    (RULEBOOK 4.2 item 5, POLICY; 1.1 "Who is a consumer")."""
+    return b2b_days if debtor_category in BUSINESS_CATEGORIES and not private_purpose else b2c_days
 
 
 def presentation_basis(
@@ -226,7 +229,7 @@ def creditor_party(profile: CreditorProfile, *, email: str | None = None) -> Par
 
 
 def debtor_party(debtor: Debtor) -> Party:
-    individual = debtor.category == "consumer" or bool(debtor.title)
+    individual = debtor.acts_as_consumer or bool(debtor.title)
     address = debtor.address
     return Party(
         name=debtor.legal_name,
@@ -281,6 +284,7 @@ def build_notice_context(
         content.debtor.category,
         b2b_days=settings.notice_period_days_b2b,
         b2c_days=settings.notice_period_days_b2c,
+        private_purpose=content.debtor.private_purpose,
     )
     details = {
         invoice.number: {"object": invoice.description} for invoice in content.invoices if invoice.description

@@ -663,3 +663,37 @@ def test_the_sample_file_uses_the_documented_columns_and_is_the_documentations_e
     assert sample[0].split(";") == [column.name for column in COLUMNS]
     doc = (ROOT / "docs" / "import-csv.md").read_text(encoding="utf-8")
     assert "```csv\n" + "\n".join(sample) + "\n```" in doc
+
+
+# --- Debtor's purpose (rulebook 1.1: a trader buying privately is a consumer) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "purpose"),
+    [
+        ("professionnel", "professional"),
+        ("Pro", "professional"),
+        ("privé", "private"),
+        ("A titre privé", "private"),
+    ],
+)
+def test_the_debtors_purpose_is_read_in_french(written: str, purpose: str) -> None:
+    plan = parse_aged_balance(balance({"debiteur_categorie": "artisan", "debiteur_achat": written}))
+    assert plan.rejected == []
+    assert plan.drafts[0].content.debtor.purpose == purpose
+
+
+def test_without_the_purpose_column_the_debtor_bought_for_his_trade() -> None:
+    plan = parse_aged_balance(balance({"debiteur_categorie": "artisan"}))
+    debtor = plan.drafts[0].content.debtor
+    assert debtor.purpose is None and debtor.is_business
+
+
+def test_an_unknown_purpose_or_a_company_buying_privately_is_rejected_in_french() -> None:
+    unknown = only_rejection(parse_aged_balance(balance({"debiteur_achat": "mixte"})))
+    assert unknown.field == "debiteur_achat"
+    assert "professionnel (achat pour son activité) ou privé" in unknown.message
+    company = only_rejection(
+        parse_aged_balance(balance({"debiteur_categorie": "sel", "debiteur_achat": "privé"}))
+    )
+    assert company.field == "debiteur_achat" and "personne morale" in company.message

@@ -127,3 +127,38 @@ def test_legal_input_reproduces_shared_case_01():
     for key, value in case["expected"]["route"].items():
         assert result["route"][key] == value
     assert result["prescription"]["last_day"] == case["expected"]["prescription"]["last_day"]
+
+
+def test_a_trader_who_bought_privately_is_a_consumer_for_the_engine():
+    data = content()
+    data["debtor"] = dict(data["debtor"], category="artisan", purpose="private", siren="")
+    parsed = ClaimContent.model_validate(data)  # no SIREN needed: he bought as a private person
+    assert parsed.debtor.acts_as_consumer and not parsed.debtor.is_business
+    assert parsed.wants_reminder  # like a consumer: a courteous reminder first
+    profile = CreditorProfile(
+        category="commercant",
+        legal_name="Atelier Numérique SAS",
+        siren="732829320",
+        address=PostalAddress(line1="1 rue de la Paix", postal_code="75002", city="Paris"),
+    )
+    engine = legal_input(parsed, profile, dt.date(2025, 3, 31))
+    assert engine["debtor"]["purpose"] == "private"
+    assert (
+        "purpose"
+        not in legal_input(ClaimContent.model_validate(content()), profile, dt.date(2025, 3, 31))["debtor"]
+    )
+
+
+def test_a_purpose_that_contradicts_the_category_is_refused_in_french():
+    data = content()
+    data["debtor"] = dict(data["debtor"], category="sel", purpose="private")
+    assert "personne morale" in errors_of(data)["debtor.purpose"]
+    data["debtor"] = {
+        "category": "consumer",
+        "legal_name": "Jean Dupont",
+        "purpose": "professional",
+        "address": {"line1": "4 rue des Lilas", "postal_code": "44000", "city": "Nantes"},
+    }
+    assert "à titre privé" in errors_of(data)["debtor.purpose"]
+    data["debtor"]["purpose"] = "personal"
+    assert "debtor.purpose" in errors_of(data)
