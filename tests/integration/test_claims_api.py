@@ -267,3 +267,95 @@ def test_removing_the_last_event_is_detected(api):
     ClaimEventModel.get(claim_id, 2).delete()
     broken = get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body
     assert broken["valid"] is False and "retirés" in broken["reason"]
+
+
+# --- only claims that are due (rulebook 2.1-2.2, CPC 1405) --------------------------------------------------
+
+NOT_YET_DUE = {  # assessed on 31 March 2025: due on 19 April
+    "number": "F-2025-0040",
+    "issue_date": "2025-03-20",
+    "due_date": "2025-04-19",
+    "amount_ttc": "500.00",
+}
+DATED_IN_THE_FUTURE = {
+    "number": "F-2025-0051",
+    "issue_date": "2025-04-02",
+    "due_date": "2025-05-02",
+    "amount_ttc": "750.00",
+}
+
+
+def test_an_invoice_not_yet_due_is_refused_at_submission_with_its_due_date(api, assessed_on):
+    assessed_on("2025-03-31")
+    token = creditor(api)
+    claim_id = create_claim(api, token, b2b_content(invoices=[NOT_YET_DUE]))["claim_id"]
+    precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
+    assert precheck["can_submit"] is False
+    assert precheck["route"]["injonction_de_payer"] == "not_admissible"
+    [blocker] = precheck["blockers"]
+    assert blocker["code"] == "invoice_not_yet_due" and blocker["invoice"] == "F-2025-0040"
+    assert "n'est exigible que le 19 avril 2025" in blocker["message"]
+    assert "Pré-contrôle favorable" not in str(precheck) and "ip_admissible" not in str(precheck["findings"])
+
+    refused = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    assert refused.status_code == 422
+    error = refused.json_body["error"]
+    assert error["code"] == "not_submittable"
+    assert "La facture n° F-2025-0040 n'est exigible que le 19 avril 2025" in error["message"]
+    assert get(api, f"/v1/claims/{claim_id}", token).json_body["status"] == "draft"
+
+
+def test_the_invoices_not_due_are_named_and_once_removed_the_claim_may_go(api, assessed_on):
+    assessed_on("2025-03-31")
+    token = creditor(api)
+    due = b2b_content()["invoices"][0]
+    content = b2b_content(invoices=[due, NOT_YET_DUE, DATED_IN_THE_FUTURE])
+    claim_id = create_claim(api, token, content)["claim_id"]
+    precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
+    named = {b["invoice"]: b for b in precheck["blockers"] if b.get("invoice")}
+    assert set(named) == {"F-2025-0040", "F-2025-0051"}  # the due invoice F-2025-0012 is not named
+    assert "datée du 2 avril 2025" in named["F-2025-0051"]["message"]
+    refused = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    assert refused.status_code == 422
+    assert {d["field"] for d in refused.json_body["error"]["details"]} == {
+        "invoice_not_yet_due",
+        "invoice_dated_after_assessment",
+    }
+
+    # What « Retirer cette facture » does: the same content without them, with the version read.
+    kept = put(api, f"/v1/claims/{claim_id}", {"version": 1, "content": b2b_content(invoices=[due])}, token)
+    assert kept.status_code == 200, kept.json_body
+    again = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
+    assert again["can_submit"] is True and again["amounts"]["total"] == "1061.26"
+
+
+# --- the debtor's purpose (rulebook 1.1) --------------------------------------------------------------------
+
+
+def test_a_trader_who_bought_privately_gets_the_consumer_regime(api, assessed_on):
+    assessed_on("2025-03-31")
+    token = creditor(api)
+    content = b2b_content()
+    content["debtor"] |= {"category": "artisan", "legal_name": "Paul Martin", "legal_form": "", "siren": ""}
+    content["debtor"]["purpose"] = "private"
+    claim = create_claim(api, token, content)
+    assert claim["content"]["debtor"]["purpose"] == "private"
+    precheck = post(api, f"/v1/claims/{claim['claim_id']}/precheck", {}, token).json_body
+    assert precheck["prescription"]["last_day"] == "2027-01-02"  # C. conso. L218-2: two years
+    assert precheck["amounts"]["regime"] == "legal_interest" and precheck["amounts"]["indemnity"] == "0.00"
+    assert precheck["route"]["court_kind"] == "tribunal_judiciaire"
+
+
+def test_a_company_cannot_have_bought_privately_400_in_french(api):
+    token = creditor(api)
+    content = b2b_content()
+    content["debtor"]["category"] = "sel"
+    content["debtor"]["purpose"] = "private"
+    response = post(api, "/v1/claims", {"content": content}, token)
+    assert response.status_code == 400
+    [detail] = [d for d in response.json_body["error"]["details"] if d["field"] == "content.debtor.purpose"]
+    assert "personne morale" in detail["message"]
+    content["debtor"]["purpose"] = "perso"
+    unknown = post(api, "/v1/claims", {"content": content}, token)
+    assert unknown.status_code == 400
+    assert any(d["field"] == "content.debtor.purpose" for d in unknown.json_body["error"]["details"])

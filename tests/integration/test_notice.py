@@ -629,3 +629,52 @@ def test_send_notice_timings(platform, capsys):
     with capsys.disabled():
         print(f"\nsend_notice: first in this process {first:.2f} s, next {second:.2f} s")
     assert second < 30
+
+
+# --- an invoice not yet due gets no letter and no dossier, whatever path it took (rulebook 2.1) -------------
+
+
+def _not_yet_due_content() -> dict:
+    content = b2c_content()
+    content["invoices"] = [
+        {
+            "number": "F-2025-0040",
+            "issue_date": "2025-03-20",
+            "due_date": "2025-04-19",
+            "amount_ttc": "500.00",
+        }
+    ]
+    return content
+
+
+def test_an_invoice_not_yet_due_gets_no_notice_no_reminder_and_no_dossier(platform):
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.domain.errors import NotSubmittable
+    from chalicelib.services.dossier import assemble_claim_dossier
+    from tests.integration.outbox_helpers import status_email
+
+    claim_id = paid_claim("clm-not-yet-due", _not_yet_due_content())
+    with pytest.raises(NotSubmittable) as notice:
+        send(claim_id)
+    assert "n'est exigible que le 19 avril 2025" in notice.value.message
+    with pytest.raises(NotSubmittable):
+        remind(claim_id)
+    assert postal_records(claim_id) == [] and mailbox(B2C_DEBTOR_EMAIL) == []
+
+    repository = _repository()
+    for status in (ClaimStatus.NOTICE_SENT, ClaimStatus.ESCALATION_OFFERED):
+        repository.transition(
+            claim_id, status, actor="test", reason="préparation du test", notify=status_email(status)
+        )
+    with pytest.raises(NotSubmittable) as dossier:
+        assemble_claim_dossier(
+            repository,
+            claim_id,
+            accounts=AccountRepository(),
+            store=DocumentStore(),
+            today=TODAY,
+            now=NOW,
+        )
+    assert "Aucun dossier" in dossier.value.message and "19 avril 2025" in dossier.value.message
+    assert repository.get(claim_id).status is ClaimStatus.ESCALATION_OFFERED
