@@ -301,3 +301,50 @@ def test_the_pages_run_under_a_strict_content_security_policy(platform, tmp_path
         assert page.evaluate("window.__violations") == []
         widths = page.evaluate("[...document.querySelectorAll('.aged-fill')].map((bar) => bar.style.width)")
         assert "100%" in widths, widths  # set through the CSSOM, which the policy allows
+
+
+def test_an_invoice_not_yet_due_is_refused_in_french_and_removed_from_the_draft(platform, tmp_path):
+    """CLAIMS_TODAY=2025-03-31: an invoice due on 19 April cannot be claimed (rulebook 2.1, CPC 1405); the
+    pre-check names it, the creditor removes it with one button and the claim may go."""
+    from tests.e2e.test_escalation_e2e import Creditor, content
+
+    creditor = Creditor(platform)
+    filed = content("WEB-NON-ECHUE")
+    filed["invoices"].append(
+        {
+            "number": "F-2025-0040",
+            "issue_date": "2025-03-20",
+            "due_date": "2025-04-19",
+            "amount_ttc": "500.00",
+        }
+    )
+    created = creditor.api.post(creditor.url("/v1/claims"), json={"content": filed})
+    assert created.status_code == 201, created.text
+    claim_id = created.json()["claim_id"]
+    refused = creditor.api.post(creditor.url(f"/v1/claims/{claim_id}/submit"), json={})
+    assert refused.status_code == 422 and "19 avril 2025" in refused.json()["error"]["message"]
+
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        keyboard_sign_in(page, url)
+        page.goto(f"{url}/#/creances/{claim_id}?etape=recapitulatif")
+        wait_for_text(page, "La facture n° F-2025-0040 n'est exigible que le 19 avril 2025", "#blocages")
+        assert page.locator("#payer").is_disabled()
+        assert "F-2025-0012" not in text(page, "#blocages")  # the due invoice is not named
+        shot(page, "24-facture-non-echue")
+        page.get_by_role("button", name="Retirer cette facture").click()
+        wait_for_text(page, "Pré-contrôle favorable")
+        assert "F-2025-0040" not in text(page, "#recap-creance + dl")
+        assert page.locator("#payer").is_enabled()
+
+        # The debtor step asks a trader's purpose; bought privately, no SIREN is required.
+        page.get_by_role("button", name="1. Débiteur").click()
+        page.get_by_label("Catégorie du débiteur").select_option("artisan")
+        question = page.get_by_label(
+            "Le débiteur a-t-il acheté pour son activité professionnelle ou à titre privé ?"
+        )
+        question.select_option("private")
+        assert page.get_by_label("SIREN").get_attribute("required") is None
+        page.get_by_label("Catégorie du débiteur").select_option("sel")
+        assert page.get_by_label("Le débiteur a-t-il acheté", exact=False).count() == 0

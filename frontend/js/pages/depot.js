@@ -32,6 +32,13 @@ export const DEBTOR_CATEGORIES = [
   ["public_entity", "Personne publique"],
 ];
 const BUSINESS = new Set(["commercant", "artisan", "liberal", "sel"]);
+// A trader, craftsman or liberal professional in his own name may have bought privately (then a consumer,
+// C. conso. L218-2); a company never: only for these categories is the question asked.
+const PURPOSE_CATEGORIES = new Set(["commercant", "artisan", "liberal"]);
+const PURPOSES = [
+  ["professional", "Pour son activité professionnelle"],
+  ["private", "À titre privé, hors de son activité (il exerce en nom propre)"],
+];
 const NATURES = [
   ["sale_or_service", "Vente ou prestation de services"],
   ["loan", "Prêt"],
@@ -102,6 +109,7 @@ function fromServer(content) {
     for (const key of ["performance_date", "due_date"]) invoice[key] = invoice[key] || "";
   }
   form.contract.contractual_rate = form.contract.contractual_rate || "";
+  form.debtor.purpose = form.debtor.purpose || "";
   form.reminder_first = form.reminder_first === null || form.reminder_first === undefined ? "" : String(form.reminder_first);
   return form;
 }
@@ -118,6 +126,7 @@ function toServer(form) {
   const proceedings = content.debtor.collective_proceedings;
   if (proceedings) proceedings.published_on = proceedings.published_on || null;
   if (!BUSINESS.has(content.debtor.category) && content.debtor.category !== "consumer") content.debtor.title = "";
+  content.debtor.purpose = PURPOSE_CATEGORIES.has(content.debtor.category) ? content.debtor.purpose || null : null;
   return content;
 }
 
@@ -209,7 +218,7 @@ function onInput(wizard, event) {
   wizard.state.dirty = true;
   writeLocal(wizard.state);
   wizard.saveStatus.textContent = "Modifications enregistrées sur cet appareil, pas encore envoyées.";
-  if (control.name === "debtor.category" || control.name === "contract.disputed") {
+  if (["debtor.category", "debtor.purpose", "contract.disputed"].includes(control.name)) {
     showStep(wizard, wizard.state.step, { focus: false });
     wizard.body.querySelector(`[name="${control.name}"]`)?.focus();
   }
@@ -408,7 +417,8 @@ function abandon(wizard) {
 function debtorStep(wizard) {
   const { state } = wizard;
   const debtor = state.content.debtor;
-  const business = BUSINESS.has(debtor.category);
+  const privatePurchase = PURPOSE_CATEGORIES.has(debtor.category) && debtor.purpose === "private";
+  const business = BUSINESS.has(debtor.category) && !privatePurchase;
   const proceedings = debtor.collective_proceedings;
   const toggle = field({
     name: "_proceedings",
@@ -427,6 +437,14 @@ function debtorStep(wizard) {
     wizard,
     [
       f(state, "debtor.category", "Catégorie du débiteur", { type: "select", options: DEBTOR_CATEGORIES, required: true, hint: "Elle décide des règles applicables (délais, intérêts, tribunal).", wide: true }),
+      PURPOSE_CATEGORIES.has(debtor.category)
+        ? f(state, "debtor.purpose", "Le débiteur a-t-il acheté pour son activité professionnelle ou à titre privé ?", {
+            type: "select",
+            options: PURPOSES,
+            wide: true,
+            hint: "À titre privé (pour lui-même, hors de son métier), il est traité comme un consommateur : prescription de deux ans, pas d'indemnité de 40 €, tribunal judiciaire.",
+          })
+        : null,
       f(state, "debtor.legal_name", business ? "Raison sociale" : "Nom et prénom ou dénomination", { required: true, wide: true }),
       debtor.category === "consumer"
         ? f(state, "debtor.title", "Civilité", { type: "select", options: [["", "—"], ["M.", "M."], ["Mme", "Mme"]] })
@@ -823,7 +841,25 @@ async function summaryStep(wizard) {
     area,
     precheck.can_submit
       ? notice("success", h("strong", {}, "Pré-contrôle favorable : "), "la créance peut être envoyée.")
-      : notice("error", h("strong", {}, "La créance ne peut pas être envoyée en l'état : "), h("ul", {}, precheck.blockers.map((b) => h("li", {}, b.message, b.article ? h("span", { class: "article" }, ` (${b.article})`) : null)))),
+      : notice(
+          "error",
+          h("strong", {}, "La créance ne peut pas être envoyée en l'état : "),
+          h(
+            "ul",
+            { id: "blocages" },
+            precheck.blockers.map((b) =>
+              h(
+                "li",
+                {},
+                b.message,
+                b.article ? h("span", { class: "article" }, ` (${b.article})`) : null,
+                b.invoice && content.invoices.length > 1 && content.invoices.some((inv) => inv.number === b.invoice)
+                  ? h("span", {}, " ", button("Retirer cette facture", (event) => removeInvoice(wizard, area, b.invoice, event.currentTarget), { class: "secondary small", "aria-label": `Retirer cette facture (n° ${b.invoice})` }))
+                  : null,
+              ),
+            ),
+          ),
+        ),
     h(
       "section",
       { class: "card", "aria-labelledby": "recap-creance" },
@@ -910,6 +946,21 @@ async function summaryStep(wizard) {
   });
   const nav = h("div", { class: "actions wizard-actions" }, button("Retour", () => goTo(wizard, "faits"), { class: "secondary" }));
   body.append(nav);
+}
+
+/** « Retirer cette facture »: the invoice (and the payments designating it) leave the draft, saved with the
+ * version read (PUT), and the pre-check runs again. */
+async function removeInvoice(wizard, area, number, control) {
+  const { state } = wizard;
+  await busy(control, "Retrait…", async () => {
+    state.content.invoices = state.content.invoices.filter((invoice) => invoice.number !== number);
+    state.content.payments = state.content.payments.filter((payment) => payment.invoice !== number);
+    state.dirty = true;
+    writeLocal(state);
+    if (!(await save(wizard, area))) return;
+    announce(`Facture n° ${number} retirée de la créance.`);
+    showStep(wizard, "recapitulatif");
+  });
 }
 
 export function decompteView(decompte) {
