@@ -45,6 +45,11 @@ BUSINESS_CATEGORIES = frozenset({"commercant", "artisan", "liberal", "sel"})
 # debtor is a consumer for C. conso. L218-2; a legal person never is). Only there is the purpose asked.
 PURPOSE_CATEGORIES = frozenset({"commercant", "artisan", "liberal"})
 DebtorPurpose = Literal["professional", "private"]
+# Legal forms of companies: a debtor with one of them is a legal person, who never buys "privately".
+COMPANY_FORMS = frozenset(
+    {"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCS", "SCA", "SCI", "SCP", "SCOP", "GIE", "SEL", "SELARL",
+     "SELAS", "SELAFA", "SELCA", "SELEURL", "SELASU", "SCM", "SEM", "SE"}
+)  # fmt: skip
 DEBTOR_PURPOSE_LABELS: dict[str, str] = {
     "professional": "pour son activité professionnelle",
     "private": "à titre privé (personne physique, hors de son activité professionnelle)",
@@ -224,6 +229,14 @@ class Debtor(Part, CompanyIdentifiers):
                 "Seul un commerçant, un artisan ou une profession libérale exerçant en nom propre (personne "
                 "physique) peut avoir acheté à titre privé ; une société ou une autre personne morale "
                 "n'est jamais traitée comme un consommateur.",
+            )
+        form = self.legal_form.replace(".", "").replace(" ", "").upper()
+        if self.purpose == "private" and form in COMPANY_FORMS:
+            raise FieldValueError(
+                "purpose",
+                f"Une société ({self.legal_form}) n'achète jamais à titre privé : seule une personne "
+                "physique exerçant en nom propre (entreprise individuelle) peut être traitée comme un "
+                "consommateur.",
             )
         if self.purpose == "professional" and self.category == "consumer":
             raise FieldValueError(

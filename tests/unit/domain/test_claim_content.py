@@ -162,3 +162,6 @@ def test_a_purpose_that_contradicts_the_category_is_refused_in_french():
     assert "à titre privé" in errors_of(data)["debtor.purpose"]
     data["debtor"]["purpose"] = "personal"
     assert "debtor.purpose" in errors_of(data)
+    company = content()
+    company["debtor"] = dict(company["debtor"], legal_form="S.A.R.L.", purpose="private")
+    assert "Une société (S.A.R.L.) n'achète jamais à titre privé" in errors_of(company)["debtor.purpose"]
