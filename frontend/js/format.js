@@ -46,11 +46,32 @@ export function when(iso) {
   return date ? dateTime.format(date) : "";
 }
 
-/** Today as YYYY-MM-DD (the browser's day). */
+// The platform's business date (YYYY-MM-DD): the local platform's CLAIMS_TODAY, read from /health by
+// local-mode.js; empty until then, and always on AWS (the browser's day is the real one).
+let businessDay = "";
+
+/** Today as YYYY-MM-DD: the platform's business date when it gave one, else the browser's day. */
 export function todayIso() {
+  if (businessDay) return businessDay;
   const now = new Date();
   const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000);
   return local.toISOString().slice(0, 10);
+}
+
+/** Attributes of a date field that defaults to today (``fill``) and refuses a later day (checkRequired). */
+export function todayAttrs({ fill = true } = {}) {
+  return { "data-today": fill || undefined, "data-not-after-today": true, max: todayIso() };
+}
+
+/** The business date is known: date fields still showing the browser's day take it, and their maximum. */
+export function setBusinessToday(iso) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso || "")) return;
+  const previous = todayIso();
+  businessDay = iso;
+  for (const input of document.querySelectorAll("input[data-not-after-today]")) {
+    input.max = iso;
+    if (input.hasAttribute("data-today") && input.value === previous) input.value = iso;
+  }
 }
 
 /** Whole days from ``fromIso`` to ``toIso`` (positive when ``toIso`` is later). */

@@ -185,6 +185,8 @@ class LocalPlatform:
             f"  boîte mail   http://{args.host}:{args.port}/_local/mailbox\n"
             f"{stripe_line}"
             f"  échelle du temps ×{args.time_scale:g}\n"
+            f"  date         {settings.today().isoformat()}"
+            f"{' (simulée : CLAIMS_TODAY)' if settings.today_override else ''}\n"
             f"  procédures reprises après redémarrage : {len(redriven)}\n"
             "Comptes de démonstration (local uniquement) :\n"
             + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)
