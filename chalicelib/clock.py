@@ -37,11 +37,19 @@ def business_today() -> dt.date:
 
 
 def business_now(real: dt.datetime | None = None) -> dt.datetime:
-    """Now on the business calendar, in UTC: the real time of day in Paris on the business date (the real
-    now itself when no business date is set)."""
+    """Now on the business calendar, in UTC (as stored and hashed in the timeline): the real time of day in
+    Paris on the business date (the real now itself when no business date is set). Its day is
+    :func:`day_of` (in Paris), not ``.date()`` (in UTC)."""
     real = real or real_now()
+    if get_settings().today_override is None:
+        return real.astimezone(dt.UTC)
     paris = real.astimezone(PARIS)
     return shift_days(paris, business_today() - paris.date()).astimezone(dt.UTC)
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The day of an aware ``moment`` in Europe/Paris (a timestamp at 0:30 in Paris is that day's)."""
+    return moment.astimezone(PARIS).date()
 
 
 def to_real_clock(moment: dt.datetime, *, today: dt.date, real: dt.datetime) -> dt.datetime:

@@ -219,10 +219,10 @@ def offer_escalation(
         notify=Notification(
             "escalation_offered",
             {
-                "deadline": str(notice.get("deadline") or now.date().isoformat()),
+                "deadline": str(notice.get("deadline") or clock.day_of(now).isoformat()),
                 "escalation_price": euros(price_cents),
                 "accept_url": f"{base_url.rstrip('/')}/#/creances/{claim_id}",
-                "offer_expires_on": (now + dt.timedelta(days=30)).date().isoformat(),
+                "offer_expires_on": (clock.day_of(now) + dt.timedelta(days=30)).isoformat(),
                 "amount_claimed": str(notice.get("amount_claimed") or euros(claim.principal_cents)),
                 "small_claims_eligible": bool(
                     ((claim.assessment or {}).get("route") or {}).get("small_claims_eligible")
@@ -355,7 +355,7 @@ def report_paid_in_full(
         actor=actor,
         reason=f"Le créancier déclare la créance réglée{f' : {note}' if note else ''}",
         change=lambda c: replace(c, task_token="" if token else c.task_token),
-        notify=Notification("settled", {"settled_on": now.date().isoformat()}),
+        notify=Notification("settled", {"settled_on": clock.day_of(now).isoformat()}),
         now=now,
     )
     if token:
@@ -416,7 +416,7 @@ def _record_debtor_payment(
         raise InvalidInput(str(error), field="amount") from None
     if value <= 0:
         raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
-    if paid_on > now.date():
+    if paid_on > clock.day_of(now):
         raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
     content = ClaimContent.model_validate(claim.content)
     balance = content.balance
@@ -472,7 +472,8 @@ def report_dispute(
         actor=actor,
         reason=f"Le débiteur conteste la créance : {summary}",
         notify=Notification(
-            "disputed", {"disputed_on": now.date().isoformat(), "dispute_summary": summary or "non précisé"}
+            "disputed",
+            {"disputed_on": clock.day_of(now).isoformat(), "dispute_summary": summary or "non précisé"},
         ),
         now=now,
     )

@@ -3,6 +3,10 @@
 const money = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
 const longDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" });
 const shortDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "UTC" });
+// A timestamp's day is the day in Paris (a claim filed at 0:30 in Paris is filed that day, not the day before).
+const longDateParis = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
+const shortDateParis = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "Europe/Paris" });
+const isDay = (iso) => /^\d{4}-\d{2}-\d{2}$/.test(String(iso));
 const dateTime = new Intl.DateTimeFormat("fr-FR", {
   dateStyle: "medium",
   timeStyle: "short",
@@ -31,13 +35,13 @@ function asDate(iso) {
 /** "2025-01-31" → "31 janvier 2025". */
 export function dateLong(iso) {
   const date = asDate(iso);
-  return date ? longDate.format(date) : "";
+  return date ? (isDay(iso) ? longDate : longDateParis).format(date) : "";
 }
 
 /** "2025-01-31" → "31/01/2025". */
 export function dateShort(iso) {
   const date = asDate(iso);
-  return date ? shortDate.format(date) : "";
+  return date ? (isDay(iso) ? shortDate : shortDateParis).format(date) : "";
 }
 
 /** An ISO timestamp → "2 déc. 2026, 07:05" (Paris time). */

@@ -153,6 +153,29 @@ def test_a_paid_b2b_claim_goes_from_notice_to_waiting_for_a_lawyer(api, stripe):
     assert get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body["valid"] is True
 
 
+def test_the_claim_its_timeline_the_offer_and_the_emails_are_dated_on_the_business_clock(api, stripe):
+    """One clock (CLAIMS_TODAY=2025-03-31 here): whatever the real date, the claim is « déposée le » 31 March
+    2025, every timeline entry is of that day, the offer is valid 30 days from it and the emails are dated
+    on it."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    offered = wait_status(api, token, claim_id, "escalation_offered")
+
+    def day(stamp: str) -> dt.date:
+        return dt.datetime.fromisoformat(stamp).astimezone(paris).date()
+
+    assert day(offered["created_at"]) == dt.date(2025, 3, 31)
+    assert {day(e["at"]) for e in timeline(api, token, claim_id)} == {dt.date(2025, 3, 31)}
+    sent = emails_to(CREDITOR)
+    [offer] = [m for m in sent if "injonction de payer proposée" in m["subject"]]
+    assert "Proposition valable jusqu'au : 30 avril 2025" in offer["text"]
+    assert {m["business_date"] for m in sent} == {"2025-03-31"}
+
+
 def test_declining_the_offer_closes_the_claim(api, stripe):
     token = creditor(api)
     claim_id = paid_claim(api, stripe, token)

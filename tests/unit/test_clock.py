@@ -47,7 +47,7 @@ def test_business_now_keeps_the_real_time_of_day_on_the_business_date(business_d
     business_day("2025-03-31")
     real = dt.datetime(2026, 12, 2, 19, 45, 12, tzinfo=dt.UTC)  # 20:45 in Paris
     moment = clock.business_now(real)
-    assert moment.tzinfo is not None and moment.utcoffset() == dt.timedelta(0)
+    assert moment.utcoffset() == dt.timedelta(0) and clock.day_of(moment) == dt.date(2025, 3, 31)
     paris = moment.astimezone(PARIS)
     assert paris.date() == dt.date(2025, 3, 31)
     assert (paris.hour, paris.minute, paris.second) == (20, 45, 12)
@@ -62,7 +62,9 @@ def test_business_now_is_the_real_now_without_claims_today(business_day):
 def test_business_now_in_paris_after_midnight_is_on_the_business_date(business_day):
     business_day("2025-03-31")
     real = dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC)  # already 3 December, 0:30, in Paris
-    assert clock.business_now(real).astimezone(PARIS).date() == dt.date(2025, 3, 31)
+    assert clock.day_of(clock.business_now(real)) == dt.date(2025, 3, 31)
+    business_day(None)
+    assert clock.day_of(clock.business_now(real)) == dt.date(2026, 12, 3)  # the day in Paris, not in UTC
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
