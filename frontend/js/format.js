@@ -53,6 +53,12 @@ export function when(iso) {
 // The platform's business date (YYYY-MM-DD): the local platform's CLAIMS_TODAY, read from /health by
 // local-mode.js; empty until then, and always on AWS (the browser's day is the real one).
 let businessDay = "";
+let settle;
+/** Resolves once the platform said whether it has a business date (local-mode.js), at most after 2 s. */
+export const businessDateKnown = new Promise((resolve) => {
+  settle = resolve;
+  setTimeout(resolve, 2000);
+});
 
 /** Today as YYYY-MM-DD: the platform's business date when it gave one, else the browser's day. */
 export function todayIso() {
@@ -69,13 +75,17 @@ export function todayAttrs({ fill = true } = {}) {
 
 /** The business date is known: date fields still showing the browser's day take it, and their maximum. */
 export function setBusinessToday(iso) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso || "")) return;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso || "")) {
+    settle();
+    return;
+  }
   const previous = todayIso();
   businessDay = iso;
   for (const input of document.querySelectorAll("input[data-not-after-today]")) {
     input.max = iso;
     if (input.hasAttribute("data-today") && input.value === previous) input.value = iso;
   }
+  settle();
 }
 
 /** Whole days from ``fromIso`` to ``toIso`` (positive when ``toIso`` is later). */

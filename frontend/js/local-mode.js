@@ -18,8 +18,8 @@ export async function showLocalBanner() {
   if (!banner) return false;
   const health = await probe("/health", "GET");
   const body = health ? await health.json().catch(() => null) : null;
+  setBusinessToday(body?.stage === "local" ? body.today : ""); // none: the browser's day is the real one
   if (!body || body.stage !== "local") return false;
-  if (body.today) setBusinessToday(body.today);
   const mailbox = await probe("/_local/api/mailbox");
   if (!mailbox || !(mailbox.headers.get("Content-Type") || "").includes("application/json")) return false;
   const stripe = await probe("/_local/stripe");
