@@ -63,8 +63,8 @@ class Settings:
     # Prices per payable step, in cents, VAT included (POLICY: the operator's tariff).
     price_notice_cents: int = 2900
     price_dossier_cents: int = 8900
-    # Local platform only (CLAIMS_TODAY=YYYY-MM-DD): the day claims are assessed on, for demos and tests
-    # while the rate tables stop before the real today. Ignored outside local mode.
+    # Local platform only (CLAIMS_TODAY=YYYY-MM-DD): the business date of every service and page (see
+    # chalicelib/clock.py), for demos and tests. Set on another stage, the platform refuses to start.
     today_override: dt.date | None = None
     # Registered mail (chalicelib/adapters/postal.py): ``local`` records and simulates it (local platform
     # only), ``manual`` leaves the printing and posting to an operator. Default: local on the local platform.
@@ -137,7 +137,7 @@ def get_settings() -> Settings:
         notice_period_days_b2b=int(_env("NOTICE_PERIOD_DAYS_B2B", "8")),
         notice_period_days_b2c=int(_env("NOTICE_PERIOD_DAYS_B2C", "15")),
         reminder_wait_days=int(_env("REMINDER_WAIT_DAYS", "7")),
-        today_override=_date(_env("CLAIMS_TODAY", "")),
+        today_override=_today_override(stage),
         stripe_secret_key=stripe_key,
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_local_simulation"),
         stripe_api_base=_env(
@@ -158,6 +158,16 @@ def _origin(url: str) -> str:
     """``https://example.fr`` from ``https://example.fr/app/``: what browsers send as ``Origin``."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+
+
+def _today_override(stage: str) -> dt.date | None:
+    """CLAIMS_TODAY, accepted on the local platform only: on AWS there is only the real clock."""
+    value = _date(_env("CLAIMS_TODAY", ""))
+    if value is not None and (stage != "local" or not _flag("CLAIMS_LOCAL_MODE", True)):
+        raise ValueError(
+            f"CLAIMS_TODAY is for the local platform only (stage {stage!r}): unset it, the real clock is used"
+        )
+    return value
 
 
 def _date(value: str) -> dt.date | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, ScanError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -21,6 +21,7 @@ from chalicelib.adapters.aws import transactions_connection
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
 from chalicelib.adapters.errors import TransientError
 from chalicelib.adapters.outbox_repository import new_item, start_delivery
+from chalicelib.clock import business_now
 from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
@@ -259,7 +260,7 @@ class ClaimRepository:
         change owes; without one for the creditor, the default email of ``target`` is queued (a kind that
         needs more context than the claim gives — an amount, a date — must be passed: ValueError)."""
         current = self.get(claim_id)
-        at = now or datetime.now(UTC)
+        at = now or business_now()
         moved = current.moved_to(target, at=at)
         if change is not None:
             moved = change(moved)
@@ -293,7 +294,7 @@ class ClaimRepository:
         ``expected_version``: the version the caller read; a stale one is refused with
         :class:`ConcurrentUpdate` (409) and nothing is written."""
         current = self.get(claim_id)
-        at = now or datetime.now(UTC)
+        at = now or business_now()
         updated = change(current) if change is not None else current
         updated = replace(updated, status=current.status, updated_at=at, event_count=current.event_count + 1)
         return self._append(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.errors import TransientError
+from chalicelib.clock import business_now
 from chalicelib.settings import get_settings
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def mime_message(to: str, email: RenderedEmail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = to  # the policy refuses CR/LF in headers: no header injection through ``to``
     message["Subject"] = email.subject
-    message["Date"] = formatdate(usegmt=True)
+    message["Date"] = formatdate(business_now().timestamp(), usegmt=True)  # the business clock's
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: auto-responders stay quiet
     message.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")

@@ -5,7 +5,7 @@ timeline. Parse → call one service function → respond through the response m
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,10 @@ def _files() -> DocumentStore:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    """The business clock (chalicelib/clock.py): claims, documents and their timeline are dated on it."""
+    from chalicelib.clock import business_now
+
+    return business_now()
 
 
 def _today() -> Any:

@@ -3,13 +3,13 @@ injonction de payer, report that the debtor paid or disputes, redrive a stuck cl
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 
 escalation_routes = Blueprint(__name__)
@@ -59,7 +59,7 @@ def answer_offer(identity: Identity, claim_id: str) -> Response:
         decision="decline",
         actor=identity.user_id,
         resume=_engine().send_task_success,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return _view(claim)
 
@@ -81,7 +81,7 @@ def report_settled(identity: Identity, claim_id: str) -> Response:
         actor=identity.user_id,
         note=body.note,
         resume=_engine().send_task_success,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return _view(claim)
 
@@ -108,7 +108,7 @@ def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
         paid_on=body.date,
         amount=body.amount,
         resume=_engine().send_task_success,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return _view(claim)
 
@@ -125,7 +125,7 @@ def report_dispute(identity: Identity, claim_id: str) -> Response:
     claims.get_for(identity, claim_id)
     body = parse_body(escalation_routes.current_request, NoteBody)
     claim = escalation.report_dispute(
-        claims, claim_id, actor=identity.user_id, summary=body.note, now=datetime.now(UTC)
+        claims, claim_id, actor=identity.user_id, summary=body.note, now=business_now()
     )
     return _view(claim)
 
@@ -139,9 +139,7 @@ def redrive_claim(identity: Identity, claim_id: str) -> Response:
     from chalicelib.services.escalation import redrive
 
     claims = _claims()
-    execution = redrive(
-        claims, _engine(), claims.get(claim_id), now=datetime.now(UTC), actor=identity.user_id
-    )
+    execution = redrive(claims, _engine(), claims.get(claim_id), now=business_now(), actor=identity.user_id)
     return json_response(
         {
             "claim_id": claim_id,

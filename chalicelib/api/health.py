@@ -27,4 +27,9 @@ def health() -> Response:
         }
     )
     body = report.as_dict() | {"stage": settings.stage}
+    if settings.local_mode:  # the local platform's business date (CLAIMS_TODAY), for the web interface
+        body |= {
+            "today": settings.today().isoformat(),
+            "today_simulated": settings.today_override is not None,
+        }
     return json_response(body, 200 if report.ok else 503)

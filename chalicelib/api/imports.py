@@ -8,12 +8,12 @@ line-by-line report. The columns are documented in ``docs/import-csv.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 
 import_routes = Blueprint(__name__)
@@ -50,7 +50,7 @@ def start_import(identity: Identity) -> Response:
         identity,
         data=raw if isinstance(raw, bytes) else raw.encode(),
         filename=filename,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return json_response(ImportView.of(job).model_dump(mode="json"), 202)
 

@@ -4,13 +4,13 @@ operator's retry of an assignment that found no lawyer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.errors import InvalidTransition
@@ -106,7 +106,7 @@ def accept_dossier(identity: Identity, claim_id: str) -> Response:
 
     claims = _claims()
     claim = lawyers.accept(
-        claims, _accounts(), identity, claim_id, resume=_engine().send_task_success, now=datetime.now(UTC)
+        claims, _accounts(), identity, claim_id, resume=_engine().send_task_success, now=business_now()
     )
     return _detail(claims, claim)
 
@@ -134,7 +134,7 @@ def decline_dossier(identity: Identity, claim_id: str) -> Response:
         resume=_engine().send_task_success,
         store=_store(),
         base_url=get_settings().public_url,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return json_response({"claim_id": claim_id, "status": "declined", "message": "Dossier décliné."})
 
@@ -152,9 +152,7 @@ def dossier_link(identity: Identity, claim_id: str) -> Response:
 
     _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, LinkBody)
-    link = lawyers.download_link(
-        _claims(), _store(), identity, claim_id, body.document, now=datetime.now(UTC)
-    )
+    link = lawyers.download_link(_claims(), _store(), identity, claim_id, body.document, now=business_now())
     view = LinkView(url=link.url, expires_at=link.expires_at, filename=link.filename)
     return json_response(view.model_dump(mode="json"), 201)
 
@@ -168,7 +166,7 @@ def _record_step(identity: Identity, claim_id: str, body_model: str, record: Any
     claims = _claims()
     claims.get_for(identity, claim_id)
     body = parse_body(lawyer_routes.current_request, getattr(lawyer_schemas, body_model))
-    return _detail(claims, record(claims, body, _today(), datetime.now(UTC)))
+    return _detail(claims, record(claims, body, _today(), business_now()))
 
 
 @lawyer_routes.route(
@@ -305,7 +303,7 @@ def retry_assignment(identity: Identity, claim_id: str) -> Response:
         task_token=claim.task_token,
         resume=_engine().send_task_success,
         base_url=get_settings().public_url,
-        now=datetime.now(UTC),
+        now=business_now(),
         store=_store(),
         again=True,
     )

@@ -5,12 +5,11 @@ Parse → call one service function of ``chalicelib/services/notice.py`` → res
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 
 notice_routes = Blueprint(__name__)
@@ -35,7 +34,7 @@ def record_notice_presentation(identity: Identity, claim_id: str) -> Response:
         first_presented_on=body.first_presented_on,
         claims=ClaimRepository(),
         identity=identity,
-        now=datetime.now(UTC),  # "in the future" is the real clock's, even when CLAIMS_TODAY is set
+        now=business_now(),  # "in the future" is the business date's
     )
     return json_response(NoticeView.of(claim_id, notice).model_dump(mode="json"))
 

@@ -8,13 +8,13 @@ nothing). Each event takes effect once, however many times Stripe delivers it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
         claim_id,
         prices=_prices(),
         base_url=get_settings().public_url,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
 
 
@@ -124,7 +124,7 @@ def _handle(event: dict[str, Any]) -> dict[str, Any]:
         event,
         claims=ClaimRepository(),
         workflow=StepFunctionsEngine(get_settings().state_machine_arn),
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return outcome.as_dict()
 
@@ -148,6 +148,6 @@ def reject_claim(identity: Identity, claim_id: str) -> Response:
         claim_id,
         reasons=[{"code": "operator", "message": reason, "article": ""} for reason in body.reasons],
         actor=identity.user_id,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return json_response(ClaimView.of(claim).model_dump(mode="json"))

@@ -6,12 +6,11 @@ Parse → call one function of ``chalicelib/services/privacy.py`` → respond.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 
 privacy_routes = Blueprint(__name__)
@@ -34,7 +33,7 @@ def export_my_data(identity: Identity) -> Response:
         claims=ClaimRepository(),
         imports=ImportRepository(),
         files=DocumentStore(),
-        now=datetime.now(UTC),
+        now=business_now(),
         today=get_settings().today(),
     )
     response = json_response(document)

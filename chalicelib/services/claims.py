@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib.clock import day_of
 from chalicelib.domain.accounts import Account, CreditorProfile, Identity, Role
 from chalicelib.domain.claim import (
     DOCUMENT_KIND_LABELS_FR,
@@ -141,7 +142,7 @@ def withdraw(
         actor=identity.user_id,
         reason=f"Retirée par le créancier : {text}",
         now=now,
-        notify=Notification("withdrawn", {"withdrawn_on": now.date().isoformat()}),
+        notify=Notification("withdrawn", {"withdrawn_on": day_of(now).isoformat()}),
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib import clock
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, InvalidTransition, NotFound
 from chalicelib.domain.notifications import Notification
@@ -141,19 +142,42 @@ def mark_notice_sent(
 # ---------------------------------------------------------------------------------------------------
 # 4. after the deadline
 # ---------------------------------------------------------------------------------------------------
-def follow_up(claims: ClaimReader, claim_id: str, *, now: dt.datetime) -> dict[str, object]:
+def follow_up(
+    claims: ClaimReader,
+    claim_id: str,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    real_now: dt.datetime,
+    waited_for: str = "",
+) -> dict[str, object]:
     """The notice as recorded now: a first presentation recorded later moves the deadline, in which case
     the execution waits again. Payments reported meanwhile are part of the claim's content: the dossier's
-    décompte is computed on the balance."""
+    décompte is computed on the balance.
+
+    ``now``/``today`` are the business clock's, ``waited_for`` the deadline (YYYY-MM-DD) the execution has
+    just waited for: the deadline has passed when it has not moved since, or when the business clock is
+    past it. The ``deadline_at`` returned is on the real clock, for the next Wait (:func:`wait_timestamp`)."""
     claim = claims.get(claim_id)
     notice = dict(claim.notice or {})
     deadline_at = str(notice.get("deadline_at") or iso_z(now))
-    passed = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00")) <= now
+    deadline = str(notice.get("deadline") or "")
+    passed = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00")) <= now or (
+        bool(waited_for) and deadline <= waited_for
+    )
     return {
-        "deadline_at": deadline_at,
-        "deadline": str(notice.get("deadline") or ""),
+        "deadline_at": wait_timestamp(deadline_at, today=today, real_now=real_now),
+        "deadline": deadline,
         "deadline_passed": passed,
     }
+
+
+def wait_timestamp(deadline_at: str, *, today: dt.date, real_now: dt.datetime) -> str:
+    """A business moment (``…Z``) as the real instant a Step Functions Wait waits for
+    (:func:`chalicelib.clock.to_real_clock`: the same on AWS, shifted by whole days on a local platform
+    whose business date is set back)."""
+    moment = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00"))
+    return iso_z(clock.to_real_clock(moment, today=today, real=real_now))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -195,10 +219,10 @@ def offer_escalation(
         notify=Notification(
             "escalation_offered",
             {
-                "deadline": str(notice.get("deadline") or now.date().isoformat()),
+                "deadline": str(notice.get("deadline") or clock.day_of(now).isoformat()),
                 "escalation_price": euros(price_cents),
                 "accept_url": f"{base_url.rstrip('/')}/#/creances/{claim_id}",
-                "offer_expires_on": (now + dt.timedelta(days=30)).date().isoformat(),
+                "offer_expires_on": (clock.day_of(now) + dt.timedelta(days=30)).isoformat(),
                 "amount_claimed": str(notice.get("amount_claimed") or euros(claim.principal_cents)),
                 "small_claims_eligible": bool(
                     ((claim.assessment or {}).get("route") or {}).get("small_claims_eligible")
@@ -331,7 +355,7 @@ def report_paid_in_full(
         actor=actor,
         reason=f"Le créancier déclare la créance réglée{f' : {note}' if note else ''}",
         change=lambda c: replace(c, task_token="" if token else c.task_token),
-        notify=Notification("settled", {"settled_on": now.date().isoformat()}),
+        notify=Notification("settled", {"settled_on": clock.day_of(now).isoformat()}),
         now=now,
     )
     if token:
@@ -392,7 +416,7 @@ def _record_debtor_payment(
         raise InvalidInput(str(error), field="amount") from None
     if value <= 0:
         raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
-    if paid_on > now.date():
+    if paid_on > clock.day_of(now):
         raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
     content = ClaimContent.model_validate(claim.content)
     balance = content.balance
@@ -448,7 +472,8 @@ def report_dispute(
         actor=actor,
         reason=f"Le débiteur conteste la créance : {summary}",
         notify=Notification(
-            "disputed", {"disputed_on": now.date().isoformat(), "dispute_summary": summary or "non précisé"}
+            "disputed",
+            {"disputed_on": clock.day_of(now).isoformat(), "dispute_summary": summary or "non précisé"},
         ),
         now=now,
     )
@@ -509,7 +534,12 @@ def redrive(
         if not notice.get("deadline_at"):
             resume_at = None  # the notice was never recorded as sent: start again from the check
         else:
-            payload["notice"] = {"deadline_at": notice["deadline_at"], "deadline": notice.get("deadline", "")}
+            payload["notice"] = {
+                "deadline_at": wait_timestamp(
+                    str(notice["deadline_at"]), today=clock.business_today(), real_now=clock.real_now()
+                ),
+                "deadline": notice.get("deadline", ""),
+            }
     if resume_at == "offer":
         dossier = claim.checkout_for(PaymentStep.DOSSIER)
         if dossier is not None and dossier.status is CheckoutStatus.PAID:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from chalicelib.clock import to_real_clock
 from chalicelib.domain.accounts import Account, Identity, Role
 from chalicelib.domain.assignment import Candidate, choose_lawyer
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
@@ -647,10 +648,9 @@ def record_enforcement(
 def remind_at(day: dt.date, *, today: dt.date, real_now: dt.datetime) -> dt.datetime:
     """The UTC instant the reminder of ``day`` is sent: 8:00 in Paris that day. On the local platform,
     whose calendar may be set back (CLAIMS_TODAY), the platform's days are mapped onto the real clock so
-    the state machine's Wait (and its time scale) sees the same distance."""
-    shift = real_now.astimezone(PARIS).date() - today
-    local = dt.datetime.combine(day + shift, REMINDER_HOUR, tzinfo=PARIS)
-    return local.astimezone(dt.UTC)
+    the state machine's Wait (and its time scale) sees the same distance (:func:`to_real_clock`)."""
+    local = dt.datetime.combine(day, REMINDER_HOUR, tzinfo=PARIS)
+    return to_real_clock(local, today=today, real=real_now)
 
 
 def reminder_execution_name(claim_id: str, reminder: Reminder) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib.clock import day_of
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, DomainError, Forbidden, InvalidTransition, NotFound
@@ -278,7 +279,7 @@ def _paid(
     )
     reason = f"Paiement reçu : {STEP_LABELS_FR[checkout.step]}, {_money_fr(checkout.amount_cents)}"
     receipt = Notification(
-        "payment_received", {"amount_paid": euros(checkout.amount_cents), "paid_on": now.date().isoformat()}
+        "payment_received", {"amount_paid": euros(checkout.amount_cents), "paid_on": day_of(now).isoformat()}
     )
     try:
         if checkout.step is PaymentStep.NOTICE and claim.status is ClaimStatus.AWAITING_PAYMENT:
@@ -367,7 +368,7 @@ def _record_refund(
         now=now,
         notify=Notification(
             "refund_issued",
-            {"refund_amount": euros(newly), "reason": why, "refunded_on": now.date().isoformat()},
+            {"refund_amount": euros(newly), "reason": why, "refunded_on": day_of(now).isoformat()},
         ),
     )
     return "refund recorded"

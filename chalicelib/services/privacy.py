@@ -18,6 +18,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import AuditEvent, Claim, verify_chain
 from chalicelib.domain.errors import ConcurrentUpdate, Forbidden
@@ -245,7 +246,7 @@ def run_retention(
         from chalicelib.adapters.document_store import DocumentStore
 
         files = DocumentStore()
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or business_now()
     today = today or get_settings().today()
     run = RetentionRun(today, dry_run)
     for claim in sorted(claims.in_statuses(sorted(ENDED_STATUSES)), key=lambda c: c.claim_id):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.adapters.claims_repository import ClaimRepository
+from chalicelib.clock import business_now
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services import escalation
 from chalicelib.settings import get_settings
@@ -45,7 +45,7 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Any) -> str | None:
         claim.claim_id,
         reasons=[blocker.as_dict() for blocker in precheck.blockers],
         actor="plateforme",
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return precheck.blockers[0].message
 
@@ -64,7 +64,7 @@ def import_claims(event: dict[str, Any]) -> dict[str, object]:
         imports=ImportRepository(),
         files=DocumentStore(),
         claims=ClaimRepository(),
-        now=lambda: datetime.now(UTC),
+        now=business_now,
         notify=_email_import_report,
     )
     return {"import_id": job.import_id, "status": job.status.value, "drafts_created": job.drafts_created}

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.adapters.claims_repository import ClaimRepository
+from chalicelib.clock import business_now, real_now
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services import escalation
 from chalicelib.settings import get_settings
@@ -63,7 +63,7 @@ def send_reminder(event: dict[str, Any]) -> dict[str, object]:
         store=ports["store"],
         send_email=ports["send_email"],
         today=settings.today(),
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return {"sent": bool(outcome.sent)}
 
@@ -72,16 +72,25 @@ def send_notice(event: dict[str, Any]) -> dict[str, object]:
     claim_id = _claim_id(event)
     settings = get_settings()
     claims = ClaimRepository()
-    now = datetime.now(UTC)
+    now = business_now()
     outcome = _notice_service().send_notice(
         claim_id, claims=claims, today=settings.today(), now=now, **_notice_ports()
     )
     escalation.mark_notice_sent(claims, claim_id, notification=outcome.notification, now=now)
-    return {"deadline_at": outcome.deadline_at, "deadline": outcome.deadline.isoformat()}
+    wait_until = escalation.wait_timestamp(outcome.deadline_at, today=settings.today(), real_now=real_now())
+    return {"deadline_at": wait_until, "deadline": outcome.deadline.isoformat()}
 
 
 def follow_up(event: dict[str, Any]) -> dict[str, object]:
-    return escalation.follow_up(ClaimRepository(), _claim_id(event), now=datetime.now(UTC))
+    waited = (event.get("notice") or {}).get("deadline")
+    return escalation.follow_up(
+        ClaimRepository(),
+        _claim_id(event),
+        now=business_now(),
+        today=get_settings().today(),
+        real_now=real_now(),
+        waited_for=waited if isinstance(waited, str) else "",
+    )
 
 
 def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
@@ -94,7 +103,7 @@ def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
         price_cents=settings.price_dossier_cents,
         base_url=settings.public_url,
         resume=engine.send_task_success,
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return {"offer": result}
 
@@ -102,7 +111,7 @@ def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
 def close_claim(event: dict[str, Any]) -> dict[str, object]:
     decision = (event.get("decision") or {}).get("decision", "")
     status = escalation.close_claim(
-        ClaimRepository(), _claim_id(event), decision=str(decision), now=datetime.now(UTC)
+        ClaimRepository(), _claim_id(event), decision=str(decision), now=business_now()
     )
     return {"status": status}
 
@@ -119,7 +128,7 @@ def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
         accounts=AccountRepository(),
         store=DocumentStore(),
         today=get_settings().today(),
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return {"zip_key": result.zip_key, "pdf_key": result.pdf_key}
 
@@ -136,7 +145,7 @@ def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
         task_token=_task_token(event),
         resume=_engine().send_task_success,
         base_url=get_settings().public_url,
-        now=datetime.now(UTC),
+        now=business_now(),
         store=DocumentStore(),
     )
     return {"assignment": result}
@@ -155,7 +164,7 @@ def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
         reminder_id,
         base_url=settings.public_url,
         today=settings.today(),
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return {"sent": sent}
 
@@ -166,6 +175,6 @@ def mark_needs_attention(event: dict[str, Any]) -> dict[str, object]:
         ClaimRepository(),
         _claim_id(event),
         error=error if isinstance(error, dict) else {},
-        now=datetime.now(UTC),
+        now=business_now(),
     )
     return {"status": status}

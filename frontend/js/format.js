@@ -3,6 +3,10 @@
 const money = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
 const longDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" });
 const shortDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "UTC" });
+// A timestamp's day is the day in Paris (a claim filed at 0:30 in Paris is filed that day, not the day before).
+const longDateParis = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
+const shortDateParis = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "Europe/Paris" });
+const isDay = (iso) => /^\d{4}-\d{2}-\d{2}$/.test(String(iso));
 const dateTime = new Intl.DateTimeFormat("fr-FR", {
   dateStyle: "medium",
   timeStyle: "short",
@@ -31,13 +35,13 @@ function asDate(iso) {
 /** "2025-01-31" → "31 janvier 2025". */
 export function dateLong(iso) {
   const date = asDate(iso);
-  return date ? longDate.format(date) : "";
+  return date ? (isDay(iso) ? longDate : longDateParis).format(date) : "";
 }
 
 /** "2025-01-31" → "31/01/2025". */
 export function dateShort(iso) {
   const date = asDate(iso);
-  return date ? shortDate.format(date) : "";
+  return date ? (isDay(iso) ? shortDate : shortDateParis).format(date) : "";
 }
 
 /** An ISO timestamp → "2 déc. 2026, 07:05" (Paris time). */
@@ -46,11 +50,42 @@ export function when(iso) {
   return date ? dateTime.format(date) : "";
 }
 
-/** Today as YYYY-MM-DD (the browser's day). */
+// The platform's business date (YYYY-MM-DD): the local platform's CLAIMS_TODAY, read from /health by
+// local-mode.js; empty until then, and always on AWS (the browser's day is the real one).
+let businessDay = "";
+let settle;
+/** Resolves once the platform said whether it has a business date (local-mode.js), at most after 2 s. */
+export const businessDateKnown = new Promise((resolve) => {
+  settle = resolve;
+  setTimeout(resolve, 2000);
+});
+
+/** Today as YYYY-MM-DD: the platform's business date when it gave one, else the browser's day. */
 export function todayIso() {
+  if (businessDay) return businessDay;
   const now = new Date();
   const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000);
   return local.toISOString().slice(0, 10);
+}
+
+/** Attributes of a date field that defaults to today (``fill``) and refuses a later day (checkRequired). */
+export function todayAttrs({ fill = true } = {}) {
+  return { "data-today": fill || undefined, "data-not-after-today": true, max: todayIso() };
+}
+
+/** The business date is known: date fields still showing the browser's day take it, and their maximum. */
+export function setBusinessToday(iso) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso || "")) {
+    settle();
+    return;
+  }
+  const previous = todayIso();
+  businessDay = iso;
+  for (const input of document.querySelectorAll("input[data-not-after-today]")) {
+    input.max = iso;
+    if (input.hasAttribute("data-today") && input.value === previous) input.value = iso;
+  }
+  settle();
 }
 
 /** Whole days from ``fromIso`` to ``toIso`` (positive when ``toIso`` is later). */

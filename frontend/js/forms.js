@@ -1,6 +1,7 @@
 // Form fields with their label, hint and error message wired for assistive technologies
 // (label for=, aria-describedby, aria-invalid), and the API's per-field French errors shown next to them.
 import { h, add, announce } from "./dom.js";
+import { dateLong, todayIso } from "./format.js";
 
 /** "invoices[0].amount_ttc" → ["invoices", 0, "amount_ttc"]. */
 export function pathParts(path) {
@@ -166,7 +167,8 @@ export function showErrors(form, error, { prefix = "", title } = {}) {
   return unmatched;
 }
 
-/** Required fields left empty → French messages next to them (before calling the API). */
+/** Required fields left empty, and dates after the platform's today (fields made with todayAttrs) → French
+ * messages next to them (before calling the API). */
 export function checkRequired(container) {
   clearErrors(container);
   const missing = [];
@@ -176,8 +178,16 @@ export function checkRequired(container) {
       missing.push({ field: control.name, message: `Le champ « ${labelOf(control)} » est obligatoire.` });
     }
   }
-  if (!missing.length) return true;
-  showErrors(container, { message: "Des champs obligatoires sont vides.", details: missing });
+  const today = todayIso();
+  const future = [...container.querySelectorAll("input[data-not-after-today]")]
+    .filter((control) => !control.closest("[hidden]") && control.value && control.value > today)
+    .map((control) => ({
+      field: control.name,
+      message: `La date « ${labelOf(control)} » ne peut pas être dans le futur (nous sommes le ${dateLong(today)}).`,
+    }));
+  if (!missing.length && !future.length) return true;
+  const message = missing.length ? "Des champs obligatoires sont vides." : "Une date est dans le futur.";
+  showErrors(container, { message, details: [...missing, ...future] });
   return false;
 }
 

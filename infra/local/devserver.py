@@ -185,6 +185,8 @@ class LocalPlatform:
             f"  boîte mail   http://{args.host}:{args.port}/_local/mailbox\n"
             f"{stripe_line}"
             f"  échelle du temps ×{args.time_scale:g}\n"
+            f"  date         {settings.today().isoformat()}"
+            f"{' (simulée : CLAIMS_TODAY)' if settings.today_override else ''}\n"
             f"  procédures reprises après redémarrage : {len(redriven)}\n"
             "Comptes de démonstration (local uniquement) :\n"
             + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)
@@ -200,10 +202,10 @@ class LocalPlatform:
         """State-machine executions live in moto's memory and die with the process; the claims do not.
         Every claim saved mid-workflow gets an execution again, at its recorded step (the operator's
         redrive on AWS is the same code)."""
-        from datetime import UTC, datetime
 
         from chalicelib.adapters.claims_repository import ClaimRepository
         from chalicelib.adapters.step_functions import StepFunctionsEngine
+        from chalicelib.clock import business_now
         from chalicelib.services.escalation import redrive_all
         from chalicelib.services.lawyers import reschedule_reminders
         from chalicelib.settings import get_settings
@@ -212,7 +214,7 @@ class LocalPlatform:
             settings = get_settings()
             engine = StepFunctionsEngine(settings.state_machine_arn)
             claims = ClaimRepository()
-            resumed = redrive_all(claims, engine, now=datetime.now(UTC))
+            resumed = redrive_all(claims, engine, now=business_now())
             reschedule_reminders(claims, engine, today=settings.today())
             return resumed
         except Exception as error:  # never block the start: the operator can redrive one claim later

@@ -12,10 +12,13 @@ import email.policy
 import html
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from typing import Any, cast
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 LOCAL_ACCOUNT = "123456789012"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _raw_parts(raw: str) -> tuple[EmailMessage, list[EmailMessage]]:
@@ -33,6 +36,7 @@ def _from_raw(raw: str, message_id: str) -> dict[str, Any]:
     text = text_part.get_content().replace("\r\n", "\n") if text_part is not None else None
     html_body = html_part.get_content().replace("\r\n", "\n") if html_part is not None else None
     return {
+        "business_date": _business_date(str(parsed.get("Date", ""))),
         "subject": str(parsed.get("Subject", "")),
         "to": [address.strip() for address in str(parsed.get("To", "")).split(",") if address.strip()],
         "body": text if text is not None else (html_body or ""),
@@ -49,6 +53,19 @@ def _from_raw(raw: str, message_id: str) -> dict[str, Any]:
             for index, part in enumerate(attachments)
         ],
     }
+
+
+def _business_date(header: str) -> str | None:
+    """The day (Europe/Paris, YYYY-MM-DD) of a message's ``Date`` header: the platform dates its emails on
+    its business clock (CLAIMS_TODAY), which may differ from the real time SES received them."""
+    try:
+        return parsedate_to_datetime(header).astimezone(PARIS).date().isoformat() if header else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _french_day(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 def _payload(part: EmailMessage) -> bytes:
@@ -83,6 +100,7 @@ def messages(region: str) -> list[dict[str, Any]]:
             body = str(getattr(message, "body", "") or getattr(message, "template_data", ""))
             looks_html = _looks_like_html(body)
             content = {
+                "business_date": None,
                 "subject": str(getattr(message, "subject", "") or getattr(message, "template", "")),
                 "to": list(destinations.get("ToAddresses", [])),
                 "body": body,
@@ -154,7 +172,12 @@ def page(region: str) -> str:
             f"<h2>{html.escape(item['subject'] or '(sans objet)')}</h2>"
             f"<p class=meta>À : {html.escape(', '.join(item['to']))}<br>"
             f"De : {html.escape(item['from'])}<br>"
-            f'<time datetime="{item["date"]}">{html.escape(shown_date)} UTC</time></p>'
+            + (
+                f"Date de la plateforme : {html.escape(_french_day(item['business_date']))} · "
+                if item["business_date"] and item["business_date"] != item["date"][:10]
+                else ""
+            )
+            + f'envoyé le <time datetime="{item["date"]}">{html.escape(shown_date)} UTC</time></p>'
             f"{''.join(parts)}</article>"
         )
     listing = "\n".join(cards) or "<p>Aucun message pour l'instant.</p>"

@@ -250,6 +250,15 @@ def test_the_claim_page_records_the_letters_presentation_a_partial_payment_and_t
         assert "1A12345678901" in text(page, "#mise-en-demeure")
 
         page.get_by_text("Enregistrer un paiement du débiteur").click()
+        # One clock: the date defaults to the platform's business date (CLAIMS_TODAY), and the day after it
+        # is refused in the page, though long past on the real clock.
+        from playwright.sync_api import expect
+
+        expect(page.get_by_label("Date du paiement")).to_have_value("2025-03-31")
+        page.get_by_label("Date du paiement").fill("2025-04-01")
+        page.get_by_label("Montant reçu (€)").fill("300,00")
+        page.get_by_role("button", name="Enregistrer le paiement").click()
+        assert "ne peut pas être dans le futur" in error_of(page, "date")
         page.get_by_label("Date du paiement").fill("2025-03-31")
         page.get_by_label("Montant reçu (€)").fill("300,00")
         page.get_by_role("button", name="Enregistrer le paiement").click()

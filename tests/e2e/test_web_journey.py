@@ -8,6 +8,7 @@ Screenshots of every step go to build/test-artefacts/ui/."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -199,7 +200,11 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
             lawyer.locator("#telecharger-pdf").click()
         assert download.value.path().read_bytes().startswith(b"%PDF")
         wait_for_text(lawyer, "lien valable jusqu'à")
-        lawyer.get_by_label("Date du dépôt").fill("2025-03-31")  # the platform's today (CLAIMS_TODAY)
+        # One clock: the banner shows the platform's business date (CLAIMS_TODAY) and the form defaults to it.
+        from playwright.sync_api import expect
+
+        wait_for_text(lawyer, "date simulée : 31 mars 2025", "#mode-local")
+        expect(lawyer.get_by_label("Date du dépôt")).to_have_value("2025-03-31")
         lawyer.get_by_label("Numéro d'enregistrement (RG)").fill("2025R00042")
         lawyer.get_by_role("button", name="Enregistrer le dépôt").click()
         wait_for_text(lawyer, "Dépôt de la requête enregistré")
@@ -210,3 +215,7 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
         page.set_viewport_size(DESKTOP)
         page.goto(f"{url}/#/creances/{claim_id}")
         wait_for_text(page, "Requête déposée", "#statut")
+        # The filing recorded with the form's default date, and the claim's own date, are the business date.
+        wait_for_text(page, "le 31 mars 2025 —")
+        assert re.search(r"Requête déposée\s+le 31 mars 2025 —", text(page)), text(page)
+        assert "Déposée le 31/03/2025" in text(page, ".claim-meta")

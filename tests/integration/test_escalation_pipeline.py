@@ -153,6 +153,29 @@ def test_a_paid_b2b_claim_goes_from_notice_to_waiting_for_a_lawyer(api, stripe):
     assert get(api, f"/v1/claims/{claim_id}/timeline/verify", token).json_body["valid"] is True
 
 
+def test_the_claim_its_timeline_the_offer_and_the_emails_are_dated_on_the_business_clock(api, stripe):
+    """One clock (CLAIMS_TODAY=2025-03-31 here): whatever the real date, the claim is « déposée le » 31 March
+    2025, every timeline entry is of that day, the offer is valid 30 days from it and the emails are dated
+    on it."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    token = creditor(api)
+    claim_id = paid_claim(api, stripe, token)
+    offered = wait_status(api, token, claim_id, "escalation_offered")
+
+    def day(stamp: str) -> dt.date:
+        return dt.datetime.fromisoformat(stamp).astimezone(paris).date()
+
+    assert day(offered["created_at"]) == dt.date(2025, 3, 31)
+    assert {day(e["at"]) for e in timeline(api, token, claim_id)} == {dt.date(2025, 3, 31)}
+    sent = emails_to(CREDITOR)
+    [offer] = [m for m in sent if "injonction de payer proposée" in m["subject"]]
+    assert "Proposition valable jusqu'au : 30 avril 2025" in offer["text"]
+    assert {m["business_date"] for m in sent} == {"2025-03-31"}
+
+
 def test_declining_the_offer_closes_the_claim(api, stripe):
     token = creditor(api)
     claim_id = paid_claim(api, stripe, token)
@@ -172,10 +195,13 @@ def test_a_claim_settled_during_the_wait_is_closed_without_an_offer(api, stripe,
     import datetime as dt
 
     from chalicelib.services import notice
+    from chalicelib.settings import get_settings
     from infra.local import localaws
 
-    # A deadline ten days ahead in real time, and a time scale that makes the wait last a few seconds.
-    monkeypatch.setattr(notice, "payment_deadline", lambda **_: dt.date.today() + dt.timedelta(days=10))
+    # A deadline ten days after the business date (CLAIMS_TODAY: the Wait maps it onto the real clock), and
+    # a time scale that makes the wait last a few seconds.
+    business_today = get_settings().today()
+    monkeypatch.setattr(notice, "payment_deadline", lambda **_: business_today + dt.timedelta(days=10))
     localaws.set_time_scale(11 * 86400 / 6)
     token = creditor(api)
     claim_id = paid_claim(api, stripe, token)
@@ -318,12 +344,19 @@ def test_a_claim_waiting_for_its_deadline_is_redriven_into_the_wait(api, stripe)
     assert entered[:3] == ["Route", "WaitForDeadline", "ReadClaim"]
 
 
-def test_a_partial_payment_after_the_notice_lowers_the_balance_and_a_full_one_settles(api, stripe):
+def test_a_partial_payment_after_the_notice_lowers_the_balance_and_a_full_one_settles(
+    api, stripe, monkeypatch
+):
+    from chalicelib.settings import get_settings
+
     token = creditor(api)
     claim_id = paid_claim(api, stripe, token)
     wait_status(api, token, claim_id, "escalation_offered")
-    early = post(api, f"/v1/claims/{claim_id}/debtor-payments", {"date": "2999-01-01", "amount": "10"}, token)
-    assert early.status_code == 400 and early.json_body["error"]["field"] == "date"
+    # Weeks later on the business clock: a payment is never dated after the business date.
+    monkeypatch.setenv("CLAIMS_TODAY", "2025-04-25")
+    get_settings.cache_clear()
+    early = post(api, f"/v1/claims/{claim_id}/debtor-payments", {"date": "2025-04-26", "amount": "10"}, token)
+    assert early.status_code == 400 and early.json_body["error"]["field"] == "date"  # the business tomorrow
     partial = post(
         api, f"/v1/claims/{claim_id}/debtor-payments", {"date": "2025-04-20", "amount": "300,00"}, token
     )

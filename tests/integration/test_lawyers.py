@@ -144,7 +144,8 @@ def test_a_declined_dossier_goes_to_the_next_covering_lawyer_who_accepts_downloa
     future = post(
         api,
         f"/v1/lawyer/dossiers/{claim_id}/filing",
-        {"court": "Tribunal des activités économiques de Lyon", "filed_on": "2099-01-01"},
+        # The day after the business date (CLAIMS_TODAY=2025-03-31), long past on the real clock: one clock.
+        {"court": "Tribunal des activités économiques de Lyon", "filed_on": "2025-04-01"},
         tokens[second],
     )
     assert future.status_code == 400 and future.json_body["error"]["field"] == "filed_on"

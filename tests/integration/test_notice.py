@@ -579,6 +579,8 @@ def test_the_api_records_the_presentation_and_links_to_the_pdf(notice_api, monke
     token, user_id = _token(notice_api, "claire@atelier-api.fr")
     claim_id = paid_claim("clm-api-notice", creditor_id=user_id)
     outcome = send(claim_id)
+    monkeypatch.setenv("CLAIMS_TODAY", "2025-04-05")  # a few days after the letter, on the business clock
+    get_settings.cache_clear()
 
     path = f"/v1/claims/{claim_id}/notice/presentation"
     response = post(
@@ -589,7 +591,7 @@ def test_the_api_records_the_presentation_and_links_to_the_pdf(notice_api, monke
     assert response.json_body["first_presented_on"] == "2025-04-03"
     assert "pdf_key" not in response.json_body and "proof_key" not in response.json_body
 
-    future = (datetime.now(UTC).date() + dt.timedelta(days=2)).isoformat()  # the real clock's future
+    future = "2025-04-06"  # the business clock's tomorrow (one clock: CLAIMS_TODAY, not the real date)
     refused = post(
         notice_api, path, {"tracking_number": "1A23456789012", "first_presented_on": future}, token
     )

@@ -4,7 +4,7 @@
 import { h, add, clear, notice, announce, table, link, facts } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
-import { dateLong, dateShort, when, todayIso } from "../format.js";
+import { dateLong, dateShort, when, todayIso, todayAttrs } from "../format.js";
 
 const COURT_KINDS = {
   tribunal_de_commerce: "Tribunal de commerce / des activités économiques",
@@ -118,7 +118,7 @@ function draw(root, dossier, message) {
             title: "Dépôt de la requête",
             fields: [
               field({ name: "court", label: "Juridiction saisie", required: true, value: dossier.court?.name || "" }),
-              field({ name: "filed_on", label: "Date du dépôt", type: "date", required: true, value: todayIso() }),
+              field({ name: "filed_on", label: "Date du dépôt", type: "date", required: true, value: todayIso(), attrs: todayAttrs() }),
               field({ name: "reference", label: "Numéro d'enregistrement (RG)" }),
             ],
             submit: "Enregistrer le dépôt",
@@ -132,7 +132,7 @@ function draw(root, dossier, message) {
             title: "Ordonnance du juge",
             fields: [
               field({ name: "outcome", label: "Décision", type: "select", options: [["granted", "Requête accueillie"], ["partly", "Accueillie partiellement"], ["rejected", "Requête rejetée"]] }),
-              field({ name: "ordered_on", label: "Date de l'ordonnance", type: "date", required: true, value: todayIso() }),
+              field({ name: "ordered_on", label: "Date de l'ordonnance", type: "date", required: true, value: todayIso(), attrs: todayAttrs() }),
             ],
             submit: "Enregistrer l'ordonnance",
             send: (values) => api(`${base}/order`, { method: "POST", body: values }),
@@ -144,7 +144,7 @@ function draw(root, dossier, message) {
             id: "signification",
             title: "Signification au débiteur",
             fields: [
-              field({ name: "served_on", label: "Date de la signification", type: "date", required: true, value: todayIso() }),
+              field({ name: "served_on", label: "Date de la signification", type: "date", required: true, value: todayIso(), attrs: todayAttrs() }),
               field({ name: "in_person", label: "Signifiée à la personne du débiteur", type: "checkbox", value: true }),
             ],
             submit: "Enregistrer la signification",
@@ -156,7 +156,7 @@ function draw(root, dossier, message) {
         ? stepForm({
             id: "opposition",
             title: "Opposition du débiteur",
-            fields: [field({ name: "opposed_on", label: "Date de l'opposition", type: "date", required: true, value: todayIso() })],
+            fields: [field({ name: "opposed_on", label: "Date de l'opposition", type: "date", required: true, value: todayIso(), attrs: todayAttrs() })],
             submit: "Enregistrer l'opposition",
             send: (values) => api(`${base}/opposition`, { method: "POST", body: values }),
             done: (updated) => redraw(updated, "Opposition enregistrée."),
@@ -167,7 +167,7 @@ function draw(root, dossier, message) {
             id: "execution",
             title: "Exécution forcée",
             fields: [
-              field({ name: "started_on", label: "Date de la première mesure", type: "date", required: true, value: todayIso() }),
+              field({ name: "started_on", label: "Date de la première mesure", type: "date", required: true, value: todayIso(), attrs: todayAttrs() }),
               field({ name: "note", label: "Mesure engagée", hint: "Saisie-attribution, saisie-vente…" }),
             ],
             submit: "Enregistrer l'exécution",

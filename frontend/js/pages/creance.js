@@ -5,7 +5,7 @@
 import { h, add, clear, notice, announce, button, table, facts } from "../dom.js";
 import { api, priceOf } from "../api.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
-import { euros, dateLong, dateShort, when, bytes, todayIso } from "../format.js";
+import { euros, dateLong, dateShort, when, bytes, todayIso, todayAttrs } from "../format.js";
 import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE, ENDED } from "../statuses.js";
 import { decompteView } from "./depot.js";
 
@@ -206,7 +206,7 @@ function secondaryActions(view) {
         summary: "Enregistrer un paiement du débiteur",
         intro: "Un paiement partiel : la procédure continue pour le solde. Le solde entier : la créance est réglée.",
         fields: [
-          field({ name: "date", label: "Date du paiement", type: "date", required: true, value: todayIso() }),
+          field({ name: "date", label: "Date du paiement", type: "date", required: true, value: todayIso(), attrs: todayAttrs() }),
           field({ name: "amount", label: "Montant reçu (€)", required: true, inputmode: "decimal" }),
         ],
         submitLabel: "Enregistrer le paiement",
@@ -281,7 +281,7 @@ function noticeSection(view) {
         intro: "La date de première présentation (avis de passage ou suivi La Poste) fait courir le délai de paiement.",
         fields: [
           field({ name: "tracking_number", label: "Numéro de suivi", required: true, value: letter.tracking_number || "" }),
-          field({ name: "first_presented_on", label: "Date de première présentation", type: "date", required: true, value: letter.first_presented_on || "" }),
+          field({ name: "first_presented_on", label: "Date de première présentation", type: "date", required: true, value: letter.first_presented_on || "", attrs: todayAttrs({ fill: false }) }),
         ],
         submitLabel: "Enregistrer",
         send: (values) => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/presentation`, { method: "POST", body: values }),

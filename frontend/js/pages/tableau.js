@@ -2,7 +2,7 @@
 // status; and the aged balance of open claims (computed here from each claim's oldest due date).
 import { h, add, clear, notice, table, link } from "../dom.js";
 import { api } from "../api.js";
-import { euros, dateShort, todayIso, daysBetween } from "../format.js";
+import { euros, dateShort, todayIso, daysBetween, businessDateKnown } from "../format.js";
 import { GROUPS, groupOf, nextStep, isOpen } from "../statuses.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
@@ -168,6 +168,7 @@ export async function render({ main, query }) {
   let claims;
   try {
     claims = (await api("/v1/claims")).claims;
+    await businessDateKnown; // the aged balance counts the days to the platform's today
   } catch (error) {
     add(main, notice("error", error.message));
     return;
