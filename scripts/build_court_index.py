@@ -11,6 +11,9 @@ communes–greffes, Ministère de la Justice structures, greffe → court crossw
 * ``postal_codes.csv`` — ``postal_code;insee_codes``: the communes of each La Poste postal code;
 * ``cedex_codes.csv`` — ``first_code;last_code;insee_codes``: the CEDEX codes known only to the référentiel,
   as runs of consecutive codes of the same commune(s);
+* ``commune_courts.csv`` — ``insee;tj;tprx``: for each commune of the Ministry of Justice's table (« Liste des
+  juridictions compétentes pour les communes de France »), the tribunal judiciaire and, where the commune has
+  one, the tribunal de proximité, as indexes into ``courts.json``'s ``civil_courts``;
 * ``courts.json`` — the commercial courts by greffe, the civil-court seats (tribunaux judiciaires, tribunaux
   de première instance, tribunaux de proximité) with their positions, the positions of the communes where
   justice structures sit, the corrections applied to the sources and the SHA-256 of each source file.
@@ -39,6 +42,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from chalicelib.legal.courts import (  # noqa: E402  (path set up above)
     CEDEX_CODES_FILE,
+    COMMUNE_COURTS_FILE,
     COMMUNES_FILE,
     COURTS_FILE,
     POSTAL_CODES_FILE,
@@ -53,7 +57,8 @@ LAPOSTE = "laposte_hexasmal_2025.csv"
 REFERENTIEL = "datainfogreffe_referentiel_communes_greffes.csv"
 STRUCTURES = "justice_structures_2025-01.csv"
 CROSSWALK = "greffe_to_juridiction_crosswalk.csv"
-SOURCES = (LAPOSTE, REFERENTIEL, STRUCTURES, CROSSWALK)
+JURIDICTIONS = "justice_commune_juridictions.csv"
+SOURCES = (LAPOSTE, REFERENTIEL, STRUCTURES, CROSSWALK, JURIDICTIONS)
 
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = REPO_ROOT / "chalicelib" / "legal" / "data"
@@ -116,6 +121,7 @@ class Builder:
             self.laposte_codes_of[row["Code_commune_INSEE"]].add(row["Code_postal"])
             self.laposte_name_of.setdefault(row["Code_commune_INSEE"], row["Nom_de_la_commune"])
         self.accented = self._accented_place_names()
+        self.civil: list[dict[str, object]] = []
 
     # -- communes and postal codes
     # -----------------------------------------------------------------------------
@@ -226,6 +232,10 @@ class Builder:
             f"{code} {row['ligne_d_acheminement'].strip()}".strip(),
             row.get("pays_ou_denomination_tom_com", "").strip(),
         ]
+        parts = [normal_case_street(parts[0]), normal_case_street(parts[1]), parts[2], parts[3]]
+        if parts[2]:
+            town_line = row["ligne_d_acheminement"].strip()
+            parts[2] = normal_case_town_line(code, town_line, self.city_name(insee, ""))
         text = ", ".join(p for p in parts if p)
         return text or None
 
@@ -317,6 +327,7 @@ class Builder:
             if structure.position is not None:
                 located[city_insee(structure.row["code_insee"])].append(structure.position)
         places = {insee: rounded(median(points)) for insee, points in sorted(located.items())}
+        self.civil = civil
         return {
             "about": {
                 "generated_by": "scripts/build_court_index.py",
@@ -328,6 +339,78 @@ class Builder:
             "civil_courts": civil,
             "places": places,
         }
+
+
+# Words of a street address kept or written in lower case (street kinds, particles), with their accents: the
+# Ministry's file writes addresses in capitals without accents.
+STREET_WORDS = {
+    "ALLEE": "allée",
+    "ALLEES": "allées",
+    "AVENUE": "avenue",
+    "BOULEVARD": "boulevard",
+    "CHEMIN": "chemin",
+    "CHAUSSEE": "chaussée",
+    "COURS": "cours",
+    "ESPLANADE": "esplanade",
+    "IMPASSE": "impasse",
+    "PASSAGE": "passage",
+    "PLACE": "place",
+    "PROMENADE": "promenade",
+    "QUAI": "quai",
+    "ROUTE": "route",
+    "RUE": "rue",
+    "RUELLE": "ruelle",
+    "SQUARE": "square",
+    "PARVIS": "parvis",
+    "ROND-POINT": "rond-point",
+    "PALAIS": "palais",
+    "JUSTICE": "justice",
+    "CITE": "cité",
+    "JUDICIAIRE": "judiciaire",
+    "CENTRE": "centre",
+    "BIS": "bis",
+    "TER": "ter",
+    "ET": "et",
+    "LIEU-DIT": "lieu-dit",
+    "RESIDENCE": "résidence",
+    "IMMEUBLE": "immeuble",
+    "BATIMENT": "bâtiment",
+    "ETAGE": "étage",
+    "ZONE": "zone",
+    "RUES": "rues",
+}
+STREET_PARTICLES = frozenset(
+    {"DE", "DU", "DES", "LA", "LE", "LES", "A", "AU", "AUX", "EN", "SUR", "SOUS", "L", "D"}
+)
+KEEP_UPPER = re.compile(r"^(?:[IVXLC]+|BP|CS|TSA|CEDEX|\d+\w*)$")
+
+
+def normal_case_street(text: str) -> str:
+    """« 32 AVENUE ALSACE LORRAINE » → « 32 avenue Alsace Lorraine » (mixed-case text is kept)."""
+    if not text or text != text.upper():
+        return text
+    out: list[str] = []
+    for index, word in enumerate(re.split(r"(\s+|-|')", text)):
+        if not word or word.isspace() or word in "-'":
+            out.append(word)
+            continue
+        if KEEP_UPPER.match(word):
+            out.append(word)
+        elif word in STREET_WORDS:
+            out.append(STREET_WORDS[word])
+        elif word in STREET_PARTICLES and index > 0:
+            out.append(word.lower())
+        else:
+            out.append(word[:1] + word[1:].lower())
+    return "".join(out)
+
+
+def normal_case_town_line(code: str, town_line: str, city: str) -> str:
+    """« 01000 BOURG EN BRESSE » → « 01000 Bourg-en-Bresse » (the commune's spelling; CEDEX kept)."""
+    cedex = re.search(r"\bCEDEX(?:\s+\d+)?$", town_line)
+    if city and place_key(re.sub(r"\s*CEDEX.*$", "", town_line)) == place_key(city):
+        return f"{code} {city}{' ' + cedex.group(0) if cedex else ''}".strip()
+    return f"{code} {normal_case_street(town_line)}".strip()
 
 
 def median(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -356,17 +439,45 @@ def rounded(position: tuple[float, float] | None) -> list[float] | None:
     return [round(position[0], 5), round(position[1], 5)] if position else None
 
 
+def commune_courts(builder: Builder, civil: list[dict[str, object]]) -> list[str]:
+    """``insee;tj;tprx`` rows from the Ministry's table, each court as its index in ``civil``."""
+    by_name: dict[str, int] = {}
+    for index, court in enumerate(civil):
+        by_name.setdefault(str(court["name"]), index)
+    raw_names = {r["nom_etablissement"]: r for r in builder.structures_rows if r["type"] in ("TGI", "TPRX")}
+
+    def index_of(name: str) -> str:
+        if not name:
+            return ""
+        fixed = re.sub(r" \(\d{2,3}\)$", "", NAME_FIXES.get(name, name)).replace(
+            "Première Instance", "première instance"
+        )
+        if fixed not in by_name or name not in raw_names:
+            raise SystemExit(f"{JURIDICTIONS}: court « {name} » not among the justice structures")
+        return str(by_name[fixed])
+
+    rows = ["insee;tj;tprx"]
+    for row in sorted(read_csv(builder.source / JURIDICTIONS), key=lambda r: r["code_commune_insee"]):
+        rows.append(
+            f"{row['code_commune_insee']};{index_of(row['tribunal_judiciaire'])};"
+            f"{index_of(row['tribunal_proximite'])}"
+        )
+    return rows
+
+
 def build(source: Path, output: Path) -> list[Path]:
     """Write the index files into ``output``; return their paths."""
     builder = Builder(source)
     commune_rows, code_rows, cedex_rows = builder.communes_and_postal_codes()
     courts = builder.courts()
+    jurisdiction_rows = commune_courts(builder, builder.civil)
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in (
         (COMMUNES_FILE, "\n".join(commune_rows) + "\n"),
         (POSTAL_CODES_FILE, "\n".join(code_rows) + "\n"),
         (CEDEX_CODES_FILE, "\n".join(cedex_rows) + "\n"),
+        (COMMUNE_COURTS_FILE, "\n".join(jurisdiction_rows) + "\n"),
         (COURTS_FILE, json.dumps(courts, ensure_ascii=False, indent=1, sort_keys=False) + "\n"),
     ):
         path = output / name

@@ -50,6 +50,11 @@ DATA_DIR = Path(__file__).parent / "data"
 COMMUNES_FILE = "communes.csv"
 POSTAL_CODES_FILE = "postal_codes.csv"
 CEDEX_CODES_FILE = "cedex_codes.csv"
+COMMUNE_COURTS_FILE = "commune_courts.csv"
+JURISDICTIONS_SOURCE = (
+    "Ministère de la Justice, « Liste des juridictions compétentes pour les communes de France » "
+    "(data.gouv.fr, Licence Ouverte 2.0)"
+)
 COURTS_FILE = "courts.json"
 
 # ISO 3166 codes under which French overseas territories are sometimes entered: French courts sit there too.
@@ -229,6 +234,8 @@ class _Index:
     places: dict[
         str, tuple[float, float]
     ]  # commune (city code) -> position known from the justice structures
+    # INSEE -> (tribunal judiciaire, tribunal de proximité), from the Ministry of Justice's table
+    jurisdictions: dict[str, tuple[_Seat, _Seat | None]]
 
 
 def _position(value: list[float] | None) -> tuple[float, float] | None:
@@ -269,6 +276,7 @@ def _index() -> _Index:
         for key, g in courts["greffes"].items()
     }
     seats: dict[str, list[_Seat]] = {}
+    civil: list[_Seat] = []
     for s in courts["civil_courts"]:
         seat = _Seat(
             s["type"],
@@ -280,6 +288,12 @@ def _index() -> _Index:
         )
         area = _COURT_AREA_OF_DEPARTMENT.get(s["department"], s["department"])
         seats.setdefault(area, []).append(seat)
+        civil.append(seat)
+    jurisdictions: dict[str, tuple[_Seat, _Seat | None]] = {}
+    lines = (DATA_DIR / COMMUNE_COURTS_FILE).read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        insee, tj, tprx = line.split(";")
+        jurisdictions[insee] = (civil[int(tj)], civil[int(tprx)] if tprx else None)
     places = {insee: (p[0], p[1]) for insee, p in courts["places"].items()}
 
     return _Index(
@@ -290,13 +304,21 @@ def _index() -> _Index:
         greffes=greffes,
         seats={k: tuple(v) for k, v in seats.items()},
         places=places,
+        jurisdictions=jurisdictions,
     )
 
 
 # --- lookup -------------------------------------------------------------------------------------------------
 
 
-def find_court(kind: str, postal_code: str, city: str | None, country: str = "FR") -> Court:
+def find_court(
+    kind: str,
+    postal_code: str,
+    city: str | None,
+    country: str = "FR",
+    *,
+    protection_seat: str = "tribunal_de_proximite",
+) -> Court:
     """The court of the debtor's domicile or registered office for an injonction de payer (CPC 1406).
 
     ``kind`` is the court the claim belongs to (decided by the caller, rulebook 2.3). ``city`` is needed only
@@ -317,7 +339,7 @@ def find_court(kind: str, postal_code: str, city: str | None, country: str = "FR
             if kind == COMMERCIAL_COURT:
                 answer: Court | CourtNotFound = _commercial_court(index, commune, code, origin)
             else:
-                answer = _civil_court(index, kind, commune)
+                answer = _civil_court(index, kind, commune, protection_seat)
         except CourtNotFound as exc:
             answer = exc
         answers.append((commune, answer))
@@ -485,9 +507,12 @@ def _abroad_commune(commune: _Commune) -> CourtNotFound:
     )
 
 
-def _civil_court(index: _Index, kind: str, commune: _Commune) -> Court:
+def _civil_court(index: _Index, kind: str, commune: _Commune, protection_seat: str) -> Court:
     if commune.insee.startswith("99"):
         raise _abroad_commune(commune)
+    official = index.jurisdictions.get(commune.insee) or index.jurisdictions.get(city_insee(commune.insee))
+    if official is not None:
+        return _official_court(kind, commune, official, protection_seat)
     department = department_of(commune.insee)
     area = _COURT_AREA_OF_DEPARTMENT.get(department, department)
     types = _SEAT_TYPES[kind]
@@ -544,6 +569,25 @@ def _civil_court(index: _Index, kind: str, commune: _Commune) -> Court:
             f"Structures de la Justice (janv. 2025) : juridiction la plus proche dans le département {area} "
             f"({how}) ; {unconfirmed}"
         ),
+    )
+
+
+def _official_court(
+    kind: str, commune: _Commune, official: tuple[_Seat, _Seat | None], protection_seat: str
+) -> Court:
+    """The court the Ministry of Justice's table names for the commune (confirmed). For the juge des
+    contentieux de la protection, the tribunal de proximité covering the commune when there is one and the
+    setting ``JCP_SEAT`` says so (rulebook 2.3 does not say which seat; POLICY), else the tribunal
+    judiciaire."""
+    judicial, proximity = official
+    seat = judicial
+    if kind == JUDGE_OF_PROTECTION and proximity is not None and protection_seat == "tribunal_de_proximite":
+        seat = proximity
+    return _court_of_seat(
+        kind,
+        seat,
+        confirmed=True,
+        source=f"{JURISDICTIONS_SOURCE} : commune {commune.insee} → {seat.name}",
     )
 
 

@@ -436,7 +436,7 @@ def decide_route(
                 "Com. 18 nov. 2020, n° 19-19.463",
                 "Le créancier non commerçant peut aussi saisir le tribunal judiciaire contre un commerçant.",
             )
-        name, city, address, confirmed, court_review = _locate_court(claim, choice.kind, add)
+        name, city, address, confirmed, court_review = _locate_court(claim, choice.kind, add, settings)
         lawyer_review = lawyer_review or court_review
         if claim.jurisdiction_clause:
             add(
@@ -513,7 +513,7 @@ def _not_exigible(
 
 
 def _locate_court(
-    claim: Claim, kind: str, add: Any
+    claim: Claim, kind: str, add: Any, settings: Settings
 ) -> tuple[str | None, str | None, str | None, bool | None, bool]:
     """Territorial competence (CPC 1406): the court of the debtor's domicile or seat."""
     courts = _courts_module()
@@ -538,7 +538,9 @@ def _locate_court(
         )
         return None, None, None, None, True
     try:
-        court = courts.find_court(kind, debtor.postal_code, debtor.city, debtor.country)
+        court = courts.find_court(
+            kind, debtor.postal_code, debtor.city, debtor.country, protection_seat=settings.JCP_SEAT
+        )
     except courts.CourtNotFound as missing:
         add(
             "court_not_found",

@@ -16,6 +16,7 @@ Imputation = Literal["interest_first", "principal_first"]
 Feb29Rule = Literal["last_day_of_month", "first_day_of_next_month"]
 ClaimableFrom = Literal["day_after_due_date", "due_date"]
 CourtKind = Literal["tribunal_de_commerce", "tribunal_judiciaire"]
+ProtectionSeat = Literal["tribunal_de_proximite", "tribunal_judiciaire"]
 
 DAY_COUNTS: tuple[str, ...] = ("ACT/365", "ACT/366")
 IMPUTATIONS: tuple[str, ...] = ("interest_first", "principal_first")
@@ -77,6 +78,12 @@ class Settings:
     NON_MERCHANT_CREDITOR_COURT: CourtKind = "tribunal_de_commerce"
     """Rulebook 2.3: a non-merchant creditor suing a merchant may choose the tribunal de commerce or the
     tribunal judiciaire (Com. 18 nov. 2020, n° 19-19.463); the platform proposes this one and says so."""
+
+    JCP_SEAT: ProtectionSeat = "tribunal_de_proximite"
+    """Rulebook 2.3 names the juge des contentieux de la protection (tribunal judiciaire / de proximité)
+    without saying which seat receives the requête [POLICY]: the tribunal de proximité that the Ministry of
+    Justice's commune table names for the debtor's commune when there is one, else the tribunal judiciaire.
+    ``tribunal_judiciaire``: always the tribunal judiciaire's seat."""
 
     DECLARATION_DEADLINE_WORKING_DAY_SHIFT: Literal[False] = False
     """Rulebook 2.9: R622-24 gives two months from the BODACC publication; the rulebook does not extend a

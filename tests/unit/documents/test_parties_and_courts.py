@@ -71,7 +71,7 @@ def test_rent_arrears_are_routed_to_the_juge_des_contentieux_de_la_protection() 
 def test_the_requete_is_addressed_to_the_juge_des_contentieux_de_la_protection() -> None:
     text = _text("landlord", "requete")
     judge = "Madame, Monsieur le Juge des contentieux de la protection du Tribunal judiciaire de Nantes"
-    assert f"À {judge} 19 QUAI FRANCOIS MITTERRAND, 44000 NANTES" in text
+    assert f"À {judge} 19 quai Francois Mitterrand, 44000 Nantes" in text
     assert f"Le requérant prie {judge} de bien vouloir rendre une ordonnance" in text
     assert "Président" not in text
     # the basis in words, never the engine's code

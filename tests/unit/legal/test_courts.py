@@ -38,7 +38,7 @@ def test_every_lyon_arrondissement_goes_to_the_lyon_tae(arrondissement: int) -> 
     court = commercial(f"6900{arrondissement}", "Lyon")
     assert court.name == "Tribunal des activités économiques de Lyon"
     assert court.city == "Lyon"
-    assert court.address == "44 RUE DE BONNEL, 69003 LYON"
+    assert court.address == "44 rue de Bonnel, 69003 Lyon"
     assert court.confirmed
     assert court.kind == COMMERCIAL_COURT
 
@@ -51,7 +51,7 @@ def test_villeurbanne_goes_to_the_lyon_tae() -> None:
 def test_bordeaux_postal_codes_go_to_the_bordeaux_commercial_court(postal_code: str) -> None:
     court = commercial(postal_code, "Bordeaux")
     assert (court.name, court.city) == ("Tribunal de commerce de Bordeaux", "Bordeaux")
-    assert court.address == "19 PLACE DE LA BOURSE, 33000 BORDEAUX"
+    assert court.address == "19 place de la Bourse, 33000 Bordeaux"
 
 
 def test_nantes_goes_to_the_nantes_commercial_court() -> None:
@@ -63,7 +63,7 @@ def test_nantes_goes_to_the_nantes_commercial_court() -> None:
 def test_every_paris_arrondissement_goes_to_the_paris_tae(arrondissement: int) -> None:
     court = commercial(f"750{arrondissement:02d}")
     assert court.name == "Tribunal des activités économiques de Paris"
-    assert (court.city, court.address) == ("Paris", "1 QUAI DE CORSE, 75004 PARIS")
+    assert (court.city, court.address) == ("Paris", "1 quai de Corse, 75004 Paris")
 
 
 def test_nanterre_goes_to_the_nanterre_tae() -> None:
@@ -76,7 +76,7 @@ def test_lille_goes_to_lille_metropole_which_sits_in_tourcoing() -> None:
         court = commercial(postal_code, "Lille")
         assert court.name == "Tribunal de commerce de Lille Métropole"
         assert court.city == "Tourcoing"
-        assert court.address == "445 BOULEVARD GAMBETTA, 59200 TOURCOING"
+        assert court.address == "445 boulevard Gambetta, 59200 Tourcoing"
 
 
 @pytest.mark.parametrize("postal_code", ["13001", "13008"])
@@ -142,7 +142,7 @@ def test_ajaccio_goes_to_the_ajaccio_commercial_court() -> None:
 
 def test_saint_nazaire_address_gets_its_own_postal_code_back() -> None:
     # the Ministry file gives 30200 (a namesake in the Gard); the index corrects it
-    assert commercial("44600").address == "77 RUE ALBERT DE MUN, 44600 ST NAZAIRE"
+    assert commercial("44600").address == "77 rue Albert de Mun, 44600 Saint-Nazaire"
 
 
 # --- the cases' routes --------------------------------------------------------------------------------------
@@ -286,21 +286,19 @@ def test_the_tribunal_judiciaire_seated_in_the_debtors_commune_is_confirmed(
 
 
 def test_lille_tribunal_judiciaire_address() -> None:
-    assert find_court(JUDICIAL_COURT, "59000", "Lille").address == "13 AVENUE DU PEUPLE BELGE, 59000 LILLE"
+    assert find_court(JUDICIAL_COURT, "59000", "Lille").address == "13 avenue du Peuple Belge, 59000 Lille"
 
 
-def test_a_commune_without_a_seat_gets_the_nearest_tribunal_judiciaire_unconfirmed() -> None:
+def test_a_commune_without_a_seat_gets_the_ministrys_tribunal_judiciaire_confirmed() -> None:
     court = find_court(JUDICIAL_COURT, "69100", "Villeurbanne")
     assert court.name == "Tribunal judiciaire de Lyon"
-    assert not court.confirmed
-    assert "confirmer par un juriste" in court.source
+    assert court.confirmed
+    assert "Ministère de la Justice" in court.source and "69266" in court.source
 
 
-def test_a_commune_with_no_justice_structure_is_placed_by_its_commercial_court() -> None:
+def test_a_commune_with_no_justice_structure_gets_the_ministrys_tribunal_judiciaire() -> None:
     court = find_court(JUDICIAL_COURT, "59650", "Villeneuve-d'Ascq")
-    assert court.name == "Tribunal judiciaire de Lille"
-    assert not court.confirmed
-    assert "greffe LILLE METROPOLE" in court.source
+    assert (court.name, court.confirmed) == ("Tribunal judiciaire de Lille", True)
 
 
 def test_the_juge_des_contentieux_de_la_protection_sits_at_the_local_tribunal_de_proximite() -> None:
@@ -318,10 +316,15 @@ def test_the_juge_des_contentieux_de_la_protection_sits_at_the_tribunal_judiciai
     assert (court.name, court.confirmed) == ("Tribunal judiciaire de Nantes", True)
 
 
-def test_the_juge_des_contentieux_de_la_protection_elsewhere_is_unconfirmed() -> None:
+def test_the_juge_des_contentieux_de_la_protection_of_a_commune_without_a_seat_is_confirmed() -> None:
     court = find_court(JUDGE_OF_PROTECTION, "59650", "Villeneuve-d'Ascq")
-    assert not court.confirmed
+    assert court.confirmed
     assert court.name.startswith(("Tribunal judiciaire", "Tribunal de proximité"))
+
+
+def test_the_jcp_seat_setting_can_send_every_requete_to_the_tribunal_judiciaire() -> None:
+    court = find_court(JUDGE_OF_PROTECTION, "69100", "Villeurbanne", protection_seat="tribunal_judiciaire")
+    assert (court.name, court.confirmed) == ("Tribunal judiciaire de Lyon", True)
 
 
 def test_pacific_territories_use_the_tribunal_de_premiere_instance() -> None:
@@ -339,9 +342,10 @@ def test_a_tribunal_judiciaire_lookup_needs_the_commune_when_its_communes_differ
     assert caught.value.field == "city"
 
 
-def test_a_seat_and_a_non_seat_commune_under_one_postal_code_give_an_unconfirmed_answer() -> None:
-    # 13100 is Aix-en-Provence and Le Tholonet: without the commune, the seat match cannot be claimed
-    assert not find_court(JUDICIAL_COURT, "13100", None).confirmed
+def test_communes_of_one_postal_code_under_the_same_court_need_no_commune_name() -> None:
+    # 13100 is Aix-en-Provence and Le Tholonet, both under the tribunal judiciaire d'Aix-en-Provence
+    court = find_court(JUDICIAL_COURT, "13100", None)
+    assert (court.name, court.confirmed) == ("Tribunal judiciaire d'Aix-en-Provence", True)
     assert find_court(JUDICIAL_COURT, "13100", "Aix-en-Provence").confirmed
 
 
@@ -415,3 +419,62 @@ def test_the_committed_index_is_what_the_build_script_generates(
         assert committed.read_bytes() == path.read_bytes(), (
             f"{committed} differs from what scripts/build_court_index.py generates: run the script and commit"
         )
+
+
+# --- the Ministry of Justice's commune table, for every commune ---------------------------------------------
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is not available")
+def test_every_la_poste_commune_gets_the_ministrys_courts_confirmed() -> None:
+    """For each commune of the La Poste file, looked up as a debtor's address would be (postal code + commune
+    name): the tribunal judiciaire is the one the Ministry's table names, confirmed; the juge des contentieux
+    de la protection sits at the commune's tribunal de proximité where it has one (JCP_SEAT, POLICY)."""
+    import csv
+    import re
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (SHARED_DATA / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle, delimiter=";"))
+
+    def printed(name: str) -> str:  # the index prints a few names unabbreviated (NAME_FIXES of the script)
+        fixes = {
+            "Tribunal judiciaire de St Gaudens": "Tribunal judiciaire de Saint-Gaudens",
+            "Tribunal de proximité de Sucy en Brie": "Tribunal de proximité de Sucy-en-Brie",
+            "Tribunal de proximité de Cayenne à St Laurent du Maroni": (
+                "Tribunal de proximité de Saint-Laurent-du-Maroni"
+            ),
+        }
+        name = re.sub(r" \(\d{2,3}\)$", "", fixes.get(name, name))
+        return name.replace("Première Instance", "première instance")
+
+    ministry = {r["code_commune_insee"]: r for r in rows("justice_commune_juridictions.csv")}
+    seen: set[str] = set()
+    checked = tj_right = jcp_checked = jcp_right = 0
+    wrong: list[str] = []
+    for row in rows("laposte_hexasmal_2025.csv"):
+        insee = row["Code_commune_INSEE"]
+        if insee in seen or insee not in ministry:
+            continue
+        seen.add(insee)
+        expected = ministry[insee]
+        checked += 1
+        try:
+            court = find_court(JUDICIAL_COURT, row["Code_postal"], row["Nom_de_la_commune"])
+        except CourtNotFound as missing:
+            wrong.append(f"{insee}: {missing}")
+            continue
+        if court.confirmed and court.name == printed(expected["tribunal_judiciaire"]):
+            tj_right += 1
+        else:
+            wrong.append(f"{insee}: {court.name} ({court.confirmed}) != {expected['tribunal_judiciaire']}")
+        if expected["tribunal_proximite"]:
+            jcp_checked += 1
+            judge = find_court(JUDGE_OF_PROTECTION, row["Code_postal"], row["Nom_de_la_commune"])
+            if judge.confirmed and judge.name == printed(expected["tribunal_proximite"]):
+                jcp_right += 1
+            else:
+                wrong.append(f"{insee} JCP: {judge.name} != {expected['tribunal_proximite']}")
+    assert checked > 34_900
+    assert jcp_checked > 8_000
+    assert tj_right / checked >= 0.999, wrong[:20]
+    assert jcp_right / jcp_checked >= 0.999, wrong[:20]

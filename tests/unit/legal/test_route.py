@@ -185,7 +185,7 @@ class _CourtNotFound(Exception):
 
 
 def test_court_not_found_keeps_kind_and_cerfa(monkeypatch: pytest.MonkeyPatch) -> None:
-    def find_court(kind: str, postal_code: str, city: str | None, country: str = "FR") -> None:
+    def find_court(kind: str, postal_code: str, city: str | None, country: str = "FR", **_: object) -> None:
         raise _CourtNotFound("Code postal inconnu : 99999.")
 
     stub = SimpleNamespace(find_court=find_court, CourtNotFound=_CourtNotFound)
