@@ -222,6 +222,19 @@ class DocumentContext:
         return list(seen)
 
     @property
+    def rate_bases(self) -> list[tuple[str, str]]:
+        """Distinct (rate, basis in words) of the décompte: the basis actually applied to each rate."""
+        return list(dict.fromkeys((rate, rate_basis(source)) for rate, source in self.rates))
+
+    @property
+    def interest_claimed_from(self) -> dt.date | None:
+        """Further interest runs from the day after the last day the décompte counts."""
+        until = self.amounts.get("interest_until")
+        if not until:
+            return None
+        return dt.date.fromisoformat(str(until)) + dt.timedelta(days=1)
+
+    @property
     def presentation_date(self) -> dt.date:
         """First presentation: known for an LRE, else assumed some days after the letter."""
         return self.first_presented_on or self.letter_date + dt.timedelta(
@@ -345,3 +358,14 @@ def build_context(
         reference=reference,
         notice_date=_date(notice.get("sent_on")),
     )
+
+
+def rate_basis(source: str) -> str:
+    """The basis of a décompte rate in the words of a letter, from the engine's ``rate_source``."""
+    if source.startswith("Taux contractuel"):
+        return "taux contractuel"
+    if source.startswith("Plancher légal"):
+        return "plancher légal de trois fois le taux de l'intérêt légal"
+    if source.startswith("Taux de l'intérêt légal"):
+        return "taux de l'intérêt légal"
+    return "taux de refinancement de la Banque centrale européenne majoré de 10 points"

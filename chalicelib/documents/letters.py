@@ -34,6 +34,7 @@ class Court:
     name: str
     address: str | None
     judge: str  # "Monsieur le Président du Tribunal de commerce de Bordeaux"
+    seized: str  # in a sentence: "président du tribunal des activités économiques de Lyon"
     cerfa: str
     confirmed: bool
 
@@ -43,15 +44,19 @@ def court(ctx: DocumentContext) -> Court:
     kind = route.get("court_kind") or "tribunal_judiciaire"
     city = route.get("court_city") or ctx.debtor.address.city
     name = route.get("court_name") or f"Tribunal judiciaire de {city}"
+    in_sentence = name[:1].lower() + name[1:]
     if kind == "juge_des_contentieux_de_la_protection":
         judge = f"Madame, Monsieur le Juge des contentieux de la protection du {name}"
+        seized = f"juge des contentieux de la protection du {in_sentence}"
     else:
         judge = f"Madame, Monsieur le Président du {name}"
+        seized = f"président du {in_sentence}"
     return Court(
         kind=kind,
         name=name,
         address=route.get("court_address"),
         judge=judge,
+        seized=seized,
         cerfa=route.get("cerfa") or CERFA.get(kind, "12948"),
         confirmed=bool(route.get("court_confirmed")),
     )

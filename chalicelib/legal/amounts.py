@@ -277,8 +277,7 @@ class _RateChooser:
         return RateValue(
             floor,
             f"Plancher légal 3 × taux légal « autres cas » {semester} = {french_percent(floor)} appliqué : "
-            f"le taux contractuel {french_percent(stipulated)} lui est inférieur — C. com. L441-10 II "
-            "(conséquence non tranchée, revue par un avocat)",
+            f"le taux contractuel {french_percent(stipulated)} lui est inférieur — C. com. L441-10 II",
         )
 
 

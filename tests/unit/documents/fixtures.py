@@ -177,6 +177,7 @@ def make_context(
     *,
     creditor: str | None = None,
     nature: str | None = None,
+    contractual_rate: str | None = None,
     invoice_object: str = "Développement et maintenance du site web",
     contract_ref: str | None = "Devis D-2024-118 accepté",
     contract_title: str | None = "Devis n° D-2024-118 accepté et conditions générales de vente",
@@ -188,6 +189,8 @@ def make_context(
         claim["creditor"] = claim["creditor"] | {"name": creditor, "category": CREDITORS[creditor].category}
     if nature is not None:
         claim["claim"] = claim["claim"] | {"nature": nature}
+    if contractual_rate is not None:
+        claim["claim"] = claim["claim"] | {"contractual_rate": contractual_rate}
     assessment = assess(claim)
     details = {
         inv["number"]: {"object": invoice_object, **({"contract_ref": contract_ref} if contract_ref else {})}

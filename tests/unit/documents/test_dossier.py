@@ -56,7 +56,7 @@ def test_requete_has_the_cpc_1407_and_general_mentions(rendered, case, judge, ce
 
 def test_b2b_requete_claims_penalties_and_indemnities(rendered) -> None:
     _, _, text = rendered("b2b_three_invoices", "requete")
-    assert "Pénalités de retard (C. com. L441-10 II) arrêtés au 31/01/2026 31,37 €" in text
+    assert "Pénalités de retard (C. com. L441-10 II) arrêtées au 31/01/2026 31,37 €" in text
     assert "40 € × 3 120,00 €" in text
 
 

@@ -13,6 +13,7 @@ import re
 import pytest
 
 from chalicelib.documents.context import DocumentContext
+from chalicelib.documents.formatting import date_long as french_long
 from chalicelib.documents.letters import DocumentKind, document_html, document_pdf
 from tests.unit.documents.fixtures import make_context
 from tests.unit.documents.helpers import pdf_text, save_pages
@@ -87,7 +88,9 @@ def test_the_lawyer_note_names_the_jcp_form_and_the_notice_the_jcp() -> None:
     )
     assert "Cerfa n° 16040" in note
     notice = _text("landlord", "mise_en_demeure")
-    assert "le juge compétent (juge des contentieux de la protection)" in notice
+    assert (
+        "le juge compétent (juge des contentieux de la protection du tribunal judiciaire de Nantes)" in notice
+    )
     assert (
         "vous a consenti un bail d'habitation ; le loyer et les charges détaillés ci-dessous sont échus"
         in notice
@@ -171,3 +174,37 @@ def test_no_document_of_a_natural_person_prints_a_missing_value(variant: str) ->
         visible = re.sub(r"<[^>]+>", " ", html)
         assert not re.search(r"\bNone\b", visible), (variant, kind)
         assert _context(variant).claim_nature not in visible.replace("sale_or_service", ""), (variant, kind)
+
+
+# --- wording a lawyer would sign (issue 17) ------------------------------------------------------------------
+
+
+def test_the_notice_threatens_the_court_the_engine_chose() -> None:
+    ctx = _context("landlord")
+    assert ctx.route["court_name"] in ("Tribunal judiciaire de Nantes", "Tribunal de proximité de Nantes")
+    notice = _text("landlord", "mise_en_demeure")
+    assert "tribunal de commerce" not in notice
+    assert f"juge des contentieux de la protection du {ctx.route['court_name'][:1].lower()}" in notice
+
+
+def test_the_notice_prints_the_rate_basis_actually_used() -> None:
+    ctx = make_context("b2b", contractual_rate="15.00")
+    notice = pdf_text(document_pdf("mise_en_demeure", ctx))
+    assert "(taux contractuel)" in notice or "(plancher légal" in notice
+    assert "majoré de 10 points" not in notice
+
+
+def test_the_requete_claims_further_interest_from_the_day_after_the_decompte() -> None:
+    ctx = make_context("b2b")
+    counted = ctx.amounts["interest_until"]
+    text = pdf_text(document_pdf("requete", ctx))
+    assert ctx.interest_claimed_from is not None
+    assert ctx.interest_claimed_from.isoformat() > counted
+    assert f"à compter du {french_long(ctx.interest_claimed_from)}" in text
+
+
+def test_a_consumer_requete_asks_for_no_penalties_nor_indemnities() -> None:
+    text = _text("artisan", "requete")
+    assert "pénalités" not in text.lower()
+    assert "indemnit" not in text.lower()
+    assert "en principal et intérêts au taux légal" in text
