@@ -176,7 +176,7 @@ def test_no_document_of_a_natural_person_prints_a_missing_value(variant: str) ->
         assert _context(variant).claim_nature not in visible.replace("sale_or_service", ""), (variant, kind)
 
 
-# --- wording a lawyer would sign (issue 17) ------------------------------------------------------------------
+# --- wording a lawyer would sign (issue 17) -------------------------------------------------------------
 
 
 def test_the_notice_threatens_the_court_the_engine_chose() -> None:
