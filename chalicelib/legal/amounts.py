@@ -106,6 +106,14 @@ class AmountsResult:
     interest: Decimal
     indemnity: Decimal
     overpaid: Decimal
+    # Interest counted only up to ``interest_until`` because the rate of ``missing_semester`` is not yet
+    # published (« à parfaire »): nothing is guessed, the figure is completed once the rate is known.
+    missing_semester: str | None = None
+    missing_table: str | None = None
+
+    @property
+    def a_parfaire(self) -> bool:
+        return self.missing_semester is not None
 
     @property
     def total(self) -> Decimal:
@@ -119,6 +127,8 @@ class AmountsResult:
             "total": str(self.total),
             "regime": self.regime,
             "interest_until": self.interest_until.isoformat(),
+            "a_parfaire": self.a_parfaire,
+            "missing_semester": self.missing_semester,
         }
 
     def decompte(self) -> dict[str, object]:
@@ -127,6 +137,8 @@ class AmountsResult:
             "day_count": self.day_count,
             "imputation": self.imputation,
             "interest_until": self.interest_until.isoformat(),
+            "a_parfaire": self.a_parfaire,
+            "missing_semester": self.missing_semester,
             "invoices": [
                 {
                     "number": inv.number,
@@ -347,8 +359,10 @@ class _Ledger:
         rate_for: RateFor | None,
         day_count: str,
         imputation: str,
+        cap: date | None = None,
     ) -> None:
         self.claim = claim
+        self.cap = cap  # last day a published rate covers, when the tables stop before as_of
         self.settings = settings
         self.rate_for = rate_for
         self.day_count = day_count
@@ -360,6 +374,8 @@ class _Ledger:
         if self.rate_for is None or debt.interest_start is None:
             return
         to = min(to, debt.stop)
+        if self.cap is not None:
+            to = min(to, self.cap)
         cursor = max(debt.accrued_to or debt.interest_start, debt.interest_start)
         if cursor >= to:
             return
@@ -435,11 +451,15 @@ class _Ledger:
 
 
 def _run_ledger(
-    claim: Claim, settings: Settings, rate_for: RateFor | None, regime: InterestRegime
+    claim: Claim,
+    settings: Settings,
+    rate_for: RateFor | None,
+    regime: InterestRegime,
+    cap: date | None = None,
 ) -> tuple[_Ledger, str, str]:
     day_count = claim.options.day_count or settings.DAY_COUNT
     imputation = claim.options.imputation or settings.IMPUTATION
-    ledger = _Ledger(claim, regime, settings, rate_for, day_count, imputation)
+    ledger = _Ledger(claim, regime, settings, rate_for, day_count, imputation, cap)
     for payment in claim.payments:
         ledger.pay(payment.index, payment.date, payment.amount, payment.invoice)
     ledger.close()
@@ -461,7 +481,18 @@ def compute_amounts(
     """Rulebook 5: the amounts as of ``claim.as_of`` and their décompte. Raises ``RateNotPublished``."""
     regime = interest_regime(claim)
     chooser = _RateChooser(claim, regime, tables)
-    ledger, day_count, imputation = _run_ledger(claim, settings, chooser, regime)
+    missing: RateNotPublished | None = None
+    try:
+        ledger, day_count, imputation = _run_ledger(claim, settings, chooser, regime)
+    except RateNotPublished as not_yet:
+        cap = _last_published_day(not_yet, tables)
+        if cap is None:
+            raise
+        # Rulebook 6 / README "never guess a rate": interest is counted to the last day a published rate
+        # covers, « à parfaire »; principal and indemnities are unaffected.
+        missing = not_yet
+        chooser = _RateChooser(claim, regime, tables)
+        ledger, day_count, imputation = _run_ledger(claim, settings, chooser, regime, cap)
     invoices = []
     for debt in ledger.debts:
         indemnity_due = debt.indemnity_eligible and debt.late
@@ -486,15 +517,35 @@ def compute_amounts(
         regime=regime,
         day_count=day_count,
         imputation=imputation,
-        interest_until=max(debt.stop for debt in ledger.debts),
+        interest_until=_interest_until(ledger),
         invoices=tuple(invoices),
         payments=tuple(ledger.imputations),
         principal_outstanding=sum((i.principal_outstanding for i in invoices), ZERO),
         interest=sum((i.interest_outstanding for i in invoices), ZERO),
         indemnity=sum((i.indemnity_outstanding for i in invoices), ZERO),
         overpaid=sum((p.unallocated for p in ledger.imputations), ZERO),
+        missing_semester=missing.semester if missing else None,
+        missing_table=missing.table if missing else None,
     )
     return result, _findings(claim, settings, result, ledger, chooser)
+
+
+def _interest_until(ledger: _Ledger) -> date:
+    until = max(debt.stop for debt in ledger.debts)
+    return min(until, ledger.cap) if ledger.cap is not None else until
+
+
+def _last_published_day(missing: RateNotPublished, tables: RateTables) -> date | None:
+    """The day before the semester whose rate is missing, when that semester comes after the tables (a rate
+    not yet published); None when it comes before them (a claim older than the tables: not computable)."""
+    semester = Semester.parse(missing.semester)
+    if missing.table == "legal_interest":
+        first_known = min(tables.legal)
+    else:
+        first_known = Semester.of(tables.ecb_changes[0].effective)
+    if semester <= first_known:
+        return None
+    return semester.first_day - timedelta(days=1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,6 +558,25 @@ def _findings(
 
     def add(code: str, article: str, message: str, level: str = "info", detail: str | None = None) -> None:
         out.append(Finding(code, article, message, "amounts", level, detail))  # type: ignore[arg-type]
+
+    if result.missing_semester is not None:
+        penalties = result.regime == "b2b_penalties"
+        what = "pénalités de retard" if penalties else "intérêts au taux légal"
+        table = (
+            "taux BCE (opération principale de refinancement)"
+            if result.missing_table == "ecb_mro"
+            else "taux de l'intérêt légal"
+        )
+        add(
+            "interest_a_parfaire",
+            "C. com. L441-10 II" if penalties else "C. mon. fin. L313-2",
+            f"Le {table} du semestre {result.missing_semester} n'est pas encore publié : les {what} sont "
+            f"arrêté{'e' if penalties else ''}s au {french_date(result.interest_until)}, à parfaire. Le "
+            "principal et les indemnités sont dus en totalité ; le montant sera complété dès la publication "
+            "du taux.",
+            "warning",
+            result.missing_semester,
+        )
 
     if result.regime == "b2b_penalties":
         if claim.contractual_rate is None:

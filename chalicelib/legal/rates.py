@@ -98,8 +98,7 @@ class RateTables:
                 str(semester),
                 f"Taux BCE (MRO) en vigueur au {french_date(day)} non publié dans la table (connue jusqu'au "
                 f"{french_date(self.ecb_confirmed_through)}) : les pénalités du semestre {semester} ne "
-                "peuvent pas être calculées. Ajoutez le taux dans chalicelib/legal/data/ecb_mro_rates.json "
-                "(voir le README du moteur).",
+                "peuvent pas être calculées.",
             )
         in_force = None
         for change in self.ecb_changes:
@@ -137,9 +136,7 @@ class RateTables:
                 "legal_interest",
                 str(semester),
                 f"Taux de l'intérêt légal du semestre {semester} non publié dans la table (semestres connus "
-                f": {known[0]} à {known[-1]}) : les intérêts de ce semestre ne peuvent pas être calculés. "
-                "Ajoutez l'arrêté dans chalicelib/legal/data/legal_interest_rates.json (voir le README du "
-                "moteur).",
+                f": {known[0]} à {known[-1]}) : les intérêts de ce semestre ne peuvent pas être calculés.",
             )
         return row
 

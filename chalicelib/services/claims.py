@@ -169,9 +169,9 @@ class Precheck:
 
 
 _RATE_MISSING = (
-    "Le taux applicable à une partie de la période (semestre {semester}) n'est pas encore enregistré "
-    "sur la plateforme : le montant des intérêts ne peut pas être calculé pour l'instant. "
-    "Réessayez après la mise à jour des tables de taux."
+    "Le taux applicable au début de la période (semestre {semester}) n'est pas dans les tables de la "
+    "plateforme, qui commencent en 2014 : les intérêts de cette créance ne peuvent pas être calculés. "
+    "Confiez-la à un avocat."
 )
 
 

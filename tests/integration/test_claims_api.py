@@ -205,14 +205,16 @@ def test_a_time_barred_claim_cannot_be_submitted_and_says_why(api, assessed_on):
     assert get(api, f"/v1/claims/{claim_id}", token).json_body["status"] == "draft"
 
 
-def test_a_rate_missing_from_the_tables_blocks_submission_with_a_clear_reason(api, assessed_on):
+def test_a_rate_not_yet_published_does_not_block_submission(api, assessed_on):
     assessed_on("2026-11-23")  # the rulebook's tables stop at 2026-S1
     token = creditor(api)
     claim_id = create_claim(api, token)["claim_id"]
     precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
-    assert precheck["can_submit"] is False
-    [blocker] = [b for b in precheck["blockers"] if b["code"] == "rate_not_published"]
-    assert "2026-S2" in blocker["message"] and "chalicelib" not in blocker["message"]
+    assert precheck["can_submit"] is True, precheck["blockers"]
+    assert precheck["amounts"]["a_parfaire"] is True
+    [finding] = [f for f in precheck["findings"] if f["code"] == "interest_a_parfaire"]
+    assert "2026-S2" in finding["message"] and "à parfaire" in finding["message"]
+    assert "chalicelib" not in finding["message"]
 
 
 def test_submission_needs_an_invoice_among_the_evidence(api, assessed_on):

@@ -381,3 +381,26 @@ def test_a_partial_payment_after_the_notice_lowers_the_balance_and_a_full_one_se
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert get(api, f"/v1/claims/{claim_id}", token).json_body["status"] == "closed"
+
+
+def test_a_claim_paid_after_the_rate_tables_goes_ahead_with_interest_a_parfaire(api, stripe, monkeypatch):
+    """The tables stop at 2026-S1: a claim assessed in November 2026 is submitted, paid and notified with its
+    interest counted to 30 June 2026 « à parfaire » — never rejected nor refunded for the missing rate."""
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("CLAIMS_TODAY", "2026-11-23")
+    get_settings.cache_clear()
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
+    assert precheck["can_submit"] is True, precheck["blockers"]
+    amounts = precheck["amounts"]
+    assert (amounts["a_parfaire"], amounts["interest_until"]) == (True, "2026-06-30")
+    assert amounts["principal_outstanding"] and amounts["indemnity"] and amounts["total"]
+    assert any(f["code"] == "interest_a_parfaire" for f in precheck["findings"])
+
+    claim_id = paid_claim(api, stripe, token)
+    offered = wait_status(api, token, claim_id, "escalation_offered")
+    assert offered["status"] == "escalation_offered"
+    reached = {e["to_status"] for e in timeline(api, token, claim_id)}
+    assert "notice_sent" in reached and "rejected" not in reached

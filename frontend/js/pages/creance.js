@@ -7,7 +7,7 @@ import { api, priceOf } from "../api.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
 import { euros, dateLong, dateShort, when, bytes, todayIso, todayAttrs } from "../format.js";
 import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE, ENDED } from "../statuses.js";
-import { decompteView } from "./depot.js";
+import { decompteView, interestLabel } from "./depot.js";
 
 const POLL_MS = 2000;
 const CHANNELS = { lrar: "Lettre recommandée avec accusé de réception", lre: "Lettre recommandée électronique" };
@@ -353,7 +353,7 @@ function amountsSection(claim) {
     h("h2", { id: "titre-sommes" }, `Sommes dues${assessment.as_of ? ` au ${dateLong(assessment.as_of)}` : ""}`),
     facts([
       ["Principal restant dû", euros(amounts.principal_outstanding)],
-      [amounts.regime === "b2b_penalties" ? "Pénalités de retard" : "Intérêts", euros(amounts.interest)],
+      [interestLabel(amounts), euros(amounts.interest)],
       ["Indemnité forfaitaire", euros(amounts.indemnity)],
       ["Total", euros(amounts.total)],
       ["Tribunal compétent", assessment.route?.court_name],

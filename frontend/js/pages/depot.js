@@ -883,7 +883,7 @@ async function summaryStep(wizard) {
           "tbody",
           {},
           h("tr", {}, h("th", { scope: "row" }, "Principal restant dû"), h("td", { class: "num" }, euros(amounts.principal_outstanding))),
-          h("tr", {}, h("th", { scope: "row" }, amounts.regime === "b2b_penalties" ? "Pénalités de retard" : "Intérêts"), h("td", { class: "num" }, euros(amounts.interest))),
+          h("tr", {}, h("th", { scope: "row" }, interestLabel(amounts)), h("td", { class: "num" }, euros(amounts.interest))),
           h("tr", {}, h("th", { scope: "row" }, "Indemnité forfaitaire de recouvrement"), h("td", { class: "num" }, euros(amounts.indemnity))),
           h("tr", { class: "total" }, h("th", { scope: "row" }, "Total réclamé"), h("td", { class: "num" }, euros(amounts.total))),
         ),
@@ -984,4 +984,12 @@ export function decompteView(decompte) {
     ),
     segments.length ? h("p", { class: "hint" }, segments[0].rate_source) : null,
   );
+}
+
+/** « Pénalités de retard arrêtées au 30 juin 2026, à parfaire » when a rate is not yet published. */
+export function interestLabel(amounts) {
+  const penalties = amounts.regime === "b2b_penalties";
+  const label = penalties ? "Pénalités de retard" : "Intérêts";
+  if (!amounts.a_parfaire || !amounts.interest_until) return label;
+  return `${label} arrêté${penalties ? "e" : ""}s au ${dateLong(amounts.interest_until)}, à parfaire (taux du semestre ${amounts.missing_semester} non encore publié)`;
 }

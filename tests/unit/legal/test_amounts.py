@@ -180,17 +180,66 @@ def test_missing_due_date_uses_the_thirty_day_statutory_term() -> None:
     assert "due_date_missing_default_term" in a["codes"]
 
 
-def test_missing_rate_returns_other_parts_with_a_finding() -> None:
+def test_a_rate_not_yet_published_stops_interest_at_the_last_published_day_a_parfaire() -> None:
     result = assess(b2b_claim(as_of="2026-08-31"))
-    assert result["complete"] is False
-    assert result["amounts"]["total"] is None
-    assert result["amounts"]["error"]["code"] == "rate_not_published"
-    assert result["amounts"]["error"]["field"] == "as_of"
-    assert result["amounts"]["error"]["semester"] == "2026-S2"
-    assert result["prescription"]["status"] == "not_barred"
-    assert result["route"]["court_kind"] == "tribunal_de_commerce"
-    assert result["route"]["small_claims_eligible"] is None
-    assert "rate_not_published" in codes(result)
+    amounts = result["amounts"]
+    assert result["complete"] is True
+    assert (amounts["a_parfaire"], amounts["missing_semester"]) == (True, "2026-S2")
+    assert amounts["interest_until"] == "2026-06-30"
+    assert Decimal(amounts["total"]) == (
+        Decimal(amounts["principal_outstanding"])
+        + Decimal(amounts["interest"])
+        + Decimal(amounts["indemnity"])
+    )
+    assert Decimal(amounts["indemnity"]) > 0
+    # the interest is exactly the interest of the same claim assessed on the last published day
+    on_last_day = assess(b2b_claim(as_of="2026-06-30"))["amounts"]
+    assert amounts["interest"] == on_last_day["interest"] and on_last_day["a_parfaire"] is False
+    finding = next(f for f in result["findings"] if f["code"] == "interest_a_parfaire")
+    assert finding["level"] == "warning" and finding["article"] == "C. com. L441-10 II"
+    assert "arrêtées au 30/06/2026, à parfaire" in finding["message"]
+    assert "rate_not_published" not in codes(result)
+    assert result["route"]["injonction_de_payer"] == "admissible"
+
+
+def test_an_invoice_due_after_the_tables_gets_principal_and_indemnity_and_no_interest() -> None:
+    data = b2b_claim(as_of="2026-12-02", invoices=[_inv("F-2026-08", "1000.00", "2026-08-01", "2026-08-31")])
+    amounts = assess(data)["amounts"]
+    assert (amounts["principal_outstanding"], amounts["interest"], amounts["indemnity"]) == (
+        "1000.00",
+        "0.00",
+        "40.00",
+    )
+    assert (amounts["total"], amounts["a_parfaire"], amounts["interest_until"]) == (
+        "1040.00",
+        True,
+        "2026-06-30",
+    )
+
+
+def test_legal_interest_a_parfaire_cites_the_legal_rate() -> None:
+    data = consumer_claim(as_of="2026-12-02")
+    result = assess(data)
+    assert result["amounts"]["a_parfaire"] is True
+    finding = next(f for f in result["findings"] if f["code"] == "interest_a_parfaire")
+    assert finding["article"] == "C. mon. fin. L313-2"
+
+
+def test_a_payment_after_the_last_published_day_is_imputed_on_interest_counted_to_that_day() -> None:
+    data = b2b_claim(
+        as_of="2026-12-02",
+        invoices=[_inv("F-2026-01", "1000.00", "2026-01-01", "2026-01-31")],
+        payments=[{"date": "2026-10-15", "amount": "100.00"}],
+    )
+    amounts = assess(data)["amounts"]
+    capped = assess(b2b_claim(as_of="2026-06-30", invoices=data["invoices"]))["amounts"]
+    assert amounts["a_parfaire"] is True
+    interest_to_june = Decimal(capped["interest"])
+    # 1343-1: the payment goes to the interest counted (to 30 June), then to the principal
+    assert Decimal(amounts["interest"]) == 0
+    assert Decimal(amounts["principal_outstanding"]) == Decimal("1000.00") - (
+        Decimal("100.00") - interest_to_june
+    )
 
 
 def test_rate_missing_at_the_start_names_the_due_date() -> None:

@@ -54,8 +54,8 @@ def test_malformed_json_and_missing_file_are_json_errors() -> None:
 def test_missing_rate_still_prints_the_other_parts() -> None:
     status, result = run(["assess", "-"], json.dumps(b2b_claim(as_of="2026-09-30")))
     assert status == EXIT_OK
-    assert result["complete"] is False
-    assert result["amounts"]["error"]["code"] == "rate_not_published"
+    assert result["complete"] is True
+    assert result["amounts"]["a_parfaire"] is True
     assert result["prescription"]["status"] == "not_barred"
 
 

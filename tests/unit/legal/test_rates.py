@@ -69,10 +69,10 @@ def test_a_semester_after_the_tables_is_an_error_not_a_guess() -> None:
     tables = load_tables()
     with pytest.raises(RateNotPublished) as ecb:
         tables.default_penalty_rate(Semester(2026, 2))
-    assert ecb.value.semester == "2026-S2" and "ecb_mro_rates.json" in ecb.value.message
+    assert ecb.value.semester == "2026-S2" and "non publié" in ecb.value.message
     with pytest.raises(RateNotPublished) as legal:
         tables.legal_rate(Semester(2026, 2), "autres_cas")
-    assert "legal_interest_rates.json" in legal.value.message
+    assert "non publié" in legal.value.message
 
 
 def test_a_semester_before_the_ecb_table_is_an_error() -> None:
