@@ -72,3 +72,27 @@ def amount_in_words(value: Decimal | str | int | None) -> str:
 def days_in_words(days: int) -> str:
     """``huit (8) jours``."""
     return f"{num2words(days, lang='fr')} ({days}) jours"
+
+
+# The legal engine's codes in the words of a French lawyer (the cover note never prints a code).
+ENGINE_WORDS: dict[str, str] = {
+    # finding levels
+    "info": "information",
+    "warning": "à examiner",
+    "blocking": "bloquant",
+    # prescription statuses
+    "not_barred": "non prescrite",
+    "at_risk": "prescription incertaine (revue par un avocat)",
+    "barred": "prescrite",
+    # injonction de payer
+    "admissible": "ouverte",
+    "not_admissible": "non ouverte",
+    "blocked": "interdite (procédure en cours)",
+}
+
+
+def engine_word(code: str | None) -> str:
+    """« non prescrite » for ``not_barred``…; an unknown code is returned as it is."""
+    if code is None:
+        return "—"
+    return ENGINE_WORDS.get(str(code), str(code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,3 +74,23 @@ def document_pdf(kind: DocumentKind, ctx: DocumentContext) -> bytes:
         identifier=f"{ctx.claim_id}/{kind}/{ctx.letter_date}",
         created=ctx.generated_at,
     )
+
+
+def registered_letter_proof_pdf(
+    ctx: DocumentContext,
+    *,
+    tracking_number: str | None,
+    sent_on: dt.date | None,
+    first_presented_on: dt.date | None,
+) -> bytes:
+    """The exhibit recording the registered letter's dispatch and first presentation (RULEBOOK 2.4:
+    « mise en demeure and its proof of dispatch/receipt » among the exhibits)."""
+    html = render_html(
+        "documents/preuve_envoi.html",
+        ctx=ctx,
+        tracking_number=tracking_number,
+        sent_on=sent_on,
+        first_presented_on=first_presented_on,
+        title="Preuve d'envoi de la mise en demeure",
+    )
+    return html_to_pdf(html, identifier=f"{ctx.claim_id}/preuve-envoi", created=ctx.generated_at)

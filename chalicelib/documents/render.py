@@ -54,6 +54,7 @@ def environment() -> jinja2.Environment:
         percent=formatting.percent,
         in_words=formatting.amount_in_words,
         days_in_words=formatting.days_in_words,
+        words=formatting.engine_word,
     )
     env.globals["font_dir"] = FONT_DIR.as_uri()
     return env

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.accounts import Account
-from chalicelib.domain.claim import ClaimStatus, DocumentKind
+from chalicelib.domain.claim import Claim, ClaimStatus, DocumentKind
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.precheck import refuse_not_due
@@ -84,12 +84,16 @@ def assemble_claim_dossier(
 
     exhibits: list[Exhibit] = []
     ordered = sorted(claim.accepted_documents, key=lambda d: (_EXHIBIT_ORDER.index(d.kind), d.created_at))
+    invoice_dates = _invoice_dates(claim)
     for document in ordered:
+        dated = document.document_date or (
+            _invoice_date_of(document, invoice_dates) if document.kind is DocumentKind.INVOICE else ""
+        )
         exhibits.append(
             Exhibit(
                 number=len(exhibits) + 1,
                 title=document.title or document.filename,
-                date=dt.date.fromisoformat(document.document_date) if document.document_date else None,
+                date=dt.date.fromisoformat(dated) if dated else None,
                 filename=document.filename,
                 media_type=document.media_type,
                 content=store.get(document.storage_key, MAX_UPLOAD_BYTES),
@@ -111,6 +115,27 @@ def assemble_claim_dossier(
                 filename="mise-en-demeure.pdf",
                 media_type="application/pdf",
                 content=store.get(str(notice["pdf_key"]), MAX_UPLOAD_BYTES),
+            )
+        )
+    tracking = str(notice.get("tracking_number") or "") or None
+    presented = notice.get("first_presented_on")
+    if notice.get("pdf_key") and (tracking or presented):
+        from chalicelib.documents.letters import registered_letter_proof_pdf
+
+        presented_on = dt.date.fromisoformat(str(presented)) if presented else None
+        sent = dt.date.fromisoformat(str(notice["sent_on"])) if notice.get("sent_on") else None
+        exhibits.append(
+            Exhibit(
+                number=len(exhibits) + 1,
+                title="Preuve d'envoi de la mise en demeure"
+                + (f" (lettre recommandée n° {tracking})" if tracking else "")
+                + (f", première présentation le {presented_on.strftime('%d/%m/%Y')}" if presented_on else ""),
+                date=presented_on or sent,
+                filename="preuve-envoi.pdf",
+                media_type="application/pdf",
+                content=registered_letter_proof_pdf(
+                    ctx, tracking_number=tracking, sent_on=sent, first_presented_on=presented_on
+                ),
             )
         )
     ctx = replace(
@@ -166,3 +191,19 @@ def assemble_claim_dossier(
         now=now,
     )
     return result
+
+
+def _invoice_dates(claim: Claim) -> dict[str, str]:
+    """Invoice number → issue date (ISO), from the claim's content."""
+    invoices = (claim.content or {}).get("invoices") or []
+    return {str(i.get("number", "")): str(i.get("issue_date", "")) for i in invoices if i.get("issue_date")}
+
+
+def _invoice_date_of(document: Any, dates: dict[str, str]) -> str:
+    """The bordereau gives each invoice's date: the invoice whose number the file's title or name carries,
+    or the only invoice of the claim."""
+    label = f"{document.title or ''} {document.filename or ''}"
+    for number, issued in dates.items():
+        if number and number in label:
+            return issued
+    return next(iter(dates.values())) if len(dates) == 1 else ""

@@ -123,6 +123,15 @@ def test_a_paid_b2b_claim_goes_from_notice_to_waiting_for_a_lawyer(api, stripe):
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["claim_id"] == claim_id
     assert {f["name"] for f in manifest["files"]} >= {"dossier-complet.pdf"}
+    # the registered letter's proof is a pièce; the bordereau dates the invoice (from the claim's content)
+    names = archive.namelist()
+    assert any("preuve-d-envoi" in name for name in names), names
+    from pypdf import PdfReader
+
+    bordereau = next(n for n in names if "bordereau" in n)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(bordereau))).pages)
+    assert "Preuve d'envoi de la mise en demeure (lettre recommandée n° " in " ".join(text.split())
+    assert "Facture" in text and "—" not in text.split("Facture", 1)[1].split("Pièce")[0]
     events = timeline(api, token, claim_id)
     dossier_event = next(
         e for e in events if e["to_status"] == "dossier_ready" and e["kind"] == "status_changed"

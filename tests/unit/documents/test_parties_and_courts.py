@@ -208,3 +208,18 @@ def test_a_consumer_requete_asks_for_no_penalties_nor_indemnities() -> None:
     assert "pénalités" not in text.lower()
     assert "indemnit" not in text.lower()
     assert "en principal et intérêts au taux légal" in text
+
+
+def test_the_lawyers_note_speaks_french_not_engine_codes() -> None:
+    text = _text("artisan", "note_avocat")
+    for code in (
+        "not_barred",
+        "at_risk",
+        "[info]",
+        "[warning]",
+        "lawyer_review",
+        "lecture tardive",
+        "admissible ;",
+    ):
+        assert code not in text, code
+    assert "Information —" in text
