@@ -1,0 +1,79 @@
+"""The product on today's real date (no CLAIMS_TODAY): the rate tables stop before today, and a creditor still
+files, pays and gets the mise en demeure, with the interest « à parfaire » (issue 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.e2e.browser import chromium, facturx_invoice, shot, text, wait_for_text
+from tests.e2e.test_web_journey import pay_on_local_checkout, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    from tests.e2e.platform import RunningPlatform
+
+    running = RunningPlatform(tmp_path_factory.mktemp("today") / "data")  # no CLAIMS_TODAY: the real date
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_a_b2b_claim_filed_today_goes_ahead_with_interest_a_parfaire(platform, tmp_path):
+    today = dt.date.today()
+    if today <= dt.date(2026, 9, 1):
+        pytest.fail("this test files an invoice due 2026-08-31: it must run after that day")
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        sign_in(page, url, "creancier@demo.localhost", "Creancier2026")
+        page.wait_for_url("**/#/creances**")
+        page.goto(url + "/#/creances/nouvelle")
+
+        page.get_by_label("Catégorie du débiteur").select_option("commercant")
+        page.get_by_label("Raison sociale").fill("Rhône Distribution SARL")
+        page.get_by_label("SIREN").fill("542051180")
+        page.get_by_label("Adresse", exact=True).fill("3 quai Saint-Antoine")
+        page.get_by_label("Code postal").fill("69002")
+        page.get_by_label("Ville").fill("Lyon")
+        page.get_by_label("E-mail du débiteur").fill("compta@rhone-distribution.example.fr")
+        page.get_by_role("button", name="Continuer").click()
+
+        page.wait_for_selector("text=Étape 2 sur 5")
+        page.get_by_label("Numéro de la facture").fill("F-2026-0831")
+        page.get_by_label("Montant TTC (€)").fill("1 000,00")
+        page.get_by_label("Date de la facture").fill("2026-08-01")
+        page.get_by_label("Date d'échéance").fill("2026-08-31")
+        page.get_by_role("button", name="Continuer").click()
+
+        page.wait_for_selector("text=Étape 3 sur 5")
+        invoice = facturx_invoice(
+            tmp_path,
+            number="F-2026-0831",
+            amount="1000.00",
+            buyer="Rhône Distribution SARL",
+            issued=dt.date(2026, 8, 1),
+            due=dt.date(2026, 8, 31),
+        )
+        page.get_by_label("Fichier (PDF, PNG ou JPEG, 10 Mo au plus)").set_input_files(str(invoice))
+        page.get_by_role("button", name="Déposer la pièce").click()
+        wait_for_text(page, "Vérifiée", "#pieces")
+        page.get_by_role("button", name="Continuer").click()
+
+        page.wait_for_selector("text=Étape 4 sur 5")
+        page.get_by_role("button", name="Vérifier la créance").click()
+        page.wait_for_selector("text=Pré-contrôle favorable")
+        summary = text(page)
+        for expected in ("1 000,00 €", "40,00 €", "1 040,00 €", "à parfaire", "30 juin 2026", "2026-S2"):
+            assert expected in summary, expected
+        assert "chalicelib" not in summary
+        shot(page, "today-precheck-a-parfaire")
+
+        page.locator("#payer").click()
+        pay_on_local_checkout(page, url)
+        wait_for_text(page, "Mise en demeure envoyée", "#historique", timeout=60)
+        shot(page, "today-mise-en-demeure")
