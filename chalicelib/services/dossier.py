@@ -138,8 +138,15 @@ def assemble_claim_dossier(
                 ),
             )
         )
+    # The requête is dated the day the dossier is made, never on or before the notice's deadline: the
+    # injonction is asked for only once the time given to the debtor has run out (RULEBOOK 4.2 item 7).
+    deadline = notice.get("deadline")
+    letter_date = ctx.letter_date
+    if deadline and letter_date <= dt.date.fromisoformat(str(deadline)):
+        letter_date = dt.date.fromisoformat(str(deadline)) + dt.timedelta(days=1)
     ctx = replace(
         ctx,
+        letter_date=letter_date,
         exhibits=tuple(exhibits),
         notice_date=dt.date.fromisoformat(notice["sent_on"]) if notice.get("sent_on") else ctx.notice_date,
     )

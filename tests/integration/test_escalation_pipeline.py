@@ -132,6 +132,13 @@ def test_a_paid_b2b_claim_goes_from_notice_to_waiting_for_a_lawyer(api, stripe):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(bordereau))).pages)
     assert "Preuve d'envoi de la mise en demeure (lettre recommandée n° " in " ".join(text.split())
     assert "Facture" in text and "—" not in text.split("Facture", 1)[1].split("Pièce")[0]
+    # the business clock stays on 31 March 2025 here, the notice's deadline is later: the requête is dated
+    # the day after that deadline, never before it
+    requete = next(n for n in names if "requete" in n)
+    signed = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(requete))).pages).split()
+    )
+    assert "Fait à" in signed and "le 31 mars 2025." not in signed, signed[signed.index("Fait à") :][:60]
     events = timeline(api, token, claim_id)
     dossier_event = next(
         e for e in events if e["to_status"] == "dossier_ready" and e["kind"] == "status_changed"
