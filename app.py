@@ -17,6 +17,7 @@ from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
 from chalicelib.api.privacy import privacy_routes
+from chalicelib.api.rates import rate_routes
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)
@@ -29,6 +30,7 @@ app.register_blueprint(notice_routes, url_prefix="/v1")
 app.register_blueprint(payment_routes, url_prefix="/v1")
 app.register_blueprint(lawyer_routes, url_prefix="/v1")
 app.register_blueprint(privacy_routes, url_prefix="/v1")
+app.register_blueprint(rate_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
 

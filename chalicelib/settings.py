@@ -28,6 +28,7 @@ class Settings:
     imports_table: str
     # Claim emails waiting to be sent (chalicelib/services/outbox.py).
     outbox_table: str
+    rates_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -119,6 +120,7 @@ def get_settings() -> Settings:
         accounts_table=_env("ACCOUNTS_TABLE", f"{prefix}-accounts"),
         imports_table=_env("IMPORTS_TABLE", f"{prefix}-imports"),
         outbox_table=_env("OUTBOX_TABLE", f"{prefix}-outbox"),
+        rates_table=_env("RATES_TABLE", f"{prefix}-rates"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),

@@ -223,6 +223,34 @@ class LocalCodeModel(Model):
     attempts = NumberAttribute(default=0)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ClaimModel, ClaimEventModel, AccountModel, ImportJobModel, OutboxModel)
+class RateSemesterModel(Model):
+    """A semester of rates added by an operator over the packaged tables (``chalicelib/legal/data``):
+    the ECB MRO rate in force on its first day and the legal rate of both categories, with the source and
+    who added it. Written once (never overwritten); the legal engine reads them as plain data."""
+
+    class Meta:
+        table_name = _settings.rates_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    semester = UnicodeAttribute(hash_key=True)  # "2026-S2"
+    ecb_mro = UnicodeAttribute()  # percent, Decimal as a string
+    particuliers = UnicodeAttribute()
+    autres_cas = UnicodeAttribute()
+    source = UnicodeAttribute()  # URL or text naming the publication
+    arrete = UnicodeAttribute(null=True)  # the arrêté of the legal rate
+    published_on = UnicodeAttribute(null=True)  # ISO date
+    added_by = UnicodeAttribute()
+    added_at = UTCDateTimeAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    ClaimModel,
+    ClaimEventModel,
+    AccountModel,
+    ImportJobModel,
+    OutboxModel,
+    RateSemesterModel,
+)
 # Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
 LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)

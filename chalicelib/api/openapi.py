@@ -281,6 +281,22 @@ OPERATIONS: dict[str, Operation] = {
         "privacy_schemas:RetentionRunView",
         roles=("operator",),
     ),
+    # --- rate tables (RULEBOOK 6) ---
+    "list_rates": Operation(
+        "Tables de taux : jusqu'à quel jour elles permettent le calcul, semestres ajoutés par un opérateur",
+        "Opérateur",
+        response="rate_schemas:RateTablesView",
+        roles=("operator",),
+    ),
+    "add_rates": Operation(
+        "Ajouter un semestre de taux (BCE au 1er jour, taux légal des deux catégories) avec sa source ; "
+        "les créances « à parfaire » sont recalculées",
+        "Opérateur",
+        "rate_schemas:RateSemesterBody",
+        "rate_schemas:SemesterAddedView",
+        status=201,
+        roles=("operator",),
+    ),
 }
 
 

@@ -34,6 +34,7 @@ class Assessment:
     """Typed result, for the services that need more than the JSON."""
 
     claim: Claim
+    tables: RateTables
     prescription: PrescriptionResult | None
     prescription_error: dict[str, Any] | None
     amounts: AmountsResult | None
@@ -71,7 +72,7 @@ class Assessment:
             "engine": {
                 "version": ENGINE_VERSION,
                 "rulebook": RULEBOOK_STATE,
-                "rate_tables": load_tables().coverage(),
+                "rate_tables": self.tables.coverage(),
             },
         }
 
@@ -130,7 +131,9 @@ def assess_claim(
     review = any(f.code in _REVIEW_CODES for f in findings)
     route, route_findings = decide_route(claim, prescription, amounts, scope, settings, review)
     findings += route_findings
-    return Assessment(claim, prescription, prescription_error, amounts, amounts_error, route, tuple(findings))
+    return Assessment(
+        claim, tables, prescription, prescription_error, amounts, amounts_error, route, tuple(findings)
+    )
 
 
 # Findings of other parts that require a lawyer's look before any automatic step.
@@ -147,12 +150,15 @@ _REVIEW_CODES = frozenset(
 )
 
 
-def assess(data: Mapping[str, Any], settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
-    """Assess a claim given as the JSON-like input of ``cases/README.md`` (or a whole case file).
+def assess(
+    data: Mapping[str, Any], settings: Settings = DEFAULT_SETTINGS, tables: RateTables | None = None
+) -> dict[str, Any]:
+    """Assess a claim given as the JSON-like input of ``cases/README.md`` (or a whole case file), with the
+    packaged rate tables or ``tables`` (the operator's semesters merged over them: plain data).
 
     Raises :class:`InvalidInput` (with ``errors`` naming each field) when the input is invalid.
     """
-    return assess_claim(parse_claim(data), settings).as_dict()
+    return assess_claim(parse_claim(data), settings, tables).as_dict()
 
 
 def invalid_input_result(error: InvalidInput) -> dict[str, Any]:

@@ -168,9 +168,13 @@ class RateTables:
 _CATS: tuple[LegalCategory, ...] = ("particuliers", "autres_cas")
 
 
+@cache
+def _read_text(name: str) -> str:
+    return resources.files("chalicelib.legal").joinpath("data", name).read_text(encoding="utf-8")
+
+
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files("chalicelib.legal").joinpath("data", name).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(_read_text(name))
     return data
 
 
@@ -178,3 +182,52 @@ def _read(name: str) -> dict[str, Any]:
 def load_tables() -> RateTables:
     """The rate tables, read and validated once per process."""
     return RateTables(_read("ecb_mro_rates.json"), _read("legal_interest_rates.json"))
+
+
+@dataclass(frozen=True, slots=True)
+class AddedSemester:
+    """A semester an operator added over the packaged tables: the ECB MRO rate in force on its first day
+    (C. com. L441-10 II) and the legal rate of both categories (C. mon. fin. L313-2), with its source."""
+
+    semester: Semester
+    ecb_mro: Decimal
+    particuliers: Decimal
+    autres_cas: Decimal
+    source: str
+    arrete: str | None = None
+
+
+def tables_with(added: tuple[AddedSemester, ...]) -> RateTables:
+    """The packaged tables with the operator's semesters merged over them (pure: plain data in and out).
+
+    A semester must come right after the tables (no gap) and may not replace a packaged one. The ECB table
+    gains a change on the semester's first day when the rate differs from the one in force, and is known
+    complete through that day either way."""
+    ecb = _read("ecb_mro_rates.json")
+    legal = _read("legal_interest_rates.json")
+    changes = list(ecb["changes"])
+    semesters = dict(legal["semesters"])
+    for row in sorted(added, key=lambda r: r.semester):
+        key = str(row.semester)
+        if key in semesters:
+            raise ValueError(f"le semestre {key} figure déjà dans les tables")
+        last = max(Semester.parse(k) for k in semesters)
+        if row.semester != last.next():
+            raise ValueError(f"le semestre {key} ne suit pas le dernier semestre connu ({last})")
+        first = row.semester.first_day
+        if Decimal(changes[-1]["rate"]) != row.ecb_mro:
+            changes.append(
+                {
+                    "effective": first.isoformat(),
+                    "rate": str(row.ecb_mro),
+                    "source": f"{row.source} (opérateur)",
+                }
+            )
+        ecb["confirmed_through"] = max(date.fromisoformat(ecb["confirmed_through"]), first).isoformat()
+        semesters[key] = {
+            "particuliers": str(row.particuliers),
+            "autres_cas": str(row.autres_cas),
+            "arrete": row.arrete,
+            "source": f"{row.source} (ajouté par l'opérateur)",
+        }
+    return RateTables(ecb | {"changes": changes}, legal | {"semesters": semesters})

@@ -191,6 +191,7 @@ def assess_claim(claim: Claim, profile: CreditorProfile, today: dt.date) -> Prec
     """Run the legal engine on a stored claim (lazy import: the engine loads its rate tables once)."""
     from chalicelib.legal.assess import assess
     from chalicelib.legal.errors import InvalidInput as LegalInvalidInput
+    from chalicelib.services.rates import current_tables
 
     if claim.content is None:
         raise InvalidInput(
@@ -198,7 +199,7 @@ def assess_claim(claim: Claim, profile: CreditorProfile, today: dt.date) -> Prec
         )
     content = ClaimContent.model_validate(claim.content)
     try:
-        assessment = assess(legal_input(content, profile, today))
+        assessment = assess(legal_input(content, profile, today), tables=current_tables())
     except LegalInvalidInput as invalid:
         details = [{"field": e.field, "message": e.message} for e in invalid.errors]
         first = details[0] if details else {"field": "content", "message": str(invalid)}

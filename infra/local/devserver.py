@@ -176,6 +176,9 @@ class LocalPlatform:
         self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
         redriven = self._resume_escalations()
+        from chalicelib.services.rates import coverage, current_tables
+
+        rates_through = coverage(current_tables())["interest_through"]
         print(
             f"\nPlateforme de recouvrement démarrée : http://{args.host}:{args.port}/\n"
             f"  santé        http://{args.host}:{args.port}/health\n"
@@ -187,6 +190,8 @@ class LocalPlatform:
             f"  échelle du temps ×{args.time_scale:g}\n"
             f"  date         {settings.today().isoformat()}"
             f"{' (simulée : CLAIMS_TODAY)' if settings.today_override else ''}\n"
+            f"  taux         tables jusqu'au {rates_through} (au-delà : intérêts « à parfaire » ; "
+            "page Opérateur pour ajouter un semestre)\n"
             f"  procédures reprises après redémarrage : {len(redriven)}\n"
             "Comptes de démonstration (local uniquement) :\n"
             + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)

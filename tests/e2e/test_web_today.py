@@ -77,3 +77,27 @@ def test_a_b2b_claim_filed_today_goes_ahead_with_interest_a_parfaire(platform, t
         pay_on_local_checkout(page, url)
         wait_for_text(page, "Mise en demeure envoyée", "#historique", timeout=60)
         shot(page, "today-mise-en-demeure")
+        sums = "section[aria-labelledby=titre-sommes]"
+        assert "à parfaire" in text(page, sums)
+
+        # The operator adds 2026-S2 on the operator page — TEST VALUES, never published ones — and the
+        # claim's figures are recomputed.
+        operator = browser.new_page()
+        sign_in(operator, url, "operateur@demo.localhost", "Operateur2026")
+        operator.wait_for_selector("#ajout-taux")
+        assert "calculés jusqu'au 30 juin 2026" in text(operator, "#couverture-taux")
+        form = operator.locator("#ajout-taux")
+        assert form.get_by_label("Semestre", exact=True).input_value() == "2026-S2"
+        form.get_by_label("Taux BCE au 1er jour du semestre (%)").fill("2,15")
+        form.get_by_label("Taux légal — particuliers (%)").fill("6,50")
+        form.get_by_label("Taux légal — autres cas (%)").fill("2,50")
+        form.get_by_label("Source").fill("VALEURS DE TEST — saisies par le test automatique, jamais publiées")
+        form.get_by_role("button", name="Ajouter le semestre").click()
+        wait_for_text(operator, "Semestre 2026-S2 ajouté. 1 créance « à parfaire » recalculée.")
+        shot(operator, "today-operateur-taux")
+
+        page.reload()
+        page.wait_for_selector(sums)
+        recomputed = text(page, sums)
+        assert "à parfaire" not in recomputed and "1 040,00 €" not in recomputed, recomputed
+        assert "Taux du semestre 2026-S2 publiés" in text(page, "#historique")

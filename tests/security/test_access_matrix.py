@@ -101,6 +101,8 @@ ACCESS: dict[str, Rule] = {
     "retry_assignment": rule("any_claim", OPS),
     "export_my_data": rule("none", CRED),
     "run_retention": rule("none", OPS),
+    "list_rates": rule("none", OPS),
+    "add_rates": rule("none", OPS),
 }
 
 # The stages a claim is tried in (the path from draft; dossier stages are assigned to the first lawyer).

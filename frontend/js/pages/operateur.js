@@ -3,7 +3,7 @@
 import { h, add, clear, notice, announce, table, link } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy } from "../forms.js";
-import { euros, when } from "../format.js";
+import { euros, when, dateLong } from "../format.js";
 
 const list = (text) =>
   String(text || "")
@@ -16,8 +16,14 @@ export async function render({ main }) {
   const claimsArea = h("section", { "aria-labelledby": "titre-creances", class: "card" });
   const lawyersArea = h("section", { "aria-labelledby": "titre-avocats", class: "card" });
   const pricesArea = h("section", { "aria-labelledby": "titre-tarifs", class: "card" });
-  add(main, claimsArea, lawyersArea, pricesArea);
-  await Promise.all([claimsSection(claimsArea), lawyersSection(lawyersArea), pricesSection(pricesArea)]);
+  const ratesArea = h("section", { "aria-labelledby": "titre-taux", class: "card", id: "taux" });
+  add(main, claimsArea, lawyersArea, ratesArea, pricesArea);
+  await Promise.all([
+    claimsSection(claimsArea),
+    lawyersSection(lawyersArea),
+    ratesSection(ratesArea),
+    pricesSection(pricesArea),
+  ]);
 }
 
 // --- claims --------------------------------------------------------------------------------------------------
@@ -216,4 +222,78 @@ async function pricesSection(area) {
   } catch (error) {
     area.append(notice("error", error.message));
   }
+}
+
+// --- rate tables (RULEBOOK 6) ----------------------------------------------------------------------------------
+async function ratesSection(area) {
+  clear(area).append(h("h2", { id: "titre-taux" }, "Tables de taux"));
+  let listed;
+  try {
+    listed = await api("/v1/operator/rates");
+  } catch (error) {
+    area.append(notice("error", error.message));
+    return;
+  }
+  const { coverage, added } = listed;
+  area.append(
+    h(
+      "p",
+      { id: "couverture-taux" },
+      `Les intérêts sont calculés jusqu'au ${dateLong(coverage.interest_through)} ; au-delà, ils sont « à parfaire ». `,
+      `Prochain semestre à ajouter : ${coverage.next_semester}.`,
+    ),
+  );
+  if (added.length) {
+    area.append(
+      table(
+        [
+          { label: "Semestre", value: (r) => r.semester },
+          { label: "BCE (%)", value: (r) => r.ecb_mro, class: "num" },
+          { label: "Légal particuliers (%)", value: (r) => r.particuliers, class: "num" },
+          { label: "Légal autres cas (%)", value: (r) => r.autres_cas, class: "num" },
+          { label: "Source", value: (r) => r.source },
+          { label: "Ajouté par", value: (r) => `${r.added_by}, ${when(r.added_at)}` },
+        ],
+        added,
+        { caption: "Semestres ajoutés par un opérateur" },
+      ),
+    );
+  }
+  const submit = h("button", { type: "submit", class: "primary" }, "Ajouter le semestre");
+  const form = h(
+    "form",
+    { class: "grid-form", novalidate: true, id: "ajout-taux" },
+    h("h3", {}, `Ajouter le semestre ${coverage.next_semester}`),
+    field({ name: "semester", label: "Semestre", required: true, value: coverage.next_semester }),
+    field({ name: "ecb_mro", label: "Taux BCE au 1er jour du semestre (%)", required: true, hint: "Opération principale de refinancement, ex. 2,15" }),
+    field({ name: "particuliers", label: "Taux légal — particuliers (%)", required: true }),
+    field({ name: "autres_cas", label: "Taux légal — autres cas (%)", required: true }),
+    field({ name: "arrete", label: "Arrêté (taux légal)", hint: "Ex. arrêté du 15 décembre 2025 (JORF du 26)" }),
+    field({ name: "published_on", label: "Date de publication", type: "date" }),
+    field({ name: "source", label: "Source", required: true, type: "textarea", wide: true, hint: "Adresse de la page de la BCE ou de la Banque de France, du Journal officiel…" }),
+    h("div", { class: "actions wide" }, submit),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!checkRequired(form)) return;
+    const value = (name) => form.querySelector(`[name=${name}]`).value.trim();
+    const body = Object.fromEntries(
+      ["semester", "ecb_mro", "particuliers", "autres_cas", "source", "arrete", "published_on"].map((n) => [n, value(n) || null]),
+    );
+    try {
+      const answer = await busy(submit, "Enregistrement…", () => api("/v1/operator/rates", { method: "POST", body }));
+      await ratesSection(area);
+      const count = answer.recomputed.length;
+      area.prepend(
+        notice(
+          "success",
+          `Semestre ${answer.semester} ajouté. ${count === 0 ? "Aucune créance à recalculer." : count === 1 ? "1 créance « à parfaire » recalculée." : `${count} créances « à parfaire » recalculées.`}`,
+        ),
+      );
+      announce(`Semestre ${answer.semester} ajouté`);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  area.append(form);
 }
