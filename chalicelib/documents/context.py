@@ -222,6 +222,15 @@ class DocumentContext:
         return list(seen)
 
     @property
+    def item_label(self) -> str:
+        """What each line of the claim is: an invoice, a loan, a rent instalment…"""
+        return _ITEM_LABELS.get(self.claim_nature, ("Facture", "Principal TTC facturé"))[0]
+
+    @property
+    def principal_label(self) -> str:
+        return _ITEM_LABELS.get(self.claim_nature, ("Facture", "Principal TTC facturé"))[1]
+
+    @property
     def rate_bases(self) -> list[tuple[str, str]]:
         """Distinct (rate, basis in words) of the décompte: the basis actually applied to each rate."""
         return list(dict.fromkeys((rate, rate_basis(source)) for rate, source in self.rates))
@@ -279,7 +288,9 @@ def default_exhibits(
             Exhibit(len(exhibits) + 1, contract_title, invoices[0].issue_date if invoices else None)
         )
     for inv in invoices:
-        exhibits.append(Exhibit(len(exhibits) + 1, f"Facture n° {inv.number}", inv.issue_date))
+        nature = str((claim_input.get("claim") or {}).get("nature", "sale_or_service"))
+        label = _ITEM_LABELS.get(nature, ("Facture", ""))[0]
+        exhibits.append(Exhibit(len(exhibits) + 1, f"{label} n° {inv.number}", inv.issue_date))
     notice = claim_input.get("formal_notice") or {}
     if notice.get("sent_on"):
         sent = _date(notice["sent_on"])
@@ -369,3 +380,15 @@ def rate_basis(source: str) -> str:
     if source.startswith("Taux de l'intérêt légal"):
         return "taux de l'intérêt légal"
     return "taux de refinancement de la Banque centrale européenne majoré de 10 points"
+
+
+# Per nature of claim: how a line of the claim is named and how its principal is named (a loan or a rent is
+# not an invoice).
+_ITEM_LABELS: dict[str, tuple[str, str]] = {
+    "sale_or_service": ("Facture", "Principal TTC facturé"),
+    "loan": ("Prêt", "Capital prêté restant exigible"),
+    "residential_rent": ("Échéance", "Loyers et charges échus"),
+    "carriage_of_goods": ("Facture", "Prix du transport facturé"),
+    "cheque": ("Chèque", "Montant du chèque"),
+    "bill_of_exchange": ("Effet", "Montant de l'effet"),
+}

@@ -223,3 +223,11 @@ def test_the_lawyers_note_speaks_french_not_engine_codes() -> None:
     ):
         assert code not in text, code
     assert "Information —" in text
+
+
+def test_a_loan_and_a_rent_are_not_worded_as_invoices() -> None:
+    loan = _text("private_lender", "mise_en_demeure")
+    assert "Facture n°" not in loan and "Principal TTC facturé" not in loan
+    assert "Prêt n°" in loan and "Capital prêté restant exigible" in loan
+    rent = _text("landlord", "requete")
+    assert "Facture n°" not in rent and "Échéance n°" in rent
