@@ -43,6 +43,12 @@ def aws() -> Iterator[object]:
 
     localaws.install(time_scale=TEST_TIME_SCALE)
     reset_clients()
+    # Settings cached by an earlier test can be another stage's: Chalice's test Client sets the stage's
+    # environment (``CLAIMS_STAGE=dev`` for ``Client(app.app)`` without ``stage_name``) while it runs, and a
+    # get_settings() call or a first import of chalicelib.adapters.dynamo (table names) then took
+    # "claims-dev-…" names: the documents bucket or the tables seemed missing in the tests that followed (the
+    # ordering effect once seen with two workers). Every test client names the "local" stage.
+    get_settings.cache_clear()
     with mock_aws(config=localaws.MOTO_CONFIG):
         import app
 

@@ -35,7 +35,7 @@ def test_the_claim_routes_carry_their_request_and_response_models():
 
 
 def test_openapi_json_is_served_without_signing_in():
-    with Client(app.app) as client:
+    with Client(app.app, stage_name="local") as client:  # the default stage "dev" would switch CLAIMS_STAGE
         response = client.http.get("/openapi.json")
     assert response.status_code == 200
     document = json.loads(response.body)
