@@ -99,5 +99,8 @@ def test_a_b2b_claim_filed_today_goes_ahead_with_interest_a_parfaire(platform, t
         page.reload()
         page.wait_for_selector(sums)
         recomputed = text(page, sums)
-        assert "à parfaire" not in recomputed and "1 040,00 €" not in recomputed, recomputed
+        # counted past 30 June 2026 now (still « à parfaire » from 2027 on, until 2027-S1 is added too)
+        assert "30 juin 2026" not in recomputed and "1 040,00 €" not in recomputed, recomputed
+        if dt.date.today() <= dt.date(2026, 12, 31):
+            assert "à parfaire" not in recomputed
         assert "Taux du semestre 2026-S2 publiés" in text(page, "#historique")
