@@ -54,6 +54,7 @@ def _to_domain(item: ClaimModel) -> Claim:
         task_token=item.task_token or "",
         notice=item.notice,
         lawyer_case=item.lawyer_case,
+        review=item.review,
     )
 
 
@@ -79,6 +80,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         task_token=claim.task_token or None,
         notice=dict(claim.notice) if claim.notice is not None else None,
         lawyer_case=dict(claim.lawyer_case) if claim.lawyer_case is not None else None,
+        review=dict(claim.review) if claim.review is not None else None,
     )
     if claim.version is not None:
         item.version = claim.version

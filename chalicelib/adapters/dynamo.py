@@ -68,6 +68,7 @@ class ClaimModel(Model):
     task_token = UnicodeAttribute(null=True)
     notice = JSONAttribute(null=True)
     lawyer_case = JSONAttribute(null=True)
+    review = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()

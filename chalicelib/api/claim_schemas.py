@@ -247,6 +247,65 @@ class ClaimLawyerView(BaseModel):
         )
 
 
+class ReviewReasonView(BaseModel):
+    code: str
+    message: str
+    article: str = ""
+
+
+class ReviewView(BaseModel):
+    """A partner lawyer's review before any letter (prescription at risk…): why, who, and the decision."""
+
+    required: bool = Field(description="Un avocat partenaire doit examiner la créance avant tout envoi")
+    reasons: list[ReviewReasonView]
+    lawyer_name: str = ""
+    decision: Literal["", "approved", "refused"] = ""
+    decided_at: dt.datetime | None = None
+    note: str = Field(default="", description="Observation ou motif de refus de l'avocat")
+    prescription: dict[str, Any] = Field(
+        default_factory=dict, description="Statut et derniers jours pour agir (bas et haut) selon le moteur"
+    )
+    invoices: list[dict[str, Any]] = Field(default_factory=list, description="Factures déclarées")
+    acknowledgements: list[dict[str, Any]] = Field(
+        default_factory=list, description="Reconnaissances de dette déclarées (interruption, C. civ. 2240)"
+    )
+
+    @classmethod
+    def of(cls, claim: Claim) -> ReviewView | None:
+        from chalicelib.services.lawyers import lawyer_name
+        from chalicelib.services.review import review_reasons
+
+        review = dict(claim.review or {})
+        reasons = review.get("reasons") or review_reasons(claim.assessment)
+        if not review and not reasons:
+            return None
+        decided = review.get("decided_at")
+        prescription = dict((claim.assessment or {}).get("prescription") or {})
+        content = dict(claim.content or {})
+        return cls(
+            required=True,
+            reasons=[ReviewReasonView(**r) for r in reasons],
+            lawyer_name=str(review.get("lawyer_name") or "")
+            or (lawyer_name(None) if review.get("lawyer_id") else ""),
+            decision=review.get("decision") or "",
+            decided_at=dt.datetime.fromisoformat(decided) if decided else None,
+            note=str(review.get("note") or ""),
+            prescription={
+                key: prescription[key]
+                for key in ("status", "last_day", "last_day_late", "urgent")
+                if prescription.get(key) is not None
+            },
+            invoices=[
+                {
+                    key: inv.get(key)
+                    for key in ("number", "issue_date", "performance_date", "due_date", "amount_ttc")
+                }
+                for inv in content.get("invoices") or []
+            ],
+            acknowledgements=list(content.get("acknowledgements") or []),
+        )
+
+
 class ClaimView(ClaimSummary):
     editable: bool
     content: dict[str, Any] | None = Field(description="Le contenu de la créance (voir ClaimContent)")
@@ -258,6 +317,9 @@ class ClaimView(ClaimSummary):
     lawyer: ClaimLawyerView | None = Field(
         default=None,
         description="L'avocat partenaire et la procédure après le dépôt, une fois le dossier prêt",
+    )
+    review: ReviewView | None = Field(
+        default=None, description="La revue par un avocat partenaire avant tout envoi, quand elle est requise"
     )
 
     @classmethod
@@ -272,6 +334,7 @@ class ClaimView(ClaimSummary):
             checkouts=[CheckoutView.of(c) for c in claim.checkouts],
             notice=NoticeView.of(claim.claim_id, claim.notice) if claim.notice else None,
             lawyer=ClaimLawyerView.of(claim),
+            review=ReviewView.of(claim),
         )
 
 
@@ -317,6 +380,10 @@ class PrecheckView(BaseModel):
     findings: list[dict[str, Any]]
     decompte: dict[str, Any] | None
     engine: dict[str, Any]
+    review: ReviewView | None = Field(
+        default=None,
+        description="Paiement possible, mais un avocat partenaire examinera la créance avant tout envoi",
+    )
 
 
 class SubmitView(BaseModel):

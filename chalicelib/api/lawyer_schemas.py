@@ -9,13 +9,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from chalicelib.api.claim_schemas import Body, TimelineEventView
+from chalicelib.api.claim_schemas import Body, ReviewView, TimelineEventView
 from chalicelib.domain.claim import STATUS_LABELS_FR, AuditEvent, Claim, ClaimStatus
 
 
 # --- requests -----------------------------------------------------------------------------------------
 class DeclineBody(Body):
     reason: str = Field(default="", max_length=1000, description="Motif (conflit d'intérêts, charge…)")
+
+
+class ReviewBody(Body):
+    decision: Literal["approve", "refuse"] = Field(
+        description="approve : la mise en demeure peut partir ; refuse : la créance est refusée et remboursée"
+    )
+    note: str = Field(
+        default="",
+        max_length=2000,
+        description="Observation (accord) ou motif du refus, transmis au créancier ; requis pour un refus",
+    )
 
 
 class LinkBody(Body):
@@ -83,6 +94,9 @@ class DossierView(BaseModel):
     service: dict[str, Any] | None = None
     opposition: dict[str, Any] | None = None
     enforcement: dict[str, Any] | None = None
+    review: ReviewView | None = Field(
+        default=None, description="Revue avant mise en demeure : motifs et décision (statut lawyer_review)"
+    )
 
 
 class DossierDetailView(DossierView):
@@ -102,6 +116,7 @@ class LinkView(BaseModel):
 
 # The portal's next possible steps, by status.
 ACTIONS: dict[ClaimStatus, list[str]] = {
+    ClaimStatus.LAWYER_REVIEW: ["approve", "refuse"],
     ClaimStatus.DOSSIER_READY: ["accept", "decline", "download"],
     ClaimStatus.WITH_LAWYER: ["download", "filing"],
     ClaimStatus.FILED: ["download", "order"],
@@ -120,10 +135,19 @@ def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> Dossier
 
     dossier = dossier_info(claim)
     case = case_of(claim)
-    amount = str(dossier.get("amount_claimed") or cents_to_euros(claim.principal_cents))
+    assessed = claim.assessment or {}
+    route = assessed.get("route") or {}
+    in_review = claim.status is ClaimStatus.LAWYER_REVIEW
+    amount = str(
+        dossier.get("amount_claimed")
+        or (in_review and (assessed.get("amounts") or {}).get("total"))
+        or cents_to_euros(claim.principal_cents)
+    )
     cents = int((Decimal(amount) * 100).to_integral_value())
     deadline = next_deadline(claim, today)
-    prescription = dossier.get("prescription_end")
+    prescription = dossier.get("prescription_end") or (
+        in_review and (assessed.get("prescription") or {}).get("last_day")
+    )
     return DossierView(
         claim_id=claim.claim_id,
         reference=claim.reference or claim.claim_id,
@@ -132,16 +156,16 @@ def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> Dossier
         creditor_name=creditor_name,
         debtor_name=claim.debtor_name,
         court=CourtView(
-            name=str(dossier.get("court_name") or "Juridiction à déterminer"),
-            kind=str(dossier.get("court_kind") or ""),
+            name=str(dossier.get("court_name") or route.get("court_name") or "Juridiction à déterminer"),
+            kind=str(dossier.get("court_kind") or route.get("court_kind") or ""),
         ),
         amount_cents=cents,
         amount_label=euros(amount),
         urgent=bool(dossier.get("urgent")),
-        lawyer_review=bool(dossier.get("lawyer_review")),
+        lawyer_review=bool(dossier.get("lawyer_review")) or in_review,
         prescription_deadline=dt.date.fromisoformat(str(prescription)) if prescription else None,
         assigned_at=case.assigned_at,
-        accepted=claim.status is not ClaimStatus.DOSSIER_READY,
+        accepted=claim.status not in {ClaimStatus.DOSSIER_READY, ClaimStatus.LAWYER_REVIEW},
         next_deadline=(
             DeadlineView(
                 label=deadline.label,
@@ -153,6 +177,7 @@ def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> Dossier
             else None
         ),
         **case.steps_json(),
+        review=ReviewView.of(claim) if claim.review else None,
     )
 
 

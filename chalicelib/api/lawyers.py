@@ -140,6 +140,56 @@ def decline_dossier(identity: Identity, claim_id: str) -> Response:
 
 
 @lawyer_routes.route(
+    "/lawyer/dossiers/{claim_id}/review", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
+@handles_errors
+@requires_role(lawyer_routes, Role.LAWYER)
+def review_claim(identity: Identity, claim_id: str) -> Response:
+    """The reviewing lawyer's decision before any letter: approve (the notice goes out) or refuse with a
+    reason for the creditor (rejected and refunded)."""
+    from chalicelib.api.lawyer_schemas import ReviewBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import review
+
+    claims = _claims()
+    claims.get_for(identity, claim_id)  # a claim not theirs is 404 whatever the body
+    body = parse_body(lawyer_routes.current_request, ReviewBody)
+    resume = _engine().send_task_success
+    if body.decision == "approve":
+        claim = review.approve(
+            claims, _accounts(), identity, claim_id, note=body.note, resume=resume, now=business_now()
+        )
+        return json_response(
+            {
+                "claim_id": claim_id,
+                "status": claim.status.value,
+                "message": "Accord enregistré : la mise en demeure part.",
+            }
+        )
+    from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.services.payments import reject_and_refund
+
+    gateway = StripeGateway()
+    claim = review.refuse(
+        claims,
+        _accounts(),
+        identity,
+        claim_id,
+        reason=body.note,
+        resume=resume,
+        refund=lambda cid, **kw: reject_and_refund(claims, gateway, cid, **kw),
+        now=business_now(),
+    )
+    return json_response(
+        {
+            "claim_id": claim_id,
+            "status": claim.status.value,
+            "message": "Refus enregistré : le créancier est remboursé et informé.",
+        }
+    )
+
+
+@lawyer_routes.route(
     "/lawyer/dossiers/{claim_id}/links", methods=["POST"], authorizer=signed_in, cors=API_CORS
 )
 @handles_errors

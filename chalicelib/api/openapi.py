@@ -212,6 +212,12 @@ OPERATIONS: dict[str, Operation] = {
         f"{_L}:DeclineBody",
         roles=LAWYER,
     ),
+    "review_claim": Operation(
+        "Revue avant mise en demeure : approuver l'envoi ou le refuser (créancier remboursé)",
+        "Avocats",
+        f"{_L}:ReviewBody",
+        roles=LAWYER,
+    ),
     "dossier_link": Operation(
         "Lien de téléchargement temporaire du PDF ou du ZIP (inscrit à l'historique)",
         "Avocats",

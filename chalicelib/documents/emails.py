@@ -136,6 +136,19 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             "claim_rejected",
             "la créance ne peut pas être traitée : motifs et remboursement",
             {"reasons": "reasons", "refund_amount": "amount"},
+            {"reviewed_by": "text"},
+        ),
+        _claim(
+            "claim_in_review",
+            "la créance payée part en revue chez un avocat partenaire avant tout envoi : pourquoi",
+            {"reasons": "reasons"},
+            {"lawyer_name": "text"},
+        ),
+        _claim(
+            "review_approved",
+            "l'avocat a approuvé la créance : la mise en demeure part",
+            {"lawyer_name": "text"},
+            {"note": "text"},
         ),
         _claim(
             "notice_sent",
@@ -288,6 +301,20 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
                 "portal_url": "url",
             },
             {"claim_reference": "text", "prescription_end": "date", "lawyer_review": "flag"},
+        ),
+        EmailKind(
+            "review_requested",
+            "lawyer",
+            "une créance attend la revue de l'avocat avant toute mise en demeure",
+            {
+                "claim_id": "text",
+                "creditor_name": "text",
+                "debtor_name": "text",
+                "amount_claimed": "amount",
+                "reasons": "reasons",
+                "portal_url": "url",
+            },
+            {"claim_reference": "text", "prescription_end": "date"},
         ),
         EmailKind(
             "lawyer_deadline_reminder",

@@ -98,6 +98,9 @@ class ClaimStatus(StrEnum):
     DRAFT = "draft"
     AWAITING_PAYMENT = "awaiting_payment"
     ASSESSING = "assessing"
+    # Paid, but the engine wants a lawyer to decide before any letter (prescription at risk, RULEBOOK 1.2,
+    # or another review finding): no automatic mise en demeure until a partner lawyer approves.
+    LAWYER_REVIEW = "lawyer_review"
     REJECTED = "rejected"
     NOTICE_SENT = "notice_sent"
     SETTLED = "settled"
@@ -125,7 +128,10 @@ S = ClaimStatus
 _FORWARD: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
     S.DRAFT: frozenset({S.AWAITING_PAYMENT}),
     S.AWAITING_PAYMENT: frozenset({S.DRAFT, S.ASSESSING}),
-    S.ASSESSING: frozenset({S.REJECTED, S.NOTICE_SENT}),
+    S.ASSESSING: frozenset({S.REJECTED, S.NOTICE_SENT, S.LAWYER_REVIEW}),
+    # The reviewing lawyer approves (back to the automatic path, which sends the notice) or refuses
+    # (rejected and refunded).
+    S.LAWYER_REVIEW: frozenset({S.ASSESSING, S.REJECTED}),
     S.REJECTED: frozenset({S.CLOSED}),
     S.NOTICE_SENT: frozenset({S.SETTLED, S.DISPUTED, S.ESCALATION_OFFERED}),
     S.DISPUTED: frozenset({S.SETTLED, S.ESCALATION_OFFERED, S.CLOSED}),
@@ -145,18 +151,36 @@ _FORWARD: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
     S.WITHDRAWN: frozenset(),
     S.CLOSED: frozenset(),
     S.NEEDS_ATTENTION: frozenset(
-        {S.ASSESSING, S.NOTICE_SENT, S.ESCALATION_OFFERED, S.DOSSIER_READY, S.REJECTED, S.SETTLED, S.CLOSED}
+        {
+            S.ASSESSING,
+            S.LAWYER_REVIEW,
+            S.NOTICE_SENT,
+            S.ESCALATION_OFFERED,
+            S.DOSSIER_READY,
+            S.REJECTED,
+            S.SETTLED,
+            S.CLOSED,
+        }
     ),
 }
 # Any step of the automatic path may fail for good and hand the claim to an operator.
 _FAILABLE = frozenset(
-    {S.ASSESSING, S.NOTICE_SENT, S.DISPUTED, S.ESCALATION_OFFERED, S.DOSSIER_READY, S.WITH_LAWYER}
+    {
+        S.ASSESSING,
+        S.LAWYER_REVIEW,
+        S.NOTICE_SENT,
+        S.DISPUTED,
+        S.ESCALATION_OFFERED,
+        S.DOSSIER_READY,
+        S.WITH_LAWYER,
+    }
 )
 _WITHDRAWABLE = frozenset(
     {
         S.DRAFT,
         S.AWAITING_PAYMENT,
         S.ASSESSING,
+        S.LAWYER_REVIEW,
         S.NOTICE_SENT,
         S.DISPUTED,
         S.ESCALATION_OFFERED,
@@ -177,6 +201,7 @@ STATUS_LABELS_FR: Mapping[ClaimStatus, str] = {
     S.DRAFT: "Brouillon",
     S.AWAITING_PAYMENT: "En attente de paiement",
     S.ASSESSING: "Analyse en cours",
+    S.LAWYER_REVIEW: "En revue par un avocat",
     S.REJECTED: "Refusée",
     S.NOTICE_SENT: "Mise en demeure envoyée",
     S.SETTLED: "Réglée",
@@ -373,6 +398,9 @@ class Claim:
     notice: Mapping[str, Any] | None = None
     # The partner lawyer's side (chalicelib/domain/lawyer_case.py LawyerCase.as_json()): plain JSON.
     lawyer_case: Mapping[str, Any] | None = None
+    # The partner lawyer's review before any letter (chalicelib/services/review.py): who, why, when, and
+    # the decision — plain JSON.
+    review: Mapping[str, Any] | None = None
 
     def moved_to(self, target: ClaimStatus, *, at: datetime) -> Claim:
         check_transition(self.status, target)

@@ -57,6 +57,7 @@ def _json_ready(value: Any) -> Any:
 STATUS_EMAIL_KINDS: Mapping[ClaimStatus, str] = {
     ClaimStatus.AWAITING_PAYMENT: "claim_submitted",
     ClaimStatus.ASSESSING: "payment_received",
+    ClaimStatus.LAWYER_REVIEW: "claim_in_review",
     ClaimStatus.REJECTED: "claim_rejected",
     ClaimStatus.NOTICE_SENT: "notice_sent",
     ClaimStatus.SETTLED: "settled",

@@ -159,12 +159,21 @@ class Precheck:
     def can_submit(self) -> bool:
         return not self.blockers
 
+    @property
+    def review_reasons(self) -> list[dict[str, str]]:
+        """Why a partner lawyer will review the claim before any letter (empty: no review)."""
+        from chalicelib.services.review import review_reasons
+
+        return review_reasons(self.assessment) if self.can_submit else []
+
     def as_dict(self) -> dict[str, Any]:
+        reasons = self.review_reasons
         return {
             "claim_id": self.claim.claim_id,
             "can_submit": self.can_submit,
             "blockers": [b.as_dict() for b in self.blockers],
             **dict(self.assessment),
+            "review": {"required": True, "reasons": reasons} if reasons else None,
         }
 
 

@@ -41,6 +41,7 @@ _ENDED = frozenset(
 # Where a redriven execution resumes, by the claim's recorded status (see the definition's Route state).
 RESUME_AT: Mapping[ClaimStatus, str | None] = {
     ClaimStatus.ASSESSING: None,  # from the start: the check and the notice are idempotent
+    ClaimStatus.LAWYER_REVIEW: "review",  # back to waiting for the reviewing lawyer (who is kept)
     ClaimStatus.NOTICE_SENT: "wait_deadline",
     ClaimStatus.ESCALATION_OFFERED: "offer",
     ClaimStatus.DOSSIER_READY: "assign",
@@ -75,6 +76,8 @@ class ClaimCheck:
     reason: str
     reminder: bool = False
     reminder_wait_seconds: int = 0
+    # A partner lawyer must decide before any letter (chalicelib/services/review.py).
+    review: bool = False
 
     def as_task_output(self) -> dict[str, object]:
         return {
@@ -82,6 +85,7 @@ class ClaimCheck:
             "reason": self.reason,
             "reminder": self.reminder,
             "reminder_wait_seconds": self.reminder_wait_seconds,
+            "review": self.review,
         }
 
 
@@ -91,11 +95,13 @@ def check_claim(
     claims: ClaimReader,
     reminder_wait_days: int,
     reassess: Reassessment | None = None,
+    needs_review: Callable[[Claim], bool] | None = None,
 ) -> ClaimCheck:
     """May the escalation go on? A paid claim (*assessing*) is assessed again on the day: if the law now
     blocks it (the debtor went into liquidation, the claim became time-barred…), ``reassess`` rejects and
-    refunds it and returns the reason. A consumer debtor gets a courteous reminder first, unless the
-    creditor chose otherwise."""
+    refunds it and returns the reason. ``needs_review``: whether a partner lawyer must decide before any
+    letter (prescription at risk…; the lawyer's approval, once given, is kept). A consumer debtor gets a
+    courteous reminder first, unless the creditor chose otherwise."""
     claim = claims.get(claim_id)
     if claim.status in _ENDED:
         return ClaimCheck(False, f"La créance est au statut « {claim.status.value} ».")
@@ -103,12 +109,18 @@ def check_claim(
         refused = reassess(claim)
         if refused is not None:
             return ClaimCheck(False, refused)
-    reminder = claim.status is ClaimStatus.ASSESSING and _wants_reminder(claim)
+    review = claim.status is ClaimStatus.LAWYER_REVIEW or (
+        claim.status is ClaimStatus.ASSESSING and needs_review is not None and needs_review(claim)
+    )
+    reminder = claim.status in {ClaimStatus.ASSESSING, ClaimStatus.LAWYER_REVIEW} and _wants_reminder(claim)
     return ClaimCheck(
         True,
-        "La créance peut suivre son cours.",
+        "Un avocat partenaire examine la créance avant tout envoi."
+        if review
+        else "La créance peut suivre son cours.",
         reminder=reminder,
         reminder_wait_seconds=reminder_wait_days * 86400 if reminder else 0,
+        review=review,
     )
 
 

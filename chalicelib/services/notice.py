@@ -393,11 +393,20 @@ def _creditor(accounts: AccountFinder, claim: Claim) -> tuple[CreditorProfile, s
 
 
 def _assessment(claim: Claim, profile: CreditorProfile, today: dt.date) -> Mapping[str, Any]:
-    """The legal engine on the letter date; a claim that something now blocks gets no letter at all."""
+    """The legal engine on the letter date; a claim that something now blocks gets no letter at all, nor
+    one that a partner lawyer must review first and has not approved (RULEBOOK 1.2)."""
     from chalicelib.services.claims import assess_claim
+    from chalicelib.services.review import approved, review_reasons
 
     precheck = assess_claim(claim, profile, today)
     refuse_not_due(precheck.assessment, "Aucune lettre ne peut être envoyée")
+    reasons = review_reasons(precheck.assessment)
+    if reasons and not approved(claim) and claim.status in {ClaimStatus.ASSESSING, ClaimStatus.LAWYER_REVIEW}:
+        raise NotSubmittable(
+            "Aucune lettre ne peut être envoyée avant l'accord de l'avocat partenaire qui examine la "
+            f"créance : {reasons[0]['message']}",
+            details=[{"field": r["code"], "message": r["message"]} for r in reasons],
+        )
     if not precheck.can_submit:
         first = precheck.blockers[0]
         raise NotSubmittable(

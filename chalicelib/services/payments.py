@@ -385,10 +385,12 @@ def reject_and_refund(
     reasons: list[dict[str, str]],
     actor: str,
     now: dt.datetime,
+    reviewed_by: str = "",
 ) -> Claim:
     """Refuse a paid claim (e.g. the debtor turns out to be in liquidation): the claim is *rejected* with
     the reasons, every payment still held is refunded through Stripe, and the creditor is told why. The
-    refund itself is recorded when Stripe confirms it (``charge.refunded``)."""
+    refund itself is recorded when Stripe confirms it (``charge.refunded``). ``reviewed_by``: the partner
+    lawyer whose review refused it (the email then gives the lawyer's reason, not the engine's)."""
     claim = claims.get(claim_id)
     summary = " ; ".join(r.get("message", "") for r in reasons) or "motif non précisé"
     to_refund = [
@@ -396,16 +398,19 @@ def reject_and_refund(
     ]
     if claim.status is not ClaimStatus.REJECTED:
         total = sum(c.amount_cents - c.refunded_cents for c in to_refund)
+        context: dict[str, Any] = {
+            "reasons": [dict(r) for r in reasons] or [summary],
+            "refund_amount": euros(total),
+        }
+        if reviewed_by:
+            context["reviewed_by"] = reviewed_by
         claim = claims.transition(
             claim_id,
             ClaimStatus.REJECTED,
             actor=actor,
             reason=f"Créance refusée : {summary}",
             now=now,
-            notify=Notification(
-                "claim_rejected",
-                {"reasons": [dict(r) for r in reasons] or [summary], "refund_amount": euros(total)},
-            ),
+            notify=Notification("claim_rejected", context),
         )
     for checkout in to_refund:
         amount = checkout.amount_cents - checkout.refunded_cents

@@ -15,19 +15,28 @@ def check_claim(event: dict[str, Any]) -> dict[str, object]:
     claim_id = event.get("claim_id")
     if not isinstance(claim_id, str) or not claim_id:
         raise InvalidInput("claim_id manquant dans l'entrée de la tâche.", field="claim_id")
+    from dataclasses import replace
+
+    from chalicelib.services.review import unreviewed
+
     claims = ClaimRepository()
+    fresh: dict[str, Any] = {}
     result = escalation.check_claim(
         claim_id,
         claims=claims,
         reminder_wait_days=get_settings().reminder_wait_days,
-        reassess=lambda claim: _reject_if_blocked(claims, claim),
+        reassess=lambda claim: _reject_if_blocked(claims, claim, fresh),
+        needs_review=lambda claim: unreviewed(
+            replace(claim, assessment=fresh.get("assessment", claim.assessment))
+        ),
     )
     return result.as_task_output()
 
 
-def _reject_if_blocked(claims: ClaimRepository, claim: Any) -> str | None:
+def _reject_if_blocked(claims: ClaimRepository, claim: Any, fresh: dict[str, Any]) -> str | None:
     """The pre-check again, on the day the paid claim is processed; a blocked claim is rejected and
-    refunded (the creditor is told why)."""
+    refunded (the creditor is told why). The day's assessment is kept in ``fresh`` (does a lawyer have to
+    review it?)."""
     from chalicelib.adapters.accounts_repository import AccountRepository
     from chalicelib.adapters.stripe_gateway import StripeGateway
     from chalicelib.services.claims import assess_claim
@@ -37,6 +46,7 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Any) -> str | None:
     if account is None or account.creditor is None:
         return None  # nothing to assess against: the operator will look at it
     precheck = assess_claim(claim, account.creditor, get_settings().today())
+    fresh["assessment"] = precheck.assessment
     if precheck.can_submit:
         return None
     reject_and_refund(

@@ -151,6 +151,23 @@ def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
     return {"assignment": result}
 
 
+def request_review(event: dict[str, Any]) -> dict[str, object]:
+    """The LawyerReview task: hand the paid claim to a partner lawyer, who answers the task token."""
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.services import review
+
+    result = review.request_review(
+        ClaimRepository(),
+        AccountRepository(),
+        _claim_id(event),
+        task_token=_task_token(event),
+        resume=_engine().send_task_success,
+        base_url=get_settings().public_url,
+        now=business_now(),
+    )
+    return {"review": result}
+
+
 def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
     from chalicelib.services import lawyers
 

@@ -87,6 +87,7 @@ ACCESS: dict[str, Rule] = {
     "lawyer_dossier": rule("dossier", LAW),
     "accept_dossier": rule("dossier", LAW),
     "decline_dossier": rule("dossier", LAW),
+    "review_claim": rule("dossier", LAW),
     "dossier_link": rule("dossier", LAW),
     "record_filing": rule("dossier", LAW),
     "record_order": rule("dossier", LAW),

@@ -75,10 +75,27 @@ def test_every_function_placeholder_is_a_lambda_function_of_the_app():
 def test_callbacks_pass_their_task_token_and_time_out():
     states = load_definition()["States"]
     callbacks = {n: s for n, s in states.items() if s.get("Resource", "").endswith(".waitForTaskToken")}
-    assert set(callbacks) == {"OfferEscalation", "AssignLawyer"}
+    assert set(callbacks) == {"OfferEscalation", "AssignLawyer", "LawyerReview"}
     for state in callbacks.values():
         assert state["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
         assert state["TimeoutSeconds"] > 0
         assert any("States.Timeout" in c["ErrorEquals"] for c in state["Catch"])
     assert states["OfferEscalation"]["TimeoutSeconds"] == 30 * 24 * 3600
     assert states["AssignLawyer"]["TimeoutSeconds"] == 7 * 24 * 3600
+    # [POLICY] a review unanswered in 14 days goes to the operator (needs_attention), never to the debtor.
+    assert states["LawyerReview"]["TimeoutSeconds"] == 14 * 24 * 3600
+    assert states["LawyerReview"]["Catch"][0] == {
+        "ErrorEquals": ["States.Timeout"],
+        "ResultPath": "$.error",
+        "Next": "MarkNeedsAttention",
+    }
+
+
+def test_a_claim_for_review_reaches_the_lawyer_before_any_letter():
+    states = load_definition()["States"]
+    assert states["IsAdmissible"]["Choices"][0]["Next"] == "NeedsReview"
+    assert states["NeedsReview"]["Choices"][0]["Next"] == "LawyerReview"
+    assert states["NeedsReview"]["Default"] == "WantsReminder"
+    assert states["ReviewDecision"]["Choices"][0]["Next"] == "WantsReminder"
+    assert states["ReviewDecision"]["Default"] == "ReviewRefused"
+    assert states["CheckClaim"]["ResultSelector"]["review.$"] == "$.Payload.review"

@@ -1,5 +1,5 @@
 // The partner lawyer's portal: the dossiers assigned to them (urgent first, then by deadline), and one
-// dossier: accept or decline, download the merged PDF or the ZIP through a short-lived link, then record
+// dossier: review a claim before its notice (approve or refuse), accept or decline, download the merged PDF or the ZIP through a short-lived link, then record
 // the filing, the judge's order, the service, an opposition, the enforcement.
 import { h, add, clear, notice, announce, table, link, facts } from "../dom.js";
 import { api } from "../api.js";
@@ -26,6 +26,8 @@ function urgency(dossier) {
 async function listPage({ main, query }) {
   add(main, h("h1", {}, "Mes dossiers d'injonction de payer"));
   if (query.decline) add(main, notice("success", "Dossier décliné : il est proposé à un autre avocat."));
+  if (query.revue === "approuvee") add(main, notice("success", "Accord enregistré : la mise en demeure part au débiteur."));
+  if (query.revue === "refusee") add(main, notice("success", "Refus enregistré : le créancier est remboursé et informé de votre motif."));
   let dossiers;
   try {
     dossiers = (await api("/v1/lawyer/dossiers")).dossiers;
@@ -44,7 +46,7 @@ async function listPage({ main, query }) {
         { label: "Débiteur", value: (d) => d.debtor_name },
         { label: "Juridiction", value: (d) => d.court?.name || "—" },
         { label: "Montant", value: (d) => d.amount_label, class: "num" },
-        { label: "Statut", value: (d) => [d.status_label, d.accepted ? null : h("strong", {}, " — à accepter")] },
+        { label: "Statut", value: (d) => [d.status_label, d.accepted ? null : h("strong", {}, d.status === "lawyer_review" ? " — à examiner" : " — à accepter")] },
         { label: "Prochaine échéance", value: (d) => (d.next_deadline ? `${d.next_deadline.label} : ${dateShort(d.next_deadline.date)}` : "—") },
         { label: "Prescription", value: (d) => dateShort(d.prescription_deadline) || "—" },
       ],
@@ -110,6 +112,7 @@ function draw(root, dossier, message) {
       "section",
       { class: "card next-step", "aria-labelledby": "titre-actions" },
       h("h2", { id: "titre-actions" }, "Actions"),
+      can("approve") ? reviewBox(base, dossier, redraw) : null,
       can("accept") ? acceptBox(base, redraw) : null,
       can("download") ? downloads(base) : null,
       can("filing")
@@ -194,6 +197,49 @@ function draw(root, dossier, message) {
         ),
       ),
     ),
+  );
+}
+
+const PRESCRIPTION_LABELS = { not_barred: "non prescrite", at_risk: "à risque", barred: "prescrite" };
+
+// A paid claim the engine will not send by itself (prescription at risk…): the lawyer approves the notice
+// or refuses it with a reason for the creditor (who is refunded). Nothing reaches the debtor before.
+function reviewBox(base, dossier, redraw) {
+  const review = dossier.review || { reasons: [], invoices: [], acknowledgements: [], prescription: {} };
+  const p = review.prescription || {};
+  const approve = stepForm({
+    id: "approuver-envoi",
+    title: "Approuver l'envoi de la mise en demeure",
+    fields: [field({ name: "note", label: "Observation pour le créancier (facultative)", type: "textarea" })],
+    submit: "Approuver l'envoi",
+    send: (values) => api(`${base}/review`, { method: "POST", body: { decision: "approve", note: values.note || "" } }),
+    done: () => {
+      location.hash = "#/avocat?revue=approuvee";
+    },
+  });
+  const refuse = stepForm({
+    id: "refuser-envoi",
+    title: "Refuser l'envoi",
+    fields: [field({ name: "note", label: "Motif transmis au créancier", type: "textarea", required: true, hint: "Le créancier est remboursé ; rien n'est envoyé au débiteur." })],
+    submit: "Refuser l'envoi",
+    send: (values) => api(`${base}/review`, { method: "POST", body: { decision: "refuse", note: values.note || "" } }),
+    done: () => {
+      location.hash = "#/avocat?revue=refusee";
+    },
+    collapsed: true,
+  });
+  return h(
+    "div",
+    { id: "revue" },
+    h("p", {}, "Cette créance est payée par son créancier, mais l'analyse automatique demande l'avis d'un avocat avant toute mise en demeure :"),
+    h("ul", { id: "motifs-revue" }, review.reasons.map((r) => h("li", {}, r.message, r.article ? h("span", { class: "article" }, ` (${r.article})`) : null))),
+    facts([
+      ["Prescription", `${PRESCRIPTION_LABELS[p.status] || p.status || ""}${p.last_day ? ` — au plus tôt le ${dateLong(p.last_day)}` : ""}${p.last_day_late ? `, au plus tard le ${dateLong(p.last_day_late)}` : ""}`],
+      ["Factures", review.invoices.map((i) => `n° ${i.number} du ${dateShort(i.issue_date)}${i.performance_date ? `, exécution le ${dateShort(i.performance_date)}` : ""}${i.due_date ? `, échéance ${dateShort(i.due_date)}` : ""} : ${i.amount_ttc} €`).join(" ; ")],
+      ["Reconnaissances de dette", review.acknowledgements.map((a) => `${dateShort(a.date)}${a.description ? ` (${a.description})` : ""}`).join(" ; ") || "aucune déclarée"],
+    ]),
+    approve,
+    refuse,
   );
 }
 

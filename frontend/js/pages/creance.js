@@ -109,6 +109,7 @@ function draw(view) {
       h("p", { id: "etape-suivante" }, h("strong", {}, step.label), step.date ? ` — ${step.dateLabel.toLowerCase()} : ${dateLong(step.date)}` : ""),
       actionsFor(view),
     ),
+    reviewSection(claim),
     noticeSection(view),
     lawyerSection(claim),
     amountsSection(claim),
@@ -116,6 +117,26 @@ function draw(view) {
     paymentsSection(claim),
     timelineSection(view),
     secondaryActions(view),
+  );
+}
+
+// --- a partner lawyer's review before any letter (prescription at risk…) ----------------------------------
+function reviewSection(claim) {
+  const review = claim.review;
+  if (!review || !["lawyer_review", "assessing", "notice_sent", "rejected"].includes(claim.status) && !review.decision) return null;
+  const decided = review.decision === "approved"
+    ? `Accord de ${review.lawyer_name || "l'avocat partenaire"}${review.decided_at ? ` le ${dateShort(review.decided_at)}` : ""} : la mise en demeure peut partir.`
+    : review.decision === "refused"
+      ? `Refus de ${review.lawyer_name || "l'avocat partenaire"}${review.decided_at ? ` le ${dateShort(review.decided_at)}` : ""} : aucun courrier n'a été envoyé ; le montant réglé vous est remboursé.`
+      : "Un avocat partenaire examine la créance : aucun courrier n'est envoyé au débiteur avant sa décision.";
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-revue", id: "revue-avocat" },
+    h("h2", { id: "titre-revue" }, "Revue par un avocat avant tout envoi"),
+    h("p", {}, decided),
+    review.note ? h("p", {}, h("strong", {}, review.decision === "refused" ? "Motif : " : "Observation : "), review.note) : null,
+    h("p", {}, "Pourquoi :"),
+    h("ul", {}, review.reasons.map((r) => h("li", {}, r.message, r.article ? h("span", { class: "article" }, ` (${r.article})`) : null))),
   );
 }
 

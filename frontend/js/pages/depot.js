@@ -839,7 +839,14 @@ async function summaryStep(wizard) {
   );
   add(
     area,
-    precheck.can_submit
+    precheck.can_submit && precheck.review
+      ? notice(
+          "warning",
+          h("strong", {}, "Pré-contrôle favorable sous réserve de l'avis d'un avocat : "),
+          "après paiement, un avocat partenaire examine la créance avant tout envoi. S'il donne son accord, la mise en demeure part ; sinon, vous êtes remboursé et informé de son motif.",
+          h("ul", { id: "motifs-revue" }, precheck.review.reasons.map((r) => h("li", {}, r.message, r.article ? h("span", { class: "article" }, ` (${r.article})`) : null))),
+        )
+      : precheck.can_submit
       ? notice("success", h("strong", {}, "Pré-contrôle favorable : "), "la créance peut être envoyée.")
       : notice(
           "error",

@@ -141,6 +141,30 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "days_left": 7,
         "portal_url": f"{BASE}/#/avocat/dossiers/CLM-2026-0042",
     },
+    "claim_in_review": CLAIM
+    | {
+        "reasons": [
+            {
+                "code": "lawyer_review_prescription_at_risk",
+                "article": "Rulebook 1.2",
+                "message": "Prescription à risque : pas de mise en demeure ni d'injonction automatique ; un "
+                "avocat décide.",
+            }
+        ],
+        "lawyer_name": "Maître Jeanne Martin",
+    },
+    "review_approved": CLAIM
+    | {"lawyer_name": "Maître Jeanne Martin", "note": "Reconnaissance de dette du 3 mars."},
+    "review_requested": {
+        "claim_id": "CLM-2026-0042",
+        "claim_reference": "F-2025-0010",
+        "creditor_name": "Plomberie Martin SARL",
+        "debtor_name": DEBTOR,
+        "amount_claimed": "1234.56",
+        "reasons": ["Prescription à risque : un avocat décide."],
+        "prescription_end": "2027-03-01",
+        "portal_url": f"{BASE}/#/avocat/dossiers/CLM-2026-0042",
+    },
     "dossier_assigned": {
         "claim_id": "CLM-2026-0042",
         "claim_reference": "F-2025-0010",
@@ -242,7 +266,9 @@ def test_claim_emails_name_the_claim_and_link_to_its_page(kind: str) -> None:
     assert f'href="{link}"' in email.html
 
 
-@pytest.mark.parametrize("kind", [*CLAIM_KINDS, "dossier_assigned", "lawyer_deadline_reminder"])
+@pytest.mark.parametrize(
+    "kind", [*CLAIM_KINDS, "dossier_assigned", "lawyer_deadline_reminder", "review_requested"]
+)
 def test_the_html_escapes_the_debtor_name(kind: str) -> None:
     html = _render(kind).html
     assert "Dupont &amp; &lt;Fils&gt;" in html
@@ -304,6 +330,34 @@ def test_the_rejection_lists_the_legal_findings_and_announces_the_refund() -> No
     assert email.html.count("<li ") == 2
     single = render_email("claim_rejected", SAMPLES["claim_rejected"] | {"reasons": ["Rien n'est dû."]})
     assert "pour la raison suivante :" in single.text
+
+
+def test_a_refusal_after_a_lawyers_review_gives_the_lawyers_reason_not_the_engines() -> None:
+    email = render_email(
+        "claim_rejected",
+        SAMPLES["claim_rejected"]
+        | {
+            "reasons": ["La reconnaissance de dette n'est pas signée."],
+            "reviewed_by": "Maître Jeanne Martin",
+        },
+    )
+    text = normalise(email.text)
+    assert "Maître Jeanne Martin, avocat partenaire, estime" in text
+    assert "- La reconnaissance de dette n'est pas signée." in text
+    assert "vérification automatique" not in text and "vérification automatique" not in email.html
+    assert "vous est remboursé" in text
+
+
+def test_the_review_emails_say_why_and_that_nothing_leaves_before_the_decision() -> None:
+    creditor = normalise(_render("claim_in_review").text)
+    assert "Prescription à risque" in creditor and "(Rulebook 1.2)" in creditor
+    assert "confié à Maître Jeanne Martin" in creditor
+    assert "Aucun courrier n'est envoyé au débiteur avant sa décision" in creditor
+    lawyer = _render("review_requested")
+    assert "Bonjour Maître" in lawyer.text and "/#/avocat/dossiers/CLM-2026-0042" in lawyer.html
+    assert "1er mars 2027" in normalise(lawyer.text) or "1 mars 2027" in normalise(lawyer.text)
+    approved = normalise(_render("review_approved").text)
+    assert "donné son accord" in approved and "Reconnaissance de dette du 3 mars." in approved
 
 
 def test_the_notice_email_announces_its_attachment_and_carries_it() -> None:
