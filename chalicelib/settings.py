@@ -71,7 +71,9 @@ class Settings:
     # only), ``manual`` leaves the printing and posting to an operator. Default: local on the local platform.
     postal_provider: str = "manual"
     # Local simulation only: calendar days between sending and the simulated first presentation.
-    postal_first_presentation_days: int = 2
+    # The local simulation presents the letter on the day the letter itself assumes (letter date + 3,
+    # documents/context.py PRESENTATION_ALLOWANCE_DAYS): letter, claim page and emails give one deadline.
+    postal_first_presentation_days: int = 3
     # The only origin browsers may call the API from (CORS): the web interface's, by default the public URL's
     # scheme, host and port (CLAIMS_ALLOWED_ORIGIN).
     allowed_origin: str = "http://127.0.0.1:8765"
@@ -151,7 +153,7 @@ def get_settings() -> Settings:
         postal_provider=_env(
             "POSTAL_PROVIDER", "local" if _flag("CLAIMS_LOCAL_MODE", stage == "local") else "manual"
         ).lower(),
-        postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "2")),
+        postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "3")),
         allowed_origin=_env("CLAIMS_ALLOWED_ORIGIN", _origin(public_url)),
     )
 

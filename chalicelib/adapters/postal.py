@@ -108,7 +108,7 @@ class LocalPostalSender:
 
     provider = "local"
 
-    def __init__(self, store: ObjectStore, *, first_presentation_days: int = 2) -> None:
+    def __init__(self, store: ObjectStore, *, first_presentation_days: int = 3) -> None:
         self.store = store
         self.first_presentation_days = first_presentation_days
 

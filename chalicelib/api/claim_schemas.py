@@ -49,7 +49,14 @@ class WithdrawBody(Body):
 
 
 DocumentKindName = Literal[
-    "invoice", "purchase_order", "contract", "delivery_proof", "correspondence", "acknowledgement", "other"
+    "invoice",
+    "purchase_order",
+    "contract",
+    "delivery_proof",
+    "correspondence",
+    "acknowledgement",
+    "payment_proof",
+    "other",
 ]
 
 

@@ -24,6 +24,9 @@ class DocumentKind(StrEnum):
     DELIVERY_PROOF = "delivery_proof"
     CORRESPONDENCE = "correspondence"
     ACKNOWLEDGEMENT = "acknowledgement"
+    # A partial payment's proof (bank statement, remittance): it interrupts prescription like an
+    # acknowledgement (C. civ. 2240) and justifies the balance claimed.
+    PAYMENT_PROOF = "payment_proof"
     OTHER = "other"
 
 
@@ -34,6 +37,7 @@ DOCUMENT_KIND_LABELS_FR: Mapping[DocumentKind, str] = {
     DocumentKind.DELIVERY_PROOF: "Preuve de livraison ou d'exécution",
     DocumentKind.CORRESPONDENCE: "Correspondance",
     DocumentKind.ACKNOWLEDGEMENT: "Reconnaissance de dette",
+    DocumentKind.PAYMENT_PROOF: "Preuve de paiement partiel",
     DocumentKind.OTHER: "Autre pièce",
 }
 

@@ -27,6 +27,7 @@ _EXHIBIT_ORDER = (
     DocumentKind.DELIVERY_PROOF,
     DocumentKind.CORRESPONDENCE,
     DocumentKind.ACKNOWLEDGEMENT,
+    DocumentKind.PAYMENT_PROOF,
     DocumentKind.OTHER,
 )
 

@@ -118,6 +118,21 @@ def test_an_image_is_accepted_as_evidence(api):
     assert response.json_body["prefill"] is None
 
 
+def test_a_proof_of_partial_payment_is_an_evidence_kind_of_its_own(api):
+    """What keeps some claims alive (C. civ. 2240: a partial payment interrupts prescription) is filed as
+    what it is, and the dossier's bordereau lists it after the acknowledgements of debt."""
+    from chalicelib.domain.claim import DocumentKind
+    from chalicelib.services.dossier import _EXHIBIT_ORDER
+
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]
+    response, _ = upload(api, token, claim_id, pdf_bytes(), filename="virement.pdf", kind="payment_proof")
+    assert response.status_code == 200, response.json_body
+    assert response.json_body["document"]["kind_label"] == "Preuve de paiement partiel"
+    order = list(_EXHIBIT_ORDER)
+    assert order.index(DocumentKind.PAYMENT_PROOF) == order.index(DocumentKind.ACKNOWLEDGEMENT) + 1
+
+
 def test_only_pdf_png_and_jpeg_slots_are_handed_out(api):
     token = creditor(api)
     claim_id = create_claim(api, token)["claim_id"]

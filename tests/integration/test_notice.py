@@ -216,7 +216,9 @@ def test_the_local_registered_letter_is_recorded_with_a_simulated_first_presenta
     assert len(outcome.tracking_number) == 13 and outcome.tracking_number.startswith("1A")
     assert outcome.tracking_number[2:].isdigit()
     assert outcome.sent_on == TODAY
-    assert outcome.first_presented_on == dt.date(2025, 4, 2)  # 2 days later (simulated)
+    # simulated on the day the letter itself assumes (3 days later): one date in the letter, the claim
+    # page and the emails
+    assert outcome.first_presented_on == dt.date(2025, 4, 3)
     record = json.loads(stored(f"claims/{claim_id}/postal/{outcome.tracking_number}.json"))
     assert record["simulated"] is True and record["provider"] == "local"
     assert record["pdf_sha256"] == outcome.sha256
@@ -373,9 +375,9 @@ def test_b2b_deadline_is_8_days_and_b2c_15_days_after_the_first_presentation(pla
     b2c = send(paid_claim("clm-deadline-b2c", b2c_content()))
 
     for outcome in (b2b, b2c):
-        assert outcome.first_presented_on == dt.date(2025, 4, 2)
-    # Presented on day 2, but the letter prints "presented 3 days after the letter date": the deadline
-    # never comes before the date the letter itself gives (31 March + 3 + 8 / + 15).
+        assert outcome.first_presented_on == dt.date(2025, 4, 3)
+    # The letter prints "presented 3 days after the letter date" (the simulation presents it then): the
+    # deadline is the one the letter itself gives (31 March + 3 + 8 / + 15).
     assert b2b.deadline == dt.date(2025, 4, 11)
     assert b2c.deadline == dt.date(2025, 4, 18)
     # the end of that day in Paris (CEST, UTC+2), as Step Functions' Wait reads it

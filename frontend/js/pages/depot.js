@@ -61,6 +61,7 @@ const DOCUMENT_KINDS = [
   ["delivery_proof", "Preuve de livraison ou d'exécution"],
   ["correspondence", "Échanges avec le débiteur"],
   ["acknowledgement", "Reconnaissance de dette"],
+  ["payment_proof", "Preuve de paiement partiel (relevé, virement)"],
   ["other", "Autre pièce"],
 ];
 const MEDIA_TYPES = { pdf: "application/pdf", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg" };
