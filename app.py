@@ -88,6 +88,11 @@ def assign_lawyer(event: dict[str, Any], context: Any) -> dict[str, object]:
     return _step("assign_lawyer")(event)
 
 
+@app.lambda_function(name="lawyer_no_answer")
+def lawyer_no_answer(event: dict[str, Any], context: Any) -> dict[str, object]:
+    return _step("lawyer_no_answer")(event)
+
+
 @app.lambda_function(name="request_review")
 def request_review(event: dict[str, Any], context: Any) -> dict[str, object]:
     return _step("request_review")(event)

@@ -179,8 +179,19 @@ def assign(
     if handled and not (again and not case.lawyer_id):
         return "already handled"
     if case.lawyer_id and not case.accepted:
-        _unshare(store, claim, case.lawyer_id)
-        case = case.released(now, kind="no_answer", reason="pas de réponse dans le délai")
+        # A new token while a lawyer holds the dossier is a resumed wait (a restart, an operator's
+        # redrive), not their silence: they keep it. Their 7 days without an answer go through
+        # :func:`release_unanswered` (the escalation's LawyerNoAnswer state) before this runs again.
+        claims.record(
+            claim_id,
+            kind=EventKind.NOTE,
+            actor=PLATFORM,
+            reason="Reprise de l'attente de la réponse de l'avocat (le dossier lui reste confié)",
+            change=lambda c: replace(c, task_token=task_token),
+            expected_version=claim.version,
+            now=now,
+        )
+        return f"resumed: still with {case.lawyer_id}"
     dossier = dossier_info(claim)
     court_name = str(dossier.get("court_name") or "")
     departement = str(dossier.get("departement") or "")
@@ -224,6 +235,45 @@ def assign(
         now=now,
     )
     return f"assigned to {decision.lawyer_id}"
+
+
+# [POLICY] How many lawyers may let a dossier's 7 days pass without an answer before an operator takes it
+# over (needs_attention) instead of a further reassignment.
+MAX_UNANSWERED = 3
+
+
+class TooManyUnanswered(Exception):
+    """Raised by :func:`release_unanswered` past :data:`MAX_UNANSWERED`: the escalation's catch hands the
+    claim to an operator."""
+
+
+def release_unanswered(
+    claims: ClaimRepository, claim_id: str, *, now: dt.datetime, store: Store | None = None
+) -> bool:
+    """The escalation's AssignLawyer waited its 7 days with no answer: the lawyer in charge is left out
+    of this dossier (their links stop working) and the next assignment picks another one. Past
+    :data:`MAX_UNANSWERED` silent lawyers, :class:`TooManyUnanswered`. Idempotent."""
+    claim = claims.get(claim_id)
+    case = case_of(claim)
+    if claim.status is not ClaimStatus.DOSSIER_READY or not case.lawyer_id or case.accepted:
+        return False
+    _unshare(store, claim, case.lawyer_id)
+    released = case.released(now, kind="no_answer", reason="pas de réponse dans le délai")
+    claims.record(
+        claim_id,
+        kind=EventKind.LAWYER,
+        actor=PLATFORM,
+        reason=(case.lawyer_name or "L'avocat") + " " + DECLINE_LABELS_FR["no_answer"],
+        change=lambda c: replace(c, assigned_lawyer_id=None, lawyer_case=released.as_json()),
+        expected_version=claim.version,
+        now=now,
+    )
+    silent = sum(1 for d in released.declines if d.kind == "no_answer")
+    if silent >= MAX_UNANSWERED:
+        raise TooManyUnanswered(
+            f"{silent} avocats partenaires n'ont pas répondu dans le délai : l'équipe attribue le dossier."
+        )
+    return True
 
 
 def _assigned_context(claim: Claim, dossier: Mapping[str, Any], base_url: str) -> dict[str, Any]:

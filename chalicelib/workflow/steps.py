@@ -151,6 +151,17 @@ def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
     return {"assignment": result}
 
 
+def lawyer_no_answer(event: dict[str, Any]) -> dict[str, object]:
+    """AssignLawyer timed out (7 days): the silent lawyer is left out, then the assignment runs again."""
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.services import lawyers
+
+    released = lawyers.release_unanswered(
+        ClaimRepository(), _claim_id(event), now=business_now(), store=DocumentStore()
+    )
+    return {"released": released}
+
+
 def request_review(event: dict[str, Any]) -> dict[str, object]:
     """The LawyerReview task: hand the paid claim to a partner lawyer, who answers the task token."""
     from chalicelib.adapters.accounts_repository import AccountRepository

@@ -272,3 +272,66 @@ def test_an_expired_download_link_is_refused(api, stripe):
     fresh = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "pdf"}, lyon).json_body
     assert requests.get(fresh["url"], timeout=10).status_code == 200
     assert fresh["filename"] == "dossier-DOS-2025-001.pdf"
+
+
+def test_a_resumed_wait_keeps_the_lawyer_and_only_their_silence_passes_the_dossier_on(api, stripe):
+    """A restart or an operator's redrive re-enters AssignLawyer with a new task token: that is not the
+    7-day timeout (LawyerNoAnswer). The assigned lawyer keeps the dossier, their list and their accept;
+    only release_unanswered (the timeout's state) leaves them out, and past MAX_UNANSWERED silent lawyers
+    the claim goes to an operator."""
+    from chalicelib.clock import business_now
+    from chalicelib.services import lawyers as service
+
+    token = creditor(api)
+    first_id, first = lawyer(api, "me.premier@barreau-lyon.fr", departements=("69",))
+    claim_id = ready_dossier(api, stripe, token)
+    assert assigned_lawyer(claim_id) == first_id
+    claims = ClaimRepository()
+    outcome = service.assign(
+        claims,
+        AccountRepository(),
+        claim_id,
+        task_token="token-after-restart",
+        resume=None,
+        base_url="http://localhost",
+        now=business_now(),
+    )
+    assert outcome.startswith("resumed")
+    claim = claims.get(claim_id)
+    assert claim.assigned_lawyer_id == first_id and claim.task_token == "token-after-restart"
+    assert [d["claim_id"] for d in get(api, "/v1/lawyer/dossiers", first).json_body["dossiers"]] == [claim_id]
+    reasons = [e["reason"] for e in timeline(api, token, claim_id)]
+    assert not any("pas répondu" in r for r in reasons)
+
+    # The 7 days pass: the first lawyer is left out, the next one gets it.
+    second_id, _ = lawyer(api, "me.second@barreau-lyon.fr", departements=("69",))
+    assert service.release_unanswered(claims, claim_id, now=business_now()) is True
+    assert service.release_unanswered(claims, claim_id, now=business_now()) is False  # idempotent
+    assert get(api, f"/v1/lawyer/dossiers/{claim_id}", first).status_code == 404
+    service.assign(
+        claims,
+        AccountRepository(),
+        claim_id,
+        task_token="token-after-timeout",
+        resume=None,
+        base_url="http://localhost",
+        now=business_now(),
+    )
+    assert claims.get(claim_id).assigned_lawyer_id == second_id
+    assert any("n'a pas répondu dans le délai" in e["reason"] for e in timeline(api, token, claim_id))
+
+    # A third silent lawyer: the operator takes over instead of a fourth assignment.
+    third_id, _ = lawyer(api, "me.troisieme@barreau-lyon.fr", departements=("69",))
+    assert service.release_unanswered(claims, claim_id, now=business_now()) is True
+    service.assign(
+        claims,
+        AccountRepository(),
+        claim_id,
+        task_token="token-after-second-timeout",
+        resume=None,
+        base_url="http://localhost",
+        now=business_now(),
+    )
+    assert claims.get(claim_id).assigned_lawyer_id == third_id
+    with pytest.raises(service.TooManyUnanswered):
+        service.release_unanswered(claims, claim_id, now=business_now())

@@ -99,3 +99,15 @@ def test_a_claim_for_review_reaches_the_lawyer_before_any_letter():
     assert states["ReviewDecision"]["Choices"][0]["Next"] == "WantsReminder"
     assert states["ReviewDecision"]["Default"] == "ReviewRefused"
     assert states["CheckClaim"]["ResultSelector"]["review.$"] == "$.Payload.review"
+
+
+def test_only_the_lawyers_silence_passes_a_dossier_on_never_a_resumed_wait():
+    """A redrive or a restart re-enters AssignLawyer directly (Route, resume_at = assign): the lawyer keeps
+    the dossier. Only the callback's 7-day timeout goes through LawyerNoAnswer, which leaves them out."""
+    states = load_definition()["States"]
+    timeout = next(c for c in states["AssignLawyer"]["Catch"] if "States.Timeout" in c["ErrorEquals"])
+    assert timeout["Next"] == "LawyerNoAnswer"
+    assert states["LawyerNoAnswer"]["Next"] == "AssignLawyer"
+    assert states["LawyerNoAnswer"]["Catch"][0]["Next"] == "MarkNeedsAttention"
+    resume = [c for c in states["Route"]["Choices"] if c["Next"] == "AssignLawyer"]
+    assert resume and all("LawyerNoAnswer" != c["Next"] for c in states["Route"]["Choices"])
