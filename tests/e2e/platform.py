@@ -66,7 +66,8 @@ class RunningPlatform:
                 raise AssertionError(f"the platform exited early:\n{self.log()}")
             try:
                 status, _ = self.get("/health")
-                if status == 200:
+                # Serving starts before the start-up finishes (redrive, banner): ready once both are done.
+                if status == 200 and "Ctrl-C pour arrêter" in self.log():
                     return time.monotonic() - started
             except OSError:
                 pass
