@@ -21,6 +21,7 @@ from chalicelib.domain.errors import (
     ConcurrentUpdate,
     DomainError,
     Forbidden,
+    IntegrityError,
     InvalidInput,
     InvalidTransition,
     NotEditable,
@@ -41,6 +42,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (Unauthenticated, 401),
     (Forbidden, 403),
     (TooManyAttempts, 429),
+    (IntegrityError, 409),
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -83,6 +83,13 @@ class NotSubmittable(DomainError):
     code = "not_submittable"
 
 
+class IntegrityError(DomainError):
+    """A stored document's bytes no longer match the SHA-256 recorded when it was checked or generated:
+    it is never used (no dossier, no link); the claim goes to an operator."""
+
+    code = "integrity_error"
+
+
 class UploadRejected(DomainError):
     """An uploaded file failed the checks (type, size, content); it has been deleted."""
 

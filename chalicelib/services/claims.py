@@ -47,6 +47,7 @@ class FileStore(Protocol):
     def upload_key(self, claim_id: str, document_id: str) -> str: ...
     def presigned_post(self, key: str, content_type: str, **kwargs: Any) -> dict[str, Any]: ...
     def get(self, key: str, max_bytes: int) -> bytes: ...
+    def put(self, key: str, content: bytes, content_type: str) -> None: ...
     def delete(self, key: str) -> None: ...
 
 
@@ -380,9 +381,12 @@ def confirm_upload(
     """Check the uploaded bytes (real type, size, PDF readable and not encrypted, no active or hidden
     content…). A rejected file is deleted and forgotten, and :class:`UploadRejected` says why in French; an
     accepted one gets its SHA-256 recorded, its name the real type's extension (« scan » → « scan.pdf »),
-    and an invoice is read for a Factur-X pre-fill."""
+    and an invoice is read for a Factur-X pre-fill. The checked bytes are sealed: copied to a key no upload
+    form can write (chalicelib/services/integrity.py), which every later use reads and verifies; the upload
+    itself is deleted, so re-posting the form after confirmation changes nothing that is used."""
     from chalicelib.documents.inspection import MAX_UPLOAD_BYTES, download_name, inspect_upload
     from chalicelib.domain.errors import UploadRejected
+    from chalicelib.services.integrity import sealed_key
 
     _creditor_only(identity)
     claim = claims.get_for(identity, claim_id)
@@ -408,8 +412,11 @@ def confirm_upload(
             now=now,
         )
         raise
+    sealed = sealed_key(claim_id, document_id)
+    files.put(sealed, content, inspected.media_type)
     accepted = replace(
         document,
+        storage_key=sealed,
         filename=download_name(document.filename, inspected.media_type),
         status="accepted",
         media_type=inspected.media_type,
@@ -432,6 +439,7 @@ def confirm_upload(
         document_hashes={document_id: inspected.sha256},
         now=now,
     )
+    files.delete(document.storage_key)  # the upload: nothing reads it any more
     prefill = None
     if accepted.kind is DocumentKind.INVOICE and inspected.media_type == "application/pdf":
         from chalicelib.documents.einvoice import extract_invoice_prefill

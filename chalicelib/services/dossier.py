@@ -14,6 +14,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus, DocumentKind
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.precheck import refuse_not_due
+from chalicelib.services.integrity import verified
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -97,7 +98,13 @@ def assemble_claim_dossier(
                 date=dt.date.fromisoformat(dated) if dated else None,
                 filename=document.filename,
                 media_type=document.media_type,
-                content=store.get(document.storage_key, MAX_UPLOAD_BYTES),
+                content=verified(
+                    store,
+                    document.storage_key,
+                    document.sha256,
+                    what=f"La pièce « {document.filename} »",
+                    max_bytes=MAX_UPLOAD_BYTES,
+                ),
             )
         )
     notice: dict[str, Any] = dict(claim.notice or {})
@@ -115,7 +122,13 @@ def assemble_claim_dossier(
                 date=dt.date.fromisoformat(sent_on) if sent_on else None,
                 filename="mise-en-demeure.pdf",
                 media_type="application/pdf",
-                content=store.get(str(notice["pdf_key"]), MAX_UPLOAD_BYTES),
+                content=verified(
+                    store,
+                    str(notice["pdf_key"]),
+                    str(notice.get("sha256") or ""),
+                    what="La mise en demeure envoyée",
+                    max_bytes=MAX_UPLOAD_BYTES,
+                ),
             )
         )
     tracking = str(notice.get("tracking_number") or "") or None

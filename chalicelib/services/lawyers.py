@@ -81,6 +81,8 @@ class Lawyers(Protocol):
 
 
 class Store(Protocol):
+    def get(self, key: str, max_bytes: int) -> bytes: ...
+    def put(self, key: str, content: bytes, content_type: str) -> None: ...
     def copy(self, source: str, target: str) -> None: ...
     def size(self, key: str) -> int | None: ...
     def delete(self, key: str) -> None: ...
@@ -431,12 +433,22 @@ def download_link(
         raise NotFound("Le dossier n'est pas encore constitué.")
     lawyer_id = identity.user_id
     share = _share_key(claim_id, lawyer_id, document)
+    digest = str(dossier.get(f"sha256_{document}") or "")
+    # The lawyer's copy holds the bytes checked against the hash recorded at assembly (never a copy of
+    # whatever the key holds now); a copy already made was made that way.
     if store.size(share) is None:
-        store.copy(str(source), share)
+        from chalicelib.domain.errors import IntegrityError
+        from chalicelib.services.integrity import report, verified
+
+        try:
+            content = verified(store, str(source), digest, what=f"Le {DOCUMENT_LABELS_FR[document]}")
+        except IntegrityError as error:
+            report(claims, claim_id, claim.status.value, error, actor=PLATFORM)
+            raise
+        store.put(share, content, "application/pdf" if document == "pdf" else "application/zip")
     filename = _filename(claim, document)
     url = store.presigned_get(share, filename, expires_in=expires_in)
     expires_at = now + dt.timedelta(seconds=expires_in)
-    digest = str(dossier.get(f"sha256_{document}") or "")
     minutes = max(1, expires_in // 60)
     claims.record(
         claim_id,

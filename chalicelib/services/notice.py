@@ -89,6 +89,7 @@ class ClaimStore(Protocol):
         document_hashes: Mapping[str, str] | None = None,
         expected_version: int | None = None,
         now: dt.datetime | None = None,
+        notify: Notification | Sequence[Notification] = (),
     ) -> Claim: ...
 
 
@@ -819,6 +820,14 @@ def notice_download(
     if not notice.get("pdf_key"):
         raise NotFound("La mise en demeure de cette créance n'a pas encore été préparée.")
     filename = str(notice.get("filename") or "mise-en-demeure.pdf")
+    from chalicelib.domain.errors import IntegrityError
+    from chalicelib.services.integrity import report, verified
+
+    try:
+        verified(store, str(notice["pdf_key"]), str(notice.get("sha256") or ""), what="La mise en demeure")
+    except IntegrityError as error:
+        report(claims, claim_id, claim.status.value, error, actor=ACTOR)
+        raise
     url = store.presigned_get(str(notice["pdf_key"]), filename, expires_in=expires_in)
     return NoticeDownload(url, filename, expires_in, str(notice.get("sha256") or ""))
 

@@ -110,4 +110,4 @@ def test_only_the_lawyers_silence_passes_a_dossier_on_never_a_resumed_wait():
     assert states["LawyerNoAnswer"]["Next"] == "AssignLawyer"
     assert states["LawyerNoAnswer"]["Catch"][0]["Next"] == "MarkNeedsAttention"
     resume = [c for c in states["Route"]["Choices"] if c["Next"] == "AssignLawyer"]
-    assert resume and all("LawyerNoAnswer" != c["Next"] for c in states["Route"]["Choices"])
+    assert resume and all(c["Next"] != "LawyerNoAnswer" for c in states["Route"]["Choices"])
