@@ -261,6 +261,7 @@ class RateProposalModel(Model):
     particuliers = UnicodeAttribute()
     autres_cas = UnicodeAttribute()
     sources = JSONAttribute(default=list)  # [{provider, series, url, observed_on, value}]
+    source = UnicodeAttribute()  # the text recorded with the semester when confirmed
     simulated = BooleanAttribute(default=False)  # read from the local twin's recorded answers
     status = UnicodeAttribute()  # pending | confirmed | rejected | superseded
     created_at = UTCDateTimeAttribute()

@@ -85,7 +85,8 @@ def _day(raw: Any, where: str) -> date:
 
 def parse_ecb_csv(body: bytes, series_key: str) -> tuple[Observation, ...]:
     """The ECB Data Portal's ``csvdata`` answer → the observations of ``series_key`` (e.g.
-    ``FM.D.U2.EUR.4F.KR.MRR_FR.LEV``), oldest first. Rows without a value (``OBS_VALUE`` empty) are skipped."""
+    ``FM.D.U2.EUR.4F.KR.MRR_FR.LEV``), oldest first. Rows without a value (empty ``OBS_VALUE``) are
+    skipped."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -93,7 +94,9 @@ def parse_ecb_csv(body: bytes, series_key: str) -> tuple[Observation, ...]:
     reader = csv.DictReader(io.StringIO(text))
     missing = {"TIME_PERIOD", "OBS_VALUE"} - set(reader.fieldnames or ())
     if missing:
-        raise RateFeedError(f"BCE : réponse CSV inattendue (colonnes absentes : {', '.join(sorted(missing))}).")
+        raise RateFeedError(
+            f"BCE : réponse CSV inattendue (colonnes absentes : {', '.join(sorted(missing))})."
+        )
     found = []
     for number, row in enumerate(reader, start=2):
         if row.get("KEY") and row["KEY"] != series_key:
@@ -186,11 +189,15 @@ class RateFeeds:
         key = self.legal_series.get(category, "")
         if not key:
             variable = f"WEBSTAT_LEGAL_RATE_{category.upper()}"
-            raise RateFeedError(f"Banque de France : série du taux légal ({category}) non configurée ({variable}).")
+            raise RateFeedError(
+                f"Banque de France : série du taux légal ({category}) non configurée ({variable})."
+            )
         if not self._webstat_api_key:
             raise RateFeedError("Banque de France : clé d'API Webstat absente (WEBSTAT_API_KEY).")
         url = webstat_url(self._webstat_api_base, key, since)
-        body = self._fetch(url, {"Accept": "application/json", "Authorization": f"Apikey {self._webstat_api_key}"})
+        body = self._fetch(
+            url, {"Accept": "application/json", "Authorization": f"Apikey {self._webstat_api_key}"}
+        )
         return SeriesAnswer("Banque de France", key, url, parse_webstat_json(body, key), self.simulated)
 
 
@@ -205,7 +212,7 @@ def http_fetch(timeout: float) -> Fetch:
             raise RateFeedError(f"adresse refusée (https attendu) : {url}")
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **headers}, method="GET")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only)
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 body: bytes = response.read(MAX_ANSWER_BYTES + 1)
         except urllib.error.HTTPError as error:
             raise RateFeedError(f"{urlsplit(url).netloc} a répondu {error.code} ({error.reason}).") from None

@@ -55,18 +55,22 @@ class ProposedSemester:
     @property
     def proposal_id(self) -> str:
         """Stable for a semester and its values: the same values are never proposed twice."""
-        values = f"{self.semester}|{self.ecb_mro.normalize()}|{self.particuliers.normalize()}|{self.autres_cas.normalize()}"
+        rates = (self.ecb_mro, self.particuliers, self.autres_cas)
+        values = "|".join([str(self.semester), *(f"{rate.normalize():f}" for rate in rates)])
         return f"{self.semester}-{hashlib.sha256(values.encode()).hexdigest()[:10]}"
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesRead:
-    """A series as read, for :func:`derive_semesters` (see ``adapters/rate_feeds.SeriesAnswer``)."""
+class SeriesRead(Protocol):
+    """A series as read, for :func:`derive_semesters` (``adapters/rate_feeds.SeriesAnswer``)."""
 
-    provider: str
-    series: str
-    url: str
-    observations: tuple[Observed, ...]
+    @property
+    def provider(self) -> str: ...
+    @property
+    def series(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def observations(self) -> tuple[Observed, ...]: ...
 
 
 def mro_in_force(observations: tuple[Observed, ...], day: date) -> Observed | None:
@@ -118,9 +122,19 @@ def derive_semesters(
                 (
                     SourceRef(ecb.provider, ecb.series, ecb.url, mro.period_start, mro.value),
                     SourceRef(
-                        particuliers.provider, particuliers.series, particuliers.url, part.period_start, part.value
+                        particuliers.provider,
+                        particuliers.series,
+                        particuliers.url,
+                        part.period_start,
+                        part.value,
                     ),
-                    SourceRef(autres_cas.provider, autres_cas.series, autres_cas.url, other.period_start, other.value),
+                    SourceRef(
+                        autres_cas.provider,
+                        autres_cas.series,
+                        autres_cas.url,
+                        other.period_start,
+                        other.value,
+                    ),
                 ),
             )
         )

@@ -251,7 +251,9 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
         if not ports.operator_email:
             raise _Skip("aucune adresse d'alerte des opérateurs configurée (OPERATOR_ALERT_EMAIL)")
         context = {"base_url": ports.base_url.rstrip("/")} | dict(item.context)
-        return ports.operator_email, render_email(item.kind, {k: v for k, v in context.items() if k in spec.accepted})
+        return ports.operator_email, render_email(
+            item.kind, {k: v for k, v in context.items() if k in spec.accepted}
+        )
     claim = ports.claims.get(item.claim_id)
     creditor = ports.accounts.find(claim.creditor_id)
     common = _claim_keys(claim, creditor, ports.base_url)
