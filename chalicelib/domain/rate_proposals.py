@@ -73,6 +73,11 @@ class SeriesRead(Protocol):
     def observations(self) -> tuple[Observed, ...]: ...
 
 
+def percent(value: Decimal) -> Decimal:
+    """At least two decimals, as rates are published (a JSON number ``6.5`` reads ``6.50``)."""
+    return value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value  # type: ignore[operator]
+
+
 def mro_in_force(observations: tuple[Observed, ...], day: date) -> Observed | None:
     """The ECB change in force on ``day``: the last observation dated on or before it."""
     in_force = None
@@ -116,24 +121,24 @@ def derive_semesters(
         proposed.append(
             ProposedSemester(
                 semester,
-                mro.value,
-                part.value,
-                other.value,
+                percent(mro.value),
+                percent(part.value),
+                percent(other.value),
                 (
-                    SourceRef(ecb.provider, ecb.series, ecb.url, mro.period_start, mro.value),
+                    SourceRef(ecb.provider, ecb.series, ecb.url, mro.period_start, percent(mro.value)),
                     SourceRef(
                         particuliers.provider,
                         particuliers.series,
                         particuliers.url,
                         part.period_start,
-                        part.value,
+                        percent(part.value),
                     ),
                     SourceRef(
                         autres_cas.provider,
                         autres_cas.series,
                         autres_cas.url,
                         other.period_start,
-                        other.value,
+                        percent(other.value),
                     ),
                 ),
             )
