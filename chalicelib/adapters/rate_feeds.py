@@ -258,8 +258,11 @@ class RecordedAnswers:
         raise RateFeedError(f"{parts.netloc} a répondu 404.")
 
 
-def rate_feeds(settings: Any | None = None, *, fetch: Fetch | None = None) -> RateFeeds | None:
-    """The feeds ``RATE_FEED`` selects (None when ``off``)."""
+def rate_feeds(
+    settings: Any | None = None, *, fetch: Fetch | None = None, timeout: float | None = None
+) -> RateFeeds | None:
+    """The feeds ``RATE_FEED`` selects (None when ``off``); ``timeout`` caps the setting (the API, whose
+    answer must come within API Gateway's 29 s, passes a shorter one: three calls in a row)."""
     from chalicelib.settings import get_settings
 
     settings = settings or get_settings()
@@ -274,7 +277,14 @@ def rate_feeds(settings: Any | None = None, *, fetch: Fetch | None = None) -> Ra
     if simulated:
         legal = {category: key or RECORDED_LEGAL_SERIES[category] for category, key in legal.items()}
     return RateFeeds(
-        fetch or (RecordedAnswers() if simulated else http_fetch(settings.rate_feed_timeout_seconds)),
+        fetch
+        or (
+            RecordedAnswers()
+            if simulated
+            else http_fetch(
+                min(settings.rate_feed_timeout_seconds, timeout or settings.rate_feed_timeout_seconds)
+            )
+        ),
         ecb_api_base=settings.ecb_api_base,
         ecb_series=settings.ecb_mro_series,
         webstat_api_base=settings.webstat_api_base,

@@ -76,7 +76,7 @@ def check_rate_proposals(identity: Identity) -> Response:
     from chalicelib.services.rate_feed import check_rate_feeds
 
     report = check_rate_feeds(
-        today=business_today(), now=business_now(), feeds=rate_feeds(), proposals=_proposals()
+        today=business_today(), now=business_now(), feeds=rate_feeds(timeout=8), proposals=_proposals()
     )
     return json_response(report.as_dict())
 

@@ -247,3 +247,26 @@ def test_the_recorded_feed_is_refused_off_the_local_platform(monkeypatch):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_the_setting_selects_the_transport_and_the_series():
+    from dataclasses import replace
+
+    from chalicelib.adapters.rate_feeds import rate_feeds
+    from chalicelib.settings import get_settings
+
+    base = get_settings()
+    assert rate_feeds(replace(base, rate_feed="off")) is None
+    local = rate_feeds(replace(base, rate_feed="local"))
+    assert local is not None and local.simulated and local.legal_series == RECORDED_LEGAL_SERIES
+    live = rate_feeds(
+        replace(
+            base,
+            rate_feed="live",
+            webstat_api_key="k",
+            webstat_legal_rate_particuliers="A.B",
+            webstat_legal_rate_autres_cas="C.D",
+        )
+    )
+    assert live is not None and not live.simulated
+    assert live.legal_series == {"particuliers": "A.B", "autres_cas": "C.D"}
