@@ -207,13 +207,15 @@ def confirm_proposal(
 ) -> dict[str, Any]:
     """Add the proposed semester with its source (the claims « à parfaire » are recomputed), then close the
     proposal and any other pending one for the same semester."""
-    from chalicelib.services.rates import add_semester, current_tables
+    from chalicelib.legal.rates import load_tables, tables_with
+    from chalicelib.services.rates import add_semester
 
     by = _operator(identity)
     row = proposals.get(proposal_id)
     if row.status != PENDING:
         raise InvalidTransition(f"Cette proposition est déjà {STATUS_LABELS.get(row.status, row.status)}.")
-    if Semester.parse(row.semester) in current_tables(rates).legal:
+    added_rows = rates.added()  # read now, not the cached tables: another operator may have just added it
+    if Semester.parse(row.semester) in (tables_with(added_rows) if added_rows else load_tables()).legal:
         proposals.decide(proposal_id, status=SUPERSEDED, by=by, now=now)
         raise InvalidTransition(
             f"Le semestre {row.semester} figure déjà dans les tables : la proposition est close sans effet."
