@@ -150,11 +150,15 @@ def derive_semesters(
 def source_text(proposal: ProposedSemester, *, simulated: bool) -> str:
     """The source recorded with the semester when the operator confirms (at most 500 characters)."""
     ecb, part, other = proposal.sources
+
+    def fr(value: Decimal) -> str:
+        return f"{value:f}".replace(".", ",")
+
     text = (
         f"{'Flux simulé (réponses enregistrées, valeurs de démonstration) — ' if simulated else ''}"
-        f"BCE, série {ecb.series} : {ecb.value} % depuis le {french_date(ecb.observed_on)} "
-        f"(data-api.ecb.europa.eu) ; Banque de France Webstat, séries {part.series} ({part.value} %) et "
-        f"{other.series} ({other.value} %), semestre {proposal.semester} ; proposé par le flux de taux, "
+        f"BCE, série {ecb.series} : {fr(ecb.value)} % depuis le {french_date(ecb.observed_on)} "
+        f"(data-api.ecb.europa.eu) ; Banque de France Webstat, séries {part.series} ({fr(part.value)} %) et "
+        f"{other.series} ({fr(other.value)} %), semestre {proposal.semester} ; proposé par le flux de taux, "
         "confirmé par l'opérateur"
     )
     return text[:500]
