@@ -173,10 +173,11 @@ class LocalPlatform:
             stripe_line = (
                 f"  Stripe       {settings.stripe_api_base} (clés Stripe fournies, pas de simulation)\n"
             )
+        # Before the server answers (the banner follows /health closely): reads only the embedded AWS.
+        proposals = self._check_rate_feeds()
         self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
         redriven = self._resume_escalations()
-        proposals = self._check_rate_feeds()
         from chalicelib.services.rates import coverage, current_tables
 
         rates_through = coverage(current_tables())["interest_through"]
