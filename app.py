@@ -149,3 +149,22 @@ def apply_retention(event: Any) -> dict[str, object]:
     from chalicelib.services.privacy import run_retention
 
     return run_retention(dry_run=False).as_dict()
+
+
+# --- rate feed (chalicelib/services/rate_feed.py) ----------------------------------------------------------
+# Every day at 06:15 UTC, the ECB Data Portal and Banque de France Webstat are read (RATE_FEED=live; off by
+# default on AWS) and the semesters the tables lack are PROPOSED to the operator (page and email), who
+# confirms or rejects: nothing is applied without them. The local platform runs it at start-up; an operator
+# can run it at any time: POST /v1/operator/rate-proposals/check.
+
+
+@app.schedule("cron(15 6 * * ? *)", name="check_rate_feeds")
+def check_rate_feeds(event: Any) -> dict[str, object]:
+    from chalicelib.adapters.rate_feeds import rate_feeds
+    from chalicelib.adapters.rates_repository import RateProposalRepository
+    from chalicelib.clock import business_now, business_today
+    from chalicelib.services.rate_feed import check_rate_feeds as check
+
+    return check(
+        today=business_today(), now=business_now(), feeds=rate_feeds(), proposals=RateProposalRepository()
+    ).as_dict()

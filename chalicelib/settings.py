@@ -29,6 +29,8 @@ class Settings:
     # Claim emails waiting to be sent (chalicelib/services/outbox.py).
     outbox_table: str
     rates_table: str
+    # Rates the scheduled feed proposes to the operator (chalicelib/services/rate_feed.py).
+    rate_proposals_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -77,6 +79,22 @@ class Settings:
     # The only origin browsers may call the API from (CORS): the web interface's, by default the public URL's
     # scheme, host and port (CLAIMS_ALLOWED_ORIGIN).
     allowed_origin: str = "http://127.0.0.1:8765"
+    # The providers read by the ``check_rate_feeds`` schedule (chalicelib/adapters/rate_feeds.py): ``local``
+    # serves recorded answers (local platform and tests only), ``live`` calls the ECB Data Portal and Banque
+    # de France Webstat, ``off`` reads nothing. Default: local on the local platform, off elsewhere.
+    rate_feed: str = "off"
+    ecb_api_base: str = "https://data-api.ecb.europa.eu/service"
+    # ECB Data Portal series of the main refinancing operations fixed rate (dates of change).
+    ecb_mro_series: str = "FM/D.U2.EUR.4F.KR.MRR_FR.LEV"
+    webstat_api_base: str = "https://webstat.banque-france.fr/api/explore/v2.1"
+    # Webstat requires an API key (header ``Authorization: Apikey …``), from the Webstat account page.
+    webstat_api_key: str = ""
+    # Webstat series keys of the taux de l'intérêt légal (particuliers / autres cas). Not confirmed against
+    # the live catalogue (README): set them from Webstat before switching RATE_FEED to live.
+    webstat_legal_rate_particuliers: str = ""
+    webstat_legal_rate_autres_cas: str = ""
+    # Seconds an HTTP call to a provider may take (connection and each read).
+    rate_feed_timeout_seconds: float = 10.0
 
     @property
     def resource_prefix(self) -> str:
@@ -123,6 +141,7 @@ def get_settings() -> Settings:
         imports_table=_env("IMPORTS_TABLE", f"{prefix}-imports"),
         outbox_table=_env("OUTBOX_TABLE", f"{prefix}-outbox"),
         rates_table=_env("RATES_TABLE", f"{prefix}-rates"),
+        rate_proposals_table=_env("RATE_PROPOSALS_TABLE", f"{prefix}-rate-proposals"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),
@@ -155,7 +174,29 @@ def get_settings() -> Settings:
         ).lower(),
         postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "3")),
         allowed_origin=_env("CLAIMS_ALLOWED_ORIGIN", _origin(public_url)),
+        rate_feed=_rate_feed(stage),
+        ecb_api_base=_env("ECB_API_BASE", "https://data-api.ecb.europa.eu/service").rstrip("/"),
+        ecb_mro_series=_env("ECB_MRO_SERIES", "FM/D.U2.EUR.4F.KR.MRR_FR.LEV"),
+        webstat_api_base=_env("WEBSTAT_API_BASE", "https://webstat.banque-france.fr/api/explore/v2.1").rstrip(
+            "/"
+        ),
+        webstat_api_key=_env("WEBSTAT_API_KEY", ""),
+        webstat_legal_rate_particuliers=_env("WEBSTAT_LEGAL_RATE_PARTICULIERS", ""),
+        webstat_legal_rate_autres_cas=_env("WEBSTAT_LEGAL_RATE_AUTRES_CAS", ""),
+        rate_feed_timeout_seconds=float(_env("RATE_FEED_TIMEOUT_SECONDS", "10")),
     )
+
+
+def _rate_feed(stage: str) -> str:
+    """RATE_FEED: ``local`` (recorded answers) is refused off the local platform, where it would propose
+    recorded values as if they were published."""
+    local = _flag("CLAIMS_LOCAL_MODE", stage == "local")
+    value = _env("RATE_FEED", "local" if local else "off").lower()
+    if value not in {"local", "live", "off"}:
+        raise ValueError(f"RATE_FEED must be local, live or off, got {value!r}")
+    if value == "local" and not local:
+        raise ValueError("RATE_FEED=local serves recorded answers: local platform only (use live or off)")
+    return value
 
 
 def _origin(url: str) -> str:

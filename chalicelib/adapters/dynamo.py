@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -245,6 +246,31 @@ class RateSemesterModel(Model):
     added_at = UTCDateTimeAttribute()
 
 
+class RateProposalModel(Model):
+    """A semester of rates the scheduled feed read from the providers and proposes to the operator
+    (``chalicelib/services/rate_feed.py``): never applied until an operator confirms it. ``proposal_id`` =
+    ``<semester>-<hash of the values>``, so the same values are proposed once (even when rejected)."""
+
+    class Meta:
+        table_name = _settings.rate_proposals_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    proposal_id = UnicodeAttribute(hash_key=True)  # "2026-S2-1a2b3c4d5e"
+    semester = UnicodeAttribute()
+    ecb_mro = UnicodeAttribute()  # percent, Decimal as a string
+    particuliers = UnicodeAttribute()
+    autres_cas = UnicodeAttribute()
+    sources = JSONAttribute(default=list)  # [{provider, series, url, observed_on, value}]
+    source = UnicodeAttribute()  # the text recorded with the semester when confirmed
+    simulated = BooleanAttribute(default=False)  # read from the local twin's recorded answers
+    status = UnicodeAttribute()  # pending | confirmed | rejected | superseded
+    created_at = UTCDateTimeAttribute()
+    decided_at = UTCDateTimeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ClaimModel,
     ClaimEventModel,
@@ -252,6 +278,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ImportJobModel,
     OutboxModel,
     RateSemesterModel,
+    RateProposalModel,
 )
 # Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
 LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)

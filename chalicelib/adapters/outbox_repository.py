@@ -46,6 +46,31 @@ def new_item(
     )
 
 
+def new_platform_item(subject: str, key: str, notification: Notification, now: dt.datetime) -> OutboxModel:
+    """The item of an email about the platform itself (``subject`` starts with
+    :data:`~chalicelib.domain.notifications.PLATFORM_SUBJECT_PREFIX`), once per ``key``:
+    ``<subject>#<key>#1``. Only the operator receives such emails."""
+    from chalicelib.documents.emails import check_queued
+    from chalicelib.domain.notifications import is_platform_subject
+
+    if not is_platform_subject(subject) or notification.to != "operator":
+        raise ValueError(f"platform email {notification.kind!r}: subject {subject!r} to {notification.to!r}")
+    check_queued(notification.kind, notification.context, attachments=len(notification.attachments))
+    return OutboxModel(
+        f"{subject}#{key}#1",
+        claim_id=subject,
+        sequence=0,
+        kind=notification.kind,
+        recipient=notification.to,
+        context=notification.json_context(),
+        attachments=list(notification.attachments),
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        created_at=now,
+        queue=PENDING,
+    )
+
+
 def _to_domain(row: OutboxModel) -> OutboxItem:
     return OutboxItem(
         outbox_id=row.outbox_id,

@@ -303,6 +303,33 @@ OPERATIONS: dict[str, Operation] = {
         status=201,
         roles=("operator",),
     ),
+    "list_rate_proposals": Operation(
+        "Propositions de taux du flux (BCE, Banque de France) : à confirmer, confirmées, rejetées",
+        "Opérateur",
+        response="rate_schemas:RateProposalList",
+        roles=("operator",),
+    ),
+    "check_rate_proposals": Operation(
+        "Lire maintenant les fournisseurs de taux et proposer les semestres manquants (jamais appliqués "
+        "sans confirmation)",
+        "Opérateur",
+        response="rate_schemas:FeedCheckView",
+        roles=("operator",),
+    ),
+    "confirm_rate_proposal": Operation(
+        "Confirmer une proposition : le semestre est ajouté avec sa source, les créances « à parfaire » "
+        "sont recalculées",
+        "Opérateur",
+        response="rate_schemas:ProposalDecisionView",
+        roles=("operator",),
+    ),
+    "reject_rate_proposal": Operation(
+        "Rejeter une proposition (les mêmes valeurs ne sont plus proposées)",
+        "Opérateur",
+        "rate_schemas:RejectProposalBody",
+        "rate_schemas:ProposalDecisionView",
+        roles=("operator",),
+    ),
 }
 
 

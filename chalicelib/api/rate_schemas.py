@@ -32,3 +32,44 @@ class SemesterAddedView(BaseModel):
     semester: str
     coverage: dict[str, str]
     recomputed: list[str] = Field(description="Créances « à parfaire » recalculées")
+
+
+class RejectProposalBody(Body):
+    reason: str | None = Field(default=None, description="Motif du rejet (facultatif)")
+
+
+class RateProposalView(BaseModel):
+    proposal_id: str
+    semester: str
+    ecb_mro: str = Field(description="Taux BCE en vigueur le 1er jour du semestre, en %")
+    particuliers: str
+    autres_cas: str
+    sources: list[dict[str, str]] = Field(
+        description="Fournisseur, série, requête, date de l'observation, valeur"
+    )
+    source: str = Field(description="Source enregistrée avec le semestre s'il est confirmé")
+    simulated: bool = Field(description="Lu dans les réponses enregistrées du flux local (démonstration)")
+    status: str = Field(description="pending | confirmed | rejected | superseded")
+    status_label: str
+    created_at: str
+    decided_at: str | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+
+
+class RateProposalList(BaseModel):
+    proposals: list[RateProposalView]
+
+
+class FeedCheckView(BaseModel):
+    mode: str = Field(description="local (réponses enregistrées) | live | off")
+    next_semester: str
+    proposed: list[str]
+    already_proposed: list[str]
+    notes: list[str]
+    errors: list[str]
+
+
+class ProposalDecisionView(BaseModel):
+    proposal: RateProposalView
+    semester_added: SemesterAddedView | None = None

@@ -1,8 +1,11 @@
 """The rate tables run by the operator (prefix /v1): what they cover and the semesters added
-(``GET /v1/operator/rates``), and adding a semester (``POST /v1/operator/rates``).
+(``GET /v1/operator/rates``), adding a semester (``POST /v1/operator/rates``), and the rate feed's proposals
+(``GET /v1/operator/rate-proposals``, ``POST …/check``, ``POST …/{id}/confirm`` and ``…/{id}/reject``).
 Parse → call one function of ``chalicelib/services/rates.py`` → respond."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from chalice import Blueprint, Response
 
@@ -47,3 +50,75 @@ def add_rates(identity: Identity) -> Response:
         now=business_now(),
     )
     return json_response(added.as_dict(), status=201)
+
+
+# --- proposals of the rate feed (chalicelib/services/rate_feed.py) ---------------------------------------
+def _proposals() -> Any:
+    from chalicelib.adapters.rates_repository import RateProposalRepository
+
+    return RateProposalRepository()
+
+
+@rate_routes.route("/operator/rate-proposals", methods=["GET"], authorizer=signed_in, cors=API_CORS)
+@handles_errors
+@requires_role(rate_routes, Role.OPERATOR)
+def list_rate_proposals(identity: Identity) -> Response:
+    from chalicelib.services.rate_feed import list_proposals
+
+    return json_response({"proposals": list_proposals(identity, _proposals())})
+
+
+@rate_routes.route("/operator/rate-proposals/check", methods=["POST"], authorizer=signed_in, cors=API_CORS)
+@handles_errors
+@requires_role(rate_routes, Role.OPERATOR)
+def check_rate_proposals(identity: Identity) -> Response:
+    from chalicelib.adapters.rate_feeds import rate_feeds
+    from chalicelib.services.rate_feed import check_rate_feeds
+
+    report = check_rate_feeds(
+        today=business_today(), now=business_now(), feeds=rate_feeds(timeout=8), proposals=_proposals()
+    )
+    return json_response(report.as_dict())
+
+
+@rate_routes.route(
+    "/operator/rate-proposals/{proposal_id}/confirm", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
+@handles_errors
+@requires_role(rate_routes, Role.OPERATOR)
+def confirm_rate_proposal(identity: Identity, proposal_id: str) -> Response:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.rates_repository import RateRepository
+    from chalicelib.services.rate_feed import confirm_proposal
+
+    confirmed = confirm_proposal(
+        identity,
+        proposal_id,
+        proposals=_proposals(),
+        rates=RateRepository(),
+        claims=ClaimRepository(),
+        accounts=AccountRepository(),
+        today=business_today(),
+        now=business_now(),
+    )
+    return json_response(confirmed)
+
+
+@rate_routes.route(
+    "/operator/rate-proposals/{proposal_id}/reject", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
+@handles_errors
+@requires_role(rate_routes, Role.OPERATOR)
+def reject_rate_proposal(identity: Identity, proposal_id: str) -> Response:
+    from chalicelib.api.rate_schemas import RejectProposalBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services.rate_feed import reject_proposal
+
+    request = rate_routes.current_request
+    body = (
+        parse_body(request, RejectProposalBody) if (request.raw_body or b"").strip() else RejectProposalBody()
+    )
+    return json_response(
+        reject_proposal(identity, proposal_id, body.reason, proposals=_proposals(), now=business_now())
+    )

@@ -248,6 +248,21 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {**_CLAIM, "previous_status": "text", "error": "text"},
             _CLAIM_OPTIONAL,
         ),
+        EmailKind(
+            "rate_proposal",
+            "operator",
+            "nouveaux taux lus chez la BCE et la Banque de France : à confirmer ou rejeter par l'opérateur",
+            {
+                "base_url": "url",
+                "semester": "text",
+                "ecb_mro": "text",
+                "particuliers": "text",
+                "autres_cas": "text",
+                "source": "text",
+                "review_url": "url",
+            },
+            {"simulated": "flag"},
+        ),
         # --- to a debtor, as the creditor's letter carried by the sending service (RULEBOOK 7.2) -------
         EmailKind(
             "debtor_notice",

@@ -117,6 +117,16 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # given up after repeated failures: an operator looks at the logs
 
 
+# Emails about the platform itself rather than a claim (e.g. rates proposed to the operator) carry a
+# ``claim_id`` starting with this prefix; the sender then reads no claim (services/outbox.py).
+PLATFORM_SUBJECT_PREFIX = "plateforme:"
+RATE_PROPOSALS_SUBJECT = "plateforme:taux"
+
+
+def is_platform_subject(claim_id: str) -> bool:
+    return claim_id.startswith(PLATFORM_SUBJECT_PREFIX)
+
+
 def outbox_id(claim_id: str, sequence: int, n: int) -> str:
     """``<claim id>#<audit event sequence>#<n>``: the n-th email (1-based) queued by that event."""
     return f"{claim_id}#{sequence}#{n}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.claim import Claim
-from chalicelib.domain.notifications import OutboxItem
+from chalicelib.domain.notifications import OutboxItem, is_platform_subject
 
 if TYPE_CHECKING:
     from chalicelib.documents.emails import Attachment, RenderedEmail
@@ -245,6 +245,15 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
     spec = EMAIL_KINDS.get(item.kind)
     if spec is None:
         raise ValueError(f"unknown email kind {item.kind!r}")
+    if is_platform_subject(item.claim_id):  # about the platform, not a claim: to the operator only
+        if item.recipient != "operator":
+            raise ValueError(f"platform email {item.kind!r} to {item.recipient!r}: operator only")
+        if not ports.operator_email:
+            raise _Skip("aucune adresse d'alerte des opérateurs configurée (OPERATOR_ALERT_EMAIL)")
+        context = {"base_url": ports.base_url.rstrip("/")} | dict(item.context)
+        return ports.operator_email, render_email(
+            item.kind, {k: v for k, v in context.items() if k in spec.accepted}
+        )
     claim = ports.claims.get(item.claim_id)
     creditor = ports.accounts.find(claim.creditor_id)
     common = _claim_keys(claim, creditor, ports.base_url)

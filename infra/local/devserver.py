@@ -173,6 +173,8 @@ class LocalPlatform:
             stripe_line = (
                 f"  Stripe       {settings.stripe_api_base} (clés Stripe fournies, pas de simulation)\n"
             )
+        # Before the server answers (the banner follows /health closely): reads only the embedded AWS.
+        proposals = self._check_rate_feeds()
         self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
         redriven = self._resume_escalations()
@@ -192,6 +194,7 @@ class LocalPlatform:
             f"{' (simulée : CLAIMS_TODAY)' if settings.today_override else ''}\n"
             f"  taux         tables jusqu'au {rates_through} (au-delà : intérêts « à parfaire » ; "
             "page Opérateur pour ajouter un semestre)\n"
+            f"  flux de taux {proposals}\n"
             f"  procédures reprises après redémarrage : {len(redriven)}\n"
             "Comptes de démonstration (local uniquement) :\n"
             + "".join(f"  {demo.role.value:<9} {demo.email:<26} {demo.password}\n" for demo in demo_accounts)
@@ -225,6 +228,35 @@ class LocalPlatform:
         except Exception as error:  # never block the start: the operator can redrive one claim later
             logging.getLogger("claims.local").warning("resuming escalations failed: %s", error)
             return []
+
+    @staticmethod
+    def _check_rate_feeds() -> str:
+        """What the daily ``check_rate_feeds`` schedule does on AWS, once at start-up: read the providers
+        (RATE_FEED=local: the recorded answers) and propose the semesters the tables lack to the operator."""
+        from chalicelib.adapters.rate_feeds import rate_feeds
+        from chalicelib.adapters.rates_repository import RateProposalRepository
+        from chalicelib.clock import business_now, business_today
+        from chalicelib.services.rate_feed import check_rate_feeds
+
+        try:
+            report = check_rate_feeds(
+                today=business_today(),
+                now=business_now(),
+                feeds=rate_feeds(),
+                proposals=RateProposalRepository(),
+                wake_sender=False,  # the outbox sweeper sends the email
+            )
+        except Exception as error:  # never block the start
+            logging.getLogger("claims.local").warning("rate feed check failed: %s", error)
+            return f"lecture impossible ({error})"
+        summary = f"{report.mode} : "
+        if report.proposed:
+            summary += f"{len(report.proposed)} proposition(s) à confirmer (page Opérateur)"
+        elif report.already_proposed:
+            summary += "propositions déjà faites"
+        else:
+            summary += "aucune proposition"
+        return summary + "".join(f" ; {note}" for note in report.notes + report.errors)
 
     def _sweep_outbox(self) -> None:
         """What the ``sweep_outbox`` schedule does on AWS: send the claim emails still pending (those whose

@@ -104,6 +104,10 @@ ACCESS: dict[str, Rule] = {
     "run_retention": rule("none", OPS),
     "list_rates": rule("none", OPS),
     "add_rates": rule("none", OPS),
+    "list_rate_proposals": rule("none", OPS),
+    "check_rate_proposals": rule("none", OPS),
+    "confirm_rate_proposal": rule("none", OPS),
+    "reject_rate_proposal": rule("none", OPS),
 }
 
 # The stages a claim is tried in (the path from draft; dossier stages are assigned to the first lawyer).

@@ -1,6 +1,7 @@
 // The operator's page: claims needing attention (redrive, reject and refund), the partner lawyers
-// (départements and courts they take, capacity, active) and their invitation, the public prices.
-import { h, add, clear, notice, announce, table, link } from "../dom.js";
+// (départements and courts they take, capacity, active) and their invitation, the rate tables (the rate
+// feed's proposals to confirm or reject, a semester typed in), the public prices.
+import { h, add, clear, notice, announce, table, link, facts } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy } from "../forms.js";
 import { euros, when, dateLong } from "../format.js";
@@ -243,6 +244,9 @@ async function ratesSection(area) {
       `Prochain semestre à ajouter : ${coverage.next_semester}.`,
     ),
   );
+  const proposalsArea = h("div", { id: "propositions-taux", "aria-labelledby": "titre-propositions-taux" });
+  area.append(proposalsArea);
+  await proposalsSection(proposalsArea, area);
   if (added.length) {
     area.append(
       table(
@@ -296,4 +300,132 @@ async function ratesSection(area) {
     }
   });
   area.append(form);
+}
+
+// The rate feed's proposals (ECB Data Portal, Banque de France Webstat): never applied until confirmed here.
+const percent = (value) => `${String(value).replace(".", ",")} %`;
+
+async function proposalsSection(container, ratesArea) {
+  clear(container).append(h("h3", { id: "titre-propositions-taux" }, "Propositions de taux"));
+  let proposals;
+  try {
+    proposals = (await api("/v1/operator/rate-proposals")).proposals;
+  } catch (error) {
+    container.append(notice("error", error.message));
+    return;
+  }
+  const pending = proposals.filter((p) => p.status === "pending");
+  const done = proposals.filter((p) => p.status !== "pending");
+  container.append(
+    h(
+      "p",
+      { class: "hint" },
+      "Chaque jour, le flux de taux lit la BCE (taux de l'opération principale de refinancement) et la Banque de France (taux de l'intérêt légal) et propose ici les semestres qui manquent aux tables. ",
+      "Rien n'est appliqué sans votre confirmation : vérifiez les valeurs auprès de la publication officielle.",
+    ),
+  );
+  const list = h("div", { id: "propositions-en-attente" });
+  if (!pending.length) list.append(h("p", { class: "empty" }, "Aucune proposition en attente."));
+  for (const p of pending) {
+    list.append(
+      h(
+        "article",
+        { class: "proposal", "aria-label": `Proposition ${p.semester}` },
+        h("h4", {}, `Semestre ${p.semester} `, p.simulated ? h("span", { class: "badge badge-todo" }, "flux simulé — valeurs de démonstration") : ""),
+        facts([
+          ["Taux BCE au 1er jour du semestre", percent(p.ecb_mro)],
+          ["Taux légal — particuliers", percent(p.particuliers)],
+          ["Taux légal — autres cas", percent(p.autres_cas)],
+          ["Lu le", when(p.created_at)],
+        ]),
+        h(
+          "ul",
+          { class: "plain hint" },
+          ...p.sources.map((s) =>
+            h("li", {}, `${s.provider}, série `, h("code", { class: "wrap" }, s.series), ` : ${percent(s.value)} (observation du ${dateLong(s.observed_on)}) — `, h("a", { href: s.url, rel: "noopener", target: "_blank" }, "requête")),
+          ),
+        ),
+        proposalActions(p, container, ratesArea),
+      ),
+    );
+  }
+  container.append(list);
+  const status = h("span", { role: "status" });
+  const check = h("button", { type: "button", class: "secondary small", id: "verifier-taux" }, "Vérifier les fournisseurs maintenant");
+  check.addEventListener("click", async () => {
+    await busy(check, "Lecture…", async () => {
+      try {
+        const report = await api("/v1/operator/rate-proposals/check", { method: "POST" });
+        const parts = [
+          report.proposed.length ? `${report.proposed.length} nouvelle(s) proposition(s).` : "Aucune nouvelle proposition.",
+          ...report.notes,
+          ...report.errors,
+        ];
+        await proposalsSection(container, ratesArea);
+        container.prepend(notice(report.errors.length ? "error" : "info", parts.join(" ")));
+      } catch (error) {
+        status.textContent = error.message;
+      }
+    });
+  });
+  container.append(h("p", {}, check, " ", status));
+  if (done.length) {
+    const history = h("details", { class: "inline-action" }, h("summary", {}, `Propositions traitées (${done.length})`));
+    history.append(
+      table(
+        [
+          { label: "Semestre", value: (p) => p.semester },
+          { label: "BCE", value: (p) => percent(p.ecb_mro), class: "num" },
+          { label: "Particuliers", value: (p) => percent(p.particuliers), class: "num" },
+          { label: "Autres cas", value: (p) => percent(p.autres_cas), class: "num" },
+          { label: "Décision", value: (p) => `${p.status_label}${p.decided_by ? ` par ${p.decided_by}, ${when(p.decided_at)}` : ""}${p.reason ? ` — ${p.reason}` : ""}` },
+        ],
+        done,
+        { caption: "Propositions confirmées, rejetées ou sans objet" },
+      ),
+    );
+    container.append(history);
+  }
+}
+
+function proposalActions(proposal, container, ratesArea) {
+  const confirm = h("button", { type: "button", class: "primary small" }, `Confirmer ${proposal.semester}`);
+  confirm.addEventListener("click", async () => {
+    await busy(confirm, "Confirmation…", async () => {
+      try {
+        const answer = await api(`/v1/operator/rate-proposals/${encodeURIComponent(proposal.proposal_id)}/confirm`, { method: "POST" });
+        const count = answer.semester_added.recomputed.length;
+        await ratesSection(ratesArea);
+        ratesArea.prepend(
+          notice(
+            "success",
+            `Semestre ${proposal.semester} ajouté depuis la proposition. ${count === 0 ? "Aucune créance à recalculer." : count === 1 ? "1 créance « à parfaire » recalculée." : `${count} créances « à parfaire » recalculées.`}`,
+          ),
+        );
+        announce(`Semestre ${proposal.semester} ajouté`);
+      } catch (error) {
+        await proposalsSection(container, ratesArea);
+        container.prepend(notice("error", error.message));
+      }
+    });
+  });
+  const reject = h("details", { class: "inline-action" }, h("summary", {}, "Rejeter"));
+  const submit = h("button", { type: "submit", class: "danger small" }, "Rejeter la proposition");
+  const form = h("form", { novalidate: true }, field({ name: "reason", label: `Motif (facultatif) — ${proposal.semester}`, type: "textarea" }), submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const reason = form.querySelector("textarea").value.trim();
+    try {
+      await busy(submit, "…", () =>
+        api(`/v1/operator/rate-proposals/${encodeURIComponent(proposal.proposal_id)}/reject`, { method: "POST", body: reason ? { reason } : {} }),
+      );
+      await proposalsSection(container, ratesArea);
+      container.prepend(notice("info", `Proposition ${proposal.semester} rejetée : les tables ne changent pas.`));
+      announce("Proposition rejetée");
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  reject.append(form);
+  return h("div", {}, confirm, reject);
 }

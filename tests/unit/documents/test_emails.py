@@ -36,6 +36,16 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "temporary_password": "Xk3mPq9rTz2w7",
         "sign_in_url": f"{BASE}/",
     },
+    "rate_proposal": {
+        "base_url": BASE,
+        "semester": "2026-S2",
+        "ecb_mro": "2,15",
+        "particuliers": "6,50",
+        "autres_cas": "2,50",
+        "source": "BCE, série FM.D.U2.EUR.4F.KR.MRR_FR.LEV ; Banque de France Webstat (valeurs de test)",
+        "review_url": f"{BASE}/#/operateur",
+        "simulated": True,
+    },
     "operator_invitation": {
         "email": "ops@plateforme.fr",
         "temporary_password": "Rt5nBv8cXz1q7",
