@@ -65,6 +65,37 @@ def render_html(template: str, **values: Any) -> str:
     return environment().get_template(template).render(**values)
 
 
+def allowed_resource(url: str, roots: tuple[Path, ...] | None = None) -> bool:
+    """May the renderer read ``url``? Only ``data:`` URIs and files under the platform's own templates and
+    fonts: no network (http, https, ftp…), no other local file — whatever a field or an upload names."""
+    from urllib.parse import unquote, urlsplit
+
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "data":
+        return True
+    if scheme != "file":
+        return False
+    path = Path(unquote(urlsplit(url).path)).resolve()
+    return any(path.is_relative_to(root.resolve()) for root in roots or (TEMPLATES_DIR, FONT_DIR))
+
+
+class ResourceRefused(ValueError):
+    """The renderer was asked for a resource it never fetches (WeasyPrint logs it and leaves it out)."""
+
+
+def url_fetcher() -> Any:
+    """A WeasyPrint fetcher that fetches nothing but :func:`allowed_resource` URLs (no redirects)."""
+    from weasyprint.urls import URLFetcher
+
+    class PlatformFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not allowed_resource(url):
+                raise ResourceRefused(f"ressource externe refusée : {url[:120]}")
+            return super().fetch(url, headers)
+
+    return PlatformFetcher(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=5)
+
+
 def html_to_pdf(html: str, *, identifier: str, created: dt.datetime | None = None) -> bytes:
     """PDF/A-3b bytes; ``identifier`` and ``created`` make the output reproducible for the same input."""
     import weasyprint  # lazy: only the code that renders pays for it
@@ -75,7 +106,7 @@ def html_to_pdf(html: str, *, identifier: str, created: dt.datetime | None = Non
             f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
         )
         html = html.replace("<head>", "<head>" + meta, 1)
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).render()
+    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=url_fetcher()).render()
     pdf: bytes = document.write_pdf(
         pdf_variant=PDF_VARIANT,
         pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode(),
