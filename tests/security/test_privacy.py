@@ -111,7 +111,7 @@ def test_the_export_holds_everything_of_the_creditor_and_nothing_of_another(api,
     assert claim["checkouts"] and claim["checkouts"][0]["amount_cents"] > 0
     assert any(email["kind"] == "claim_submitted" for email in claim["emails"])
     assert claim["retention"]["stage"] == "active"
-    [upload_link] = [f for f in claim["files"] if f["key"].endswith(f"/uploads/{document_a}")]
+    [upload_link] = [f for f in claim["files"] if f["key"].endswith(f"/sealed/{document_a}")]
     downloaded = requests.get(upload_link["url"], timeout=30)
     assert downloaded.status_code == 200 and downloaded.content.startswith(b"%PDF")
     [job] = export["imports"]
