@@ -361,3 +361,43 @@ def test_an_import_that_crashes_while_reading_ends_failed_with_a_french_message(
     )
     assert finished.status is ImportStatus.FAILED and finished.error and "fichier" in finished.error
     assert told == [finished]
+
+
+def test_an_import_of_thousands_of_bad_lines_completes_with_a_bounded_report(aws):
+    """The report is stored on the job (one DynamoDB item, 400 KB at most): 3,000 rejected lines used to make
+    the final write fail, leaving the import unfinished for ever."""
+    import datetime as dt
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.domain.accounts import Identity, Role
+    from chalicelib.domain.aged_balance import MAX_REPORTED_REJECTIONS
+    from chalicelib.domain.imports import ImportStatus
+    from chalicelib.services.bulk_import import run_import, start_import
+
+    lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split(";")
+    bad = [";".join([*cells[:10], f"F-{n}", *cells[11:14], "1e308", *cells[15:]]) for n in range(3000)]
+    now = dt.datetime(2025, 3, 31, 12, tzinfo=dt.UTC)
+    job = start_import(
+        ImportRepository(),
+        DocumentStore(),
+        lambda import_id: None,
+        Identity("creditor-1", "c@exemple.fr", Role.CREDITOR),
+        data="\n".join([lines[0], lines[1], *bad]).encode(),
+        filename="balance.csv",
+        now=now,
+    )
+    finished = run_import(
+        job.import_id,
+        imports=ImportRepository(),
+        files=DocumentStore(),
+        claims=ClaimRepository(),
+        now=lambda: now,
+    )
+    assert finished.status is ImportStatus.DONE and finished.lines_rejected == 3000
+    assert finished.report is not None and finished.report["rejected_lines"] == 3000
+    assert len(finished.report["rejected"]) == MAX_REPORTED_REJECTIONS
+    assert finished.report["rejected_not_shown"] == 3000 - MAX_REPORTED_REJECTIONS
+    assert finished.drafts_created == 1
