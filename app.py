@@ -18,6 +18,11 @@ from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
 from chalicelib.api.privacy import privacy_routes
 from chalicelib.api.rates import rate_routes
+from chalicelib.settings import check_startup
+
+# Fail closed: outside the local platform, a missing or placeholder secret stops every function here, at
+# start-up (chalicelib.settings.MissingSecret names the setting), before any request is answered.
+check_startup()
 
 app = Chalice(app_name="claims")
 app.register_blueprint(health_routes)

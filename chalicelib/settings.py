@@ -16,6 +16,28 @@ from zoneinfo import ZoneInfo
 APP_NAME = "claims"
 PARIS = ZoneInfo("Europe/Paris")
 SIMULATED_STRIPE_KEY = "sk_test_local_simulation"
+SIMULATED_WEBHOOK_SECRET = "whsec_local_simulation"
+# Values that are public (in this repository, in moto) and so prove nothing: never accepted outside the local
+# platform.
+PLACEHOLDER_SECRETS = frozenset(
+    {SIMULATED_STRIPE_KEY, SIMULATED_WEBHOOK_SECRET, "", "changeme", "placeholder"}
+)
+# The functions that talk to Stripe, by their Chalice name (infra/aws/app_functions.py gives only them the
+# Stripe keys): the API (checkout, webhook) and the check that refunds a blocked claim.
+STRIPE_FUNCTIONS = frozenset({"api_handler", "check_claim"})
+
+
+class MissingSecret(RuntimeError):
+    """Outside the local platform, a secret is missing or is a public placeholder: the platform refuses to
+    start (fail closed) rather than fall back to a value anyone can read. ``setting`` names the variable."""
+
+    def __init__(self, setting: str, problem: str, stage: str) -> None:
+        self.setting = setting
+        super().__init__(
+            f"{setting} {problem} (stage {stage!r}, outside the local platform): set it to the real value "
+            "(AWS: the stage's Secrets Manager secret, infra/aws/config.json); the platform does not start "
+            "without it"
+        )
 
 
 @dataclass(frozen=True)
@@ -60,8 +82,10 @@ class Settings:
     reminder_wait_days: int = 7
     # Stripe. Without STRIPE_SECRET_KEY the platform talks to the local simulation served by the local
     # platform at ``<public_url>/_local/stripe`` (checkout page + signed webhooks), never to Stripe.
-    stripe_secret_key: str = "sk_test_local_simulation"
-    stripe_webhook_secret: str = "whsec_local_simulation"
+    # Outside the local platform they have no default: missing, the platform refuses to start
+    # (:func:`check_secrets`).
+    stripe_secret_key: str = SIMULATED_STRIPE_KEY
+    stripe_webhook_secret: str = SIMULATED_WEBHOOK_SECRET
     stripe_api_base: str = "http://127.0.0.1:8765/_local/stripe"
     # Prices per payable step, in cents, VAT included (POLICY: the operator's tariff).
     price_notice_cents: int = 2900
@@ -130,7 +154,9 @@ def get_settings() -> Settings:
     region = _env("AWS_DEFAULT_REGION", _env("AWS_REGION", "eu-west-3"))
     pool_id = _env("COGNITO_USER_POOL_ID", "")
     public_url = _env("CLAIMS_PUBLIC_URL", "http://127.0.0.1:8765").rstrip("/")
-    stripe_key = _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY)
+    local = stage == "local"
+    # The simulation's public values are defaults on the local platform only: elsewhere nothing falls back.
+    stripe_key = _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY if local else "")
     issuer = _env("COGNITO_ISSUER", f"https://cognito-idp.{region}.amazonaws.com/{pool_id}")
     return Settings(
         stage=stage,
@@ -162,7 +188,7 @@ def get_settings() -> Settings:
         reminder_wait_days=int(_env("REMINDER_WAIT_DAYS", "7")),
         today_override=_today_override(stage),
         stripe_secret_key=stripe_key,
-        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_local_simulation"),
+        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", SIMULATED_WEBHOOK_SECRET if local else ""),
         stripe_api_base=_env(
             "STRIPE_API_BASE",
             f"{public_url}/_local/stripe" if stripe_key == SIMULATED_STRIPE_KEY else "https://api.stripe.com",
@@ -197,6 +223,62 @@ def _rate_feed(stage: str) -> str:
     if value == "local" and not local:
         raise ValueError("RATE_FEED=local serves recorded answers: local platform only (use live or off)")
     return value
+
+
+def check_secrets(settings: Settings, *, stripe: bool = True) -> None:
+    """Fail closed: outside the local platform (stage other than ``local``), :class:`MissingSecret` for the
+    first secret that is missing or a public placeholder — the Stripe keys when ``stripe`` (the functions
+    that call Stripe), the user pool the tokens' signing keys come from, and moto's public signing key,
+    which must not be accepted. Nothing to check on the local platform (its simulation is the point)."""
+    if settings.stage == "local":
+        return
+    if settings.allow_local_signing_key:
+        problem = "accepts moto's public signing key (kid 'dummy')"
+        raise MissingSecret("CLAIMS_ALLOW_LOCAL_SIGNING_KEY", problem, settings.stage)
+    for name, value in (
+        ("COGNITO_USER_POOL_ID", settings.cognito_user_pool_id),
+        ("COGNITO_CLIENT_ID", settings.cognito_client_id),
+    ):
+        if not value:
+            raise MissingSecret(name, "is missing: tokens could not be verified", settings.stage)
+    if stripe:
+        check_stripe_secrets(settings)
+
+
+def check_stripe_secrets(settings: Settings) -> None:
+    """Outside the local platform, :class:`MissingSecret` unless both Stripe keys are real Stripe values."""
+    if settings.stage == "local":
+        return
+    for name, value, prefix in (
+        ("STRIPE_SECRET_KEY", settings.stripe_secret_key, ("sk_", "rk_")),
+        ("STRIPE_WEBHOOK_SECRET", settings.stripe_webhook_secret, ("whsec_",)),
+    ):
+        if not value:
+            raise MissingSecret(name, "is missing", settings.stage)
+        if value in PLACEHOLDER_SECRETS or value.startswith(("sk_test_local", "whsec_local")):
+            raise MissingSecret(name, "is the local simulation's public placeholder", settings.stage)
+        if not value.startswith(prefix):
+            expected = " or ".join(prefix)
+            raise MissingSecret(name, f"is not a Stripe value (expected {expected}…)", settings.stage)
+
+
+def calls_stripe(settings: Settings, function_name: str | None) -> bool:
+    """Whether this process talks to Stripe: on Lambda (``AWS_LAMBDA_FUNCTION_NAME``, Chalice's naming
+    ``claims-<stage>`` for the API, ``claims-<stage>-<name>`` for the others) only the
+    :data:`STRIPE_FUNCTIONS`; anywhere else (a server, a script) the whole app, Stripe included."""
+    if not function_name:
+        return True
+    prefix = settings.resource_prefix
+    names = {prefix if name == "api_handler" else f"{prefix}-{name}" for name in STRIPE_FUNCTIONS}
+    return function_name in names
+
+
+def check_startup() -> Settings:
+    """Called once when the app is imported (``app.py``), on every function: :func:`check_secrets` for this
+    process. Raises :class:`MissingSecret`, so a misconfigured stage fails at start-up, loudly."""
+    settings = get_settings.__wrapped__()  # not cached: importing the app must not freeze the settings
+    check_secrets(settings, stripe=calls_stripe(settings, os.environ.get("AWS_LAMBDA_FUNCTION_NAME")))
+    return settings
 
 
 def _origin(url: str) -> str:

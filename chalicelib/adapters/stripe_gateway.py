@@ -14,7 +14,10 @@ from typing import Any
 
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.errors import DomainError
-from chalicelib.settings import Settings, get_settings
+from chalicelib.settings import Settings, check_stripe_secrets, get_settings
+
+# Stripe's events are a few kilobytes; a body this large is not one of them.
+MAX_WEBHOOK_CHARS = 512 * 1024
 
 
 class InvalidWebhook(DomainError):
@@ -46,6 +49,9 @@ class Refund:
 class StripeGateway:
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings or get_settings()
+        # Fail closed even if the start-up check was bypassed: outside the local platform, no Stripe call and
+        # no webhook verification with a missing or public placeholder key (MissingSecret, answered 503).
+        check_stripe_secrets(self._settings)
         self._client: Any = None
 
     @property
@@ -146,7 +152,12 @@ class StripeGateway:
         tolerance (300 s); otherwise :class:`InvalidWebhook` (the caller answers 400)."""
         import stripe
 
-        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+        try:
+            text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+        except UnicodeDecodeError:
+            raise InvalidWebhook("Le corps du webhook n'est pas un texte UTF-8.") from None
+        if len(text) > MAX_WEBHOOK_CHARS:
+            raise InvalidWebhook("Le corps du webhook est trop volumineux.")
         if not signature_header:
             raise InvalidWebhook("Signature Stripe absente.")
         try:
@@ -157,7 +168,7 @@ class StripeGateway:
             raise InvalidWebhook(f"Signature Stripe invalide : {error.user_message or error}") from None
         try:
             event = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidWebhook("Le corps du webhook n'est pas un JSON valide.") from None
         if not isinstance(event, dict) or event.get("object") != "event" or not event.get("id"):
             raise InvalidWebhook("Le corps du webhook n'est pas un événement Stripe.")

@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from chalicelib.api.validation import FieldValueError
 from chalicelib.domain.accounts import CreditorProfile, LawyerProfile, PostalAddress
 from chalicelib.domain.claim_content import CompanyIdentifiers
+from chalicelib.domain.input_bounds import email_address
 from chalicelib.legal.identifiers import validate_iban
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTAL_CODE_FR = re.compile(r"^\d{5}$")
 
 CreditorCategory = Literal[
@@ -34,9 +34,7 @@ class EmailBody(Body):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if not _EMAIL.match(value):
-            raise ValueError(f"L'adresse e-mail « {value[:60]} » n'est pas valide.")
-        return value.lower()
+        return email_address(value)
 
 
 class SignUpBody(EmailBody):

@@ -19,6 +19,7 @@ from chalicelib.domain.claim import (
     EvidenceDocument,
 )
 from chalicelib.domain.claim_content import ClaimContent
+from chalicelib.domain.input_bounds import Day
 from chalicelib.domain.payments import euros
 
 
@@ -67,7 +68,7 @@ class UploadRequestBody(Body):
         description="Type du fichier : PDF, PNG ou JPEG"
     )
     title: str = Field(default="", max_length=200, description="Intitulé de la pièce au bordereau")
-    document_date: dt.date | None = Field(default=None, description="Date figurant sur la pièce")
+    document_date: Day | None = Field(default=None, description="Date figurant sur la pièce")
 
     @field_validator("filename")
     @classmethod
@@ -93,7 +94,7 @@ class EscalationDecisionBody(Body):
 
 
 class DebtorPaymentBody(Body):
-    date: dt.date = Field(description="Date du paiement reçu")
+    date: Day = Field(description="Date du paiement reçu")
     amount: str = Field(min_length=1, max_length=30, description="Montant reçu, par exemple « 300.00 »")
 
 
@@ -513,7 +514,7 @@ class NoticePresentationBody(Body):
     tracking_number: str = Field(
         min_length=1, max_length=40, description="Numéro de suivi de la lettre recommandée (ex. 1A…)"
     )
-    first_presented_on: dt.date = Field(description="Date de première présentation au débiteur")
+    first_presented_on: Day = Field(description="Date de première présentation au débiteur")
 
 
 class NoticeView(BaseModel):

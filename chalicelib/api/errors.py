@@ -29,6 +29,7 @@ from chalicelib.domain.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
+from chalicelib.settings import MissingSecret
 
 logger = logging.getLogger("claims.api")
 
@@ -138,6 +139,12 @@ def response_for(error: Exception) -> Response:
     if isinstance(error, DomainError):
         status = next((s for cls, s in _STATUS_BY_ERROR if isinstance(error, cls)), 422)
         return error_response(status, error.code, error.message, error.field, error.details)
+    if isinstance(error, MissingSecret):
+        # Fail closed: the stage lacks a secret (normally caught at start-up); the operator must set it.
+        logger.error("refused for want of a secret: %s", error)
+        return error_response(
+            503, "service_unavailable", "Le service est momentanément indisponible ; l'équipe a été prévenue."
+        )
     if isinstance(error, TransientError):
         logger.warning("transient failure: %s", error)
         return error_response(

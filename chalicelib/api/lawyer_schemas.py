@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.claim_schemas import Body, ReviewView, TimelineEventView
 from chalicelib.domain.claim import STATUS_LABELS_FR, AuditEvent, Claim, ClaimStatus
+from chalicelib.domain.input_bounds import Day
 
 
 # --- requests -----------------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ class LinkBody(Body):
 
 class FilingBody(Body):
     court: str = Field(min_length=1, max_length=200, description="Juridiction saisie")
-    filed_on: dt.date = Field(description="Date du dépôt de la requête")
+    filed_on: Day = Field(description="Date du dépôt de la requête")
     reference: str = Field(default="", max_length=100, description="Numéro d'enregistrement (RG)")
 
 
@@ -43,20 +44,20 @@ class OrderBody(Body):
     outcome: Literal["granted", "partly", "rejected"] = Field(
         description="granted : accueillie ; partly : accueillie partiellement ; rejected : rejetée"
     )
-    ordered_on: dt.date = Field(description="Date de l'ordonnance")
+    ordered_on: Day = Field(description="Date de l'ordonnance")
 
 
 class ServiceBody(Body):
-    served_on: dt.date = Field(description="Date de la signification")
+    served_on: Day = Field(description="Date de la signification")
     in_person: bool = Field(default=True, description="Signification faite à la personne du débiteur")
 
 
 class OppositionBody(Body):
-    opposed_on: dt.date = Field(description="Date de l'opposition")
+    opposed_on: Day = Field(description="Date de l'opposition")
 
 
 class EnforcementBody(Body):
-    started_on: dt.date = Field(description="Date de la première mesure d'exécution")
+    started_on: Day = Field(description="Date de la première mesure d'exécution")
     note: str = Field(default="", max_length=1000, description="Mesure engagée (saisie-attribution…)")
 
 

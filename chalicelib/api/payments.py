@@ -91,18 +91,26 @@ def stripe_webhook() -> Response:
 
 
 def receive_stripe_event(raw_body: bytes | str, signature: str | None) -> tuple[int, dict[str, Any]]:
-    """Never a stack trace: 400 for a bad signature, 409 while the same event is being processed (Stripe
-    retries), 503 for a passing outage (Stripe retries), 200 once handled or deliberately ignored."""
+    """Never a stack trace: 400 for a bad signature or an event that does not match the claim's checkout
+    (amount, currency, payment status, refund), 503 without the real webhook secret, 409 while the same
+    event is being processed (Stripe retries), 503 for a passing outage (Stripe retries), 200 once handled
+    or deliberately ignored."""
     import json
 
     from chalicelib.adapters.idempotency import AlreadyInProgress, run_once
     from chalicelib.adapters.stripe_gateway import InvalidWebhook, StripeGateway
     from chalicelib.api.errors import response_for
+    from chalicelib.settings import MissingSecret
 
     try:
         event = StripeGateway().verify_webhook(raw_body, signature)
     except InvalidWebhook as invalid:
         return 400, {"error": {"code": invalid.code, "message": invalid.message}}
+    except MissingSecret as error:
+        # Fail closed: without the real webhook secret nothing is verified, so nothing is accepted.
+        response = response_for(error)
+        body = response.body if isinstance(response.body, dict) else json.loads(response.body)
+        return response.status_code, body
     try:
         outcome = run_once(str(event["id"]), lambda: _handle(event), namespace="stripe-event")
     except AlreadyInProgress as busy:

@@ -315,6 +315,10 @@ class LineRejection:
         return {"line": self.line, "field": self.field, "code": self.code, "message": self.message}
 
 
+# Rejections listed in an import's report (the others are counted): about 250 bytes each.
+MAX_REPORTED_REJECTIONS = 300
+
+
 @dataclass(frozen=True)
 class DraftClaim:
     """One debtor's claim, ready to be saved as a draft. ``lines``: the CSV lines it was made of."""
@@ -343,7 +347,8 @@ class ImportPlan:
         return tuple(sorted({rejection.line for rejection in self.rejected}))
 
     def as_report(self) -> dict[str, Any]:
-        """JSON-ready: counts, one summary per draft, every rejection, the warnings."""
+        """JSON-ready: counts, one summary per draft, the rejections (the first
+        :data:`MAX_REPORTED_REJECTIONS`), the warnings."""
         return {
             "total_lines": self.total_lines,
             "imported_lines": self.imported_lines,
@@ -359,7 +364,10 @@ class ImportPlan:
                 }
                 for draft in self.drafts
             ],
-            "rejected": [rejection.as_json() for rejection in self.rejected],
+            # The report is stored on the import job (one DynamoDB item, 400 KB at most): a file of thousands
+            # of bad lines lists its first rejections and counts the others, instead of failing to be saved.
+            "rejected": [rejection.as_json() for rejection in self.rejected[:MAX_REPORTED_REJECTIONS]],
+            "rejected_not_shown": max(0, len(self.rejected) - MAX_REPORTED_REJECTIONS),
             "warnings": list(self.warnings),
         }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -26,7 +26,9 @@ from pydantic import (
 
 from chalicelib.domain.accounts import CreditorProfile
 from chalicelib.domain.errors import FieldValueError
+from chalicelib.domain.input_bounds import Day, email_address
 from chalicelib.legal.identifiers import siren_from_siret, validate_siren, validate_siret
+from chalicelib.legal.money import parse_amount as strict_amount
 
 DebtorCategory = Literal[
     "commercant", "artisan", "liberal", "sel", "consumer", "non_professional_legal_person", "public_entity"
@@ -61,40 +63,15 @@ ReminderChannel = Literal["email", "letter", "phone", "registered_letter", "othe
 ProceedingKind = Literal["sauvegarde", "redressement", "liquidation"]
 
 MAX_AMOUNT = Decimal("10000000.00")  # ten million euros: above, a typing error is far likelier than a claim
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTAL_CODE_FR = re.compile(r"^\d{5}$")
-_GROUPED = re.compile(r"^-?\d{1,3}( \d{3})+([.,]\d+)?$")
 _PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 
 
 def parse_amount(value: Any) -> Decimal:
-    """``"1234.56"``, ``"1 234,56"``, ``"1234,5 €"`` or an integer → Decimal with cents.
-
-    A float is refused (it cannot carry cents exactly); so is a value with more than two decimals."""
-    if isinstance(value, bool | float):
-        raise ValueError("Le montant doit être écrit comme un texte, par exemple « 1234.56 ».")
-    if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, str):
-        text = value.replace("\u00a0", " ").replace("\u202f", " ").replace("€", "").strip()
-        if " " in text:  # spaces only as thousands separators: "1 234,56" yes, "25 50" no
-            if not _GROUPED.match(text):
-                raise ValueError(f"Le montant « {value[:40]} » n'est pas un nombre.")
-            text = text.replace(" ", "")
-        if text.count(",") == 1 and "." in text:  # "1.234,56" (French thousands with dots)
-            text = text.replace(".", "")
-        text = text.replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"Le montant « {value[:40]} » n'est pas un nombre.") from None
-    else:
-        raise ValueError("Le montant doit être un nombre écrit comme un texte, par exemple « 1234.56 ».")
-    if not amount.is_finite():
-        raise ValueError("Le montant n'est pas un nombre.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("Le montant ne peut pas avoir plus de deux décimales (centimes).")
-    return amount.quantize(Decimal("0.01"))
+    """``"1234.56"``, ``"1 234,56"``, ``"1234,5 €"`` or an integer → Decimal with cents, by the platform's
+    one strict amount grammar (:func:`chalicelib.legal.money.parse_amount`): a float, an exponent, a sign
+    other than « - », other digits than 0-9 or more than two decimals are refused."""
+    return strict_amount(value)
 
 
 def _positive_amount(value: Any) -> Decimal:
@@ -156,8 +133,8 @@ class DebtorAddress(Part):
 
 class CollectiveProceedingsPart(Part):
     kind: ProceedingKind
-    opened_on: dt.date
-    published_on: dt.date | None = None
+    opened_on: Day
+    published_on: Day | None = None
 
 
 class CompanyIdentifiers(BaseModel):
@@ -210,9 +187,7 @@ class Debtor(Part, CompanyIdentifiers):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if value and not _EMAIL.match(value):
-            raise ValueError(f"L'adresse e-mail « {value[:60]} » n'est pas valide.")
-        return value.lower()
+        return email_address(value) if value else value
 
     @field_validator("phone")
     @classmethod
@@ -282,12 +257,12 @@ class Debtor(Part, CompanyIdentifiers):
 
 class InvoicePart(Part):
     number: str = Field(min_length=1, max_length=60, description="Numéro de la facture")
-    issue_date: dt.date = Field(description="Date de la facture")
-    performance_date: dt.date | None = Field(
+    issue_date: Day = Field(description="Date de la facture")
+    performance_date: Day | None = Field(
         default=None,
         description="Date de livraison ou d'exécution de la prestation (par défaut : date de la facture)",
     )
-    due_date: dt.date | None = Field(default=None, description="Date d'échéance imprimée sur la facture")
+    due_date: Day | None = Field(default=None, description="Date d'échéance imprimée sur la facture")
     amount_ttc: Money = Field(description="Montant TTC en euros, par exemple « 1234.56 »")
     currency: Literal["EUR"] = "EUR"
     description: str = Field(default="", max_length=500, description="Objet de la facture")
@@ -314,7 +289,7 @@ class ContractPart(Part):
 
 
 class PaymentPart(Part):
-    date: dt.date
+    date: Day
     amount: Money
     invoice: str = Field(
         default="", max_length=60, description="Facture désignée par le débiteur, le cas échéant"
@@ -322,12 +297,12 @@ class PaymentPart(Part):
 
 
 class AcknowledgementPart(Part):
-    date: dt.date
+    date: Day
     description: str = Field(default="", max_length=500)
 
 
 class ReminderPart(Part):
-    date: dt.date
+    date: Day
     channel: ReminderChannel = "email"
     description: str = Field(default="", max_length=500)
 

@@ -12,6 +12,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.errors import InvalidInput
+
+# The only currency the platform charges in (Stripe's lower-case ISO code).
+CURRENCY = "eur"
+
 
 class PaymentStep(StrEnum):
     NOTICE = "notice"  # the formal notice (mise en demeure) and its follow-up
@@ -131,3 +136,39 @@ class Checkout:
 def euros(cents: int) -> str:
     """``2900`` → ``"29.00"`` (the legal engine's and the emails' decimal strings)."""
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+class PaymentMismatch(InvalidInput):
+    """A Stripe event that does not match what was created for the claim (amount, currency, payment
+    status, refund larger than the payment): refused (400), logged, nothing recorded."""
+
+    code = "payment_mismatch"
+
+
+def _cents(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def session_mismatch(checkout: Checkout, session: Mapping[str, Any]) -> str | None:
+    """Why a Checkout Session in an event is not the one created for ``checkout`` (its amount, its
+    currency), or None when it matches."""
+    amount = _cents(session.get("amount_total"))
+    if amount != checkout.amount_cents:
+        return f"amount_total {session.get('amount_total')!r} != {checkout.amount_cents} created"
+    if session.get("currency") != CURRENCY:
+        return f"currency {session.get('currency')!r} != {CURRENCY!r}"
+    return None
+
+
+def refund_mismatch(checkout: Checkout, charge: Mapping[str, Any]) -> str | None:
+    """Why a refunded charge does not fit ``checkout``'s payment: another amount or currency, or more
+    refunded than was paid. None when it fits."""
+    amount = _cents(charge.get("amount"))
+    refunded = _cents(charge.get("amount_refunded"))
+    if amount != checkout.amount_cents:
+        return f"charge amount {charge.get('amount')!r} != {checkout.amount_cents} paid"
+    if charge.get("currency") != CURRENCY:
+        return f"currency {charge.get('currency')!r} != {CURRENCY!r}"
+    if refunded is None or not 0 <= refunded <= amount:
+        return f"amount_refunded {charge.get('amount_refunded')!r} outside 0..{amount}"
+    return None

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from chalicelib.legal.errors import FieldError, InvalidInput
-from chalicelib.legal.money import CENT
+from chalicelib.legal.money import CENT, parse_amount
 from chalicelib.legal.settings import DAY_COUNTS, IMPUTATIONS
 
 CATEGORIES: dict[str, str] = {
@@ -272,7 +272,12 @@ def _decimal(value: Any, field: str, what: str) -> Decimal:
 def _money(value: Any, field: str, allow_zero: bool = False) -> Decimal:
     if value is None:
         raise _Bad(field, "montant obligatoire", "missing_field")
-    amount = _decimal(value, field, "montant")
+    if isinstance(value, bool | float):
+        _decimal(value, field, "montant")  # its message about floats
+    try:
+        amount = parse_amount(value)  # the platform's one strict amount grammar
+    except ValueError as error:
+        raise _Bad(field, str(error), "invalid_amount") from None
     if amount < 0:
         raise _Bad(field, f"montant négatif ({value}) : un montant doit être positif", "negative_amount")
     if amount == 0 and not allow_zero:

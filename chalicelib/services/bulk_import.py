@@ -27,6 +27,10 @@ logger = logging.getLogger("claims.imports")
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # about 30,000 lines of a typical export
 PROGRESS_EVERY_DRAFTS = 25
+UNREADABLE_FR = (
+    "Le fichier n'a pas pu être lu jusqu'au bout : aucune créance n'a été créée. Vérifiez qu'il s'agit bien "
+    "d'un CSV exporté par votre logiciel ; l'équipe a été prévenue."
+)
 
 
 class ImportStore(Protocol):
@@ -123,6 +127,12 @@ def run_import(
         plan = parse_aged_balance(files.get(job.storage_key, MAX_IMPORT_BYTES), on_progress=reading)
     except InvalidInput as invalid:
         imports.update(import_id, status=ImportStatus.FAILED, error=invalid.message)
+        return _finished(imports.get(import_id), notify)
+    except Exception:
+        # A bad cell rejects its line (the report says why); anything else escaping the reader is a defect,
+        # but the job must still end — never « lecture 0 % » forever, with no report and no email.
+        logger.exception("import %s: the file could not be read", import_id)
+        imports.update(import_id, status=ImportStatus.FAILED, error=UNREADABLE_FR)
         return _finished(imports.get(import_id), notify)
 
     rejected_lines = len({rejection.line for rejection in plan.rejected})

@@ -415,7 +415,7 @@ def _record_debtor_payment(
     resume: Callable[[str, dict[str, Any]], None],
     now: dt.datetime,
 ) -> Claim:
-    from chalicelib.domain.claim_content import ClaimContent, PaymentPart, parse_amount
+    from chalicelib.domain.claim_content import MAX_AMOUNT, ClaimContent, PaymentPart, parse_amount
 
     claim = claims.get(claim_id)
     if claim.status not in _SETTLEABLE or claim.content is None:
@@ -428,6 +428,8 @@ def _record_debtor_payment(
         raise InvalidInput(str(error), field="amount") from None
     if value <= 0:
         raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
+    if value > MAX_AMOUNT:
+        raise InvalidInput("Le montant dépasse 10 000 000 € : vérifiez la saisie.", field="amount")
     if paid_on > clock.day_of(now):
         raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
     content = ClaimContent.model_validate(claim.content)

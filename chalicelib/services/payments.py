@@ -24,8 +24,11 @@ from chalicelib.domain.payments import (
     STEP_LABELS_FR,
     Checkout,
     CheckoutStatus,
+    PaymentMismatch,
     PaymentStep,
     euros,
+    refund_mismatch,
+    session_mismatch,
 )
 
 if TYPE_CHECKING:
@@ -202,7 +205,7 @@ def handle_event(
         return Outcome(event_id, event_type, "ignored: unknown claim", str(claim_id))
 
     if event_type == "charge.refunded":
-        result = _record_refund(claims, claim, obj, now=now)
+        result = _record_refund(claims, claim, obj, event_id=event_id, now=now)
     else:
         checkout = claim.checkout(str(obj.get("id")))
         if checkout is None:
@@ -210,7 +213,11 @@ def handle_event(
                 "stripe event %s: session %s not on claim %s", event_id, obj.get("id"), claim.claim_id
             )
             return Outcome(event_id, event_type, "ignored: unknown session", claim.claim_id)
-        if event_type == "checkout.session.completed" and obj.get("payment_status") == "paid":
+        _refuse_if(session_mismatch(checkout, obj), event_id, claim.claim_id)
+        payment_status = obj.get("payment_status")
+        if event_type in _PAYING_EVENTS and payment_status not in _PAYING_EVENTS[event_type]:
+            _refuse_if(f"{event_type} with payment_status {payment_status!r}", event_id, claim.claim_id)
+        if event_type == "checkout.session.completed" and payment_status == "paid":
             result = _paid(claims, workflow, claim, checkout, obj, now=now)
         elif event_type == "checkout.session.completed":
             result = _update_checkout(
@@ -237,6 +244,26 @@ def handle_event(
                 now,
             )
     return Outcome(event_id, event_type, result, claim.claim_id)
+
+
+# The payment statuses each event may carry: a completed session is paid, or unpaid while a deferred
+# payment (bank transfer) is on its way; a deferred payment that succeeded is paid. Anything else (e.g.
+# ``no_payment_required``, a session of 0 €) is not a payment of the claim.
+_PAYING_EVENTS: Mapping[str, frozenset[str]] = {
+    "checkout.session.completed": frozenset({"paid", "unpaid"}),
+    "checkout.session.async_payment_succeeded": frozenset({"paid"}),
+}
+
+
+def _refuse_if(mismatch: str | None, event_id: str, claim_id: str) -> None:
+    """Refuse (400, nothing recorded) an event that does not match what was created for the claim."""
+    if mismatch is None:
+        return
+    logger.warning("stripe event %s refused for claim %s: %s", event_id, claim_id, mismatch)
+    raise PaymentMismatch(
+        "L'événement de paiement ne correspond pas au paiement demandé pour cette créance "
+        "(montant, devise ou statut) : il est refusé."
+    )
 
 
 def _update_checkout(
@@ -345,7 +372,7 @@ def _paid(
 
 
 def _record_refund(
-    claims: ClaimRepository, claim: Claim, charge: Mapping[str, Any], *, now: dt.datetime
+    claims: ClaimRepository, claim: Claim, charge: Mapping[str, Any], *, event_id: str, now: dt.datetime
 ) -> str:
     payment_intent = str(charge.get("payment_intent") or "")
     checkout = next(
@@ -353,6 +380,7 @@ def _record_refund(
     )
     if checkout is None:
         return "ignored: no payment of this claim matches the charge"
+    _refuse_if(refund_mismatch(checkout, charge), event_id, claim.claim_id)
     total_refunded = int(charge.get("amount_refunded") or 0)
     if total_refunded <= checkout.refunded_cents:
         return "refund already recorded"

@@ -97,7 +97,16 @@ def test_api_imports_from_the_package_without_weasyprint(unzipped: tuple[Path, P
         text=True,
         timeout=120,
         cwd=code_dir,
-        env={"AWS_DEFAULT_REGION": "eu-west-3", "CLAIMS_STAGE": "dev", "POWERTOOLS_TRACE_DISABLED": "1"},
+        env={
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "CLAIMS_STAGE": "dev",
+            "POWERTOOLS_TRACE_DISABLED": "1",
+            # Outside the local platform the app refuses to start without its secrets (fail closed).
+            "COGNITO_USER_POOL_ID": "eu-west-3_Example1",
+            "COGNITO_CLIENT_ID": "exampleclientid",
+            "STRIPE_SECRET_KEY": "sk_test_package_check",
+            "STRIPE_WEBHOOK_SECRET": "whsec_package_check",
+        },
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -134,6 +134,9 @@ function showReport(area, job) {
         { caption: "Rapport ligne à ligne", attrs: { id: "lignes-refusees" } },
       ),
     );
+    if (result.rejected_not_shown) {
+      area.append(notice("info", `… et ${result.rejected_not_shown} autre(s) motif(s) de refus non affiché(s) : corrigez d'abord ceux-ci, puis importez le fichier à nouveau.`));
+    }
   }
   if (result.claims?.length) {
     area.append(
