@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from chalicelib.domain.abuse import DEFAULT_LIMITS, Limit, parse_override
 
 APP_NAME = "claims"
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,6 +32,8 @@ class Settings:
     # Claim emails waiting to be sent (chalicelib/services/outbox.py).
     outbox_table: str
     rates_table: str
+    # Abuse-limit counters (chalicelib/adapters/rate_limiter.py).
+    rate_limits_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -75,6 +80,12 @@ class Settings:
     # The only origin browsers may call the API from (CORS): the web interface's, by default the public URL's
     # scheme, host and port (CLAIMS_ALLOWED_ORIGIN).
     allowed_origin: str = "http://127.0.0.1:8765"
+    # POLICY: abuse limits by name (chalicelib/domain/abuse.py), each overridable with
+    # CLAIMS_LIMIT_<NAME>=<attempts>/<seconds>.
+    limits: Mapping[str, Limit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    # How many proxies in front of the API append the client's address to X-Forwarded-For (on AWS: 1,
+    # CloudFront; API Gateway's own address is the request's source IP). 0: the source IP is the client.
+    trusted_proxy_hops: int = 0
 
     @property
     def resource_prefix(self) -> str:
@@ -121,6 +132,7 @@ def get_settings() -> Settings:
         imports_table=_env("IMPORTS_TABLE", f"{prefix}-imports"),
         outbox_table=_env("OUTBOX_TABLE", f"{prefix}-outbox"),
         rates_table=_env("RATES_TABLE", f"{prefix}-rates"),
+        rate_limits_table=_env("RATE_LIMITS_TABLE", f"{prefix}-rate-limits"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),
@@ -153,7 +165,17 @@ def get_settings() -> Settings:
         ).lower(),
         postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "2")),
         allowed_origin=_env("CLAIMS_ALLOWED_ORIGIN", _origin(public_url)),
+        limits=_limits(),
+        trusted_proxy_hops=int(_env("CLAIMS_TRUSTED_PROXY_HOPS", "0")),
     )
+
+
+def _limits() -> dict[str, Limit]:
+    """The abuse limits, each possibly overridden by CLAIMS_LIMIT_<NAME> (``10/900``)."""
+    return {
+        name: parse_override(limit, value) if (value := _env(f"CLAIMS_LIMIT_{name.upper()}", "")) else limit
+        for name, limit in DEFAULT_LIMITS.items()
+    }
 
 
 def _origin(url: str) -> str:
