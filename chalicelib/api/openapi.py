@@ -40,7 +40,10 @@ RATE_LIMITED = frozenset(
 )
 
 OPERATIONS: dict[str, Operation] = {
-    "health": Operation("État de la plateforme et de ses dépendances", "Plateforme"),
+    "health": Operation("État de la plateforme (ok ou dégradé)", "Plateforme"),
+    "operator_health": Operation(
+        "État détaillé : versions, chaque service et ses ressources", "Opérateur", roles=("operator",)
+    ),
     "openapi_document": Operation("Ce document OpenAPI", "Plateforme"),
     "sign_up": Operation(
         "Créer un compte créancier (même réponse si l'adresse a déjà un compte)",
