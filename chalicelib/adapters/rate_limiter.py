@@ -36,9 +36,12 @@ def _utc_now() -> datetime:
 class RateLimiter:
     """Counts hits per (limit, subject) in fixed windows; ``now`` is injectable for tests."""
 
-    def __init__(self, limits: dict[str, Limit], now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, limits: dict[str, Limit], now: Callable[[], datetime] | None = None) -> None:
         self.limits = limits
-        self.now = now
+        self._now = now
+
+    def now(self) -> datetime:
+        return (self._now or _utc_now)()
 
     def hit(self, name: str, subject: str) -> Window:
         """Count one hit; raise :class:`LimitExceeded` when it is over the limit (the hit stays counted,
