@@ -117,6 +117,22 @@ def test_concurrent_code_guesses_are_counted_before_they_are_evaluated(api, eval
     assert all(r.retry_after > 0 for r in results if isinstance(r, LimitExceeded))
 
 
+def test_the_local_code_store_also_counts_a_guess_before_comparing_it(api, evaluated):
+    """The second line on the local platform (Cognito's own on AWS): one code, 20 guesses at once straight to
+    the identity provider, under the API's limits: no more than 5 compared."""
+    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.domain.errors import InvalidInput
+
+    email = "course-code@exemple.fr"
+    assert post(api, "/v1/auth/signup", {"email": email, "password": PASSWORD}).status_code == 202
+    evaluated.clear()
+    users = identity_provider()
+    results = race(lambda i: users.confirm_sign_up(email, f"{i:06d}"), 20)
+    assert len(evaluated) <= 5, f"{len(evaluated)} guesses evaluated"
+    assert all(isinstance(r, InvalidInput) for r in results), results
+    assert sum(r.code == "expired_code" for r in results) >= 15
+
+
 def test_reset_codes_cannot_be_guessed_without_bound_by_asking_for_new_ones(api, evaluated):
     """Each forgot-password used to issue a code with a fresh counter: 5 guesses per code, forever. Now the
     budget is the account's per window, whatever the number of codes sent."""
