@@ -69,7 +69,10 @@ def test_a_tampered_or_foreign_presigned_download_is_refused(s3):
 def test_anonymous_requests_are_refused_and_signed_ones_need_the_platforms_key():
     assert _get(f"http://127.0.0.1:5999/{BUCKET}").code == "AccessDenied"
     assert _get(f"http://127.0.0.1:5999/{BUCKET}/a/b").code == "AccessDenied"
-    signed = "AWS4-HMAC-SHA256 Credential=local/20261203/eu-west-3/s3/aws4_request, SignedHeaders=host, Signature=x"
+    signed = (
+        "AWS4-HMAC-SHA256 Credential=local/20261203/eu-west-3/s3/aws4_request, SignedHeaders=host, "
+        "Signature=x"
+    )
     assert _get(f"http://127.0.0.1:5999/{BUCKET}", Authorization=signed) is None
     other = signed.replace("Credential=local/", "Credential=AKIAOTHER/")
     assert _get(f"http://127.0.0.1:5999/{BUCKET}", Authorization=other).code == "InvalidAccessKeyId"
