@@ -3,7 +3,8 @@
 :meth:`RateLimiter.hit` adds one to the counter of the current window with an atomic ``UpdateItem``
 (``ADD hits 1``, returning the new value), then compares: every concurrent caller gets its own place in
 the window, so no more than the limit ever go through, whatever the race. :meth:`RateLimiter.give_back`
-removes one (a sign-in that succeeded). Windows are fixed; DynamoDB's TTL deletes old counters.
+removes one (a sign-in that succeeded). Windows are fixed; DynamoDB's TTL deletes old counters. When the
+table cannot be reached the attempt is refused (``TransientError``, a French 503): it fails closed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.abuse import Limit, Window, window_for
 from chalicelib.domain.errors import TooManyAttempts
 
@@ -46,21 +48,26 @@ class RateLimiter:
     def hit(self, name: str, subject: str) -> Window:
         """Count one hit; raise :class:`LimitExceeded` when it is over the limit (the hit stays counted,
         so hammering does not help). Returns the window, for :meth:`give_back`."""
+        from pynamodb.exceptions import UpdateError
+
         from chalicelib.adapters.dynamo import RateCounterModel
 
         limit = self.limits[name]
         now = self.now()
         window = window_for(limit, _subject(subject), now)
         counter = RateCounterModel(window.key)
-        counter.update(
-            actions=[
-                RateCounterModel.hits.add(1),
-                # Kept a little after the window ends (TTL deletion is lazy anyway).
-                RateCounterModel.expires_at.set(
-                    datetime.fromtimestamp(window.end, UTC) + timedelta(minutes=5)
-                ),
-            ]
-        )
+        try:
+            counter.update(
+                actions=[
+                    RateCounterModel.hits.add(1),
+                    # Kept a little after the window ends (TTL deletion is lazy anyway).
+                    RateCounterModel.expires_at.set(
+                        datetime.fromtimestamp(window.end, UTC) + timedelta(minutes=5)
+                    ),
+                ]
+            )
+        except UpdateError as error:  # fail closed: an attempt that cannot be counted is not evaluated
+            raise TransientError(f"rate limits table unavailable: {error}") from error
         if int(counter.hits) > limit.attempts:
             raise LimitExceeded(limit, window.retry_after(now))
         return window

@@ -8,7 +8,7 @@ authorizer and :func:`requires_role`.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalice import Blueprint, Response
 
@@ -172,8 +172,7 @@ def sign_in() -> Response:
                 "message": "Première connexion : choisissez votre mot de passe (POST /v1/auth/new-password).",
             }
         )
-    assert isinstance(result, Tokens)
-    return json_response(result.as_dict())
+    return json_response(cast(Tokens, result).as_dict())
 
 
 @account_routes.route("/auth/new-password", methods=["POST"], cors=API_CORS)

@@ -197,6 +197,23 @@ def test_password_spraying_from_one_address_is_stopped_but_not_other_clients(api
     assert post_from(api, "/v1/auth/signin", right, "192.0.2.77").status_code == 200
 
 
+def test_when_the_counters_cannot_be_reached_no_guess_is_evaluated(api, evaluated):
+    """The limiter fails closed: DynamoDB unreachable → a French 503, and the code is not compared."""
+    from infra.local import localaws
+
+    email = "panne@exemple.fr"
+    assert post(api, "/v1/auth/signup", {"email": email, "password": PASSWORD}).status_code == 202
+    evaluated.clear()
+    localaws.fail_next_calls("dynamodb", 50)
+    try:
+        refused = post(api, "/v1/auth/confirm", {"email": email, "code": "123456"})
+    finally:
+        localaws.clear_faults()
+    assert refused.status_code == 503, refused.json_body
+    assert refused.json_body["error"]["code"] == "service_unavailable"
+    assert evaluated == []
+
+
 def test_a_taken_address_signs_up_exactly_like_a_new_one(api):
     """No account enumeration: same status and message; the owner of the taken address is told by email
     (no code), a still unconfirmed owner gets a new code; no second account is made."""
