@@ -46,7 +46,7 @@ def _accounts() -> AccountRepository:
     return AccountRepository()
 
 
-def sign_in_service() -> ModuleType:
+def _sign_in_service() -> ModuleType:
     from chalicelib.services import sign_in
 
     return sign_in
@@ -132,7 +132,7 @@ def _tell_owner(email: str) -> None:
 @handles_errors
 def sign_up() -> Response:
     body = _body(_schemas().SignUpBody)
-    sign_in_service().sign_up(
+    _sign_in_service().sign_up(
         body.email, body.password, accounts=_accounts(), tell_owner=_tell_owner, **_guards()
     )
     # The same answer whether or not the address already has an account (no account enumeration).
@@ -143,7 +143,7 @@ def sign_up() -> Response:
 @handles_errors
 def confirm() -> Response:
     body = _body(_schemas().ConfirmBody)
-    sign_in_service().confirm(body.email, body.code, **_guards())
+    _sign_in_service().confirm(body.email, body.code, **_guards())
     return json_response({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
 
 
@@ -151,7 +151,7 @@ def confirm() -> Response:
 @handles_errors
 def resend_code() -> Response:
     body = _body(_schemas().EmailBody)
-    sign_in_service().resend_code(body.email, **_guards())
+    _sign_in_service().resend_code(body.email, **_guards())
     return json_response(
         {"message": "Si un compte attend une vérification à cette adresse, un nouveau code est parti."}
     )
@@ -163,7 +163,7 @@ def sign_in() -> Response:
     body = _body(_schemas().SignInBody)
     from chalicelib.adapters.identity import NewPasswordRequired, Tokens
 
-    result = sign_in_service().sign_in(body.email, body.password, **_guards())
+    result = _sign_in_service().sign_in(body.email, body.password, **_guards())
     if isinstance(result, NewPasswordRequired):
         return json_response(
             {
@@ -187,7 +187,7 @@ def new_password() -> Response:
 @handles_errors
 def forgot_password() -> Response:
     body = _body(_schemas().EmailBody)
-    sign_in_service().forgot_password(body.email, **_guards())
+    _sign_in_service().forgot_password(body.email, **_guards())
     # The same answer whether or not the address has an account.
     return json_response(
         {"message": "Si un compte existe à cette adresse, un code de réinitialisation vient d'être envoyé."}
@@ -198,7 +198,7 @@ def forgot_password() -> Response:
 @handles_errors
 def reset_password() -> Response:
     body = _body(_schemas().ResetPasswordBody)
-    sign_in_service().reset_password(body.email, body.code, body.new_password, **_guards())
+    _sign_in_service().reset_password(body.email, body.code, body.new_password, **_guards())
     return json_response({"message": "Mot de passe modifié. Vous pouvez vous connecter."})
 
 
