@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from chalicelib.domain.abuse import DEFAULT_LIMITS, Limit, parse_override
 
 APP_NAME = "claims"
 PARIS = ZoneInfo("Europe/Paris")
@@ -53,6 +56,8 @@ class Settings:
     rates_table: str
     # Rates the scheduled feed proposes to the operator (chalicelib/services/rate_feed.py).
     rate_proposals_table: str
+    # Abuse-limit counters (chalicelib/adapters/rate_limiter.py).
+    rate_limits_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -119,6 +124,12 @@ class Settings:
     webstat_legal_rate_autres_cas: str = ""
     # Seconds an HTTP call to a provider may take (connection and each read).
     rate_feed_timeout_seconds: float = 10.0
+    # POLICY: abuse limits by name (chalicelib/domain/abuse.py), each overridable with
+    # CLAIMS_LIMIT_<NAME>=<attempts>/<seconds>.
+    limits: Mapping[str, Limit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    # How many proxies in front of the API append the client's address to X-Forwarded-For (on AWS: 1,
+    # CloudFront; API Gateway's own address is the request's source IP). 0: the source IP is the client.
+    trusted_proxy_hops: int = 0
 
     @property
     def resource_prefix(self) -> str:
@@ -168,6 +179,7 @@ def get_settings() -> Settings:
         outbox_table=_env("OUTBOX_TABLE", f"{prefix}-outbox"),
         rates_table=_env("RATES_TABLE", f"{prefix}-rates"),
         rate_proposals_table=_env("RATE_PROPOSALS_TABLE", f"{prefix}-rate-proposals"),
+        rate_limits_table=_env("RATE_LIMITS_TABLE", f"{prefix}-rate-limits"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),
@@ -210,7 +222,17 @@ def get_settings() -> Settings:
         webstat_legal_rate_particuliers=_env("WEBSTAT_LEGAL_RATE_PARTICULIERS", ""),
         webstat_legal_rate_autres_cas=_env("WEBSTAT_LEGAL_RATE_AUTRES_CAS", ""),
         rate_feed_timeout_seconds=float(_env("RATE_FEED_TIMEOUT_SECONDS", "10")),
+        limits=_limits(),
+        trusted_proxy_hops=int(_env("CLAIMS_TRUSTED_PROXY_HOPS", "0")),
     )
+
+
+def _limits() -> dict[str, Limit]:
+    """The abuse limits, each possibly overridden by CLAIMS_LIMIT_<NAME> (``10/900``)."""
+    return {
+        name: parse_override(limit, value) if (value := _env(f"CLAIMS_LIMIT_{name.upper()}", "")) else limit
+        for name, limit in DEFAULT_LIMITS.items()
+    }
 
 
 def _rate_feed(stage: str) -> str:

@@ -8,6 +8,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -271,6 +272,22 @@ class RateProposalModel(Model):
     reason = UnicodeAttribute(null=True)
 
 
+class RateCounterModel(Model):
+    """One abuse-limit counter (``chalicelib/domain/abuse.py``): the hits of one subject (an email address or
+    a client IP) in one fixed window of one limit. Incremented with an atomic ``ADD`` that returns the new
+    count, so concurrent requests each get a distinct place; DynamoDB deletes the item after
+    ``expires_at`` (TTL)."""
+
+    class Meta:
+        table_name = _settings.rate_limits_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)  # "<limit>#<subject>#<window start, epoch seconds>"
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ClaimModel,
     ClaimEventModel,
@@ -279,6 +296,12 @@ ALL_MODELS: tuple[type[Model], ...] = (
     OutboxModel,
     RateSemesterModel,
     RateProposalModel,
+    RateCounterModel,
 )
 # Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
 LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)
+
+
+def ttl_attribute(model: type[Model]) -> str | None:
+    """The name of the model's TTL attribute (DynamoDB's Time To Live must be switched on for it)."""
+    return next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.errors import TransientError
-from chalicelib.domain.accounts import ROLE_LABELS_FR, Role
+from chalicelib.domain.accounts import PASSWORD_RULES_FR, ROLE_LABELS_FR, Role
 from chalicelib.domain.errors import (
     AlreadyExists,
     DomainError,
@@ -38,15 +38,6 @@ from chalicelib.settings import Settings, get_settings
 if TYPE_CHECKING:
     from chalicelib.documents.emails import RenderedEmail
 
-# The pool's password policy (provisioned locally by infra/local/provision.py, on AWS by the stack).
-PASSWORD_POLICY: dict[str, Any] = {
-    "MinimumLength": 10,
-    "RequireUppercase": True,
-    "RequireLowercase": True,
-    "RequireNumbers": True,
-    "RequireSymbols": False,
-}
-PASSWORD_RULES_FR = "au moins 10 caractères, dont une majuscule, une minuscule et un chiffre"
 
 _BAD_CODE = "Le code de vérification est incorrect."
 _EXPIRED_CODE = "Ce code a expiré ; demandez-en un nouveau."
@@ -251,6 +242,14 @@ class CognitoIdentityProvider:
         self.add_to_group(email, role)
         return existing
 
+    def is_confirmed(self, email: str) -> bool | None:
+        """Whether the user with this email has verified it (None: no such user)."""
+        try:
+            user = self._cognito.admin_get_user(UserPoolId=self.user_pool_id, Username=email)
+        except self._cognito.exceptions.UserNotFoundException:
+            return None
+        return bool(user.get("UserStatus") != "UNCONFIRMED")
+
     def user_id(self, email: str) -> str | None:
         """The ``sub`` of the user with this email, or None."""
         try:
@@ -292,16 +291,27 @@ class LocalCodeStore:
 
     def check(self, purpose: str, email: str, code: str) -> None:
         """Raise unless ``code`` is the last one issued, unexpired, within the attempts allowed."""
+        from pynamodb.exceptions import UpdateError
+
         from chalicelib.adapters.dynamo import LocalCodeModel
 
         try:
             item = LocalCodeModel.get(f"{purpose}#{email.lower()}", consistent_read=True)
         except LocalCodeModel.DoesNotExist:
             raise InvalidInput(_BAD_CODE, code="invalid_code", field="code") from None
-        if item.expires_at < datetime.now(UTC) or int(item.attempts) >= self.MAX_ATTEMPTS:
+        if item.expires_at < datetime.now(UTC):
             raise InvalidInput(_EXPIRED_CODE, code="expired_code", field="code")
+        # The attempt is counted before the code is compared, atomically and only while under the
+        # limit: concurrent guesses cannot all be evaluated (the API's abuse limits count per account too).
+        try:
+            item.update(
+                actions=[LocalCodeModel.attempts.add(1)],
+                condition=(LocalCodeModel.attempts < self.MAX_ATTEMPTS)
+                & (LocalCodeModel.code_hash == item.code_hash),
+            )
+        except UpdateError:  # used up, or replaced by a newer code meanwhile
+            raise InvalidInput(_EXPIRED_CODE, code="expired_code", field="code") from None
         if not hmac.compare_digest(item.code_hash, _hash(item.salt, code.strip())):
-            item.update(actions=[LocalCodeModel.attempts.add(1)])
             raise InvalidInput(_BAD_CODE, code="invalid_code", field="code")
 
     def discard(self, purpose: str, email: str) -> None:

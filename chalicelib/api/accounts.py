@@ -8,7 +8,7 @@ authorizer and :func:`requires_role`.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalice import Blueprint, Response
 
@@ -44,6 +44,12 @@ def _accounts() -> AccountRepository:
     from chalicelib.adapters.accounts_repository import AccountRepository
 
     return AccountRepository()
+
+
+def _sign_in_service() -> ModuleType:
+    from chalicelib.services import sign_in
+
+    return sign_in
 
 
 def _users() -> CognitoIdentityProvider:
@@ -89,26 +95,55 @@ def account_view(account: Account) -> dict[str, Any]:
 # --- public: sign-up, verification, sign-in, password reset ----------------------------------------------
 
 
+SIGN_UP_ANSWER = "Si cette adresse peut être inscrite, un code vous a été envoyé."
+
+
+def _client_ip() -> str:
+    """The address the abuse limits count this request for (see chalicelib/domain/abuse.py)."""
+    from chalicelib.domain.abuse import client_address
+    from chalicelib.settings import get_settings
+
+    request = account_routes.current_request
+    identity: dict[str, Any] = dict((request.context or {}).get("identity") or {})
+    source_ip = str(identity.get("sourceIp") or "")
+    forwarded_for = str(request.headers.get("x-forwarded-for") or "") if request.headers else ""
+    return client_address(source_ip, forwarded_for, get_settings().trusted_proxy_hops)
+
+
+def _guards() -> dict[str, Any]:
+    """What every public use case needs: the identity provider, the limiter and the client's address."""
+    from chalicelib.adapters.rate_limiter import rate_limiter
+
+    return {"users": _users(), "limiter": rate_limiter(), "client_ip": _client_ip()}
+
+
+def _tell_owner(email: str) -> None:
+    """Someone tried to sign up with this address, which has an account: tell its owner, not the caller."""
+    from chalicelib.adapters.mailer import send_rendered
+    from chalicelib.documents.emails import render_email
+    from chalicelib.settings import get_settings
+
+    base = get_settings().public_url
+    context = {"sign_in_url": f"{base}/#/connexion", "reset_url": f"{base}/#/mot-de-passe-oublie"}
+    send_rendered(email, render_email("account_exists", context))
+
+
 @account_routes.route("/auth/signup", methods=["POST"], cors=API_CORS)
 @handles_errors
 def sign_up() -> Response:
     body = _body(_schemas().SignUpBody)
-    account = service.sign_up_creditor(body.email, body.password, users=_users(), accounts=_accounts())
-    return json_response(
-        {
-            "user_id": account.user_id,
-            "email": account.email,
-            "message": "Compte créé. Saisissez le code de vérification envoyé à votre adresse e-mail.",
-        },
-        201,
+    _sign_in_service().sign_up(
+        body.email, body.password, accounts=_accounts(), tell_owner=_tell_owner, **_guards()
     )
+    # The same answer whether or not the address already has an account (no account enumeration).
+    return json_response({"email": body.email, "message": SIGN_UP_ANSWER}, 202)
 
 
 @account_routes.route("/auth/confirm", methods=["POST"], cors=API_CORS)
 @handles_errors
 def confirm() -> Response:
     body = _body(_schemas().ConfirmBody)
-    _users().confirm_sign_up(body.email, body.code)
+    _sign_in_service().confirm(body.email, body.code, **_guards())
     return json_response({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
 
 
@@ -116,7 +151,7 @@ def confirm() -> Response:
 @handles_errors
 def resend_code() -> Response:
     body = _body(_schemas().EmailBody)
-    _users().resend_code(body.email)
+    _sign_in_service().resend_code(body.email, **_guards())
     return json_response(
         {"message": "Si un compte attend une vérification à cette adresse, un nouveau code est parti."}
     )
@@ -126,9 +161,9 @@ def resend_code() -> Response:
 @handles_errors
 def sign_in() -> Response:
     body = _body(_schemas().SignInBody)
-    from chalicelib.adapters.identity import NewPasswordRequired
+    from chalicelib.adapters.identity import NewPasswordRequired, Tokens
 
-    result = _users().sign_in(body.email, body.password)
+    result = _sign_in_service().sign_in(body.email, body.password, **_guards())
     if isinstance(result, NewPasswordRequired):
         return json_response(
             {
@@ -137,7 +172,7 @@ def sign_in() -> Response:
                 "message": "Première connexion : choisissez votre mot de passe (POST /v1/auth/new-password).",
             }
         )
-    return json_response(result.as_dict())
+    return json_response(cast(Tokens, result).as_dict())
 
 
 @account_routes.route("/auth/new-password", methods=["POST"], cors=API_CORS)
@@ -152,7 +187,7 @@ def new_password() -> Response:
 @handles_errors
 def forgot_password() -> Response:
     body = _body(_schemas().EmailBody)
-    _users().forgot_password(body.email)
+    _sign_in_service().forgot_password(body.email, **_guards())
     # The same answer whether or not the address has an account.
     return json_response(
         {"message": "Si un compte existe à cette adresse, un code de réinitialisation vient d'être envoyé."}
@@ -163,7 +198,7 @@ def forgot_password() -> Response:
 @handles_errors
 def reset_password() -> Response:
     body = _body(_schemas().ResetPasswordBody)
-    _users().confirm_forgot_password(body.email, body.code, body.new_password)
+    _sign_in_service().reset_password(body.email, body.code, body.new_password, **_guards())
     return json_response({"message": "Mot de passe modifié. Vous pouvez vous connecter."})
 
 

@@ -115,8 +115,11 @@ class FrontEndOrigin(CORSConfig):
 API_CORS = FrontEndOrigin()
 
 
-def json_response(body: dict[str, Any], status: int = 200) -> Response:
+def json_response(
+    body: dict[str, Any], status: int = 200, extra_headers: dict[str, str] | None = None
+) -> Response:
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json", **API_SECURITY_HEADERS}
+    headers.update(extra_headers or {})
     return Response(body=body, status_code=status, headers=headers)
 
 
@@ -126,19 +129,23 @@ def error_response(
     message: str,
     field: str | None = None,
     details: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if field:
         body["error"]["field"] = field
     if details:
         body["error"]["details"] = details
-    return json_response(body, status)
+    return json_response(body, status, headers)
 
 
 def response_for(error: Exception) -> Response:
     if isinstance(error, DomainError):
         status = next((s for cls, s in _STATUS_BY_ERROR if isinstance(error, cls)), 422)
-        return error_response(status, error.code, error.message, error.field, error.details)
+        # An abuse limit says when to come back (seconds): the Retry-After header of a 429.
+        retry_after = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+        return error_response(status, error.code, error.message, error.field, error.details, headers)
     if isinstance(error, MissingSecret):
         # Fail closed: the stage lacks a secret (normally caught at start-up); the operator must set it.
         logger.error("refused for want of a secret: %s", error)

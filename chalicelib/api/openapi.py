@@ -34,10 +34,23 @@ LAWYER = ("lawyer",)
 CREDITOR = ("creditor",)
 READERS = ("creditor", "lawyer", "operator")
 
+# The public account routes behind the abuse limits (chalicelib/services/sign_in.py): they may answer 429.
+RATE_LIMITED = frozenset(
+    {"sign_up", "confirm", "resend_code", "sign_in", "forgot_password", "reset_password"}
+)
+
 OPERATIONS: dict[str, Operation] = {
-    "health": Operation("État de la plateforme et de ses dépendances", "Plateforme"),
+    "health": Operation("État de la plateforme (ok ou dégradé)", "Plateforme"),
+    "operator_health": Operation(
+        "État détaillé : versions, chaque service et ses ressources", "Opérateur", roles=("operator",)
+    ),
     "openapi_document": Operation("Ce document OpenAPI", "Plateforme"),
-    "sign_up": Operation("Créer un compte créancier", "Comptes", f"{_A}:SignUpBody", status=201),
+    "sign_up": Operation(
+        "Créer un compte créancier (même réponse si l'adresse a déjà un compte)",
+        "Comptes",
+        f"{_A}:SignUpBody",
+        status=202,
+    ),
     "confirm": Operation("Vérifier l'adresse e-mail avec le code reçu", "Comptes", f"{_A}:ConfirmBody"),
     "resend_code": Operation("Renvoyer le code de vérification", "Comptes", f"{_A}:EmailBody"),
     "sign_in": Operation("Se connecter (jetons Cognito)", "Comptes", f"{_A}:SignInBody"),
@@ -404,6 +417,11 @@ def build_document(routes: dict[str, dict[str, Any]], *, server_url: str = "/") 
                 spec["responses"]["401"] = {"description": "Non connecté ou jeton invalide"} | error
                 spec["responses"]["403"] = {
                     "description": f"Réservé au rôle : {', '.join(operation.roles)}"
+                } | error
+            if entry.view_name in RATE_LIMITED:
+                spec["responses"]["429"] = {
+                    "description": "Trop de tentatives (limites anti-abus) ; l'en-tête Retry-After dit "
+                    "combien de secondes attendre"
                 } | error
             if entry.view_args:
                 spec["responses"]["404"] = {

@@ -105,6 +105,11 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"code": "text", "expires_in_minutes": "count"},
         ),
         _account(
+            "account_exists",
+            "une inscription a été demandée avec une adresse qui a déjà un compte",
+            {"sign_in_url": "url", "reset_url": "url"},
+        ),
+        _account(
             "password_reset_code",
             "code de réinitialisation du mot de passe",
             {"code": "text", "expires_in_minutes": "count"},

@@ -25,6 +25,28 @@ ROLE_LABELS_FR: dict[Role, str] = {
     Role.OPERATOR: "opérateur de la plateforme",
 }
 
+# The pool's password policy (provisioned locally by infra/local/provision.py, on AWS by the stack).
+PASSWORD_POLICY: dict[str, int | bool] = {
+    "MinimumLength": 10,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": False,
+}
+PASSWORD_RULES_FR = "au moins 10 caractères, dont une majuscule, une minuscule et un chiffre"
+
+
+def meets_password_policy(password: str) -> bool:
+    """What Cognito checks, checked first: a sign-up with a weak password is refused the same way whether
+    or not the address already has an account."""
+    return (
+        len(password) >= int(PASSWORD_POLICY["MinimumLength"])
+        and any(c.isupper() for c in password)
+        and any(c.islower() for c in password)
+        and any(c.isdigit() for c in password)
+    )
+
+
 # When a user is in several groups, the most privileged one decides (groups are set by operators only).
 _PRECEDENCE = (Role.OPERATOR, Role.LAWYER, Role.CREDITOR)
 

@@ -32,15 +32,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def sign_up_creditor(
-    email: str, password: str, *, users: IdentityProvider, accounts: AccountStore
-) -> Account:
-    """An unconfirmed user in the creditor group, and their (still empty) creditor account."""
-    email = normalise_email(email)
-    user_id = users.sign_up(email, password)
-    return _ensure_account(accounts, Account(user_id=user_id, email=email, role=Role.CREDITOR))
-
-
 def me(identity: Identity, *, accounts: AccountStore) -> Account:
     """The caller's account; created on first use when the user was made outside the API (an operator
     created with ``python -m infra.admin create-operator``)."""

@@ -1,4 +1,5 @@
-"""Is the platform up? Versions of what runs, and whether each outside system answers."""
+"""Is the platform up? Versions of what runs, and whether each outside system answers (the details are
+for operators: ``GET /v1/operator/health``; ``GET /health`` says only ok or degraded)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,13 @@ class HealthReport:
     versions: Mapping[str, str]
     services: Mapping[str, ProbeResult]
 
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "degraded"
+
     def as_dict(self) -> dict[str, object]:
         return {
-            "status": "ok" if self.ok else "degraded",
+            "status": self.status,
             "versions": dict(self.versions),
             "services": {name: {"ok": r.ok, "detail": r.detail} for name, r in self.services.items()},
         }

@@ -55,7 +55,7 @@ def app_functions() -> list[AppFunction]:
 def table_specs() -> list[tuple[str, str, dict[str, Any]]]:
     """(environment variable, name suffix, PynamoDB schema) of every table ``chalicelib/adapters/dynamo.py``
     declares for AWS. The variable is the settings field holding the table's name, upper-cased."""
-    from chalicelib.adapters.dynamo import ALL_MODELS
+    from chalicelib.adapters.dynamo import ALL_MODELS, ttl_attribute
     from chalicelib.settings import get_settings
 
     settings = get_settings()
@@ -66,5 +66,8 @@ def table_specs() -> list[tuple[str, str, dict[str, Any]]]:
         if table_name not in by_value:
             raise LookupError(f"no *_table setting names the table {table_name} of {model.__name__}")
         suffix = table_name.removeprefix(f"{settings.resource_prefix}-")
-        specs.append((by_value[table_name].upper(), suffix, model._get_schema()))
+        schema: dict[str, Any] = dict(model._get_schema())
+        if ttl := ttl_attribute(model):
+            schema["time_to_live_attribute"] = ttl
+        specs.append((by_value[table_name].upper(), suffix, schema))
     return specs

@@ -243,6 +243,7 @@ class ClaimsStack(cdk.Stack):
             table_name=f"{self.prefix}-{suffix}",
             partition_key=_attribute(definitions, hash_key),
             sort_key=_attribute(definitions, range_key) if range_key else None,
+            time_to_live_attribute=schema.get("time_to_live_attribute"),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
@@ -538,6 +539,9 @@ class ClaimsStack(cdk.Stack):
             "CLAIMS_PUBLIC_URL": self.public_url or PUBLIC_URL_PLACEHOLDER,
             "COGNITO_USER_POOL_ID": self.user_pool.ref,
             "COGNITO_CLIENT_ID": self.user_pool_client.ref,
+            # The API is reached through CloudFront, which appends the viewer's address to X-Forwarded-For
+            # (API Gateway's source IP is CloudFront's): the abuse limits count per viewer address.
+            "CLAIMS_TRUSTED_PROXY_HOPS": "1",
         }
         return env
 

@@ -20,6 +20,7 @@ import datetime as dt
 import importlib
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -352,6 +353,69 @@ def _expire_presigned_urls() -> None:
     S3Response._key_response = checked  # type: ignore[method-assign]
 
 
+def _s3_credentials() -> Any:
+    from infra.local.s3_access import Credentials
+
+    return Credentials(os.environ.get("AWS_ACCESS_KEY_ID", ""), os.environ.get("AWS_SECRET_ACCESS_KEY", ""))
+
+
+def _s3_error(refusal: Any) -> tuple[int, dict[str, str], bytes]:
+    from xml.sax.saxutils import escape
+
+    status = 400 if refusal.code in {"EntityTooLarge", "EntityTooSmall", "InvalidPolicyDocument"} else 403
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{escape(refusal.code)}</Code><Message>{escape(refusal.message)}</Message></Error>"
+    )
+    return status, {"Content-Type": "application/xml"}, body.encode()
+
+
+def _enforce_s3_access() -> None:
+    """The embedded S3 checks what S3 checks (``infra/local/s3_access.py``): no anonymous request, the
+    platform's key only, presigned URLs and POST policies verified, CORS from the bucket's rules only (moto's
+    server otherwise answers every Origin: ``DISABLE_GLOBAL_CORS``)."""
+    from moto.moto_server import werkzeug_app
+    from moto.s3.responses import S3Response
+
+    from infra.local.s3_access import check_post_form, check_request
+
+    werkzeug_app.DISABLE_GLOBAL_CORS = True
+
+    def guarded(original: Any, bucket_level: bool) -> Any:
+        def entry(self: Any, request: Any, full_url: str, headers: Any) -> Any:
+            content_type = str(request.headers.get("Content-Type") or "")
+            form_upload = (
+                bucket_level and request.method == "POST" and content_type.startswith("multipart/form-data")
+            )
+            refusal = check_request(
+                request.method, full_url, request.headers, _s3_credentials(), form_upload=form_upload
+            )
+            if refusal is not None:
+                return _s3_error(refusal)
+            return original(self, request, full_url, headers)
+
+        return entry
+
+    S3Response.bucket_response = guarded(S3Response.bucket_response, True)  # type: ignore[method-assign]
+    S3Response.key_response = guarded(S3Response.key_response, False)  # type: ignore[method-assign]
+
+    original_post = S3Response._bucket_response_post
+
+    def form_post(self: Any, request: Any, bucket_name: str) -> Any:
+        signed = bool(request.headers.get("Authorization"))
+        if not signed and not self.is_delete_keys():
+            fields = {str(name): str(value) for name, value in self.form_data.items() if name != "file"}
+            body = self.raw_body if isinstance(self.raw_body, bytes) else str(self.body or "").encode()
+            refusal = check_post_form(bucket_name, fields, len(body), _s3_credentials())
+            if refusal is not None:
+                return _s3_error(refusal)
+        status, headers, content = original_post(self, request, bucket_name)
+        # The browser reads the answer only when the bucket's CORS rules allow its origin.
+        return status, {**headers, **self._get_cors_headers_other()}, content
+
+    S3Response._bucket_response_post = form_post  # type: ignore[method-assign]
+
+
 def install(time_scale: float | None = None) -> None:
     """Apply the patches (idempotent). Call before starting moto."""
     if time_scale is not None:
@@ -380,6 +444,7 @@ def install(time_scale: float | None = None) -> None:
     _fast_transactions()
     _atomic_dynamodb_writes()
     _expire_presigned_urls()
+    _enforce_s3_access()
     _fail_faulty_services()
     for noisy in ("moto", "werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)

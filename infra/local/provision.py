@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.adapters.aws import client
-from chalicelib.adapters.dynamo import ALL_MODELS, LOCAL_ONLY_MODELS
-from chalicelib.adapters.identity import PASSWORD_POLICY
-from chalicelib.domain.accounts import ROLE_LABELS_FR, Role
+from chalicelib.adapters.dynamo import ALL_MODELS, LOCAL_ONLY_MODELS, ttl_attribute
+from chalicelib.domain.accounts import PASSWORD_POLICY, ROLE_LABELS_FR, Role
 from chalicelib.settings import Settings
 from chalicelib.workflow.definition import substitute
 
@@ -51,10 +50,15 @@ def _placeholder_zip() -> bytes:
 
 
 def _tables(settings: Settings) -> None:
+    dynamodb = client("dynamodb")
     for model in ALL_MODELS + LOCAL_ONLY_MODELS:
         if not model.exists():
             model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
-    dynamodb = client("dynamodb")
+            if ttl := ttl_attribute(model):
+                dynamodb.update_time_to_live(
+                    TableName=model.Meta.table_name,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
+                )
     existing = set(dynamodb.list_tables()["TableNames"])
     if settings.idempotency_table not in existing:
         # The layout Powertools' DynamoDBPersistenceLayer expects.

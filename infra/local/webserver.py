@@ -9,7 +9,10 @@ Every response gets the security headers CloudFront adds on AWS (``infra/aws/sta
 does not carry them already: the web interface's Content-Security-Policy for ``frontend/`` (its own files,
 plus the document storage it uploads to), the API's for everything Chalice answers (the app sets them on
 its JSON answers; Chalice's own answers, such as the authorizer's 401, get them here), and a policy for the
-``/_local/`` pages that allows their inline ``<style>`` but no script at all. No HSTS: this is plain HTTP."""
+``/_local/`` pages that allows their inline ``<style>`` but no script at all. No HSTS: this is plain HTTP.
+
+A request body over :data:`MAX_BODY_BYTES` (what a Lambda behind API Gateway accepts) is refused with a
+French 413 before it is read."""
 
 from __future__ import annotations
 
@@ -39,6 +42,21 @@ LOCAL_PREFIX = "/_local/"
 STRIPE_PAGES = "/_local/stripe"
 STRIPE_PREFIXES = ("/_local/stripe/", "/_local/checkout/")
 ATTACHMENT_PATH = re.compile(r"/_local/api/mailbox/(?P<id>[^/]+)/attachments/(?P<index>\d{1,3})")
+# The largest request body taken, as on AWS, where a synchronous Lambda invocation carries at most 6 MB (API
+# Gateway itself stops at 10 MB): a bigger body is refused with 413 before it is read.
+MAX_BODY_BYTES = 6 * 1024 * 1024
+BODY_TOO_LARGE = {
+    "error": {
+        "code": "body_too_large",
+        "message": f"La requête est trop volumineuse (au plus {MAX_BODY_BYTES // (1024 * 1024)} Mo).",
+    }
+}
+LENGTH_REQUIRED = {
+    "error": {
+        "code": "length_required",
+        "message": "La longueur de la requête (en-tête Content-Length) est obligatoire.",
+    }
+}
 # The local pages (mailbox, Stripe simulation): inline <style>, no script, forms posted to themselves, the
 # emails shown in sandboxed frames (srcdoc) with their images.
 LOCAL_PAGES_CSP = (
@@ -113,6 +131,29 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         else:
             self._profile = "api"
 
+    def _refuse_oversized_body(self) -> bool:
+        """Answer 413 (or 411 for a body of unknown length) without reading the body; True when refused."""
+        length = (self.headers.get("Content-Length") or "").strip()
+        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        if chunked and not length:
+            refusal: tuple[int, dict[str, Any]] | None = (411, LENGTH_REQUIRED)
+        elif length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            refusal = (413, BODY_TOO_LARGE)
+        else:
+            refusal = None
+        if refusal is None:
+            return False
+        self._profile = "api"
+        self.close_connection = True  # the unread body must not be taken for the next request
+        status, body = refusal
+        self._send(
+            status,
+            "application/json; charset=utf-8",
+            json.dumps(body, ensure_ascii=False).encode(),
+            {"Connection": "close"},
+        )
+        return True
+
     def _fake_stripe(self) -> Any:
         """The Stripe simulation when this request is for it (and it is mounted), else None."""
         fake = getattr(self.server, "fake_stripe", None)
@@ -132,6 +173,8 @@ class PlatformRequestHandler(ChaliceRequestHandler):
 
     def _static_or_api(self) -> None:
         self._set_profile()
+        if self._refuse_oversized_body():
+            return
         if (fake := self._fake_stripe()) is not None:
             self._stripe(fake)
             return
@@ -146,6 +189,8 @@ class PlatformRequestHandler(ChaliceRequestHandler):
 
     def _stripe_or_api(self) -> None:
         self._set_profile()
+        if self._refuse_oversized_body():
+            return
         if (fake := self._fake_stripe()) is not None:
             self._stripe(fake)
         else:
@@ -158,6 +203,8 @@ class PlatformRequestHandler(ChaliceRequestHandler):
 
     def _api_only(self) -> None:
         self._set_profile()
+        if self._refuse_oversized_body():
+            return
         self._generic_handle()
 
     # The other verbs go to Chalice, with the API's headers.

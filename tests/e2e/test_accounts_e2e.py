@@ -44,7 +44,7 @@ def test_a_creditor_signs_up_with_the_code_from_the_local_mailbox(platform):
     email = "e2e@atelier-dupont.fr"
     password = "Motdepasse2026"
     status, body = call(platform, "POST", "/v1/auth/signup", {"email": email, "password": password})
-    assert status == 201, body
+    assert status == 202, body
 
     status, mailbox = platform.get("/_local/api/mailbox")
     assert status == 200

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.adapters.dynamo import ALL_MODELS
+from chalicelib.adapters.dynamo import ALL_MODELS, ttl_attribute
 from chalicelib.api.auth import UNAUTHORIZED_RESPONSE_BODY
 from chalicelib.domain.accounts import Role
 from chalicelib.settings import get_settings
@@ -161,6 +161,11 @@ def test_tables_are_exactly_the_pynamodb_models(synth: Synthesized):
         assert _sorted(table["KeySchema"], "KeyType") == _sorted(schema["key_schema"], "KeyType")
         assert _sorted(table["AttributeDefinitions"], "AttributeName") == _sorted(
             schema["attribute_definitions"], "AttributeName"
+        )
+        # The abuse-limit counters expire by DynamoDB's TTL.
+        ttl = ttl_attribute(model)
+        assert table.get("TimeToLiveSpecification") == (
+            {"AttributeName": ttl, "Enabled": True} if ttl else None
         )
         deployed = {i["IndexName"]: i for i in table.get("GlobalSecondaryIndexes", [])}
         assert set(deployed) == {i["index_name"] for i in schema["global_secondary_indexes"]}

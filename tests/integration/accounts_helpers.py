@@ -39,7 +39,7 @@ def code_from_mailbox(to: str) -> str:
 
 
 def signed_up_creditor(api, email="claire@atelier-dupont.fr") -> str:
-    assert post(api, "/v1/auth/signup", {"email": email, "password": PASSWORD}).status_code == 201
+    assert post(api, "/v1/auth/signup", {"email": email, "password": PASSWORD}).status_code == 202
     assert (
         post(api, "/v1/auth/confirm", {"email": email, "code": code_from_mailbox(email)}).status_code == 200
     )

@@ -48,6 +48,7 @@ READERS = (CRED, LAW, OPS)
 # One entry per view (route handler). Keep in step with the routes: the test fails both ways.
 ACCESS: dict[str, Rule] = {
     "health": rule("public"),
+    "operator_health": rule("none", OPS),
     "openapi_document": rule("public"),
     "prices": rule("public"),
     "sign_up": rule("public"),

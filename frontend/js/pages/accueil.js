@@ -1,13 +1,7 @@
-// Landing page: what the service does, where to start, and whether the platform answers (GET /health).
+// Landing page: what the service does, where to start, and whether the platform answers (GET /health:
+// ok or degraded; the details are for operators).
 import { h, add } from "../dom.js";
 import * as session from "../session.js";
-
-const SERVICES = {
-  dynamodb: "Base de données",
-  s3: "Stockage des documents",
-  ses: "Envoi des e-mails",
-  stepfunctions: "Orchestration des relances",
-};
 
 export async function render({ main }) {
   const role = session.role();
@@ -20,7 +14,6 @@ export async function render({ main }) {
         h("a", { class: "button", href: "#/connexion" }, "Se connecter"),
       );
   const summary = h("p", { id: "health-summary", role: "status" }, "Vérification en cours…");
-  const list = h("ul", { id: "health-services", class: "plain" });
   add(
     main,
     h("h1", {}, "Recouvrement de créances en ligne"),
@@ -40,7 +33,7 @@ export async function render({ main }) {
       h("li", {}, h("strong", {}, "Payez"), " : la mise en demeure part en recommandé."),
       h("li", {}, h("strong", {}, "Suivez"), " chaque étape jusqu'à l'injonction de payer."),
     ),
-    h("section", { "aria-labelledby": "etat" }, h("h2", { id: "etat" }, "État de la plateforme"), summary, list),
+    h("section", { "aria-labelledby": "etat" }, h("h2", { id: "etat" }, "État de la plateforme"), summary),
   );
   try {
     const response = await fetch("/health", { headers: { Accept: "application/json" } });
@@ -48,17 +41,6 @@ export async function render({ main }) {
     const ok = body.status === "ok";
     summary.textContent = ok ? "Tous les services répondent." : "Certains services ne répondent pas.";
     summary.className = ok ? "ok" : "bad";
-    for (const [key, value] of Object.entries(body.services || {})) {
-      add(
-        list,
-        h(
-          "li",
-          {},
-          `${SERVICES[key] || key} : `,
-          h("span", { class: value.ok ? "ok" : "bad" }, value.ok ? "opérationnel" : "indisponible"),
-        ),
-      );
-    }
   } catch {
     summary.textContent = "La plateforme ne répond pas.";
     summary.className = "bad";

@@ -131,7 +131,7 @@ const VIEWS = {
     add(
       main,
       h("h1", {}, "Vérifier votre adresse e-mail"),
-      query.nouveau ? notice("success", "Compte créé. Saisissez le code de vérification envoyé à votre adresse e-mail.") : null,
+      query.nouveau ? notice("success", "Si cette adresse peut être inscrite, un code vous a été envoyé : saisissez-le ci-dessous. Si elle a déjà un compte, un e-mail vous l'indique.") : null,
       confirmForm,
       h("p", { class: "links" }, resend),
       status,

@@ -31,6 +31,7 @@ NOTICE_PDF = Attachment("mise-en-demeure-F-2025-0010.pdf", b"%PDF-1.7\n%test\n")
 SAMPLES: dict[str, dict[str, Any]] = {
     "signup_code": {"code": "482913", "expires_in_minutes": 1440},
     "password_reset_code": {"code": "305517", "expires_in_minutes": 60},
+    "account_exists": {"sign_in_url": f"{BASE}/#/connexion", "reset_url": f"{BASE}/#/mot-de-passe-oublie"},
     "lawyer_invitation": {
         "email": "me.martin@barreau-lyon.fr",
         "temporary_password": "Xk3mPq9rTz2w7",
