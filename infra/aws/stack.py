@@ -11,7 +11,7 @@ No ``*`` action on data: every policy lists its actions, on the stage's own reso
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -74,6 +74,13 @@ from infra.aws.app_functions import (
     table_specs,
 )
 from infra.aws.config import StageConfig
+from infra.aws.packaging import (
+    ARCHITECTURE,
+    RUNTIME,
+    add_bytecode_to_zip,
+    dependency_layer,
+    find_target_python,
+)
 from infra.aws.staging import stage_source
 
 # --- what the app declares -----------------------------------------------------------------------------
@@ -118,6 +125,19 @@ def _keys(key_schema: list[dict[str, str]]) -> tuple[str, str | None]:
     hash_key = next(k["AttributeName"] for k in key_schema if k["KeyType"] == "HASH")
     range_key = next((k["AttributeName"] for k in key_schema if k["KeyType"] == "RANGE"), None)
     return hash_key, range_key
+
+
+def _chalice_construct(scope: Construct, source: Any, python: str | None) -> Any:
+    """``chalice.cdk.Chalice`` whose code package gets compiled bytecode for the target runtime."""
+    from chalice.cdk import Chalice
+
+    class ClaimsChalice(Chalice):  # type: ignore[misc]
+        def _package_app(self) -> None:
+            super()._package_app()
+            if python:
+                add_bytecode_to_zip(Path(self._sam_package_dir) / "deployment.zip", python)
+
+    return ClaimsChalice(scope, "ChaliceApp", source_dir=str(source))
 
 
 class ClaimsStack(cdk.Stack):
@@ -216,10 +236,10 @@ class ClaimsStack(cdk.Stack):
 
         # --- the Chalice app ----------------------------------------------------------------------------
         self.pdf_layer = self._pdf_layer()
-        from chalice.cdk import Chalice
-
+        self.target_python = find_target_python()
+        self.dependency_layer = self._dependency_layer()
         source = stage_source(config.name, self._chalice_stage_settings())
-        self.chalice = Chalice(self, "ChaliceApp", source_dir=str(source))
+        self.chalice = _chalice_construct(self, source, self.target_python)
         self._name_functions()
         self._gateway_responses()
 
@@ -513,15 +533,28 @@ class ClaimsStack(cdk.Stack):
                 f"the stack deploys, but {', '.join(sorted(PDF_FUNCTIONS))} cannot render PDFs on AWS. "
                 "Build it with infra/aws/layers/weasyprint/build.sh.",
             )
-        elif sys.version_info < (3, 12):
-            # Chalice gives the functions the runtime of the Python that packages them; the layer is built on
-            # Amazon Linux 2023, which the python3.12+ runtimes use (python3.11 runs on Amazon Linux 2).
-            raise RuntimeError(
-                "The WeasyPrint layer needs a python3.12+ Lambda runtime and Chalice uses the packaging "
-                f"Python's version ({sys.version_info.major}.{sys.version_info.minor}): deploy from a "
-                "Python 3.12 virtual environment (make setup PYTHON=python3.12)."
-            )
         return arn
+
+    def _dependency_layer(self) -> str:
+        """The runtime dependencies (requirements.txt) built for ``RUNTIME``: every function's first layer."""
+        built = dependency_layer(python=self.target_python)
+        if not built.compiled:
+            cdk.Annotations.of(self).add_warning_v2(
+                "claims:no-bytecode",
+                f"No {RUNTIME} interpreter here (uv python install {RUNTIME.removeprefix('python')}, or "
+                "CLAIMS_LAMBDA_PYTHON): the packages ship without compiled bytecode and every cold start "
+                "compiles what it imports.",
+            )
+        layer = lambda_.LayerVersion(
+            self,
+            "DependenciesLayer",
+            layer_version_name=f"{self.prefix}-dependencies",
+            code=lambda_.Code.from_asset(str(built.zip_path)),
+            description=f"{self.prefix}: requirements.txt built for {RUNTIME} ({ARCHITECTURE})",
+            compatible_runtimes=[lambda_.Runtime(RUNTIME, lambda_.RuntimeFamily.PYTHON)],
+            compatible_architectures=[lambda_.Architecture.X86_64],
+        )
+        return layer.layer_version_arn
 
     def _environment(self) -> dict[str, str]:
         env = {
@@ -570,8 +603,9 @@ class ClaimsStack(cdk.Stack):
                 "iam_role_arn": (self.api_role if function.kind == "api" else self.workflow_role).role_arn,
             }
             variables: dict[str, str] = {}
+            settings["layers"] = [self.dependency_layer]
             if function.kind == "pdf" and self.pdf_layer:
-                settings["layers"] = [self.pdf_layer]
+                settings["layers"].append(self.pdf_layer)
                 variables["FONTCONFIG_PATH"] = "/opt/etc/fonts"  # the layer's fontconfig (its fonts.conf)
             if function.name in STRIPE_FUNCTIONS:
                 variables.update(stripe)
@@ -581,9 +615,9 @@ class ClaimsStack(cdk.Stack):
         return {
             "api_gateway_stage": "api",
             "api_gateway_endpoint_type": "REGIONAL",
-            # Dependencies in Chalice's managed layer, cached by requirements.txt alone: changing the code
-            # repackages only the app (seconds), not the ~200 MB of dependencies (minutes).
-            "automatic_layer": True,
+            # Not Chalice's managed layer (built for the local Python, CLI included): the stack's own
+            # dependency layer, built for the target runtime (infra/aws/packaging.py).
+            "automatic_layer": False,
             "manage_iam_role": False,
             "iam_role_arn": self.api_role.role_arn,
             "autogen_policy": False,
@@ -600,6 +634,9 @@ class ClaimsStack(cdk.Stack):
             resource = self.chalice.get_resource(function.logical_id)
             name = function.function_name(self.prefix)
             resource.add_property_override("FunctionName", name)
+            # Not the Python that ran the synth (Chalice's choice): the runtime the packages are built for.
+            resource.add_property_override("Runtime", RUNTIME)
+            resource.add_property_override("Architectures", [ARCHITECTURE])
             # Here rather than Chalice's log_retention_in_days, whose API handler log group refers to a
             # logical id that does not exist (ApiHandler instead of APIHandler).
             logs.CfnLogGroup(
