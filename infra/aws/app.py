@@ -1,8 +1,9 @@
 """CDK entry point (``cdk.json``): ``cdk synth -c stage=dev`` here, or ``make synth`` / ``make deploy``.
 
-Synthesises one stage of the platform (``infra/aws/config.json``) into ``cdk.out/``. Chalice packages the
-app under ``chalice.out/`` on every run (about 21 MB); the package is copied into ``cdk.out`` as an asset,
-so ``chalice.out`` is removed once the assembly is written.
+Synthesises one stage of the platform (``infra/aws/config.json``) into ``cdk.out/``: the stack ``<stage>``
+(the platform) and ``<stage>-pdf-layer`` (the CodeBuild project that builds the WeasyPrint layer). Chalice
+packages the app under ``chalice.out/`` on every run; the package is copied into ``cdk.out`` as an asset, so
+``chalice.out`` is removed once the assembly is written.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def main() -> None:
     import aws_cdk as cdk
 
     from infra.aws.config import load_stage
+    from infra.aws.pdf_layer_stack import PdfLayerBuilderStack
     from infra.aws.stack import ClaimsStack
     from infra.aws.staging import prune_cache
 
@@ -29,7 +31,9 @@ def main() -> None:
     stage = str(app.node.try_get_context("stage") or "dev")
     os.chdir(HERE)  # Chalice writes chalice.out/ in the working directory
     try:
-        ClaimsStack(app, load_stage(stage))
+        config = load_stage(stage)
+        ClaimsStack(app, config)
+        PdfLayerBuilderStack(app, config)  # make pdf-layer: the WeasyPrint layer built on AWS
         app.synth()
     finally:
         shutil.rmtree(HERE / "chalice.out", ignore_errors=True)

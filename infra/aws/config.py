@@ -35,9 +35,10 @@ class StageConfig:
     # Secrets Manager secret (JSON: {"secret_key": "sk_…", "webhook_secret": "whsec_…"}), created by the
     # operator before the first deploy.
     stripe_secret_name: str = ""
-    # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh): a published layer
-    # version ARN, or the zip the script builds (relative to infra/aws). Without either the stack still
-    # synthesises, but the functions that render PDFs fail on AWS.
+    # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh). By default the layer
+    # the stage's CodeBuild project published (make pdf-layer), read from the SSM parameter
+    # ``weasyprint_layer_parameter`` at deploy time. Alternatives: a published layer version ARN, or the zip
+    # the script builds with local Docker (make pdf-layer-docker; relative to infra/aws).
     weasyprint_layer_arn: str = ""
     weasyprint_layer_zip: str = ""
     deletion_protection: bool = False
@@ -50,6 +51,11 @@ class StageConfig:
     def prefix(self) -> str:
         """``claims-<stage>``: the prefix of every resource name, as ``chalicelib.settings`` expects."""
         return f"claims-{self.name}"
+
+    @property
+    def weasyprint_layer_parameter(self) -> str:
+        """The SSM parameter holding the WeasyPrint layer's version ARN (infra/aws/pdf_layer_stack.py)."""
+        return f"/{self.prefix}/weasyprint-layer-arn"
 
     def layer_zip_path(self) -> Path | None:
         if not self.weasyprint_layer_zip:

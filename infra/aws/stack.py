@@ -58,6 +58,9 @@ from aws_cdk import (
     aws_sqs as sqs,
 )
 from aws_cdk import (
+    aws_ssm as ssm,
+)
+from aws_cdk import (
     aws_stepfunctions as sfn,
 )
 from constructs import Construct
@@ -66,7 +69,6 @@ from infra.aws.app_functions import (
     ASYNC_FUNCTIONS,
     MEMORY_MB,
     NEEDS_ATTENTION_FUNCTION,
-    PDF_FUNCTIONS,
     STRIPE_FUNCTIONS,
     TIMEOUT_S,
     app_functions,
@@ -510,30 +512,31 @@ class ClaimsStack(cdk.Stack):
         )
 
     # --- Chalice -----------------------------------------------------------------------------------------
-    def _pdf_layer(self) -> str | None:
-        """The WeasyPrint layer's version ARN (a token), or None: then PDFs cannot be rendered on AWS."""
+    def _pdf_layer(self) -> str:
+        """The WeasyPrint layer's version ARN (a token): a configured ARN, a zip built with local Docker, or
+        by default the layer the stage's CodeBuild project published (SSM parameter, resolved at deploy
+        time: the deploy stops before changing anything if ``make pdf-layer`` never ran)."""
         config = self.config
-        arn: str | None = None
         if config.weasyprint_layer_arn:
-            arn = config.weasyprint_layer_arn
-        elif (path := config.layer_zip_path()) is not None and path.is_file():
+            return config.weasyprint_layer_arn
+        path = config.layer_zip_path()
+        if path is not None:
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"weasyprint_layer_zip {path} does not exist: build it (make pdf-layer-docker) or empty "
+                    "the setting to use the layer built on AWS (make pdf-layer)"
+                )
             layer = lambda_.LayerVersion(
                 self,
                 "WeasyPrintLayer",
+                layer_version_name=f"{self.prefix}-weasyprint",
                 code=lambda_.Code.from_asset(str(path)),
                 description="WeasyPrint's native libraries (Pango, HarfBuzz, fontconfig) and DejaVu fonts",
                 compatible_runtimes=[lambda_.Runtime.PYTHON_3_12, lambda_.Runtime.PYTHON_3_13],
                 compatible_architectures=[lambda_.Architecture.X86_64],
             )
-            arn = layer.layer_version_arn
-        if arn is None:
-            cdk.Annotations.of(self).add_warning_v2(
-                "claims:no-pdf-layer",
-                "No WeasyPrint layer (weasyprint_layer_arn / weasyprint_layer_zip in infra/aws/config.json): "
-                f"the stack deploys, but {', '.join(sorted(PDF_FUNCTIONS))} cannot render PDFs on AWS. "
-                "Build it with infra/aws/layers/weasyprint/build.sh.",
-            )
-        return arn
+            return layer.layer_version_arn
+        return ssm.StringParameter.value_for_string_parameter(self, config.weasyprint_layer_parameter)
 
     def _dependency_layer(self) -> str:
         """The runtime dependencies (requirements.txt) built for ``RUNTIME``: every function's first layer."""
@@ -604,7 +607,7 @@ class ClaimsStack(cdk.Stack):
             }
             variables: dict[str, str] = {}
             settings["layers"] = [self.dependency_layer]
-            if function.kind == "pdf" and self.pdf_layer:
+            if function.kind == "pdf":
                 settings["layers"].append(self.pdf_layer)
                 variables["FONTCONFIG_PATH"] = "/opt/etc/fonts"  # the layer's fontconfig (its fonts.conf)
             if function.name in STRIPE_FUNCTIONS:
