@@ -29,9 +29,11 @@ def main() -> None:
 
     app = cdk.App()
     stage = str(app.node.try_get_context("stage") or "dev")
+    # -c config=PATH: another config.json than infra/aws/config.json (the tests' fully configured stage).
+    config_path = app.node.try_get_context("config")
     os.chdir(HERE)  # Chalice writes chalice.out/ in the working directory
     try:
-        config = load_stage(stage)
+        config = load_stage(stage, Path(config_path)) if config_path else load_stage(stage)
         ClaimsStack(app, config)
         PdfLayerBuilderStack(app, config)  # make pdf-layer: the WeasyPrint layer built on AWS
         app.synth()

@@ -90,6 +90,10 @@ from infra.aws.staging import stage_source
 API_PATHS = ("/v1/*", "/auth/*", "/health", "/openapi.json")
 
 PUBLIC_URL_PLACEHOLDER = "https://public-url-not-set.invalid"
+# The dimension of the sending metrics SES publishes for the configuration set (bounces, complaints…): a
+# message tag no email carries, so every event gets the default value, the configuration set's name (SES
+# allows only letters, digits, "_" and "-" in the name).
+MAIL_METRIC_DIMENSION = "ConfigurationSet"
 
 # RULEBOOK §7.1 (retention plan) as storage rules. The claim file stays in the active tier while the claim
 # runs, then moves to cheaper archive tiers; the per-claim deletion at the end of its retention (latest of
@@ -213,7 +217,7 @@ class ClaimsStack(cdk.Stack):
                 "is set to the DistributionUrl output of the first deploy (then deploy again).",
             )
         self.documents = self._documents_bucket(retain)
-        self.sender = ses.EmailIdentity(self, "MailSender", identity=ses.Identity.email(config.mail_sender))
+        self._mail()
         self.user_pool, self.user_pool_client = self._user_pool()
         self.dlq = sqs.Queue(
             self,
@@ -344,6 +348,51 @@ class ClaimsStack(cdk.Stack):
             ],
         )
 
+    def _mail(self) -> None:
+        """The sending domain's SES identity (Easy DKIM: three CNAME records, in the outputs), its default
+        configuration set (bounces and complaints as CloudWatch metrics, alarmed in ``_alarms``; suppression
+        of bounced and complaining addresses; TLS required) and, while the account is in the sandbox, the
+        recipients' identities. Nothing here waits for verification: the deploy never fails on it."""
+        config = self.config
+        self.mail_configuration_set = ses.ConfigurationSet(
+            self,
+            "MailConfigurationSet",
+            configuration_set_name=f"{self.prefix}-mail",
+            reputation_metrics=True,
+            sending_enabled=True,
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
+        )
+        self.mail_configuration_set.add_event_destination(
+            "MailEventMetrics",
+            configuration_set_event_destination_name=f"{self.prefix}-mail-metrics",
+            destination=ses.EventDestination.cloud_watch_dimensions(
+                [
+                    ses.CloudWatchDimension(
+                        name=MAIL_METRIC_DIMENSION,
+                        source=ses.CloudWatchDimensionSource.MESSAGE_TAG,
+                        default_value=self.mail_configuration_set.configuration_set_name,
+                    )
+                ]
+            ),
+            events=[
+                ses.EmailSendingEvent.SEND,
+                ses.EmailSendingEvent.DELIVERY,
+                ses.EmailSendingEvent.BOUNCE,
+                ses.EmailSendingEvent.COMPLAINT,
+                ses.EmailSendingEvent.REJECT,
+            ],
+        )
+        self.mail_identity = ses.EmailIdentity(
+            self,
+            "MailDomain",
+            identity=ses.Identity.domain(config.mail_domain),
+            configuration_set=self.mail_configuration_set,  # the default one: no code change needed
+            dkim_signing=True,
+        )
+        for index, address in enumerate(config.sandbox_recipients, start=1):
+            ses.EmailIdentity(self, f"SandboxRecipient{index}", identity=ses.Identity.email(address))
+
     def _user_pool(self) -> tuple[cognito.CfnUserPool, cognito.CfnUserPoolClient]:
         """The pool exactly as infra/local/provision.py creates it locally (same settings, same groups)."""
         from chalicelib.domain.accounts import ROLE_LABELS_FR, Role
@@ -359,16 +408,18 @@ class ClaimsStack(cdk.Stack):
         for key, value in USER_POOL_CONFIG.items():
             pool.add_property_override(key, value)
         if self.config.cognito_email_via_ses:
+            # Only once SES shows the domain verified (the flag's comment in config.py): Cognito checks
+            # the identity when the pool is created or updated, and a failure rolls the deploy back.
             pool.add_property_override(
                 "EmailConfiguration",
                 {
                     "EmailSendingAccount": "DEVELOPER",
-                    "SourceArn": self.format_arn(
-                        service="ses", resource="identity", resource_name=self.config.mail_sender
-                    ),
+                    "SourceArn": self.mail_identity.email_identity_arn,
                     "From": self.config.mail_sender,
+                    "ConfigurationSet": self.mail_configuration_set.configuration_set_name,
                 },
             )
+            pool.node.add_dependency(self.mail_identity)
         pool.apply_removal_policy(
             cdk.RemovalPolicy.RETAIN if self.config.deletion_protection else cdk.RemovalPolicy.DESTROY
         )
@@ -452,15 +503,20 @@ class ClaimsStack(cdk.Stack):
         role.add_to_policy(
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.documents.bucket_arn])
         )
-        domain = self.config.mail_sender.rpartition("@")[2]
+        # SES authorises a send against the sender's identity and the configuration set, and in the sandbox
+        # against each recipient's identity too.
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["ses:SendEmail", "ses:SendRawEmail"],
                 resources=[
+                    self.mail_identity.email_identity_arn,
+                    self._ses_identity_arn(self.config.mail_sender),
                     self.format_arn(
-                        service="ses", resource="identity", resource_name=self.config.mail_sender
+                        service="ses",
+                        resource="configuration-set",
+                        resource_name=self.mail_configuration_set.configuration_set_name,
                     ),
-                    self.format_arn(service="ses", resource="identity", resource_name=domain),
+                    *(self._ses_identity_arn(address) for address in self.config.sandbox_recipients),
                 ],
             )
         )
@@ -494,6 +550,9 @@ class ClaimsStack(cdk.Stack):
                 resources=[self._function_arn(name) for name in sorted(ASYNC_FUNCTIONS - {"sweep_outbox"})],
             )
         )
+
+    def _ses_identity_arn(self, identity: str) -> str:
+        return self.format_arn(service="ses", resource="identity", resource_name=identity)
 
     def _grant_cognito_admin(self, role: iam.Role) -> None:
         role.add_to_policy(
@@ -897,6 +956,33 @@ class ClaimsStack(cdk.Stack):
             ),
             "An escalation step failed for good: a claim is in needs_attention and waits for an operator.",
         )
+        # Email: bounces and complaints of the stage's configuration set (its event destination), and the
+        # account's reputation as SES computes it (SES reviews an account above 5 % bounces, 0.1 % complaints)
+        mail = {MAIL_METRIC_DIMENSION: self.mail_configuration_set.configuration_set_name}
+        hour = cdk.Duration.hours(1)
+        for event in ("Bounce", "Complaint"):
+            alarm(
+                f"Mail{event}s",
+                cloudwatch.Metric(
+                    namespace="AWS/SES", metric_name=event, dimensions_map=mail, statistic="Sum", period=hour
+                ),
+                f"An email of {self.prefix} ended in a {event.lower()} (SES event of the configuration set).",
+            )
+        for metric_name, threshold in (("Reputation.BounceRate", 0.05), ("Reputation.ComplaintRate", 0.001)):
+            created = cloudwatch.Alarm(
+                self,
+                f"Mail{metric_name.replace('.', '')}",
+                alarm_name=f"{self.prefix}-Mail{metric_name.replace('.', '')}",
+                alarm_description=f"SES {metric_name} reached {threshold:.1%}: SES may pause sending.",
+                metric=cloudwatch.Metric(
+                    namespace="AWS/SES", metric_name=metric_name, statistic="Maximum", period=hour
+                ),
+                threshold=threshold,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            created.add_alarm_action(action)
         alarm(
             "FailedEventsInDlq",
             self.dlq.metric_approximate_number_of_messages_visible(period=five_minutes, statistic="Maximum"),
@@ -913,3 +999,14 @@ class ClaimsStack(cdk.Stack):
         cdk.CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.ref)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.attr_arn)
         cdk.CfnOutput(self, "AccountsTableName", value=self.tables["ACCOUNTS_TABLE"].table_name)
+        # The DNS records that verify the sending domain (Easy DKIM): add them to the zone of mail_domain.
+        for index, record in enumerate(self.mail_identity.dkim_records, start=1):
+            cdk.CfnOutput(
+                self,
+                f"MailDkimRecord{index}",
+                description=f"CNAME to add to the DNS of {self.config.mail_domain}",
+                value=cdk.Fn.join(" ", [record.name, "CNAME", record.value]),
+            )
+        cdk.CfnOutput(
+            self, "MailConfigurationSetName", value=self.mail_configuration_set.configuration_set_name
+        )
