@@ -159,7 +159,15 @@ class ClaimsStack(cdk.Stack):
         )
         self.config = config
         self.prefix = config.prefix
-        retain = cdk.RemovalPolicy.RETAIN if config.deletion_protection else cdk.RemovalPolicy.DESTROY
+        # Kept when the stack is deleted or the resource replaced, but not when the stack's first creation
+        # rolls back (CloudFormation's RetainExceptOnCreate): a failed first deploy leaves nothing behind
+        # that would collide with the retry (see infra/aws/leftovers.py for protected tables it could not
+        # delete).
+        retain = self.retain = (
+            cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if config.deletion_protection
+            else cdk.RemovalPolicy.DESTROY
+        )
         self.functions = app_functions()
         state_machine_name = f"{self.prefix}-escalation"
         self.state_machine_arn = self.format_arn(
@@ -420,9 +428,7 @@ class ClaimsStack(cdk.Stack):
                 },
             )
             pool.node.add_dependency(self.mail_identity)
-        pool.apply_removal_policy(
-            cdk.RemovalPolicy.RETAIN if self.config.deletion_protection else cdk.RemovalPolicy.DESTROY
-        )
+        pool.apply_removal_policy(self.retain)
         for role in Role:
             cognito.CfnUserPoolGroup(
                 self,
