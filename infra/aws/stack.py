@@ -94,6 +94,8 @@ PUBLIC_URL_PLACEHOLDER = "https://public-url-not-set.invalid"
 # message tag no email carries, so every event gets the default value, the configuration set's name (SES
 # allows only letters, digits, "_" and "-" in the name).
 MAIL_METRIC_DIMENSION = "ConfigurationSet"
+# The API Gateway stage Chalice deploys (api_gateway_stage) and the API's name (its metrics' ApiName).
+API_STAGE = "api"
 
 # RULEBOOK §7.1 (retention plan) as storage rules. The claim file stays in the active tier while the claim
 # runs, then moves to cheaper archive tiers; the per-claim deletion at the end of its retention (latest of
@@ -157,6 +159,11 @@ class ClaimsStack(cdk.Stack):
             description=f"Recouvrement de créances — plateforme serverless, étape {config.name}",
             **kwargs,
         )
+        if config.name == "prod" and not config.alarm_email:
+            raise ValueError(
+                "set alarm_email for the prod stage in infra/aws/config.json: alarms without a subscriber "
+                "reach no one"
+            )
         self.config = config
         self.prefix = config.prefix
         # Kept when the stack is deleted or the resource replaced, but not when the stack's first creation
@@ -263,6 +270,7 @@ class ClaimsStack(cdk.Stack):
         # --- the web front door and the alarms ----------------------------------------------------------
         self._api_behind_distribution()
         self._alarms()
+        self._dashboard()
         self._outputs()
 
     # ------------------------------------------------------------------------------------------------------
@@ -681,7 +689,7 @@ class ClaimsStack(cdk.Stack):
                 settings["environment_variables"] = variables
             per_function[function.name] = settings
         return {
-            "api_gateway_stage": "api",
+            "api_gateway_stage": API_STAGE,
             "api_gateway_endpoint_type": "REGIONAL",
             # Not Chalice's managed layer (built for the local Python, CLI included): the stack's own
             # dependency layer, built for the target runtime (infra/aws/packaging.py).
@@ -725,6 +733,8 @@ class ClaimsStack(cdk.Stack):
         from chalicelib.api.auth import UNAUTHORIZED_RESPONSE_BODY
 
         api = self.chalice.get_resource("RestAPI")
+        # The API's name: its metrics' ApiName (alarms, dashboard), one per stage.
+        api.add_property_override("Name", self.prefix)
         api.add_property_override(
             "DefinitionBody.x-amazon-apigateway-gateway-responses",
             {
@@ -906,8 +916,31 @@ class ClaimsStack(cdk.Stack):
     # --- alarms -------------------------------------------------------------------------------------------
     def _alarms(self) -> None:
         topic = sns.Topic(self, "Alarms", topic_name=f"{self.prefix}-alarms", enforce_ssl=True)
+        # enforce_ssl gives the topic a policy of its own with only the SSL deny, which replaces SNS's
+        # default policy: CloudWatch could no longer publish. Its right, back, for this stage's alarms only
+        # (and over TLS: the deny still applies to it).
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsOfThisStage",
+                actions=["sns:Publish"],
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                resources=[topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": self.account},
+                    "ArnLike": {
+                        "aws:SourceArn": self.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name=f"{self.prefix}-*",
+                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                },
+            )
+        )
         if self.config.alarm_email:
             topic.add_subscription(subscriptions.EmailSubscription(self.config.alarm_email))
+        self.alarm_topic = topic
         action = cw_actions.SnsAction(topic)
         five_minutes = cdk.Duration.minutes(5)
 
@@ -951,6 +984,29 @@ class ClaimsStack(cdk.Stack):
                 ),
                 f"The function {name} failed.",
             )
+            alarm(
+                f"{function.logical_id}Throttles",
+                cloudwatch.Metric(
+                    namespace="AWS/Lambda",
+                    metric_name="Throttles",
+                    dimensions_map={"FunctionName": name},
+                    statistic="Sum",
+                    period=five_minutes,
+                ),
+                f"Lambda throttled {name} (the account's concurrency is exhausted).",
+            )
+        api = {"ApiName": self.prefix, "Stage": API_STAGE}
+        alarm(
+            "Api5xx",
+            cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name="5XXError",
+                dimensions_map=api,
+                statistic="Sum",
+                period=five_minutes,
+            ),
+            "The API answered 5xx: an unhandled error or a function that timed out.",
+        )
         alarm(
             "ClaimsNeedAttention",
             cloudwatch.Metric(
@@ -993,6 +1049,69 @@ class ClaimsStack(cdk.Stack):
             "FailedEventsInDlq",
             self.dlq.metric_approximate_number_of_messages_visible(period=five_minutes, statistic="Maximum"),
             "A background event (import, emails, outbox sweep) failed after its retries: see the DLQ.",
+        )
+
+    def _dashboard(self) -> None:
+        """One page for the stage: the API, the functions, the escalations, the DLQ and the emails."""
+        five_minutes = cdk.Duration.minutes(5)
+
+        def metric(namespace: str, name: str, dimensions: dict[str, str], label: str, stat: str = "Sum"):
+            return cloudwatch.Metric(
+                namespace=namespace,
+                metric_name=name,
+                dimensions_map=dimensions,
+                statistic=stat,
+                period=five_minutes,
+                label=label,
+            )
+
+        api = {"ApiName": self.prefix, "Stage": API_STAGE}
+        names = [f.function_name(self.prefix) for f in self.functions]
+        machine = {"StateMachineArn": self.state_machine.attr_arn}
+        mail = {MAIL_METRIC_DIMENSION: self.mail_configuration_set.configuration_set_name}
+        dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=self.prefix)
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="API",
+                left=[metric("AWS/ApiGateway", m, api, m) for m in ("Count", "4XXError", "5XXError")],
+                right=[metric("AWS/ApiGateway", "Latency", api, "p95 latency", "p95")],
+            ),
+            cloudwatch.GraphWidget(
+                title="Escalations",
+                left=[
+                    metric("AWS/States", m, machine, m)
+                    for m in (
+                        "ExecutionsStarted",
+                        "ExecutionsSucceeded",
+                        "ExecutionsFailed",
+                        "ExecutionsTimedOut",
+                    )
+                ],
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Function errors",
+                left=[metric("AWS/Lambda", "Errors", {"FunctionName": n}, n) for n in names],
+            ),
+            cloudwatch.GraphWidget(
+                title="Function throttles",
+                left=[metric("AWS/Lambda", "Throttles", {"FunctionName": n}, n) for n in names],
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Failed background events (DLQ)",
+                left=[self.dlq.metric_approximate_number_of_messages_visible(period=five_minutes)],
+            ),
+            cloudwatch.GraphWidget(
+                title="Emails",
+                left=[metric("AWS/SES", m, mail, m) for m in ("Send", "Delivery", "Bounce", "Complaint")],
+            ),
+            cloudwatch.AlarmStatusWidget(
+                title="Alarms",
+                alarms=[a for a in self.node.children if isinstance(a, cloudwatch.Alarm)],
+            ),
         )
 
     def _outputs(self) -> None:
