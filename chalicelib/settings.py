@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 APP_NAME = "claims"
 PARIS = ZoneInfo("Europe/Paris")
 SIMULATED_STRIPE_KEY = "sk_test_local_simulation"
+# How long a Lambda container keeps Stripe's keys read from Secrets Manager (Powertools' cache).
+STRIPE_SECRET_MAX_AGE_S = 300
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,21 @@ def _flag(name: str, default: bool) -> bool:
     return value in {"1", "true", "yes", "on"}
 
 
+def _stripe_keys() -> tuple[str, str]:
+    """(secret key, webhook secret). On AWS from the Secrets Manager secret named by STRIPE_SECRET_NAME
+    (JSON: secret_key, webhook_secret), read at run time through Powertools' cached parameters, so the keys
+    are never in the functions' configuration; elsewhere from STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET,
+    or the local simulation's."""
+    name = _env("STRIPE_SECRET_NAME", "")
+    if name:
+        from aws_lambda_powertools.utilities import parameters
+
+        secret = parameters.get_secret(name, transform="json", max_age=STRIPE_SECRET_MAX_AGE_S)
+        return str(secret["secret_key"]), str(secret["webhook_secret"])
+    webhook_secret = _env("STRIPE_WEBHOOK_SECRET", "whsec_local_simulation")
+    return _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY), webhook_secret
+
+
 @cache
 def get_settings() -> Settings:
     stage = _env("CLAIMS_STAGE", "local")
@@ -110,7 +127,7 @@ def get_settings() -> Settings:
     region = _env("AWS_DEFAULT_REGION", _env("AWS_REGION", "eu-west-3"))
     pool_id = _env("COGNITO_USER_POOL_ID", "")
     public_url = _env("CLAIMS_PUBLIC_URL", "http://127.0.0.1:8765").rstrip("/")
-    stripe_key = _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY)
+    stripe_key, stripe_webhook_secret = _stripe_keys()
     issuer = _env("COGNITO_ISSUER", f"https://cognito-idp.{region}.amazonaws.com/{pool_id}")
     return Settings(
         stage=stage,
@@ -141,7 +158,7 @@ def get_settings() -> Settings:
         reminder_wait_days=int(_env("REMINDER_WAIT_DAYS", "7")),
         today_override=_today_override(stage),
         stripe_secret_key=stripe_key,
-        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_local_simulation"),
+        stripe_webhook_secret=stripe_webhook_secret,
         stripe_api_base=_env(
             "STRIPE_API_BASE",
             f"{public_url}/_local/stripe" if stripe_key == SIMULATED_STRIPE_KEY else "https://api.stripe.com",

@@ -94,6 +94,17 @@ PUBLIC_URL_PLACEHOLDER = "https://public-url-not-set.invalid"
 # message tag no email carries, so every event gets the default value, the configuration set's name (SES
 # allows only letters, digits, "_" and "-" in the name).
 MAIL_METRIC_DIMENSION = "ConfigurationSet"
+# What Step Functions needs to deliver an execution's logs to CloudWatch Logs (no resource-level permission).
+STATE_MACHINE_LOG_DELIVERY = (
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+)
 # The API Gateway stage Chalice deploys (api_gateway_stage) and the API's name (its metrics' ApiName).
 API_STAGE = "api"
 
@@ -251,6 +262,8 @@ class ClaimsStack(cdk.Stack):
         for role in (self.api_role, self.workflow_role):
             self._grant_data(role)
         self._grant_cognito_admin(self.api_role)
+        for role in (self.api_role, self.workflow_role):  # the API and check_claim (STRIPE_FUNCTIONS)
+            self._grant_stripe_secret(role)
         self.workflow_role.add_to_policy(
             iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dlq.queue_arn])
         )
@@ -651,7 +664,8 @@ class ClaimsStack(cdk.Stack):
         return env
 
     def _stripe_environment(self) -> dict[str, str]:
-        """Stripe's keys, resolved by CloudFormation from Secrets Manager at deploy time (never in code)."""
+        """The name of Stripe's secret: the functions read the keys at run time (chalicelib/settings.py),
+        never from their configuration, where anyone allowed to read it would see them."""
         name = self.config.stripe_secret_name
         if not name:
             cdk.Annotations.of(self).add_warning_v2(
@@ -659,14 +673,25 @@ class ClaimsStack(cdk.Stack):
                 "No stripe_secret_name in infra/aws/config.json: payments cannot work on AWS.",
             )
             return {}
-        return {
-            "STRIPE_SECRET_KEY": cdk.SecretValue.secrets_manager(
-                name, json_field="secret_key"
-            ).unsafe_unwrap(),
-            "STRIPE_WEBHOOK_SECRET": cdk.SecretValue.secrets_manager(
-                name, json_field="webhook_secret"
-            ).unsafe_unwrap(),
-        }
+        return {"STRIPE_SECRET_NAME": name}
+
+    def _grant_stripe_secret(self, role: iam.Role) -> None:
+        if not self.config.stripe_secret_name:
+            return
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                # A secret's ARN ends with "-" and six random characters.
+                resources=[
+                    self.format_arn(
+                        service="secretsmanager",
+                        resource="secret",
+                        resource_name=f"{self.config.stripe_secret_name}-??????",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
 
     def _chalice_stage_settings(self) -> dict[str, Any]:
         """The stage's section of the staged ``.chalice/config.json``."""
@@ -796,10 +821,27 @@ class ClaimsStack(cdk.Stack):
         role.add_to_policy(
             iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=[t.table_arn for t in read_tables])
         )
+        # X-Ray tracing of the executions, and their logs delivered to CloudWatch Logs: none of these
+        # actions has resource-level permissions (Step Functions' documented policy).
         role.add_to_policy(
             iam.PolicyStatement(
-                actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]
+                actions=[
+                    "xray:PutTraceSegments",
+                    "xray:PutTelemetryRecords",
+                    "xray:GetSamplingRules",
+                    "xray:GetSamplingTargets",
+                ],
+                resources=["*"],
             )
+        )
+        role.add_to_policy(iam.PolicyStatement(actions=list(STATE_MACHINE_LOG_DELIVERY), resources=["*"]))
+        # ERROR level without execution data: the log says which state failed and why, never the claim's
+        # personal data the states carry (debtor's name and address).
+        log_group = logs.CfnLogGroup(
+            self,
+            "EscalationLogs",
+            log_group_name=f"/aws/vendedlogs/states/{name}",
+            retention_in_days=self.config.log_retention_days,
         )
         machine = sfn.CfnStateMachine(
             self,
@@ -810,6 +852,17 @@ class ClaimsStack(cdk.Stack):
             definition=load_definition(),
             definition_substitutions=values,
             tracing_configuration=sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True),
+            logging_configuration=sfn.CfnStateMachine.LoggingConfigurationProperty(
+                level="ERROR",
+                include_execution_data=False,
+                destinations=[
+                    sfn.CfnStateMachine.LogDestinationProperty(
+                        cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
+                            log_group_arn=log_group.attr_arn
+                        )
+                    )
+                ],
+            ),
         )
         # The role's policy is a resource of its own: create it before the state machine may run.
         policy = role.node.try_find_child("DefaultPolicy")
