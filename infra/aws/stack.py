@@ -16,6 +16,9 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import (
+    aws_apigateway as apigateway,
+)
+from aws_cdk import (
     aws_cloudfront as cloudfront,
 )
 from aws_cdk import (
@@ -44,6 +47,9 @@ from aws_cdk import (
 )
 from aws_cdk import (
     aws_s3 as s3,
+)
+from aws_cdk import (
+    aws_secretsmanager as secretsmanager,
 )
 from aws_cdk import (
     aws_ses as ses,
@@ -105,6 +111,16 @@ STATE_MACHINE_LOG_DELIVERY = (
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
 )
+# The API answers only CloudFront: an API key in this header, sent by CloudFront as an origin header.
+API_KEY_HEADER = "x-api-key"
+API_KEY_SECURITY = "cloudfront_key"
+# Throttling (requests per second, burst): the whole API; the authentication routes, which send emails
+# (codes, resets) and try passwords; Stripe's webhook (Stripe retries what is refused).
+API_THROTTLE = (50.0, 100)
+AUTH_PATH_PREFIX = "/v1/auth/"
+AUTH_THROTTLE = (2.0, 10)
+STRIPE_WEBHOOK_PATH = "/v1/webhooks/stripe"
+WEBHOOK_THROTTLE = (10.0, 20)
 # The API Gateway stage Chalice deploys (api_gateway_stage) and the API's name (its metrics' ApiName).
 API_STAGE = "api"
 
@@ -157,6 +173,18 @@ def _chalice_construct(scope: Construct, source: Any, python: str | None) -> Any
                 add_bytecode_to_zip(Path(self._sam_package_dir) / "deployment.zip", python)
 
     return ClaimsChalice(scope, "ChaliceApp", source_dir=str(source))
+
+
+def _throttle(rate: float, burst: int) -> dict[str, Any]:
+    return {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}
+
+
+def _route_throttle(path: str) -> tuple[float, int] | None:
+    if path.startswith(AUTH_PATH_PREFIX):
+        return AUTH_THROTTLE
+    if path == STRIPE_WEBHOOK_PATH:
+        return WEBHOOK_THROTTLE
+    return None
 
 
 class ClaimsStack(cdk.Stack):
@@ -950,10 +978,13 @@ class ClaimsStack(cdk.Stack):
         """The API under the same address as the web pages (the front end calls ``/health``, ``/v1/…``)."""
         rest_api_id = self.chalice.get_resource("RestAPI").ref
         api_headers = self._headers_policy("ApiHeaders", frontend=False)
+        origin_key = self._api_only_through_cloudfront()
         api_origin = origins.HttpOrigin(
             f"{rest_api_id}.execute-api.{self.region}.{self.url_suffix}",
-            origin_path="/api",
+            origin_path=f"/{API_STAGE}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            # Replaces any x-api-key a viewer sends: only CloudFront holds the key.
+            custom_headers={API_KEY_HEADER: origin_key},
         )
         for path in API_PATHS:
             self.distribution.add_behavior(
@@ -965,6 +996,75 @@ class ClaimsStack(cdk.Stack):
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                 response_headers_policy=api_headers,
             )
+
+    def _api_only_through_cloudfront(self) -> str:
+        """Every method of the API requires an API key that only CloudFront sends (an origin header): a
+        request straight to execute-api gets 403. The key's usage plan and per-method settings throttle
+        the API, tighter on the authentication routes (they send emails) and on Stripe's webhook.
+        Returns the key (a dynamic reference to the secret it is generated in)."""
+        import json
+
+        api = self.chalice.get_resource("RestAPI")
+        sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text(encoding="utf-8"))
+        paths: dict[str, Any] = sam["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+        method_settings: list[dict[str, Any]] = [
+            {"ResourcePath": "/*", "HttpMethod": "*", **_throttle(*API_THROTTLE)}
+        ]
+        for path, operations in paths.items():
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or method == "parameters":
+                    continue
+                [existing] = operation.get("security") or [{}]
+                operation["security"] = [{**existing, API_KEY_SECURITY: []}]
+                limits = _route_throttle(path)
+                if limits and method != "options":
+                    resource_path = "/" + path.replace("/", "~1")
+                    method_settings.append(
+                        {"ResourcePath": resource_path, "HttpMethod": method.upper(), **_throttle(*limits)}
+                    )
+        api.add_property_override("DefinitionBody.paths", paths)
+        api.add_property_override(
+            f"DefinitionBody.securityDefinitions.{API_KEY_SECURITY}",
+            {"type": "apiKey", "name": API_KEY_HEADER, "in": "header"},
+        )
+        api.add_property_override("DefinitionBody.x-amazon-apigateway-api-key-source", "HEADER")
+        api.add_property_override("MethodSettings", method_settings)
+        # Any valid value stops SAM from adding its extra stage named "Stage" next to ours.
+        api.add_property_override("OpenApiVersion", "2.0")
+
+        secret = secretsmanager.Secret(
+            self,
+            "CloudFrontOriginKey",
+            secret_name=f"{self.prefix}/cloudfront-origin-key",
+            description=f"{self.prefix}: the API key CloudFront sends to API Gateway",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+        )
+        key_value = secret.secret_value.unsafe_unwrap()
+        key = apigateway.CfnApiKey(
+            self,
+            "CloudFrontApiKey",
+            name=f"{self.prefix}-cloudfront",
+            description="Sent by CloudFront only: the API answers nobody else",
+            enabled=True,
+            value=key_value,
+        )
+        rate, burst = API_THROTTLE
+        plan = apigateway.CfnUsagePlan(
+            self,
+            "CloudFrontUsagePlan",
+            usage_plan_name=f"{self.prefix}-cloudfront",
+            # "RestAPI.Stage": SAM's reference to the stage it generates (and a dependency on it).
+            api_stages=[
+                apigateway.CfnUsagePlan.ApiStageProperty(api_id=api.ref, stage=cdk.Fn.ref("RestAPI.Stage"))
+            ],
+            throttle=apigateway.CfnUsagePlan.ThrottleSettingsProperty(rate_limit=rate, burst_limit=burst),
+        )
+        apigateway.CfnUsagePlanKey(
+            self, "CloudFrontUsagePlanKey", key_id=key.ref, key_type="API_KEY", usage_plan_id=plan.ref
+        )
+        return key_value
 
     # --- alarms -------------------------------------------------------------------------------------------
     def _alarms(self) -> None:
