@@ -69,7 +69,7 @@ reset:
 	@echo "Local data wiped."
 
 # Dependencies are declared in pyproject.toml; these two files are generated, never edited by hand.
-# requirements-dev.lock pins everything; requirements.txt (what Chalice packages into the Lambda functions)
+# requirements-dev.lock pins everything; requirements.txt (the Lambda dependency layer, infra/aws/packaging.py)
 # is the runtime subset, resolved under the lock's pins so both always agree.
 lock: $(STAMP)
 	$(UV) pip compile -q pyproject.toml --extra local --extra dev -o requirements-dev.lock

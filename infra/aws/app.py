@@ -34,8 +34,15 @@ def main() -> None:
     os.chdir(HERE)  # Chalice writes chalice.out/ in the working directory
     try:
         config = load_stage(stage, Path(config_path)) if config_path else load_stage(stage)
-        ClaimsStack(app, config)
-        PdfLayerBuilderStack(app, config)  # make pdf-layer: the WeasyPrint layer built on AWS
+        stacks = [ClaimsStack(app, config), PdfLayerBuilderStack(app, config)]  # make pdf-layer: layer on AWS
+        # cdk-nag's AWS Solutions rules: a finding fails the synth unless acknowledged with its reason.
+        from cdk_nag import AwsSolutionsChecks
+
+        from infra.aws.nag import acknowledge
+
+        for stack in stacks:
+            acknowledge(stack)
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
         app.synth()
     finally:
         shutil.rmtree(HERE / "chalice.out", ignore_errors=True)

@@ -322,12 +322,12 @@ def test_cloudfront_sends_the_security_headers_hsts_included(synth: Synthesized)
     ] == ("no-store")
 
 
-def test_state_machine_logs_errors_without_execution_data_and_is_traced(synth: Synthesized):
+def test_state_machine_logs_every_event_without_execution_data_and_is_traced(synth: Synthesized):
     [machine] = synth.of_type("AWS::StepFunctions::StateMachine").values()
     properties = machine["Properties"]
     assert properties["TracingConfiguration"] == {"Enabled": True}
     logging = properties["LoggingConfiguration"]
-    assert logging["Level"] == "ERROR" and logging["IncludeExecutionData"] is False
+    assert logging["Level"] == "ALL" and logging["IncludeExecutionData"] is False
     [destination] = logging["Destinations"]
     group_id = destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
     group = synth.resources[group_id]["Properties"]
