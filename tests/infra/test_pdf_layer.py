@@ -103,6 +103,7 @@ def test_layer_build_enforces_the_budget_the_packaging_test_counts_on():
     check = (LAYER_DIR / "check-in-container.sh").read_text()
     assert "import weasyprint" in check and "write_pdf" in check and "set -euo pipefail" in check
     assert "not found" in check, "every library of the layer is resolved with the layer alone"
+    assert "command -v ldd" in check, "a missing ldd must not pass the check silently"
 
 
 @pytest.mark.slow

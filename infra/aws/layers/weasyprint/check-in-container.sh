@@ -2,7 +2,9 @@
 # Runs inside a fresh Lambda image (build.sh starts it): the layer alone on /opt, WeasyPrint from PyPI, one
 # page rendered with the layer's fonts. Any failure (a library missing, a font not found) fails the build.
 set -euo pipefail
-"$(command -v dnf || command -v microdnf)" install -y unzip > /dev/null
+# glibc-common brings ldd: without it the library check below would find nothing to complain about.
+"$(command -v dnf || command -v microdnf)" install -y unzip glibc-common > /dev/null
+command -v ldd > /dev/null || { echo "no ldd in the image: cannot check the layer" >&2; exit 1; }
 unzip -q /out/weasyprint-layer.zip -d /opt
 # The runtime's own search path, as Lambda sets it (the layer's /opt/lib last).
 export LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib
