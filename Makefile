@@ -20,7 +20,7 @@ CDK_STAMP := $(CDK_DIR)/node_modules/.installed-stamp
 CDK_ENV := PATH="$(abspath $(VENV))/bin:$$PATH" AWS_DEFAULT_REGION="$${AWS_DEFAULT_REGION:-eu-west-3}" \
 	CDK_DISABLE_VERSION_CHECK=1 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 
-.PHONY: help setup run test test-fast lint typecheck bench reset lock clean synth deploy bootstrap pdf-layer
+.PHONY: help setup run test test-fast lint typecheck bench reset lock clean synth deploy bootstrap pdf-layer pdf-layer-docker
 
 help:
 	@echo "make run        start the whole platform locally (embedded AWS) and print its URL"
@@ -30,9 +30,11 @@ help:
 	@echo "make reset      wipe the local platform's saved data"
 	@echo "make lock       re-resolve dependencies into requirements*.txt"
 	@echo "make synth      synthesise the AWS stack offline (STAGE=dev) and lint it with cfn-lint"
+	@echo "make pdf-layer  build the WeasyPrint layer on AWS (CodeBuild; STAGE=dev; needs AWS credentials)"
 	@echo "make deploy     deploy the AWS stack and the web pages (STAGE=dev; needs AWS credentials)"
 
-# System packages (Debian) first, then the virtual environment from the lock file.
+# System packages (Debian only: scripts/system-deps.sh does nothing elsewhere), then the virtual environment
+# from the lock file.
 setup: $(STAMP)
 
 $(STAMP): requirements-dev.lock requirements.txt pyproject.toml scripts/system-deps.sh
@@ -67,7 +69,7 @@ reset:
 	@echo "Local data wiped."
 
 # Dependencies are declared in pyproject.toml; these two files are generated, never edited by hand.
-# requirements-dev.lock pins everything; requirements.txt (what Chalice packages into the Lambda functions)
+# requirements-dev.lock pins everything; requirements.txt (the Lambda dependency layer, infra/aws/packaging.py)
 # is the runtime subset, resolved under the lock's pins so both always agree.
 lock: $(STAMP)
 	$(UV) pip compile -q pyproject.toml --extra local --extra dev -o requirements-dev.lock
@@ -87,8 +89,8 @@ $(CDK_STAMP): $(CDK_DIR)/package.json $(CDK_DIR)/package-lock.json
 synth: setup $(CDK_STAMP)
 	rm -rf $(CDK_DIR)/cdk.out
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk synth --quiet --no-notices -c stage=$(STAGE)
-	$(VENV)/bin/cfn-lint $(CDK_DIR)/cdk.out/$(STAGE).template.json
-	@echo "Template: $(CDK_DIR)/cdk.out/$(STAGE).template.json"
+	$(VENV)/bin/cfn-lint $(CDK_DIR)/cdk.out/$(STAGE).template.json $(CDK_DIR)/cdk.out/$(STAGE)-pdf-layer.template.json
+	@echo "Templates: $(CDK_DIR)/cdk.out/$(STAGE).template.json, $(STAGE)-pdf-layer.template.json"
 
 # Once per account and region.
 bootstrap: setup $(CDK_STAMP)
@@ -96,10 +98,18 @@ bootstrap: setup $(CDK_STAMP)
 
 deploy: synth
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk deploy --app cdk.out --no-notices \
-		--require-approval broadening --outputs-file cdk.out/outputs.json
+		--require-approval broadening --outputs-file cdk.out/outputs.json $(STAGE)
 	$(PY) -m infra.aws.publish_frontend $(CDK_DIR)/cdk.out/outputs.json
 
-# WeasyPrint's native libraries and fonts as a Lambda layer, built in an Amazon Linux 2023 container
-# (Docker or Podman on your machine); then set weasyprint_layer_zip in infra/aws/config.json.
-pdf-layer:
+# WeasyPrint's native libraries and fonts as a Lambda layer, built on AWS (no Docker here): deploys the
+# stage's CodeBuild project (stack claims-<stage>-pdf-layer), runs it and waits; the layer's ARN lands in
+# the SSM parameter the stack reads. Once per stage, and again when WeasyPrint's version changes.
+pdf-layer: synth
+	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk deploy --app cdk.out --no-notices \
+		--require-approval broadening $(STAGE)-pdf-layer
+	AWS_DEFAULT_REGION="$${AWS_DEFAULT_REGION:-eu-west-3}" $(PY) -m infra.aws.pdf_layer --stage $(STAGE)
+
+# The same layer built in an Amazon Linux 2023 container on this machine (Docker or Podman); then set
+# weasyprint_layer_zip in infra/aws/config.json.
+pdf-layer-docker:
 	bash $(CDK_DIR)/layers/weasyprint/build.sh

@@ -43,6 +43,10 @@ class MissingSecret(RuntimeError):
         )
 
 
+# How long a Lambda container keeps Stripe's keys read from Secrets Manager (Powertools' cache).
+STRIPE_SECRET_MAX_AGE_S = 300
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
@@ -158,6 +162,21 @@ def _flag(name: str, default: bool) -> bool:
     return value in {"1", "true", "yes", "on"}
 
 
+def _stripe_keys(local: bool) -> tuple[str, str]:
+    """(secret key, webhook secret). On AWS from the Secrets Manager secret named by STRIPE_SECRET_NAME
+    (JSON: secret_key, webhook_secret), read at run time through Powertools' cached parameters, so the keys
+    are never in the functions' configuration; elsewhere from STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET,
+    or the local simulation's — on the local platform only: elsewhere nothing falls back (fail closed)."""
+    name = _env("STRIPE_SECRET_NAME", "")
+    if name:
+        from aws_lambda_powertools.utilities import parameters
+
+        secret = parameters.get_secret(name, transform="json", max_age=STRIPE_SECRET_MAX_AGE_S)
+        return str(secret["secret_key"]), str(secret["webhook_secret"])
+    webhook_secret = _env("STRIPE_WEBHOOK_SECRET", SIMULATED_WEBHOOK_SECRET if local else "")
+    return _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY if local else ""), webhook_secret
+
+
 @cache
 def get_settings() -> Settings:
     stage = _env("CLAIMS_STAGE", "local")
@@ -166,8 +185,7 @@ def get_settings() -> Settings:
     pool_id = _env("COGNITO_USER_POOL_ID", "")
     public_url = _env("CLAIMS_PUBLIC_URL", "http://127.0.0.1:8765").rstrip("/")
     local = stage == "local"
-    # The simulation's public values are defaults on the local platform only: elsewhere nothing falls back.
-    stripe_key = _env("STRIPE_SECRET_KEY", SIMULATED_STRIPE_KEY if local else "")
+    stripe_key, stripe_webhook_secret = _stripe_keys(local)
     issuer = _env("COGNITO_ISSUER", f"https://cognito-idp.{region}.amazonaws.com/{pool_id}")
     return Settings(
         stage=stage,
@@ -200,7 +218,7 @@ def get_settings() -> Settings:
         reminder_wait_days=int(_env("REMINDER_WAIT_DAYS", "7")),
         today_override=_today_override(stage),
         stripe_secret_key=stripe_key,
-        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", SIMULATED_WEBHOOK_SECRET if local else ""),
+        stripe_webhook_secret=stripe_webhook_secret,
         stripe_api_base=_env(
             "STRIPE_API_BASE",
             f"{public_url}/_local/stripe" if stripe_key == SIMULATED_STRIPE_KEY else "https://api.stripe.com",

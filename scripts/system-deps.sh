@@ -3,6 +3,14 @@
 # WeasyPrint needs Pango (and fontconfig) plus a font; poppler-utils lets tests and humans look at PDFs;
 # chromium drives the browser tests of the web interface.
 set -euo pipefail
+# Debian (and derivatives) only: elsewhere (macOS, Amazon Linux, Fedora…) nothing is installed. The AWS
+# commands (make synth, make deploy, make pdf-layer) need none of these packages; the local platform needs
+# Pango and a font for its PDFs (see README).
+if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "Not a Debian system: no system package installed (Pango, fontconfig, DejaVu fonts and Chromium are" \
+    "needed only by the local platform and its tests; install them with your package manager)."
+  exit 0
+fi
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils chromium nodejs)
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -8,7 +8,7 @@ Secrets Manager secret by name and CloudFormation resolves it at deploy time.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -28,28 +28,44 @@ class StageConfig:
     # Optional custom domain for the distribution; its certificate must be in us-east-1.
     domain_name: str = ""
     certificate_arn: str = ""
+    # The sending domain: the stack creates its SES identity with DKIM (outputs the three CNAME records
+    # to add to its DNS). One per stage: SES identities are per account and region, so two stages in one
+    # account need two domains (e.g. dev.recouvrement.example.fr and recouvrement.example.fr).
+    mail_domain: str = "example.fr"
+    # The From address of every email, at mail_domain.
     mail_sender: str = "recouvrement@example.fr"
     operator_email: str = "operateur@example.fr"
+    # While the account is in the SES sandbox, SES sends only to verified addresses: each one listed here
+    # becomes an identity (AWS emails it a link to click). Empty once the account left the sandbox.
+    sandbox_recipients: tuple[str, ...] = field(default_factory=tuple)
     # Who receives the alarms (SNS email subscription); empty: alarms without a subscriber.
     alarm_email: str = ""
     # Secrets Manager secret (JSON: {"secret_key": "sk_…", "webhook_secret": "whsec_…"}), created by the
     # operator before the first deploy.
     stripe_secret_name: str = ""
-    # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh): a published layer
-    # version ARN, or the zip the script builds (relative to infra/aws). Without either the stack still
-    # synthesises, but the functions that render PDFs fail on AWS.
+    # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh). By default the layer
+    # the stage's CodeBuild project published (make pdf-layer), read from the SSM parameter
+    # ``weasyprint_layer_parameter`` at deploy time. Alternatives: a published layer version ARN, or the zip
+    # the script builds with local Docker (make pdf-layer-docker; relative to infra/aws).
     weasyprint_layer_arn: str = ""
     weasyprint_layer_zip: str = ""
     deletion_protection: bool = False
     log_retention_days: int = 30
-    # Cognito sends its emails (codes, invitations) through the SES sender instead of its own mailer,
-    # which is limited to 50 emails a day.
+    # Cognito sends its emails (codes, invitations) through the SES domain identity instead of its own
+    # mailer (limited to 50 emails a day). Cognito refuses an unverified identity, so this stays false on
+    # the first deploy; set it once the DNS records are in and SES shows the domain verified, then deploy
+    # again (README, "Deploying to AWS").
     cognito_email_via_ses: bool = False
 
     @property
     def prefix(self) -> str:
         """``claims-<stage>``: the prefix of every resource name, as ``chalicelib.settings`` expects."""
         return f"claims-{self.name}"
+
+    @property
+    def weasyprint_layer_parameter(self) -> str:
+        """The SSM parameter holding the WeasyPrint layer's version ARN (infra/aws/pdf_layer_stack.py)."""
+        return f"/{self.prefix}/weasyprint-layer-arn"
 
     def layer_zip_path(self) -> Path | None:
         if not self.weasyprint_layer_zip:
@@ -58,13 +74,37 @@ class StageConfig:
         return path if path.is_absolute() else HERE / path
 
 
+def _stage(name: str, settings: dict[str, Any], path: Path) -> StageConfig:
+    known = {f.name for f in fields(StageConfig)}
+    unknown = set(settings) - known
+    if unknown:
+        raise KeyError(f"unknown setting(s) for stage {name!r} in {path}: {', '.join(sorted(unknown))}")
+    values = dict(settings)
+    if "sandbox_recipients" in values:
+        values["sandbox_recipients"] = tuple(values["sandbox_recipients"])
+    config = StageConfig(name=name, **values)
+    if config.mail_sender.rpartition("@")[2].lower() != config.mail_domain.lower():
+        raise ValueError(f"stage {name!r}: mail_sender {config.mail_sender} is not at mail_domain")
+    return config
+
+
 def load_stage(name: str, path: Path = CONFIG_PATH) -> StageConfig:
+    """One stage, checked against the others: two stages may share an account, never an SES identity."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     stages = data.get("stages", {})
     if name not in stages:
         raise KeyError(f"stage {name!r} is not in {path} (stages: {', '.join(sorted(stages))})")
-    known = {f.name for f in fields(StageConfig)}
-    unknown = set(stages[name]) - known
-    if unknown:
-        raise KeyError(f"unknown setting(s) for stage {name!r} in {path}: {', '.join(sorted(unknown))}")
-    return StageConfig(name=name, **stages[name])
+    configs = {stage: _stage(stage, settings, path) for stage, settings in stages.items()}
+    mine = configs[name]
+    for other in configs.values():
+        if other.name == name:
+            continue
+        if other.mail_domain.lower() == mine.mail_domain.lower():
+            raise ValueError(
+                f"stages {name!r} and {other.name!r} send from the same domain {mine.mail_domain}: one SES "
+                "identity per domain and account, give each stage its own (e.g. a subdomain)"
+            )
+        shared = {a.lower() for a in mine.sandbox_recipients} & {a.lower() for a in other.sandbox_recipients}
+        if shared:
+            raise ValueError(f"stages {name!r} and {other.name!r} both list {sorted(shared)} as recipients")
+    return mine

@@ -11,10 +11,13 @@ No ``*`` action on data: every policy lists its actions, on the stage's own reso
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import (
+    aws_apigateway as apigateway,
+)
 from aws_cdk import (
     aws_cloudfront as cloudfront,
 )
@@ -46,6 +49,9 @@ from aws_cdk import (
     aws_s3 as s3,
 )
 from aws_cdk import (
+    aws_secretsmanager as secretsmanager,
+)
+from aws_cdk import (
     aws_ses as ses,
 )
 from aws_cdk import (
@@ -58,6 +64,9 @@ from aws_cdk import (
     aws_sqs as sqs,
 )
 from aws_cdk import (
+    aws_ssm as ssm,
+)
+from aws_cdk import (
     aws_stepfunctions as sfn,
 )
 from constructs import Construct
@@ -66,7 +75,6 @@ from infra.aws.app_functions import (
     ASYNC_FUNCTIONS,
     MEMORY_MB,
     NEEDS_ATTENTION_FUNCTION,
-    PDF_FUNCTIONS,
     STRIPE_FUNCTIONS,
     TIMEOUT_S,
     app_functions,
@@ -74,6 +82,13 @@ from infra.aws.app_functions import (
     table_specs,
 )
 from infra.aws.config import StageConfig
+from infra.aws.packaging import (
+    ARCHITECTURE,
+    RUNTIME,
+    add_bytecode_to_zip,
+    dependency_layer,
+    find_target_python,
+)
 from infra.aws.staging import stage_source
 
 # --- what the app declares -----------------------------------------------------------------------------
@@ -81,6 +96,33 @@ from infra.aws.staging import stage_source
 API_PATHS = ("/v1/*", "/auth/*", "/health", "/openapi.json")
 
 PUBLIC_URL_PLACEHOLDER = "https://public-url-not-set.invalid"
+# The dimension of the sending metrics SES publishes for the configuration set (bounces, complaints…): a
+# message tag no email carries, so every event gets the default value, the configuration set's name (SES
+# allows only letters, digits, "_" and "-" in the name).
+MAIL_METRIC_DIMENSION = "ConfigurationSet"
+# What Step Functions needs to deliver an execution's logs to CloudWatch Logs (no resource-level permission).
+STATE_MACHINE_LOG_DELIVERY = (
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+)
+# The API answers only CloudFront: an API key in this header, sent by CloudFront as an origin header.
+API_KEY_HEADER = "x-api-key"
+API_KEY_SECURITY = "cloudfront_key"
+# Throttling (requests per second, burst): the whole API; the authentication routes, which send emails
+# (codes, resets) and try passwords; Stripe's webhook (Stripe retries what is refused).
+API_THROTTLE = (50.0, 100)
+AUTH_PATH_PREFIX = "/v1/auth/"
+AUTH_THROTTLE = (2.0, 10)
+STRIPE_WEBHOOK_PATH = "/v1/webhooks/stripe"
+WEBHOOK_THROTTLE = (10.0, 20)
+# The API Gateway stage Chalice deploys (api_gateway_stage) and the API's name (its metrics' ApiName).
+API_STAGE = "api"
 
 # RULEBOOK §7.1 (retention plan) as storage rules. The claim file stays in the active tier while the claim
 # runs, then moves to cheaper archive tiers; the per-claim deletion at the end of its retention (latest of
@@ -120,6 +162,31 @@ def _keys(key_schema: list[dict[str, str]]) -> tuple[str, str | None]:
     return hash_key, range_key
 
 
+def _chalice_construct(scope: Construct, source: Any, python: str | None) -> Any:
+    """``chalice.cdk.Chalice`` whose code package gets compiled bytecode for the target runtime."""
+    from chalice.cdk import Chalice
+
+    class ClaimsChalice(Chalice):  # type: ignore[misc]
+        def _package_app(self) -> None:
+            super()._package_app()
+            if python:
+                add_bytecode_to_zip(Path(self._sam_package_dir) / "deployment.zip", python)
+
+    return ClaimsChalice(scope, "ChaliceApp", source_dir=str(source))
+
+
+def _throttle(rate: float, burst: int) -> dict[str, Any]:
+    return {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}
+
+
+def _route_throttle(path: str) -> tuple[float, int] | None:
+    if path.startswith(AUTH_PATH_PREFIX):
+        return AUTH_THROTTLE
+    if path == STRIPE_WEBHOOK_PATH:
+        return WEBHOOK_THROTTLE
+    return None
+
+
 class ClaimsStack(cdk.Stack):
     def __init__(self, scope: Construct, config: StageConfig, **kwargs: Any) -> None:
         env = cdk.Environment(account=config.account or None, region=config.region)
@@ -131,9 +198,22 @@ class ClaimsStack(cdk.Stack):
             description=f"Recouvrement de créances — plateforme serverless, étape {config.name}",
             **kwargs,
         )
+        if config.name == "prod" and not config.alarm_email:
+            raise ValueError(
+                "set alarm_email for the prod stage in infra/aws/config.json: alarms without a subscriber "
+                "reach no one"
+            )
         self.config = config
         self.prefix = config.prefix
-        retain = cdk.RemovalPolicy.RETAIN if config.deletion_protection else cdk.RemovalPolicy.DESTROY
+        # Kept when the stack is deleted or the resource replaced, but not when the stack's first creation
+        # rolls back (CloudFormation's RetainExceptOnCreate): a failed first deploy leaves nothing behind
+        # that would collide with the retry (see infra/aws/leftovers.py for protected tables it could not
+        # delete).
+        retain = self.retain = (
+            cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if config.deletion_protection
+            else cdk.RemovalPolicy.DESTROY
+        )
         self.functions = app_functions()
         state_machine_name = f"{self.prefix}-escalation"
         self.state_machine_arn = self.format_arn(
@@ -191,7 +271,7 @@ class ClaimsStack(cdk.Stack):
                 "is set to the DistributionUrl output of the first deploy (then deploy again).",
             )
         self.documents = self._documents_bucket(retain)
-        self.sender = ses.EmailIdentity(self, "MailSender", identity=ses.Identity.email(config.mail_sender))
+        self._mail()
         self.user_pool, self.user_pool_client = self._user_pool()
         self.dlq = sqs.Queue(
             self,
@@ -210,16 +290,18 @@ class ClaimsStack(cdk.Stack):
         for role in (self.api_role, self.workflow_role):
             self._grant_data(role)
         self._grant_cognito_admin(self.api_role)
+        for role in (self.api_role, self.workflow_role):  # the API and check_claim (STRIPE_FUNCTIONS)
+            self._grant_stripe_secret(role)
         self.workflow_role.add_to_policy(
             iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dlq.queue_arn])
         )
 
         # --- the Chalice app ----------------------------------------------------------------------------
         self.pdf_layer = self._pdf_layer()
-        from chalice.cdk import Chalice
-
+        self.target_python = find_target_python()
+        self.dependency_layer = self._dependency_layer()
         source = stage_source(config.name, self._chalice_stage_settings())
-        self.chalice = Chalice(self, "ChaliceApp", source_dir=str(source))
+        self.chalice = _chalice_construct(self, source, self.target_python)
         self._name_functions()
         self._gateway_responses()
 
@@ -229,6 +311,7 @@ class ClaimsStack(cdk.Stack):
         # --- the web front door and the alarms ----------------------------------------------------------
         self._api_behind_distribution()
         self._alarms()
+        self._dashboard()
         self._outputs()
 
     # ------------------------------------------------------------------------------------------------------
@@ -323,6 +406,51 @@ class ClaimsStack(cdk.Stack):
             ],
         )
 
+    def _mail(self) -> None:
+        """The sending domain's SES identity (Easy DKIM: three CNAME records, in the outputs), its default
+        configuration set (bounces and complaints as CloudWatch metrics, alarmed in ``_alarms``; suppression
+        of bounced and complaining addresses; TLS required) and, while the account is in the sandbox, the
+        recipients' identities. Nothing here waits for verification: the deploy never fails on it."""
+        config = self.config
+        self.mail_configuration_set = ses.ConfigurationSet(
+            self,
+            "MailConfigurationSet",
+            configuration_set_name=f"{self.prefix}-mail",
+            reputation_metrics=True,
+            sending_enabled=True,
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
+        )
+        self.mail_configuration_set.add_event_destination(
+            "MailEventMetrics",
+            configuration_set_event_destination_name=f"{self.prefix}-mail-metrics",
+            destination=ses.EventDestination.cloud_watch_dimensions(
+                [
+                    ses.CloudWatchDimension(
+                        name=MAIL_METRIC_DIMENSION,
+                        source=ses.CloudWatchDimensionSource.MESSAGE_TAG,
+                        default_value=self.mail_configuration_set.configuration_set_name,
+                    )
+                ]
+            ),
+            events=[
+                ses.EmailSendingEvent.SEND,
+                ses.EmailSendingEvent.DELIVERY,
+                ses.EmailSendingEvent.BOUNCE,
+                ses.EmailSendingEvent.COMPLAINT,
+                ses.EmailSendingEvent.REJECT,
+            ],
+        )
+        self.mail_identity = ses.EmailIdentity(
+            self,
+            "MailDomain",
+            identity=ses.Identity.domain(config.mail_domain),
+            configuration_set=self.mail_configuration_set,  # the default one: no code change needed
+            dkim_signing=True,
+        )
+        for index, address in enumerate(config.sandbox_recipients, start=1):
+            ses.EmailIdentity(self, f"SandboxRecipient{index}", identity=ses.Identity.email(address))
+
     def _user_pool(self) -> tuple[cognito.CfnUserPool, cognito.CfnUserPoolClient]:
         """The pool exactly as infra/local/provision.py creates it locally (same settings, same groups)."""
         from chalicelib.domain.accounts import ROLE_LABELS_FR, Role
@@ -338,19 +466,19 @@ class ClaimsStack(cdk.Stack):
         for key, value in USER_POOL_CONFIG.items():
             pool.add_property_override(key, value)
         if self.config.cognito_email_via_ses:
+            # Only once SES shows the domain verified (the flag's comment in config.py): Cognito checks
+            # the identity when the pool is created or updated, and a failure rolls the deploy back.
             pool.add_property_override(
                 "EmailConfiguration",
                 {
                     "EmailSendingAccount": "DEVELOPER",
-                    "SourceArn": self.format_arn(
-                        service="ses", resource="identity", resource_name=self.config.mail_sender
-                    ),
+                    "SourceArn": self.mail_identity.email_identity_arn,
                     "From": self.config.mail_sender,
+                    "ConfigurationSet": self.mail_configuration_set.configuration_set_name,
                 },
             )
-        pool.apply_removal_policy(
-            cdk.RemovalPolicy.RETAIN if self.config.deletion_protection else cdk.RemovalPolicy.DESTROY
-        )
+            pool.node.add_dependency(self.mail_identity)
+        pool.apply_removal_policy(self.retain)
         for role in Role:
             cognito.CfnUserPoolGroup(
                 self,
@@ -431,15 +559,20 @@ class ClaimsStack(cdk.Stack):
         role.add_to_policy(
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.documents.bucket_arn])
         )
-        domain = self.config.mail_sender.rpartition("@")[2]
+        # SES authorises a send against the sender's identity and the configuration set, and in the sandbox
+        # against each recipient's identity too.
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["ses:SendEmail", "ses:SendRawEmail"],
                 resources=[
+                    self.mail_identity.email_identity_arn,
+                    self._ses_identity_arn(self.config.mail_sender),
                     self.format_arn(
-                        service="ses", resource="identity", resource_name=self.config.mail_sender
+                        service="ses",
+                        resource="configuration-set",
+                        resource_name=self.mail_configuration_set.configuration_set_name,
                     ),
-                    self.format_arn(service="ses", resource="identity", resource_name=domain),
+                    *(self._ses_identity_arn(address) for address in self.config.sandbox_recipients),
                 ],
             )
         )
@@ -474,6 +607,9 @@ class ClaimsStack(cdk.Stack):
             )
         )
 
+    def _ses_identity_arn(self, identity: str) -> str:
+        return self.format_arn(service="ses", resource="identity", resource_name=identity)
+
     def _grant_cognito_admin(self, role: iam.Role) -> None:
         role.add_to_policy(
             iam.PolicyStatement(
@@ -491,38 +627,52 @@ class ClaimsStack(cdk.Stack):
         )
 
     # --- Chalice -----------------------------------------------------------------------------------------
-    def _pdf_layer(self) -> str | None:
-        """The WeasyPrint layer's version ARN (a token), or None: then PDFs cannot be rendered on AWS."""
+    def _pdf_layer(self) -> str:
+        """The WeasyPrint layer's version ARN (a token): a configured ARN, a zip built with local Docker, or
+        by default the layer the stage's CodeBuild project published (SSM parameter, resolved at deploy
+        time: the deploy stops before changing anything if ``make pdf-layer`` never ran)."""
         config = self.config
-        arn: str | None = None
         if config.weasyprint_layer_arn:
-            arn = config.weasyprint_layer_arn
-        elif (path := config.layer_zip_path()) is not None and path.is_file():
+            return config.weasyprint_layer_arn
+        path = config.layer_zip_path()
+        if path is not None:
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"weasyprint_layer_zip {path} does not exist: build it (make pdf-layer-docker) or empty "
+                    "the setting to use the layer built on AWS (make pdf-layer)"
+                )
             layer = lambda_.LayerVersion(
                 self,
                 "WeasyPrintLayer",
+                layer_version_name=f"{self.prefix}-weasyprint",
                 code=lambda_.Code.from_asset(str(path)),
                 description="WeasyPrint's native libraries (Pango, HarfBuzz, fontconfig) and DejaVu fonts",
                 compatible_runtimes=[lambda_.Runtime.PYTHON_3_12, lambda_.Runtime.PYTHON_3_13],
                 compatible_architectures=[lambda_.Architecture.X86_64],
             )
-            arn = layer.layer_version_arn
-        if arn is None:
+            return layer.layer_version_arn
+        return ssm.StringParameter.value_for_string_parameter(self, config.weasyprint_layer_parameter)
+
+    def _dependency_layer(self) -> str:
+        """The runtime dependencies (requirements.txt) built for ``RUNTIME``: every function's first layer."""
+        built = dependency_layer(python=self.target_python)
+        if not built.compiled:
             cdk.Annotations.of(self).add_warning_v2(
-                "claims:no-pdf-layer",
-                "No WeasyPrint layer (weasyprint_layer_arn / weasyprint_layer_zip in infra/aws/config.json): "
-                f"the stack deploys, but {', '.join(sorted(PDF_FUNCTIONS))} cannot render PDFs on AWS. "
-                "Build it with infra/aws/layers/weasyprint/build.sh.",
+                "claims:no-bytecode",
+                f"No {RUNTIME} interpreter here (uv python install {RUNTIME.removeprefix('python')}, or "
+                "CLAIMS_LAMBDA_PYTHON): the packages ship without compiled bytecode and every cold start "
+                "compiles what it imports.",
             )
-        elif sys.version_info < (3, 12):
-            # Chalice gives the functions the runtime of the Python that packages them; the layer is built on
-            # Amazon Linux 2023, which the python3.12+ runtimes use (python3.11 runs on Amazon Linux 2).
-            raise RuntimeError(
-                "The WeasyPrint layer needs a python3.12+ Lambda runtime and Chalice uses the packaging "
-                f"Python's version ({sys.version_info.major}.{sys.version_info.minor}): deploy from a "
-                "Python 3.12 virtual environment (make setup PYTHON=python3.12)."
-            )
-        return arn
+        layer = lambda_.LayerVersion(
+            self,
+            "DependenciesLayer",
+            layer_version_name=f"{self.prefix}-dependencies",
+            code=lambda_.Code.from_asset(str(built.zip_path)),
+            description=f"{self.prefix}: requirements.txt built for {RUNTIME} ({ARCHITECTURE})",
+            compatible_runtimes=[lambda_.Runtime(RUNTIME, lambda_.RuntimeFamily.PYTHON)],
+            compatible_architectures=[lambda_.Architecture.X86_64],
+        )
+        return layer.layer_version_arn
 
     def _environment(self) -> dict[str, str]:
         env = {
@@ -546,7 +696,8 @@ class ClaimsStack(cdk.Stack):
         return env
 
     def _stripe_environment(self) -> dict[str, str]:
-        """Stripe's keys, resolved by CloudFormation from Secrets Manager at deploy time (never in code)."""
+        """The name of Stripe's secret: the functions read the keys at run time (chalicelib/settings.py),
+        never from their configuration, where anyone allowed to read it would see them."""
         name = self.config.stripe_secret_name
         if not name:
             cdk.Annotations.of(self).add_warning_v2(
@@ -554,14 +705,25 @@ class ClaimsStack(cdk.Stack):
                 "No stripe_secret_name in infra/aws/config.json: payments cannot work on AWS.",
             )
             return {}
-        return {
-            "STRIPE_SECRET_KEY": cdk.SecretValue.secrets_manager(
-                name, json_field="secret_key"
-            ).unsafe_unwrap(),
-            "STRIPE_WEBHOOK_SECRET": cdk.SecretValue.secrets_manager(
-                name, json_field="webhook_secret"
-            ).unsafe_unwrap(),
-        }
+        return {"STRIPE_SECRET_NAME": name}
+
+    def _grant_stripe_secret(self, role: iam.Role) -> None:
+        if not self.config.stripe_secret_name:
+            return
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                # A secret's ARN ends with "-" and six random characters.
+                resources=[
+                    self.format_arn(
+                        service="secretsmanager",
+                        resource="secret",
+                        resource_name=f"{self.config.stripe_secret_name}-??????",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
 
     def _chalice_stage_settings(self) -> dict[str, Any]:
         """The stage's section of the staged ``.chalice/config.json``."""
@@ -574,8 +736,9 @@ class ClaimsStack(cdk.Stack):
                 "iam_role_arn": (self.api_role if function.kind == "api" else self.workflow_role).role_arn,
             }
             variables: dict[str, str] = {}
-            if function.kind == "pdf" and self.pdf_layer:
-                settings["layers"] = [self.pdf_layer]
+            settings["layers"] = [self.dependency_layer]
+            if function.kind == "pdf":
+                settings["layers"].append(self.pdf_layer)
                 variables["FONTCONFIG_PATH"] = "/opt/etc/fonts"  # the layer's fontconfig (its fonts.conf)
             if function.name in STRIPE_FUNCTIONS:
                 variables.update(stripe)
@@ -583,11 +746,11 @@ class ClaimsStack(cdk.Stack):
                 settings["environment_variables"] = variables
             per_function[function.name] = settings
         return {
-            "api_gateway_stage": "api",
+            "api_gateway_stage": API_STAGE,
             "api_gateway_endpoint_type": "REGIONAL",
-            # Dependencies in Chalice's managed layer, cached by requirements.txt alone: changing the code
-            # repackages only the app (seconds), not the ~200 MB of dependencies (minutes).
-            "automatic_layer": True,
+            # Not Chalice's managed layer (built for the local Python, CLI included): the stack's own
+            # dependency layer, built for the target runtime (infra/aws/packaging.py).
+            "automatic_layer": False,
             "manage_iam_role": False,
             "iam_role_arn": self.api_role.role_arn,
             "autogen_policy": False,
@@ -604,6 +767,9 @@ class ClaimsStack(cdk.Stack):
             resource = self.chalice.get_resource(function.logical_id)
             name = function.function_name(self.prefix)
             resource.add_property_override("FunctionName", name)
+            # Not the Python that ran the synth (Chalice's choice): the runtime the packages are built for.
+            resource.add_property_override("Runtime", RUNTIME)
+            resource.add_property_override("Architectures", [ARCHITECTURE])
             # Here rather than Chalice's log_retention_in_days, whose API handler log group refers to a
             # logical id that does not exist (ApiHandler instead of APIHandler).
             logs.CfnLogGroup(
@@ -624,6 +790,8 @@ class ClaimsStack(cdk.Stack):
         from chalicelib.api.auth import UNAUTHORIZED_RESPONSE_BODY
 
         api = self.chalice.get_resource("RestAPI")
+        # The API's name: its metrics' ApiName (alarms, dashboard), one per stage.
+        api.add_property_override("Name", self.prefix)
         api.add_property_override(
             "DefinitionBody.x-amazon-apigateway-gateway-responses",
             {
@@ -685,10 +853,27 @@ class ClaimsStack(cdk.Stack):
         role.add_to_policy(
             iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=[t.table_arn for t in read_tables])
         )
+        # X-Ray tracing of the executions, and their logs delivered to CloudWatch Logs: none of these
+        # actions has resource-level permissions (Step Functions' documented policy).
         role.add_to_policy(
             iam.PolicyStatement(
-                actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]
+                actions=[
+                    "xray:PutTraceSegments",
+                    "xray:PutTelemetryRecords",
+                    "xray:GetSamplingRules",
+                    "xray:GetSamplingTargets",
+                ],
+                resources=["*"],
             )
+        )
+        role.add_to_policy(iam.PolicyStatement(actions=list(STATE_MACHINE_LOG_DELIVERY), resources=["*"]))
+        # Every event (level ALL, as cdk-nag SF1 asks) without execution data: which state ran, failed and
+        # why, never the personal data the states carry (debtor's name and address).
+        log_group = logs.CfnLogGroup(
+            self,
+            "EscalationLogs",
+            log_group_name=f"/aws/vendedlogs/states/{name}",
+            retention_in_days=self.config.log_retention_days,
         )
         machine = sfn.CfnStateMachine(
             self,
@@ -699,6 +884,17 @@ class ClaimsStack(cdk.Stack):
             definition=load_definition(),
             definition_substitutions=values,
             tracing_configuration=sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True),
+            logging_configuration=sfn.CfnStateMachine.LoggingConfigurationProperty(
+                level="ALL",
+                include_execution_data=False,
+                destinations=[
+                    sfn.CfnStateMachine.LogDestinationProperty(
+                        cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
+                            log_group_arn=log_group.attr_arn
+                        )
+                    )
+                ],
+            ),
         )
         # The role's policy is a resource of its own: create it before the state machine may run.
         policy = role.node.try_find_child("DefaultPolicy")
@@ -786,10 +982,13 @@ class ClaimsStack(cdk.Stack):
         """The API under the same address as the web pages (the front end calls ``/health``, ``/v1/…``)."""
         rest_api_id = self.chalice.get_resource("RestAPI").ref
         api_headers = self._headers_policy("ApiHeaders", frontend=False)
+        origin_key = self._api_only_through_cloudfront()
         api_origin = origins.HttpOrigin(
             f"{rest_api_id}.execute-api.{self.region}.{self.url_suffix}",
-            origin_path="/api",
+            origin_path=f"/{API_STAGE}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            # Replaces any x-api-key a viewer sends: only CloudFront holds the key.
+            custom_headers={API_KEY_HEADER: origin_key},
         )
         for path in API_PATHS:
             self.distribution.add_behavior(
@@ -802,11 +1001,103 @@ class ClaimsStack(cdk.Stack):
                 response_headers_policy=api_headers,
             )
 
+    def _api_only_through_cloudfront(self) -> str:
+        """Every method of the API requires an API key that only CloudFront sends (an origin header): a
+        request straight to execute-api gets 403. The key's usage plan and per-method settings throttle
+        the API, tighter on the authentication routes (they send emails) and on Stripe's webhook.
+        Returns the key (a dynamic reference to the secret it is generated in)."""
+        import json
+
+        api = self.chalice.get_resource("RestAPI")
+        sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text(encoding="utf-8"))
+        paths: dict[str, Any] = sam["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+        method_settings: list[dict[str, Any]] = [
+            {"ResourcePath": "/*", "HttpMethod": "*", **_throttle(*API_THROTTLE)}
+        ]
+        for path, operations in paths.items():
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or method == "parameters":
+                    continue
+                [existing] = operation.get("security") or [{}]
+                operation["security"] = [{**existing, API_KEY_SECURITY: []}]
+                limits = _route_throttle(path)
+                if limits and method != "options":
+                    resource_path = "/" + path.replace("/", "~1")
+                    method_settings.append(
+                        {"ResourcePath": resource_path, "HttpMethod": method.upper(), **_throttle(*limits)}
+                    )
+        api.add_property_override("DefinitionBody.paths", paths)
+        api.add_property_override(
+            f"DefinitionBody.securityDefinitions.{API_KEY_SECURITY}",
+            {"type": "apiKey", "name": API_KEY_HEADER, "in": "header"},
+        )
+        api.add_property_override("DefinitionBody.x-amazon-apigateway-api-key-source", "HEADER")
+        api.add_property_override("MethodSettings", method_settings)
+        # Any valid value stops SAM from adding its extra stage named "Stage" next to ours.
+        api.add_property_override("OpenApiVersion", "2.0")
+
+        secret = secretsmanager.Secret(
+            self,
+            "CloudFrontOriginKey",
+            secret_name=f"{self.prefix}/cloudfront-origin-key",
+            description=f"{self.prefix}: the API key CloudFront sends to API Gateway",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+        )
+        key_value = secret.secret_value.unsafe_unwrap()
+        key = apigateway.CfnApiKey(
+            self,
+            "CloudFrontApiKey",
+            name=f"{self.prefix}-cloudfront",
+            description="Sent by CloudFront only: the API answers nobody else",
+            enabled=True,
+            value=key_value,
+        )
+        rate, burst = API_THROTTLE
+        plan = apigateway.CfnUsagePlan(
+            self,
+            "CloudFrontUsagePlan",
+            usage_plan_name=f"{self.prefix}-cloudfront",
+            # "RestAPI.Stage": SAM's reference to the stage it generates (and a dependency on it).
+            api_stages=[
+                apigateway.CfnUsagePlan.ApiStageProperty(api_id=api.ref, stage=cdk.Fn.ref("RestAPI.Stage"))
+            ],
+            throttle=apigateway.CfnUsagePlan.ThrottleSettingsProperty(rate_limit=rate, burst_limit=burst),
+        )
+        apigateway.CfnUsagePlanKey(
+            self, "CloudFrontUsagePlanKey", key_id=key.ref, key_type="API_KEY", usage_plan_id=plan.ref
+        )
+        return key_value
+
     # --- alarms -------------------------------------------------------------------------------------------
     def _alarms(self) -> None:
         topic = sns.Topic(self, "Alarms", topic_name=f"{self.prefix}-alarms", enforce_ssl=True)
+        # enforce_ssl gives the topic a policy of its own with only the SSL deny, which replaces SNS's
+        # default policy: CloudWatch could no longer publish. Its right, back, for this stage's alarms only
+        # (and over TLS: the deny still applies to it).
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsOfThisStage",
+                actions=["sns:Publish"],
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                resources=[topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": self.account},
+                    "ArnLike": {
+                        "aws:SourceArn": self.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name=f"{self.prefix}-*",
+                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                },
+            )
+        )
         if self.config.alarm_email:
             topic.add_subscription(subscriptions.EmailSubscription(self.config.alarm_email))
+        self.alarm_topic = topic
         action = cw_actions.SnsAction(topic)
         five_minutes = cdk.Duration.minutes(5)
 
@@ -850,6 +1141,29 @@ class ClaimsStack(cdk.Stack):
                 ),
                 f"The function {name} failed.",
             )
+            alarm(
+                f"{function.logical_id}Throttles",
+                cloudwatch.Metric(
+                    namespace="AWS/Lambda",
+                    metric_name="Throttles",
+                    dimensions_map={"FunctionName": name},
+                    statistic="Sum",
+                    period=five_minutes,
+                ),
+                f"Lambda throttled {name} (the account's concurrency is exhausted).",
+            )
+        api = {"ApiName": self.prefix, "Stage": API_STAGE}
+        alarm(
+            "Api5xx",
+            cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name="5XXError",
+                dimensions_map=api,
+                statistic="Sum",
+                period=five_minutes,
+            ),
+            "The API answered 5xx: an unhandled error or a function that timed out.",
+        )
         alarm(
             "ClaimsNeedAttention",
             cloudwatch.Metric(
@@ -861,10 +1175,100 @@ class ClaimsStack(cdk.Stack):
             ),
             "An escalation step failed for good: a claim is in needs_attention and waits for an operator.",
         )
+        # Email: bounces and complaints of the stage's configuration set (its event destination), and the
+        # account's reputation as SES computes it (SES reviews an account above 5 % bounces, 0.1 % complaints)
+        mail = {MAIL_METRIC_DIMENSION: self.mail_configuration_set.configuration_set_name}
+        hour = cdk.Duration.hours(1)
+        for event in ("Bounce", "Complaint"):
+            alarm(
+                f"Mail{event}s",
+                cloudwatch.Metric(
+                    namespace="AWS/SES", metric_name=event, dimensions_map=mail, statistic="Sum", period=hour
+                ),
+                f"An email of {self.prefix} ended in a {event.lower()} (SES event of the configuration set).",
+            )
+        for metric_name, threshold in (("Reputation.BounceRate", 0.05), ("Reputation.ComplaintRate", 0.001)):
+            created = cloudwatch.Alarm(
+                self,
+                f"Mail{metric_name.replace('.', '')}",
+                alarm_name=f"{self.prefix}-Mail{metric_name.replace('.', '')}",
+                alarm_description=f"SES {metric_name} reached {threshold:.1%}: SES may pause sending.",
+                metric=cloudwatch.Metric(
+                    namespace="AWS/SES", metric_name=metric_name, statistic="Maximum", period=hour
+                ),
+                threshold=threshold,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            created.add_alarm_action(action)
         alarm(
             "FailedEventsInDlq",
             self.dlq.metric_approximate_number_of_messages_visible(period=five_minutes, statistic="Maximum"),
             "A background event (import, emails, outbox sweep) failed after its retries: see the DLQ.",
+        )
+
+    def _dashboard(self) -> None:
+        """One page for the stage: the API, the functions, the escalations, the DLQ and the emails."""
+        five_minutes = cdk.Duration.minutes(5)
+
+        def metric(namespace: str, name: str, dimensions: dict[str, str], label: str, stat: str = "Sum"):
+            return cloudwatch.Metric(
+                namespace=namespace,
+                metric_name=name,
+                dimensions_map=dimensions,
+                statistic=stat,
+                period=five_minutes,
+                label=label,
+            )
+
+        api = {"ApiName": self.prefix, "Stage": API_STAGE}
+        names = [f.function_name(self.prefix) for f in self.functions]
+        machine = {"StateMachineArn": self.state_machine.attr_arn}
+        mail = {MAIL_METRIC_DIMENSION: self.mail_configuration_set.configuration_set_name}
+        dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=self.prefix)
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="API",
+                left=[metric("AWS/ApiGateway", m, api, m) for m in ("Count", "4XXError", "5XXError")],
+                right=[metric("AWS/ApiGateway", "Latency", api, "p95 latency", "p95")],
+            ),
+            cloudwatch.GraphWidget(
+                title="Escalations",
+                left=[
+                    metric("AWS/States", m, machine, m)
+                    for m in (
+                        "ExecutionsStarted",
+                        "ExecutionsSucceeded",
+                        "ExecutionsFailed",
+                        "ExecutionsTimedOut",
+                    )
+                ],
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Function errors",
+                left=[metric("AWS/Lambda", "Errors", {"FunctionName": n}, n) for n in names],
+            ),
+            cloudwatch.GraphWidget(
+                title="Function throttles",
+                left=[metric("AWS/Lambda", "Throttles", {"FunctionName": n}, n) for n in names],
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Failed background events (DLQ)",
+                left=[self.dlq.metric_approximate_number_of_messages_visible(period=five_minutes)],
+            ),
+            cloudwatch.GraphWidget(
+                title="Emails",
+                left=[metric("AWS/SES", m, mail, m) for m in ("Send", "Delivery", "Bounce", "Complaint")],
+            ),
+            cloudwatch.AlarmStatusWidget(
+                title="Alarms",
+                alarms=[a for a in self.node.children if isinstance(a, cloudwatch.Alarm)],
+            ),
         )
 
     def _outputs(self) -> None:
@@ -877,3 +1281,14 @@ class ClaimsStack(cdk.Stack):
         cdk.CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.ref)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.attr_arn)
         cdk.CfnOutput(self, "AccountsTableName", value=self.tables["ACCOUNTS_TABLE"].table_name)
+        # The DNS records that verify the sending domain (Easy DKIM): add them to the zone of mail_domain.
+        for index, record in enumerate(self.mail_identity.dkim_records, start=1):
+            cdk.CfnOutput(
+                self,
+                f"MailDkimRecord{index}",
+                description=f"CNAME to add to the DNS of {self.config.mail_domain}",
+                value=cdk.Fn.join(" ", [record.name, "CNAME", record.value]),
+            )
+        cdk.CfnOutput(
+            self, "MailConfigurationSetName", value=self.mail_configuration_set.configuration_set_name
+        )

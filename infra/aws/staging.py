@@ -6,10 +6,13 @@ where ``chalicelib.documents.render.templates_dir()`` looks first, and carries a
 generated from the repository's one plus the stage's AWS settings (per-function memory, timeouts, layers,
 roles, environment).
 
-``.chalice/deployments/`` is Chalice's cache: the dependencies' layer (~67 MB zipped, minutes to build: every
-wheel is downloaded for Lambda's platform) keyed by ``requirements.txt``, and the app's code (~1 MB) keyed by
-its files. It is a link to a folder outside the checkout (``CLAIMS_CHALICE_CACHE``, default
-``~/.cache/claims-platform/chalice-deployments``), so that a fresh clone on the same machine (CI) reuses it.
+No ``requirements.txt`` is staged: Chalice would package the dependencies for the Python running it (3.11
+here) into the code. They go in the stack's own dependency layer instead, built for the target runtime
+(``infra/aws/packaging.py``); Chalice packages only the app's code and its small runtime module.
+
+``.chalice/deployments/`` is Chalice's cache of the app's code (~1 MB), keyed by its files. It is a link to a
+folder outside the checkout (``CLAIMS_CHALICE_CACHE``, default
+``~/.cache/claims-platform/chalice-deployments``) so that a fresh clone on the same machine (CI) reuses it.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ _KEEP = {"managed-layer-": 2, "appcode-": 6}
 COPIED = {
     "app.py": "app.py",
     "chalicelib": "chalicelib",
-    "requirements.txt": "requirements.txt",
     "templates": "chalicelib/templates",
 }
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
@@ -73,7 +75,7 @@ def stage_source(
 ) -> Path:
     """(Re)build the staged source directory and return it."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in (*COPIED.values(), ".chalice/config.json"):
+    for name in (*COPIED.values(), "requirements.txt", ".chalice/config.json"):
         path = target / name
         if path.is_dir():
             shutil.rmtree(path)

@@ -74,10 +74,11 @@ def ensure_cdk_cli() -> Path:
     return CDK
 
 
-def _synthesise(cli: Path, out_dir: Path) -> dict[str, Any]:
+def _synthesise(cli: Path, out_dir: Path, stage: str = STAGE, config: Path | None = None) -> dict[str, Any]:
     started = time.perf_counter()
+    context = ["-c", f"stage={stage}", *(["-c", f"config={config}"] if config else [])]
     result = subprocess.run(
-        [str(cli), "synth", "--quiet", "--no-notices", "-c", f"stage={STAGE}", "--output", str(out_dir)],
+        [str(cli), "synth", "--quiet", "--no-notices", *context, "--output", str(out_dir)],
         cwd=AWS_DIR,
         env=cdk_environment(),
         capture_output=True,
@@ -130,3 +131,46 @@ def synth() -> Iterator[Synthesized]:
     finally:
         if not shared:
             shutil.rmtree(out_dir, ignore_errors=True)
+
+
+# The prod stage with everything an operator sets once the first deploy went through: custom domain and
+# certificate, alarm address, SES domain verified (Cognito through SES), sandbox recipients.
+CONFIGURED_PROD = {
+    "region": "eu-west-3",
+    "account": "123456789012",
+    "public_url": "https://recouvrement.example.fr",
+    "domain_name": "recouvrement.example.fr",
+    "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-123456789012",
+    "mail_domain": "mail.recouvrement.example.fr",
+    "mail_sender": "recouvrement@mail.recouvrement.example.fr",
+    "operator_email": "operateur@example.fr",
+    "sandbox_recipients": ["operateur@example.fr", "testeur@example.fr"],
+    "alarm_email": "astreinte@example.fr",
+    "stripe_secret_name": "claims/prod/stripe",
+    "deletion_protection": True,
+    "log_retention_days": 365,
+    "cognito_email_via_ses": True,
+}
+
+
+@pytest.fixture(scope="session")
+def synth_prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+    """The fully configured prod stage (``CONFIGURED_PROD``), synthesised once per session (not shared
+    between xdist workers: the lock only keeps two synths from running at once)."""
+    import fcntl
+
+    cli = ensure_cdk_cli()
+    work = tmp_path_factory.mktemp("prod")
+    config = work / "config.json"
+    config.write_text(json.dumps({"stages": {"prod": CONFIGURED_PROD}}))
+    out_dir = work / "cdk.out"
+    with (Path(tempfile.gettempdir()) / "claims-cdk-synth.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        facts = _synthesise(cli, out_dir, "prod", config)
+    template_path = out_dir / "prod.template.json"
+    try:
+        yield Synthesized(
+            out_dir, template_path, json.loads(template_path.read_text()), facts["seconds"], facts["log"]
+        )
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)

@@ -17,6 +17,7 @@ from chalicelib.domain.accounts import Role
 from chalicelib.settings import get_settings
 from chalicelib.workflow.definition import load_definition, placeholders
 from infra.aws.app_functions import ASYNC_FUNCTIONS, PDF_FUNCTIONS, camel_case
+from infra.aws.stack import STATE_MACHINE_LOG_DELIVERY
 from tests.infra.conftest import ROOT, Synthesized
 
 pytestmark = pytest.mark.slow
@@ -29,6 +30,9 @@ NO_RESOURCE_LEVEL = {
     "ses:GetIdentityVerificationAttributes",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    *STATE_MACHINE_LOG_DELIVERY,
 }
 
 
@@ -193,11 +197,17 @@ def test_functions_get_only_variables_the_settings_read(synth: Synthesized):
         } <= variables
 
 
-def test_stripe_keys_come_from_secrets_manager_never_from_the_code(synth: Synthesized):
+def test_stripe_keys_are_read_from_secrets_manager_at_run_time_never_configured(synth: Synthesized):
+    for function in _functions(synth).values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert "STRIPE_SECRET_KEY" not in variables and "STRIPE_WEBHOOK_SECRET" not in variables
+        assert "resolve:secretsmanager" not in json.dumps(variables)
     api = next(f for f in _functions(synth).values() if f["Properties"]["Handler"] == "app.app")
-    variables = api["Properties"]["Environment"]["Variables"]
-    assert variables["STRIPE_SECRET_KEY"].startswith("{{resolve:secretsmanager:claims/dev/stripe:")
-    assert variables["STRIPE_WEBHOOK_SECRET"].startswith("{{resolve:secretsmanager:claims/dev/stripe:")
+    assert api["Properties"]["Environment"]["Variables"]["STRIPE_SECRET_NAME"] == "claims/dev/stripe"
+    reads = [s for _, s in _allow_statements(synth) if s["Action"] == "secretsmanager:GetSecretValue"]
+    assert len(reads) == 2  # the API's role and the workflow's (check_claim refunds)
+    for statement in reads:
+        assert json.dumps(statement["Resource"]).endswith(':secret:claims/dev/stripe-??????"]]}')
 
 
 def test_unauthorized_gateway_response_is_the_apps_body(synth: Synthesized):
@@ -315,3 +325,25 @@ def test_cloudfront_sends_the_security_headers_hsts_included(synth: Synthesized)
     assert {h["Header"]: h["Value"] for h in policies[api]["CustomHeadersConfig"]["Items"]}[
         "Cache-Control"
     ] == ("no-store")
+
+
+def test_state_machine_logs_every_event_without_execution_data_and_is_traced(synth: Synthesized):
+    [machine] = synth.of_type("AWS::StepFunctions::StateMachine").values()
+    properties = machine["Properties"]
+    assert properties["TracingConfiguration"] == {"Enabled": True}
+    logging = properties["LoggingConfiguration"]
+    assert logging["Level"] == "ALL" and logging["IncludeExecutionData"] is False
+    [destination] = logging["Destinations"]
+    group_id = destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
+    group = synth.resources[group_id]["Properties"]
+    assert group["LogGroupName"] == "/aws/vendedlogs/states/claims-dev-escalation"
+    assert group["RetentionInDays"] == 30
+    role_id = properties["RoleArn"]["Fn::GetAtt"][0]
+    actions = {
+        action
+        for name, statement in _allow_statements(synth)
+        if synth.resources[name]["Properties"].get("Roles") == [{"Ref": role_id}]
+        for action in _as_list(statement["Action"])
+    }
+    assert set(STATE_MACHINE_LOG_DELIVERY) <= actions
+    assert {"xray:PutTraceSegments", "xray:GetSamplingRules", "xray:GetSamplingTargets"} <= actions

@@ -1,0 +1,93 @@
+"""Cold imports of the Lambda packages, with and without the compiled bytecode the stack ships.
+
+The packages are rebuilt the way infra/aws/packaging.py builds them (the staged app code and the dependency
+layer), but for the Python running the bench (3.11 here: no 3.12 interpreter on this machine, the figures
+are a proxy for Lambda's python3.12). Each figure is the median of fresh processes importing only from the
+packages (``-I -S``): the API (``import app``) and a PDF function (``app`` plus WeasyPrint). "Without
+bytecode" points Python's cache at an empty folder it may not write to, as on Lambda's read-only disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 3
+CACHE = Path.home() / ".cache" / "claims-platform" / "bench-packages"
+
+_IMPORT = """
+import sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+t = time.perf_counter()
+import app
+if sys.argv[3] == "pdf":
+    import weasyprint
+    from chalicelib.documents import render
+print(time.perf_counter() - t)
+"""
+
+
+def _packages() -> tuple[Path, Path]:
+    from infra.aws.packaging import PLATFORM, build_site, compile_tree
+    from infra.aws.staging import stage_source
+
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    requirements = (ROOT / "requirements.txt").read_bytes()
+    key = hashlib.sha256(requirements + version.encode()).hexdigest()[:16]
+    site = CACHE / f"layer-{key}" / "python"
+    if not (site.parent / "done").exists():
+        build_site(ROOT / "requirements.txt", site, version, PLATFORM, sys.executable)
+        (site.parent / "done").write_text("")
+    code = CACHE / "code"
+    stage_source("bench", {}, target=code)
+    import chalice.app
+
+    (code / "chalice").mkdir(exist_ok=True)
+    (code / "chalice" / "app.py").write_bytes(Path(chalice.app.__file__).read_bytes())
+    (code / "chalice" / "__init__.py").write_bytes(
+        Path(chalice.app.__file__).with_name("__init__.py").read_bytes()
+    )
+    compile_tree(sys.executable, code, "/var/task")
+    return code, site
+
+
+def _median(code: Path, site: Path, kind: str, bytecode: bool) -> float:
+    env = {"AWS_DEFAULT_REGION": "eu-west-3", "CLAIMS_STAGE": "dev", "POWERTOOLS_TRACE_DISABLED": "1"}
+    times = []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as empty:
+            run_env = dict(env)
+            if not bytecode:
+                run_env.update(PYTHONPYCACHEPREFIX=empty, PYTHONDONTWRITEBYTECODE="1")
+            result = subprocess.run(
+                [sys.executable, "-S", "-c", _IMPORT, str(code), str(site), kind],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=code,
+                env={**run_env, "PATH": os.environ.get("PATH", "")},
+            )
+        times.append(float(result.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def run() -> list[tuple[str, str]]:
+    code, site = _packages()
+    figures = []
+    for kind, label in (("api", "API (import app)"), ("pdf", "PDF function (app + WeasyPrint)")):
+        without = _median(code, site, kind, bytecode=False)
+        with_pyc = _median(code, site, kind, bytecode=True)
+        figures.append(
+            (
+                f"Lambda package cold import, {label}",
+                f"{without * 1000:.0f} ms without bytecode, {with_pyc * 1000:.0f} ms with "
+                f"(-{(1 - with_pyc / without) * 100:.0f} %)",
+            )
+        )
+    return figures
