@@ -111,3 +111,19 @@ def test_only_the_lawyers_silence_passes_a_dossier_on_never_a_resumed_wait():
     assert states["LawyerNoAnswer"]["Catch"][0]["Next"] == "MarkNeedsAttention"
     resume = [c for c in states["Route"]["Choices"] if c["Next"] == "AssignLawyer"]
     assert resume and all(c["Next"] != "LawyerNoAnswer" for c in states["Route"]["Choices"])
+
+
+def test_a_claim_item_without_status_reaches_the_operator_not_a_runtime_error():
+    """States.ALL cannot catch States.Runtime, which a ResultSelector or a Choice on a missing path raises:
+    the DynamoDB reads keep the raw item, a Choice tests that the status is present, and a missing one goes
+    to MarkNeedsAttention."""
+    definition = load_definition()
+    states = definition["States"]
+    for read in ("ReadClaim", "ReadAfterReminder"):
+        assert "ResultSelector" not in states[read]
+        found = states[states[read]["Next"]]
+        assert found["Type"] == "Choice" and found["Choices"][0]["IsPresent"] is True
+        assert found["Default"] == "ClaimItemUnreadable"
+        assert states[found["Choices"][0]["Next"]]["Parameters"] == {"status.$": "$.read.Item.status.S"}
+    assert states["ClaimItemUnreadable"]["Next"] == "MarkNeedsAttention"
+    assert dangling_transitions(definition) == []
