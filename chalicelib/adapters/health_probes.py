@@ -36,12 +36,22 @@ def probe_s3(bucket: str) -> ProbeResult:
 
 
 def probe_ses(sender: str) -> ProbeResult:
+    """The sender may send when its address or its domain (the stack's DKIM domain identity) is verified."""
+    domain = sender.rpartition("@")[2]
+    identities = [sender] + ([domain] if domain and domain != sender else [])
     try:
-        attributes = client("ses", fast_fail=True).get_identity_verification_attributes(Identities=[sender])
+        attributes = client("ses", fast_fail=True).get_identity_verification_attributes(Identities=identities)
     except Exception as error:
         return _failure(error)
-    status = attributes["VerificationAttributes"].get(sender, {}).get("VerificationStatus", "absent")
-    return ProbeResult(ok=status == "Success", detail=f"expéditeur {sender} : {status}")
+    found = attributes["VerificationAttributes"]
+    for identity in identities:
+        status = found.get(identity, {}).get("VerificationStatus", "absent")
+        if status == "Success":
+            return ProbeResult(ok=True, detail=f"expéditeur {sender} : {status} ({identity})")
+    status = found.get(sender, {}).get("VerificationStatus") or found.get(domain, {}).get(
+        "VerificationStatus", "absent"
+    )
+    return ProbeResult(ok=False, detail=f"expéditeur {sender} : {status}")
 
 
 def probe_stepfunctions(state_machine_arn: str) -> ProbeResult:
