@@ -34,7 +34,7 @@ def signed_in_creditor(email: str = "bench@example.fr") -> Iterator[SignedIn]:
     from moto import mock_aws
 
     from chalicelib.adapters.aws import reset_clients
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.accounts import Role
     from chalicelib.settings import get_settings
     from infra.local import localaws

@@ -16,7 +16,7 @@ import sys
 
 def create_operator(email: str) -> str:
     from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.accounts import Role
     from chalicelib.services.accounts import invite_account
 

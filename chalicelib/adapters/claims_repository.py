@@ -130,7 +130,7 @@ def _outbox_items(
     """The outbox items of one audit event; a notification that could not be rendered when it is sent
     (unknown kind, context missing or mistyped, attachment missing) is a programming error, refused here
     before anything is written."""
-    from chalicelib.documents.emails import check_queued
+    from chalicelib.domain.email_kinds import check_queued
 
     for notification in notifications:
         if notification.to not in RECIPIENTS:

@@ -17,8 +17,8 @@ from typing import Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.errors import TransientError
-from chalicelib.documents.inspection import MAX_UPLOAD_BYTES, safe_filename
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.uploads import MAX_UPLOAD_BYTES, safe_filename
 from chalicelib.settings import get_settings
 
 # S3 error codes that mean "try again later" (besides any 5xx status).

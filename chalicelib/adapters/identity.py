@@ -36,7 +36,7 @@ from chalicelib.domain.errors import (
 from chalicelib.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from chalicelib.documents.emails import RenderedEmail
+    pass
 
 
 _BAD_CODE = "Le code de vérification est incorrect."
@@ -331,8 +331,9 @@ def temporary_password() -> str:
     return secrets.choice(string.ascii_uppercase) + secrets.choice(string.ascii_lowercase) + body + "7"
 
 
-# Sends a rendered notification to one address (``mailer.send_rendered``; tests may pass a fake).
-Mailer = Callable[[str, "RenderedEmail"], object]
+# Sends one account email (its kind and context, e.g. ``signup_code``) to one address: rendering it belongs
+# to the documents layer, so the composition root (``chalicelib/bootstrap.py``) wires it in.
+AccountMailer = Callable[[str, str, dict[str, Any]], object]
 SIGNUP_CODE_LIFETIME = timedelta(hours=24)
 RESET_CODE_LIFETIME = timedelta(hours=1)
 INVITATION_EMAILS: dict[Role, str] = {Role.LAWYER: "lawyer_invitation", Role.OPERATOR: "operator_invitation"}
@@ -346,7 +347,13 @@ class LocalIdentityProvider(CognitoIdentityProvider):
     """moto's Cognito plus what it does not do: send the codes and invitations (through SES)."""
 
     def __init__(
-        self, user_pool_id: str, client_id: str, *, public_url: str, mailer: Mailer, codes: LocalCodeStore
+        self,
+        user_pool_id: str,
+        client_id: str,
+        *,
+        public_url: str,
+        mailer: AccountMailer,
+        codes: LocalCodeStore,
     ) -> None:
         super().__init__(user_pool_id, client_id)
         self.public_url = public_url.rstrip("/")
@@ -363,9 +370,7 @@ class LocalIdentityProvider(CognitoIdentityProvider):
             self._send_signup_code(email)
 
     def _send(self, email: str, kind: str, context: dict[str, Any]) -> None:
-        from chalicelib.documents.emails import render_email
-
-        self.mailer(email, render_email(kind, context))
+        self.mailer(email, kind, context)
 
     def _send_signup_code(self, email: str) -> None:
         code = self.codes.issue("signup", email, SIGNUP_CODE_LIFETIME)
@@ -414,16 +419,26 @@ class LocalIdentityProvider(CognitoIdentityProvider):
         return user_id
 
 
-def identity_provider(settings: Settings | None = None) -> CognitoIdentityProvider:
+def identity_provider(
+    settings: Settings | None = None, *, mailer: AccountMailer | None = None
+) -> CognitoIdentityProvider:
+    """Cognito on AWS; locally moto's Cognito plus the codes and invitations it does not send, through
+    ``mailer`` (wired by :func:`chalicelib.bootstrap.identity_provider`; without one, no account email can
+    leave and trying says so)."""
     settings = settings or get_settings()
     if settings.local_mode:
-        from chalicelib.adapters.mailer import send_rendered
-
         return LocalIdentityProvider(
             settings.cognito_user_pool_id,
             settings.cognito_client_id,
             public_url=settings.public_url,
-            mailer=send_rendered,
+            mailer=mailer or _no_mailer,
             codes=LocalCodeStore(),
         )
     return CognitoIdentityProvider(settings.cognito_user_pool_id, settings.cognito_client_id)
+
+
+def _no_mailer(email: str, kind: str, context: dict[str, Any]) -> None:
+    raise RuntimeError(
+        f"no account mailer wired for {kind!r}: "
+        "build the provider with chalicelib.bootstrap.identity_provider"
+    )

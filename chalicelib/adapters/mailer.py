@@ -22,7 +22,7 @@ from chalicelib.clock import business_now
 from chalicelib.settings import get_settings
 
 if TYPE_CHECKING:
-    from chalicelib.documents.emails import RenderedEmail
+    from chalicelib.domain.email_kinds import RenderedEmail
 
 _TRANSIENT = {"Throttling", "ServiceUnavailable"}
 

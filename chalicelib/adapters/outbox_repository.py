@@ -50,7 +50,7 @@ def new_platform_item(subject: str, key: str, notification: Notification, now: d
     """The item of an email about the platform itself (``subject`` starts with
     :data:`~chalicelib.domain.notifications.PLATFORM_SUBJECT_PREFIX`), once per ``key``:
     ``<subject>#<key>#1``. Only the operator receives such emails."""
-    from chalicelib.documents.emails import check_queued
+    from chalicelib.domain.email_kinds import check_queued
     from chalicelib.domain.notifications import is_platform_subject
 
     if not is_platform_subject(subject) or notification.to != "operator":

@@ -53,7 +53,7 @@ def _sign_in_service() -> ModuleType:
 
 
 def _users() -> CognitoIdentityProvider:
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
 
     return identity_provider()
 

@@ -34,18 +34,23 @@ import hashlib
 import io
 import re
 import struct
-import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.domain.errors import UploadRejected
+from chalicelib.domain.uploads import (  # noqa: F401 - re-exported: the inspection's own vocabulary
+    _WINDOWS_FORBIDDEN,
+    _WINDOWS_RESERVED,
+    MAX_FILENAME_LENGTH,
+    MAX_UPLOAD_BYTES,
+    safe_filename,
+)
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # also the presigned POST's content-length-range
 MAX_PAGES = 300
 # An A3 page scanned at 600 dpi is 70 million pixels. Beyond this an image is a « decompression bomb »:
 # a few compressed kilobytes that would need gigabytes of memory when the dossier is assembled.
@@ -53,7 +58,6 @@ MAX_IMAGE_PIXELS = 80_000_000
 # Every object of a PDF is read to look for active content (about 0.1 ms each): a 300-page scan has a few
 # thousand, an invoice a few hundred.
 MAX_PDF_OBJECTS = 50_000
-MAX_FILENAME_LENGTH = 120  # characters of a stored name, extension included
 
 MediaType = Literal["application/pdf", "image/png", "image/jpeg"]
 
@@ -133,12 +137,6 @@ _NAME_TOKEN = re.compile(rb"/([^\x00\t\n\f\r /<>\[\]()%{}]{6,64})")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 # Windows refuses these as file names, whatever the extension (« CON.pdf »).
-_WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"COM{n}" for n in "123456789¹²³"}
-    | {f"LPT{n}" for n in "123456789¹²³"}
-)
-_WINDOWS_FORBIDDEN = frozenset('<>:"/\\|?*')
 
 
 @dataclass(frozen=True)
@@ -244,37 +242,6 @@ def display_name(filename: str) -> str:
     if not base:
         return "sans nom"
     return base if len(base) <= 80 else base[:79] + "…"
-
-
-def safe_filename(filename: str) -> str:
-    """The name a document is stored, shown and downloaded under: what the user sent, made harmless.
-
-    Compatibility forms folded (NFKC: a full-width « ／ » or a « ․ » leader becomes a plain « / » or
-    « . », so the extension one sees is the real one); no folder; no control, format or bidirectional
-    character (U+202E turns « facture‮fdp.exe » into « facture‮exe.pdf » on screen); no character Windows
-    forbids; no leading or trailing dot or space; not a Windows device name (« CON.pdf »); at most
-    :data:`MAX_FILENAME_LENGTH` characters, extension kept. Never empty: « document »."""
-    folded = unicodedata.normalize("NFKC", filename or "")
-    base = re.split(r"[\\/]", folded)[-1]
-    kept = []
-    for ch in base:
-        category = unicodedata.category(ch)
-        if ch in "\t\r\n":
-            ch, category = " ", "Zs"
-        elif category[0] == "C" or category in ("Zl", "Zp"):
-            continue  # control, format (bidi overrides, zero-width), surrogate, private use, unassigned
-        kept.append(" " if category == "Zs" else "_" if ch in _WINDOWS_FORBIDDEN else ch)
-    name = re.sub(r" {2,}", " ", "".join(kept)).strip(" .")
-    if not name:
-        return "document"
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem or len(extension) > 10:
-        stem, dot, extension = name, "", ""
-    if stem.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
-        stem = f"_{stem}"
-    room = MAX_FILENAME_LENGTH - len(dot) - len(extension)
-    stem = stem[:room].rstrip(" .") or "document"
-    return f"{stem}{dot}{extension}"
 
 
 def download_name(filename: str, media_type: MediaType) -> str:

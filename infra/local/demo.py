@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.adapters.accounts_repository import AccountRepository
-from chalicelib.adapters.identity import identity_provider
+from chalicelib.bootstrap import identity_provider
 from chalicelib.domain.accounts import Account, CreditorProfile, LawyerProfile, PostalAddress, Role
 from chalicelib.settings import Settings
 

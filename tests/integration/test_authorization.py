@@ -40,7 +40,7 @@ def assert_unauthorized(response):
 
 
 def operator_token(api) -> str:
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.accounts import Role
 
     identity_provider().create_user("ops@plateforme.fr", PASSWORD, Role.OPERATOR)

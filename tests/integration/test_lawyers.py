@@ -30,7 +30,7 @@ PASSWORD = "AvocatTest2026"
 
 def lawyer(api, email: str, **profile) -> tuple[str, str]:
     """A lawyer account (user, group, profile) and their ID token."""
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
 
     user_id = identity_provider().create_user(email, PASSWORD, Role.LAWYER)
     defaults = {"name": email.split("@")[0].title(), "barreau": "Lyon"}

@@ -163,7 +163,7 @@ def test_an_address_with_a_line_break_is_refused(aws) -> None:
 def test_the_local_sign_in_emails_come_from_the_templates(aws) -> None:
     import re
 
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.accounts import Role
     from chalicelib.settings import get_settings
     from infra.local.mailbox import messages

@@ -49,7 +49,7 @@ def executions(claim_id):
 
 
 def operator_token(api):
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.accounts import Role
     from tests.integration.accounts_helpers import post as raw_post
 

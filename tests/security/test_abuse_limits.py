@@ -61,8 +61,8 @@ def evaluated(monkeypatch):
 
 
 def _guards(ip: str = "203.0.113.7") -> dict[str, Any]:
-    from chalicelib.adapters.identity import identity_provider
     from chalicelib.adapters.rate_limiter import rate_limiter
+    from chalicelib.bootstrap import identity_provider
 
     return {"users": identity_provider(), "limiter": rate_limiter(), "client_ip": ip}
 
@@ -120,7 +120,7 @@ def test_concurrent_code_guesses_are_counted_before_they_are_evaluated(api, eval
 def test_the_local_code_store_also_counts_a_guess_before_comparing_it(api, evaluated):
     """The second line on the local platform (Cognito's own on AWS): one code, 20 guesses at once straight to
     the identity provider, under the API's limits: no more than 5 compared."""
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.errors import InvalidInput
 
     email = "course-code@exemple.fr"
@@ -217,7 +217,7 @@ def test_when_the_counters_cannot_be_reached_no_guess_is_evaluated(api, evaluate
 def test_a_taken_address_signs_up_exactly_like_a_new_one(api):
     """No account enumeration: same status and message; the owner of the taken address is told by email
     (no code), a still unconfirmed owner gets a new code; no second account is made."""
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
 
     signed_up_creditor(api, "pris@exemple.fr")
     before = identity_provider().user_id("pris@exemple.fr")
@@ -258,7 +258,7 @@ def test_forgot_password_answers_the_same_for_an_unknown_address(api):
 
 
 def test_a_sign_up_flood_from_one_address_stops(api):
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
 
     answers = [
         post(api, "/v1/auth/signup", {"email": f"robot{i}@exemple.fr", "password": PASSWORD})

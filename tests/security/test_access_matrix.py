@@ -145,7 +145,7 @@ class World:
 
 def _user(api, email: str, role: Role, **profile) -> tuple[str, str]:
     from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
 
     user_id = identity_provider().create_user(email, PASSWORD, role)
     AccountRepository().create(Account(user_id, email, role, **profile))

@@ -104,7 +104,7 @@ def _json_routes():
 
 def _tokens(api) -> dict[str, str | None]:
     from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
     from chalicelib.domain.accounts import Account, LawyerProfile, Role
 
     tokens: dict[str, str | None] = {"anonymous": None, "creditor": creditor(api)}

@@ -47,7 +47,7 @@ def _me(api, token) -> str:
 
 def _operator(api) -> str:
     from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.identity import identity_provider
+    from chalicelib.bootstrap import identity_provider
 
     email = "ops@plateforme.fr"
     user_id = identity_provider().create_user(email, OPERATOR_PASSWORD, Role.OPERATOR)
