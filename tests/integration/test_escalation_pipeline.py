@@ -210,14 +210,14 @@ def test_declining_the_offer_closes_the_claim(api, stripe):
 def test_a_claim_settled_during_the_wait_is_closed_without_an_offer(api, stripe, monkeypatch):
     import datetime as dt
 
-    from chalicelib.services import notice
+    from chalicelib.services.notice import sending
     from chalicelib.settings import get_settings
     from infra.local import localaws
 
     # A deadline ten days after the business date (CLAIMS_TODAY: the Wait maps it onto the real clock), and
     # a time scale that makes the wait last a few seconds.
     business_today = get_settings().today()
-    monkeypatch.setattr(notice, "payment_deadline", lambda **_: business_today + dt.timedelta(days=10))
+    monkeypatch.setattr(sending, "payment_deadline", lambda **_: business_today + dt.timedelta(days=10))
     localaws.set_time_scale(11 * 86400 / 6)
     token = creditor(api)
     claim_id = paid_claim(api, stripe, token)

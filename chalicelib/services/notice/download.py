@@ -1,0 +1,51 @@
+"""A short-lived link to the stored letter, verified against its recorded SHA-256."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalicelib.domain.accounts import Identity
+from chalicelib.domain.errors import (
+    NotFound,
+)
+from chalicelib.services.notice.common import ACTOR, ClaimStore, FileStore
+
+if TYPE_CHECKING:
+    pass
+
+logger = logging.getLogger("claims.notice")
+
+
+# ---------------------------------------------------------------------------------------------------
+# downloading the stored letter
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NoticeDownload:
+    url: str
+    filename: str
+    expires_in: int
+    sha256: str
+
+
+def notice_download(
+    claim_id: str, *, claims: ClaimStore, store: FileStore, identity: Identity, expires_in: int = 300
+) -> NoticeDownload:
+    """A short-lived link to the stored mise en demeure, for whoever may see the claim (its creditor, an
+    operator, the lawyer it is assigned to)."""
+    claim = claims.get_for(identity, claim_id)
+    notice = claim.notice or {}
+    if not notice.get("pdf_key"):
+        raise NotFound("La mise en demeure de cette créance n'a pas encore été préparée.")
+    filename = str(notice.get("filename") or "mise-en-demeure.pdf")
+    from chalicelib.domain.errors import IntegrityError
+    from chalicelib.services.integrity import report, verified
+
+    try:
+        verified(store, str(notice["pdf_key"]), str(notice.get("sha256") or ""), what="La mise en demeure")
+    except IntegrityError as error:
+        report(claims, claim_id, claim.status.value, error, actor=ACTOR)
+        raise
+    url = store.presigned_get(str(notice["pdf_key"]), filename, expires_in=expires_in)
+    return NoticeDownload(url, filename, expires_in, str(notice.get("sha256") or ""))
