@@ -1,16 +1,147 @@
-"""The composition root: where adapters are built and given what they need from the other layers (the
-rendering of emails, for instance), so that no adapter imports the documents layer (ARCHITECTURE.md, the
-layer contract in ``make lint``). Entry points (the API blueprints, the task handlers, the local platform's
-scripts) get collaborators from here.
+"""The composition root: the one place where adapters are built and handed to the services, and where an
+adapter is given what it needs from another layer (the rendering of emails, for instance) so that no
+adapter imports the documents layer (ARCHITECTURE.md; the layer contract in ``make lint``).
+
+The API blueprints and the state machine's task handlers take their collaborators from here, never build
+them. Each function returns the adapter for the current settings (construction is cheap: the boto3 clients
+underneath are cached per process by :mod:`chalicelib.adapters.aws`), typed, and imports its module only
+when called, so an entry point pays only for what it uses (cold start). Tests may replace one with
+:func:`override`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
     from chalicelib.adapters.identity import CognitoIdentityProvider
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.adapters.postal import PostalSender
+    from chalicelib.adapters.rates_repository import RateProposalRepository, RateRepository
+    from chalicelib.adapters.step_functions import StepFunctionsEngine
+    from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.domain.email_kinds import RenderedEmail
     from chalicelib.settings import Settings
+
+T = TypeVar("T")
+_OVERRIDES: dict[str, Callable[[], Any]] = {}
+
+
+@contextmanager
+def override(name: str, factory: Callable[[], Any]) -> Iterator[None]:
+    """Within the block, ``name()`` (e.g. ``"stripe"``) returns ``factory()`` instead of the real adapter."""
+    previous = _OVERRIDES.get(name)
+    _OVERRIDES[name] = factory
+    try:
+        yield
+    finally:
+        if previous is None:
+            _OVERRIDES.pop(name, None)
+        else:
+            _OVERRIDES[name] = previous
+
+
+def _built(name: str, build: Callable[[], T]) -> T:
+    factory = _OVERRIDES.get(name)
+    return cast(T, factory()) if factory is not None else build()
+
+
+def claims() -> ClaimRepository:
+    def build() -> ClaimRepository:
+        from chalicelib.adapters.claims_repository import ClaimRepository
+
+        return ClaimRepository()
+
+    return _built("claims", build)
+
+
+def accounts() -> AccountRepository:
+    def build() -> AccountRepository:
+        from chalicelib.adapters.accounts_repository import AccountRepository
+
+        return AccountRepository()
+
+    return _built("accounts", build)
+
+
+def documents() -> DocumentStore:
+    def build() -> DocumentStore:
+        from chalicelib.adapters.document_store import DocumentStore
+
+        return DocumentStore()
+
+    return _built("documents", build)
+
+
+def imports() -> ImportRepository:
+    def build() -> ImportRepository:
+        from chalicelib.adapters.imports_repository import ImportRepository
+
+        return ImportRepository()
+
+    return _built("imports", build)
+
+
+def rates() -> RateRepository:
+    def build() -> RateRepository:
+        from chalicelib.adapters.rates_repository import RateRepository
+
+        return RateRepository()
+
+    return _built("rates", build)
+
+
+def rate_proposals() -> RateProposalRepository:
+    def build() -> RateProposalRepository:
+        from chalicelib.adapters.rates_repository import RateProposalRepository
+
+        return RateProposalRepository()
+
+    return _built("rate_proposals", build)
+
+
+def engine() -> StepFunctionsEngine:
+    """The escalation state machine (start, resume a waiting task, redrive)."""
+
+    def build() -> StepFunctionsEngine:
+        from chalicelib.adapters.step_functions import StepFunctionsEngine
+        from chalicelib.settings import get_settings
+
+        return StepFunctionsEngine(get_settings().state_machine_arn)
+
+    return _built("engine", build)
+
+
+def stripe() -> StripeGateway:
+    def build() -> StripeGateway:
+        from chalicelib.adapters.stripe_gateway import StripeGateway
+
+        return StripeGateway()
+
+    return _built("stripe", build)
+
+
+def postal() -> PostalSender:
+    """The registered-letter sender ``POSTAL_PROVIDER`` names."""
+
+    def build() -> PostalSender:
+        from chalicelib.adapters.postal import postal_sender
+
+        return postal_sender()
+
+    return _built("postal", build)
+
+
+def send_email(email: str, rendered: RenderedEmail) -> None:
+    """Send one rendered email through SES (the outbox and the notice's copy to the debtor)."""
+    from chalicelib.adapters import mailer
+
+    mailer.send_rendered(email, rendered)
 
 
 def send_account_email(email: str, kind: str, context: dict[str, Any]) -> None:
@@ -23,6 +154,10 @@ def send_account_email(email: str, kind: str, context: dict[str, Any]) -> None:
 
 def identity_provider(settings: Settings | None = None) -> CognitoIdentityProvider:
     """The accounts' identity provider (Cognito; locally moto's, which also sends the codes by email)."""
-    from chalicelib.adapters import identity
 
-    return identity.identity_provider(settings, mailer=send_account_email)
+    def build() -> CognitoIdentityProvider:
+        from chalicelib.adapters import identity
+
+        return identity.identity_provider(settings, mailer=send_account_email)
+
+    return _built("identity_provider", build)

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.claims_repository import ClaimRepository
+from chalicelib import bootstrap
 from chalicelib.clock import business_now
+from chalicelib.documents.emails import render_email
+from chalicelib.domain.claim import Claim
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.imports import ImportJob
 from chalicelib.services import escalation
+from chalicelib.services.bulk_import import run_import
+from chalicelib.services.claims import assess_claim
+from chalicelib.services.outbox import deliver_pending
+from chalicelib.services.payments import reject_and_refund
+from chalicelib.services.review import unreviewed
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.claims_repository import ClaimRepository
 
 
 def check_claim(event: dict[str, Any]) -> dict[str, object]:
     claim_id = event.get("claim_id")
     if not isinstance(claim_id, str) or not claim_id:
         raise InvalidInput("claim_id manquant dans l'entrée de la tâche.", field="claim_id")
-    from dataclasses import replace
-
-    from chalicelib.services.review import unreviewed
-
-    claims = ClaimRepository()
+    claims = bootstrap.claims()
     fresh: dict[str, Any] = {}
     result = escalation.check_claim(
         claim_id,
@@ -33,16 +41,11 @@ def check_claim(event: dict[str, Any]) -> dict[str, object]:
     return result.as_task_output()
 
 
-def _reject_if_blocked(claims: ClaimRepository, claim: Any, fresh: dict[str, Any]) -> str | None:
+def _reject_if_blocked(claims: ClaimRepository, claim: Claim, fresh: dict[str, Any]) -> str | None:
     """The pre-check again, on the day the paid claim is processed; a blocked claim is rejected and
     refunded (the creditor is told why). The day's assessment is kept in ``fresh`` (does a lawyer have to
     review it?)."""
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.stripe_gateway import StripeGateway
-    from chalicelib.services.claims import assess_claim
-    from chalicelib.services.payments import reject_and_refund
-
-    account = AccountRepository().find(claim.creditor_id)
+    account = bootstrap.accounts().find(claim.creditor_id)
     if account is None or account.creditor is None:
         return None  # nothing to assess against: the operator will look at it
     precheck = assess_claim(claim, account.creditor, get_settings().today())
@@ -51,7 +54,7 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Any, fresh: dict[str, Any
         return None
     reject_and_refund(
         claims,
-        StripeGateway(),
+        bootstrap.stripe(),
         claim.claim_id,
         reasons=[blocker.as_dict() for blocker in precheck.blockers],
         actor="plateforme",
@@ -62,30 +65,22 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Any, fresh: dict[str, Any
 
 def import_claims(event: dict[str, Any]) -> dict[str, object]:
     """The bulk import's worker, started by ``POST /v1/imports`` (asynchronous invocation)."""
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.adapters.imports_repository import ImportRepository
-    from chalicelib.services.bulk_import import run_import
-
     import_id = event.get("import_id")
     if not isinstance(import_id, str) or not import_id:
         raise InvalidInput("import_id manquant dans l'entrée de la tâche.", field="import_id")
     job = run_import(
         import_id,
-        imports=ImportRepository(),
-        files=DocumentStore(),
-        claims=ClaimRepository(),
+        imports=bootstrap.imports(),
+        files=bootstrap.documents(),
+        claims=bootstrap.claims(),
         now=business_now,
         notify=_email_import_report,
     )
     return {"import_id": job.import_id, "status": job.status.value, "drafts_created": job.drafts_created}
 
 
-def _email_import_report(job: Any) -> None:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.mailer import send_rendered
-    from chalicelib.documents.emails import render_email
-
-    account = AccountRepository().find(job.creditor_id)
+def _email_import_report(job: ImportJob) -> None:
+    account = bootstrap.accounts().find(job.creditor_id)
     if account is None or job.status.value != "done":
         return
     base_url = get_settings().public_url.rstrip("/")
@@ -99,7 +94,7 @@ def _email_import_report(job: Any) -> None:
             "file_name": job.filename,
         },
     )
-    send_rendered(account.email, email)
+    bootstrap.send_email(account.email, email)
 
 
 # --- claim emails (outbox) ---------------------------------------------------------------------------
@@ -107,8 +102,6 @@ def _email_import_report(job: Any) -> None:
 
 def send_notifications(event: dict[str, Any]) -> dict[str, object]:
     """Started (asynchronously) right after a claim write queued emails: send that claim's pending ones."""
-    from chalicelib.services.outbox import deliver_pending
-
     claim_id = event.get("claim_id")
     report = deliver_pending(claim_id=claim_id if isinstance(claim_id, str) and claim_id else None)
     return report.as_dict()
@@ -116,6 +109,4 @@ def send_notifications(event: dict[str, Any]) -> dict[str, object]:
 
 def sweep_outbox() -> dict[str, object]:
     """Every minute: whatever is still pending (a start that failed, a retry after a send failure)."""
-    from chalicelib.services.outbox import deliver_pending
-
     return deliver_pending().as_dict()

@@ -1,14 +1,15 @@
 """The escalation's Task handlers after the check: dict in, dict out, wiring only (the logic lives in
-``chalicelib/services/escalation.py`` and ``chalicelib/services/notice.py``)."""
+``chalicelib/services/``; the adapters come from the composition root, ``chalicelib/bootstrap.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.claims_repository import ClaimRepository
+from chalicelib import bootstrap
 from chalicelib.clock import business_now, real_now
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.services import escalation
+from chalicelib.services import escalation, lawyers, notice, review
+from chalicelib.services.dossier import assemble_claim_dossier
 from chalicelib.settings import get_settings
 
 
@@ -26,43 +27,14 @@ def _task_token(event: dict[str, Any]) -> str:
     return token
 
 
-def _engine() -> Any:
-    from chalicelib.adapters.step_functions import StepFunctionsEngine
-
-    return StepFunctionsEngine(get_settings().state_machine_arn)
-
-
-def _notice_service() -> Any:
-    from chalicelib.services import notice
-
-    return notice
-
-
-def _notice_ports() -> dict[str, Any]:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.adapters.mailer import send_rendered
-    from chalicelib.adapters.postal import postal_sender
-
-    return {
-        "accounts": AccountRepository(),
-        "store": DocumentStore(),
-        "postal": postal_sender(),
-        "send_email": send_rendered,
-    }
-
-
 def send_reminder(event: dict[str, Any]) -> dict[str, object]:
-    claim_id = _claim_id(event)
-    settings = get_settings()
-    ports = _notice_ports()
-    outcome = _notice_service().send_reminder(
-        claim_id,
-        claims=ClaimRepository(),
-        accounts=ports["accounts"],
-        store=ports["store"],
-        send_email=ports["send_email"],
-        today=settings.today(),
+    outcome = notice.send_reminder(
+        _claim_id(event),
+        claims=bootstrap.claims(),
+        accounts=bootstrap.accounts(),
+        store=bootstrap.documents(),
+        send_email=bootstrap.send_email,
+        today=get_settings().today(),
         now=business_now(),
     )
     return {"sent": bool(outcome.sent)}
@@ -70,21 +42,28 @@ def send_reminder(event: dict[str, Any]) -> dict[str, object]:
 
 def send_notice(event: dict[str, Any]) -> dict[str, object]:
     claim_id = _claim_id(event)
-    settings = get_settings()
-    claims = ClaimRepository()
+    today = get_settings().today()
+    claims = bootstrap.claims()
     now = business_now()
-    outcome = _notice_service().send_notice(
-        claim_id, claims=claims, today=settings.today(), now=now, **_notice_ports()
+    outcome = notice.send_notice(
+        claim_id,
+        claims=claims,
+        accounts=bootstrap.accounts(),
+        store=bootstrap.documents(),
+        postal=bootstrap.postal(),
+        send_email=bootstrap.send_email,
+        today=today,
+        now=now,
     )
     escalation.mark_notice_sent(claims, claim_id, notification=outcome.notification, now=now)
-    wait_until = escalation.wait_timestamp(outcome.deadline_at, today=settings.today(), real_now=real_now())
+    wait_until = escalation.wait_timestamp(outcome.deadline_at, today=today, real_now=real_now())
     return {"deadline_at": wait_until, "deadline": outcome.deadline.isoformat()}
 
 
 def follow_up(event: dict[str, Any]) -> dict[str, object]:
     waited = (event.get("notice") or {}).get("deadline")
     return escalation.follow_up(
-        ClaimRepository(),
+        bootstrap.claims(),
         _claim_id(event),
         now=business_now(),
         today=get_settings().today(),
@@ -95,14 +74,13 @@ def follow_up(event: dict[str, Any]) -> dict[str, object]:
 
 def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
     settings = get_settings()
-    engine = _engine()
     result = escalation.offer_escalation(
-        ClaimRepository(),
+        bootstrap.claims(),
         _claim_id(event),
         _task_token(event),
         price_cents=settings.price_dossier_cents,
         base_url=settings.public_url,
-        resume=engine.send_task_success,
+        resume=bootstrap.engine().send_task_success,
         now=business_now(),
     )
     return {"offer": result}
@@ -111,22 +89,17 @@ def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
 def close_claim(event: dict[str, Any]) -> dict[str, object]:
     decision = (event.get("decision") or {}).get("decision", "")
     status = escalation.close_claim(
-        ClaimRepository(), _claim_id(event), decision=str(decision), now=business_now()
+        bootstrap.claims(), _claim_id(event), decision=str(decision), now=business_now()
     )
     return {"status": status}
 
 
 def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.services.dossier import assemble_claim_dossier
-
-    claims = ClaimRepository()
     result = assemble_claim_dossier(
-        claims,
+        bootstrap.claims(),
         _claim_id(event),
-        accounts=AccountRepository(),
-        store=DocumentStore(),
+        accounts=bootstrap.accounts(),
+        store=bootstrap.documents(),
         today=get_settings().today(),
         now=business_now(),
     )
@@ -134,45 +107,35 @@ def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
 
 
 def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.services import lawyers
-
     result = lawyers.assign(
-        ClaimRepository(),
-        AccountRepository(),
+        bootstrap.claims(),
+        bootstrap.accounts(),
         _claim_id(event),
         task_token=_task_token(event),
-        resume=_engine().send_task_success,
+        resume=bootstrap.engine().send_task_success,
         base_url=get_settings().public_url,
         now=business_now(),
-        store=DocumentStore(),
+        store=bootstrap.documents(),
     )
     return {"assignment": result}
 
 
 def lawyer_no_answer(event: dict[str, Any]) -> dict[str, object]:
     """AssignLawyer timed out (7 days): the silent lawyer is left out, then the assignment runs again."""
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.services import lawyers
-
     released = lawyers.release_unanswered(
-        ClaimRepository(), _claim_id(event), now=business_now(), store=DocumentStore()
+        bootstrap.claims(), _claim_id(event), now=business_now(), store=bootstrap.documents()
     )
     return {"released": released}
 
 
 def request_review(event: dict[str, Any]) -> dict[str, object]:
     """The LawyerReview task: hand the paid claim to a partner lawyer, who answers the task token."""
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.services import review
-
     result = review.request_review(
-        ClaimRepository(),
-        AccountRepository(),
+        bootstrap.claims(),
+        bootstrap.accounts(),
         _claim_id(event),
         task_token=_task_token(event),
-        resume=_engine().send_task_success,
+        resume=bootstrap.engine().send_task_success,
         base_url=get_settings().public_url,
         now=business_now(),
     )
@@ -180,14 +143,12 @@ def request_review(event: dict[str, Any]) -> dict[str, object]:
 
 
 def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
-    from chalicelib.services import lawyers
-
     reminder_id = event.get("reminder_id")
     if not isinstance(reminder_id, str) or not reminder_id:
         raise InvalidInput("reminder_id manquant dans l'entrée de la tâche.", field="reminder_id")
     settings = get_settings()
     sent = lawyers.send_procedure_reminder(
-        ClaimRepository(),
+        bootstrap.claims(),
         _claim_id(event),
         reminder_id,
         base_url=settings.public_url,
@@ -200,7 +161,7 @@ def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
 def mark_needs_attention(event: dict[str, Any]) -> dict[str, object]:
     error = event.get("error") or {}
     status = escalation.mark_needs_attention(
-        ClaimRepository(),
+        bootstrap.claims(),
         _claim_id(event),
         error=error if isinstance(error, dict) else {},
         now=business_now(),
