@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.identity import CognitoIdentityProvider
     from chalicelib.adapters.imports_repository import ImportRepository
     from chalicelib.adapters.postal import PostalSender
+    from chalicelib.adapters.rate_limiter import RateLimiter
     from chalicelib.adapters.rates_repository import RateProposalRepository, RateRepository
     from chalicelib.adapters.step_functions import StepFunctionsEngine
     from chalicelib.adapters.stripe_gateway import StripeGateway
@@ -135,6 +136,17 @@ def postal() -> PostalSender:
         return postal_sender()
 
     return _built("postal", build)
+
+
+def limiter() -> RateLimiter:
+    """The abuse limits' counters (chalicelib/domain/abuse.py)."""
+
+    def build() -> RateLimiter:
+        from chalicelib.adapters.rate_limiter import rate_limiter
+
+        return rate_limiter()
+
+    return _built("limiter", build)
 
 
 def send_email(email: str, rendered: RenderedEmail) -> None:

@@ -7,20 +7,21 @@ authorizer and :func:`requires_role`.
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
+from chalicelib.adapters.identity import NewPasswordRequired, Tokens
+from chalicelib.api import account_schemas
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.validation import M, parse_body
+from chalicelib.domain.abuse import client_address
 from chalicelib.domain.accounts import CREDITOR_CATEGORIES, Account, Identity, Role
 from chalicelib.services import accounts as service
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.identity import CognitoIdentityProvider
-    from chalicelib.api.validation import M
+from chalicelib.services import sign_in as sign_in_service
+from chalicelib.settings import get_settings
 
 account_routes = Blueprint(__name__)
 
@@ -28,34 +29,9 @@ account_routes = Blueprint(__name__)
 # (measured by `make bench`) stays small for the routes that do not need them.
 
 
-def _schemas() -> ModuleType:
-    from chalicelib.api import account_schemas
-
-    return account_schemas
-
-
 def _body(model: type[M]) -> M:
-    from chalicelib.api.validation import parse_body
 
     return parse_body(account_routes.current_request, model)
-
-
-def _accounts() -> AccountRepository:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-
-    return AccountRepository()
-
-
-def _sign_in_service() -> ModuleType:
-    from chalicelib.services import sign_in
-
-    return sign_in
-
-
-def _users() -> CognitoIdentityProvider:
-    from chalicelib.bootstrap import identity_provider
-
-    return identity_provider()
 
 
 def account_view(account: Account) -> dict[str, Any]:
@@ -100,8 +76,6 @@ SIGN_UP_ANSWER = "Si cette adresse peut être inscrite, un code vous a été env
 
 def _client_ip() -> str:
     """The address the abuse limits count this request for (see chalicelib/domain/abuse.py)."""
-    from chalicelib.domain.abuse import client_address
-    from chalicelib.settings import get_settings
 
     request = account_routes.current_request
     identity: dict[str, Any] = dict((request.context or {}).get("identity") or {})
@@ -112,28 +86,24 @@ def _client_ip() -> str:
 
 def _guards() -> dict[str, Any]:
     """What every public use case needs: the identity provider, the limiter and the client's address."""
-    from chalicelib.adapters.rate_limiter import rate_limiter
 
-    return {"users": _users(), "limiter": rate_limiter(), "client_ip": _client_ip()}
+    return {"users": bootstrap.identity_provider(), "limiter": bootstrap.limiter(), "client_ip": _client_ip()}
 
 
 def _tell_owner(email: str) -> None:
     """Someone tried to sign up with this address, which has an account: tell its owner, not the caller."""
-    from chalicelib.adapters.mailer import send_rendered
-    from chalicelib.documents.emails import render_email
-    from chalicelib.settings import get_settings
 
     base = get_settings().public_url
     context = {"sign_in_url": f"{base}/#/connexion", "reset_url": f"{base}/#/mot-de-passe-oublie"}
-    send_rendered(email, render_email("account_exists", context))
+    bootstrap.send_account_email(email, "account_exists", context)
 
 
 @account_routes.route("/auth/signup", methods=["POST"], cors=API_CORS)
 @handles_errors
 def sign_up() -> Response:
-    body = _body(_schemas().SignUpBody)
-    _sign_in_service().sign_up(
-        body.email, body.password, accounts=_accounts(), tell_owner=_tell_owner, **_guards()
+    body = _body(account_schemas.SignUpBody)
+    sign_in_service.sign_up(
+        body.email, body.password, accounts=bootstrap.accounts(), tell_owner=_tell_owner, **_guards()
     )
     # The same answer whether or not the address already has an account (no account enumeration).
     return json_response({"email": body.email, "message": SIGN_UP_ANSWER}, 202)
@@ -142,16 +112,16 @@ def sign_up() -> Response:
 @account_routes.route("/auth/confirm", methods=["POST"], cors=API_CORS)
 @handles_errors
 def confirm() -> Response:
-    body = _body(_schemas().ConfirmBody)
-    _sign_in_service().confirm(body.email, body.code, **_guards())
+    body = _body(account_schemas.ConfirmBody)
+    sign_in_service.confirm(body.email, body.code, **_guards())
     return json_response({"message": "Adresse e-mail vérifiée. Vous pouvez vous connecter."})
 
 
 @account_routes.route("/auth/resend-code", methods=["POST"], cors=API_CORS)
 @handles_errors
 def resend_code() -> Response:
-    body = _body(_schemas().EmailBody)
-    _sign_in_service().resend_code(body.email, **_guards())
+    body = _body(account_schemas.EmailBody)
+    sign_in_service.resend_code(body.email, **_guards())
     return json_response(
         {"message": "Si un compte attend une vérification à cette adresse, un nouveau code est parti."}
     )
@@ -160,10 +130,9 @@ def resend_code() -> Response:
 @account_routes.route("/auth/signin", methods=["POST"], cors=API_CORS)
 @handles_errors
 def sign_in() -> Response:
-    body = _body(_schemas().SignInBody)
-    from chalicelib.adapters.identity import NewPasswordRequired, Tokens
+    body = _body(account_schemas.SignInBody)
 
-    result = _sign_in_service().sign_in(body.email, body.password, **_guards())
+    result = sign_in_service.sign_in(body.email, body.password, **_guards())
     if isinstance(result, NewPasswordRequired):
         return json_response(
             {
@@ -178,16 +147,16 @@ def sign_in() -> Response:
 @account_routes.route("/auth/new-password", methods=["POST"], cors=API_CORS)
 @handles_errors
 def new_password() -> Response:
-    body = _body(_schemas().NewPasswordBody)
-    tokens = _users().complete_new_password(body.email, body.session, body.new_password)
+    body = _body(account_schemas.NewPasswordBody)
+    tokens = bootstrap.identity_provider().complete_new_password(body.email, body.session, body.new_password)
     return json_response(tokens.as_dict())
 
 
 @account_routes.route("/auth/forgot-password", methods=["POST"], cors=API_CORS)
 @handles_errors
 def forgot_password() -> Response:
-    body = _body(_schemas().EmailBody)
-    _sign_in_service().forgot_password(body.email, **_guards())
+    body = _body(account_schemas.EmailBody)
+    sign_in_service.forgot_password(body.email, **_guards())
     # The same answer whether or not the address has an account.
     return json_response(
         {"message": "Si un compte existe à cette adresse, un code de réinitialisation vient d'être envoyé."}
@@ -197,8 +166,8 @@ def forgot_password() -> Response:
 @account_routes.route("/auth/reset-password", methods=["POST"], cors=API_CORS)
 @handles_errors
 def reset_password() -> Response:
-    body = _body(_schemas().ResetPasswordBody)
-    _sign_in_service().reset_password(body.email, body.code, body.new_password, **_guards())
+    body = _body(account_schemas.ResetPasswordBody)
+    sign_in_service.reset_password(body.email, body.code, body.new_password, **_guards())
     return json_response({"message": "Mot de passe modifié. Vous pouvez vous connecter."})
 
 
@@ -209,14 +178,14 @@ def reset_password() -> Response:
 @handles_errors
 @requires_role(account_routes)
 def get_me(identity: Identity) -> Response:
-    return json_response(account_view(service.me(identity, accounts=_accounts())))
+    return json_response(account_view(service.me(identity, accounts=bootstrap.accounts())))
 
 
 @account_routes.route("/me/profile", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.CREDITOR)
 def get_profile(identity: Identity) -> Response:
-    view = account_view(service.me(identity, accounts=_accounts()))
+    view = account_view(service.me(identity, accounts=bootstrap.accounts()))
     return json_response({"profile": view.get("profile"), "categories": CREDITOR_CATEGORIES})
 
 
@@ -224,8 +193,8 @@ def get_profile(identity: Identity) -> Response:
 @handles_errors
 @requires_role(account_routes, Role.CREDITOR)
 def put_profile(identity: Identity) -> Response:
-    body = _body(_schemas().CreditorProfileBody)
-    account = service.update_creditor_profile(identity, body.to_domain(), accounts=_accounts())
+    body = _body(account_schemas.CreditorProfileBody)
+    account = service.update_creditor_profile(identity, body.to_domain(), accounts=bootstrap.accounts())
     return json_response({"profile": account_view(account)["profile"]})
 
 
@@ -233,12 +202,12 @@ def put_profile(identity: Identity) -> Response:
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def invite_lawyer(identity: Identity) -> Response:
-    body = _body(_schemas().LawyerInvitationBody)
+    body = _body(account_schemas.LawyerInvitationBody)
     account = service.invite_account(
         body.email,
         Role.LAWYER,
-        users=_users(),
-        accounts=_accounts(),
+        users=bootstrap.identity_provider(),
+        accounts=bootstrap.accounts(),
         lawyer=body.to_domain(),
     )
     return json_response(account_view(account) | {"message": f"Invitation envoyée à {account.email}."}, 201)
@@ -248,13 +217,15 @@ def invite_lawyer(identity: Identity) -> Response:
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def lawyers(identity: Identity) -> Response:
-    return json_response({"lawyers": [account_view(a) for a in service.list_lawyers(accounts=_accounts())]})
+    return json_response(
+        {"lawyers": [account_view(a) for a in service.list_lawyers(accounts=bootstrap.accounts())]}
+    )
 
 
 @account_routes.route("/operator/lawyers/{user_id}", methods=["PATCH"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(account_routes, Role.OPERATOR)
 def update_lawyer(identity: Identity, user_id: str) -> Response:
-    body = _body(_schemas().LawyerUpdateBody)
-    account = service.update_lawyer(user_id, body.changes(), accounts=_accounts())
+    body = _body(account_schemas.LawyerUpdateBody)
+    account = service.update_lawyer(user_id, body.changes(), accounts=bootstrap.accounts())
     return json_response(account_view(account))

@@ -6,22 +6,24 @@ timeline. Parse → call one service function → respond through the response m
 from __future__ import annotations
 
 from datetime import datetime
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalice import Blueprint, Response
+from pydantic import BaseModel
 
+from chalicelib import bootstrap
+from chalicelib.adapters.errors import TransientError
+from chalicelib.api import claim_schemas
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.payments import open_checkout_for
+from chalicelib.api.validation import M, parse_body
+from chalicelib.clock import business_now
+from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
 from chalicelib.domain.accounts import Identity, Role
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.api.validation import M
+from chalicelib.domain.claim import DocumentKind
+from chalicelib.services import claims
+from chalicelib.settings import get_settings
 
 claim_routes = Blueprint(__name__)
 
@@ -29,53 +31,15 @@ _CREDITOR = (Role.CREDITOR,)
 _READERS = (Role.CREDITOR, Role.LAWYER, Role.OPERATOR)
 
 
-def _schemas() -> ModuleType:
-    from chalicelib.api import claim_schemas
-
-    return claim_schemas
-
-
-def _service() -> ModuleType:
-    from chalicelib.services import claims
-
-    return claims
-
-
 def _body(model: type[M]) -> M:
-    from chalicelib.api.validation import parse_body
 
     return parse_body(claim_routes.current_request, model)
 
 
-def _claims() -> ClaimRepository:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-
-    return ClaimRepository()
-
-
-def _accounts() -> AccountRepository:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-
-    return AccountRepository()
-
-
-def _files() -> DocumentStore:
-    from chalicelib.adapters.document_store import DocumentStore
-
-    return DocumentStore()
-
-
 def _now() -> datetime:
     """The business clock (chalicelib/clock.py): claims, documents and their timeline are dated on it."""
-    from chalicelib.clock import business_now
 
     return business_now()
-
-
-def _today() -> Any:
-    from chalicelib.settings import get_settings
-
-    return get_settings().today()
 
 
 def _reply(model: BaseModel, status: int = 200) -> Response:
@@ -83,7 +47,7 @@ def _reply(model: BaseModel, status: int = 200) -> Response:
 
 
 def _claim_view(claim: Any) -> Any:
-    return _schemas().ClaimView.of(claim)
+    return claim_schemas.ClaimView.of(claim)
 
 
 # --- drafts ---------------------------------------------------------------------------------------------
@@ -93,8 +57,8 @@ def _claim_view(claim: Any) -> Any:
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def create_claim(identity: Identity) -> Response:
-    body = _body(_schemas().CreateClaimBody)
-    claim = _service().create_draft(_claims(), identity, body.content, now=_now())
+    body = _body(claim_schemas.CreateClaimBody)
+    claim = claims.create_draft(bootstrap.claims(), identity, body.content, now=_now())
     return _reply(_claim_view(claim), 201)
 
 
@@ -102,8 +66,8 @@ def create_claim(identity: Identity) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def list_claims(identity: Identity) -> Response:
-    schemas = _schemas()
-    claims = _claims().list_for(identity)
+    schemas = claim_schemas
+    claims = bootstrap.claims().list_for(identity)
     return _reply(schemas.ClaimList(claims=[schemas.ClaimSummary.of(c) for c in claims]))
 
 
@@ -111,17 +75,17 @@ def list_claims(identity: Identity) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def get_claim(identity: Identity, claim_id: str) -> Response:
-    return _reply(_claim_view(_claims().get_for(identity, claim_id)))
+    return _reply(_claim_view(bootstrap.claims().get_for(identity, claim_id)))
 
 
 @claim_routes.route("/claims/{claim_id}", methods=["PUT"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def update_claim(identity: Identity, claim_id: str) -> Response:
-    _claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
-    body = _body(_schemas().UpdateClaimBody)
-    claim = _service().update_draft(
-        _claims(), identity, claim_id, body.content, expected_version=body.version, now=_now()
+    bootstrap.claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
+    body = _body(claim_schemas.UpdateClaimBody)
+    claim = claims.update_draft(
+        bootstrap.claims(), identity, claim_id, body.content, expected_version=body.version, now=_now()
     )
     return _reply(_claim_view(claim))
 
@@ -130,8 +94,8 @@ def update_claim(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def withdraw_claim(identity: Identity, claim_id: str) -> Response:
-    body = _body(_schemas().WithdrawBody)
-    claim = _service().withdraw(_claims(), identity, claim_id, reason=body.reason, now=_now())
+    body = _body(claim_schemas.WithdrawBody)
+    claim = claims.withdraw(bootstrap.claims(), identity, claim_id, reason=body.reason, now=_now())
     return _reply(_claim_view(claim))
 
 
@@ -142,19 +106,27 @@ def withdraw_claim(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def precheck_claim(identity: Identity, claim_id: str) -> Response:
-    result = _service().precheck(_claims(), _accounts(), identity, claim_id, today=_today())
-    return _reply(_schemas().PrecheckView.model_validate(result.as_dict()))
+    result = claims.precheck(
+        bootstrap.claims(), bootstrap.accounts(), identity, claim_id, today=get_settings().today()
+    )
+    return _reply(claim_schemas.PrecheckView.model_validate(result.as_dict()))
 
 
 @claim_routes.route("/claims/{claim_id}/submit", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def submit_claim(identity: Identity, claim_id: str) -> Response:
-    schemas = _schemas()
+    schemas = claim_schemas
     raw = claim_routes.current_request.raw_body or b""
     body = _body(schemas.SubmitBody) if raw.strip() else schemas.SubmitBody()
-    result = _service().submit(
-        _claims(), _accounts(), identity, claim_id, today=_today(), now=_now(), expected_version=body.version
+    result = claims.submit(
+        bootstrap.claims(),
+        bootstrap.accounts(),
+        identity,
+        claim_id,
+        today=get_settings().today(),
+        now=_now(),
+        expected_version=body.version,
     )
     claim, opened, message = _open_first_checkout(identity, result.claim)
     return _reply(
@@ -171,9 +143,6 @@ def _open_first_checkout(identity: Identity, claim: Any) -> tuple[Any, Any, str]
     """Submitting creates the Stripe Checkout of the notice; if Stripe does not answer, the claim stays
     submitted and payable (``POST /v1/claims/{id}/checkout`` opens it later)."""
     import logging
-
-    from chalicelib.adapters.errors import TransientError
-    from chalicelib.api.payments import open_checkout_for
 
     try:
         claim, opened = open_checkout_for(identity, claim.claim_id)
@@ -198,15 +167,13 @@ def _open_first_checkout(identity: Identity, claim: Any) -> tuple[Any, Any, str]
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def request_upload(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
-    from chalicelib.domain.claim import DocumentKind
 
-    schemas = _schemas()
-    _claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
+    schemas = claim_schemas
+    bootstrap.claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
     body = _body(schemas.UploadRequestBody)
-    slot = _service().request_upload(
-        _claims(),
-        _files(),
+    slot = claims.request_upload(
+        bootstrap.claims(),
+        bootstrap.documents(),
         identity,
         claim_id,
         filename=body.filename,
@@ -237,8 +204,10 @@ def request_upload(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def confirm_upload(identity: Identity, claim_id: str, document_id: str) -> Response:
-    schemas = _schemas()
-    result = _service().confirm_upload(_claims(), _files(), identity, claim_id, document_id, now=_now())
+    schemas = claim_schemas
+    result = claims.confirm_upload(
+        bootstrap.claims(), bootstrap.documents(), identity, claim_id, document_id, now=_now()
+    )
     return _reply(
         schemas.ConfirmedUploadView(
             document=schemas.DocumentView.of(result.document),
@@ -254,7 +223,9 @@ def confirm_upload(identity: Identity, claim_id: str, document_id: str) -> Respo
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)
 def remove_document(identity: Identity, claim_id: str, document_id: str) -> Response:
-    claim = _service().remove_document(_claims(), _files(), identity, claim_id, document_id, now=_now())
+    claim = claims.remove_document(
+        bootstrap.claims(), bootstrap.documents(), identity, claim_id, document_id, now=_now()
+    )
     return _reply(_claim_view(claim))
 
 
@@ -265,8 +236,8 @@ def remove_document(identity: Identity, claim_id: str, document_id: str) -> Resp
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def claim_timeline(identity: Identity, claim_id: str) -> Response:
-    schemas = _schemas()
-    events = _service().timeline(_claims(), identity, claim_id)
+    schemas = claim_schemas
+    events = claims.timeline(bootstrap.claims(), identity, claim_id)
     return _reply(
         schemas.TimelineView(claim_id=claim_id, events=[schemas.TimelineEventView.of(e) for e in events])
     )
@@ -278,5 +249,5 @@ def claim_timeline(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def verify_timeline(identity: Identity, claim_id: str) -> Response:
-    check = _service().verify_timeline(_claims(), identity, claim_id)
-    return _reply(_schemas().ChainCheckView(claim_id=claim_id, **check.as_dict()))
+    check = claims.verify_timeline(bootstrap.claims(), identity, claim_id)
+    return _reply(claim_schemas.ChainCheckView(claim_id=claim_id, **check.as_dict()))

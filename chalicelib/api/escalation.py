@@ -7,29 +7,27 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
 from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.claim_schemas import (
+    CheckoutView,
+    ClaimView,
+    DebtorPaymentBody,
+    EscalationDecisionBody,
+    NoteBody,
+)
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.payments import open_checkout_for
+from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.services import escalation
+from chalicelib.services.escalation import decide_escalation, redrive, report_paid_in_full
 
 escalation_routes = Blueprint(__name__)
 
 
-def _claims() -> Any:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-
-    return ClaimRepository()
-
-
-def _engine() -> Any:
-    from chalicelib.adapters.step_functions import StepFunctionsEngine
-    from chalicelib.settings import get_settings
-
-    return StepFunctionsEngine(get_settings().state_machine_arn)
-
-
 def _view(claim: Any) -> Response:
-    from chalicelib.api.claim_schemas import ClaimView
 
     return json_response(ClaimView.of(claim).model_dump(mode="json"))
 
@@ -42,12 +40,8 @@ def _view(claim: Any) -> Response:
 def answer_offer(identity: Identity, claim_id: str) -> Response:
     """``{"decision": "accept"}`` opens the dossier's payment (paying resumes the escalation);
     ``{"decision": "decline"}`` closes the claim."""
-    from chalicelib.api.claim_schemas import CheckoutView, EscalationDecisionBody
-    from chalicelib.api.payments import open_checkout_for
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.escalation import decide_escalation
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claims.get_for(identity, claim_id)
     body = parse_body(escalation_routes.current_request, EscalationDecisionBody)
     if body.decision == "accept":
@@ -58,7 +52,7 @@ def answer_offer(identity: Identity, claim_id: str) -> Response:
         claim_id,
         decision="decline",
         actor=identity.user_id,
-        resume=_engine().send_task_success,
+        resume=bootstrap.engine().send_task_success,
         now=business_now(),
     )
     return _view(claim)
@@ -68,11 +62,8 @@ def answer_offer(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)
 def report_settled(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.claim_schemas import NoteBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.escalation import report_paid_in_full
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claims.get_for(identity, claim_id)
     body = parse_body(escalation_routes.current_request, NoteBody)
     claim = report_paid_in_full(
@@ -80,7 +71,7 @@ def report_settled(identity: Identity, claim_id: str) -> Response:
         claim_id,
         actor=identity.user_id,
         note=body.note,
-        resume=_engine().send_task_success,
+        resume=bootstrap.engine().send_task_success,
         now=business_now(),
     )
     return _view(claim)
@@ -94,11 +85,8 @@ def report_settled(identity: Identity, claim_id: str) -> Response:
 def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
     """A payment the debtor made after the notice: partial → the claim goes on for the balance; the whole
     balance → settled."""
-    from chalicelib.api.claim_schemas import DebtorPaymentBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services import escalation
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claims.get_for(identity, claim_id)
     body = parse_body(escalation_routes.current_request, DebtorPaymentBody)
     claim = escalation.record_debtor_payment(
@@ -107,7 +95,7 @@ def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
         actor=identity.user_id,
         paid_on=body.date,
         amount=body.amount,
-        resume=_engine().send_task_success,
+        resume=bootstrap.engine().send_task_success,
         now=business_now(),
     )
     return _view(claim)
@@ -117,11 +105,8 @@ def record_debtor_payment(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(escalation_routes, Role.CREDITOR)
 def report_dispute(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.claim_schemas import NoteBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services import escalation
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claims.get_for(identity, claim_id)
     body = parse_body(escalation_routes.current_request, NoteBody)
     claim = escalation.report_dispute(
@@ -136,10 +121,11 @@ def report_dispute(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(escalation_routes, Role.OPERATOR)
 def redrive_claim(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services.escalation import redrive
 
-    claims = _claims()
-    execution = redrive(claims, _engine(), claims.get(claim_id), now=business_now(), actor=identity.user_id)
+    claims = bootstrap.claims()
+    execution = redrive(
+        claims, bootstrap.engine(), claims.get(claim_id), now=business_now(), actor=identity.user_id
+    )
     return json_response(
         {
             "claim_id": claim_id,

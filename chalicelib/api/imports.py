@@ -11,10 +11,14 @@ from collections.abc import Mapping
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
+from chalicelib.adapters.lambda_invoker import invoke_async
 from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.claim_schemas import ImportList, ImportView
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.services.bulk_import import start_import as start
 
 import_routes = Blueprint(__name__)
 
@@ -33,19 +37,14 @@ CSV_CONTENT_TYPES = [
 @handles_errors
 @requires_role(import_routes, Role.CREDITOR)
 def start_import(identity: Identity) -> Response:
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.adapters.imports_repository import ImportRepository
-    from chalicelib.adapters.lambda_invoker import invoke_async
-    from chalicelib.api.claim_schemas import ImportView
-    from chalicelib.services.bulk_import import start_import as start
 
     request = import_routes.current_request
     params: Mapping[str, str] = request.query_params or {}
     filename = (params.get("filename") or "import.csv").strip()[:200]
     raw = request.raw_body or b""
     job = start(
-        ImportRepository(),
-        DocumentStore(),
+        bootstrap.imports(),
+        bootstrap.documents(),
         lambda import_id: invoke_async("import_claims", {"import_id": import_id}),
         identity,
         data=raw if isinstance(raw, bytes) else raw.encode(),
@@ -59,10 +58,8 @@ def start_import(identity: Identity) -> Response:
 @handles_errors
 @requires_role(import_routes, Role.CREDITOR)
 def list_imports(identity: Identity) -> Response:
-    from chalicelib.adapters.imports_repository import ImportRepository
-    from chalicelib.api.claim_schemas import ImportList, ImportView
 
-    jobs = ImportRepository().list_for_creditor(identity.user_id)
+    jobs = bootstrap.imports().list_for_creditor(identity.user_id)
     return json_response(ImportList(imports=[ImportView.of(job) for job in jobs]).model_dump(mode="json"))
 
 
@@ -70,8 +67,6 @@ def list_imports(identity: Identity) -> Response:
 @handles_errors
 @requires_role(import_routes, Role.CREDITOR)
 def get_import(identity: Identity, import_id: str) -> Response:
-    from chalicelib.adapters.imports_repository import ImportRepository
-    from chalicelib.api.claim_schemas import ImportView
 
-    job = ImportRepository().get_for_creditor(identity.user_id, import_id)
+    job = bootstrap.imports().get_for_creditor(identity.user_id, import_id)
     return json_response(ImportView.of(job).model_dump(mode="json"))

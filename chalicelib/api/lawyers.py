@@ -8,45 +8,30 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
+from chalicelib.api import lawyer_schemas
 from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.claim_schemas import ClaimView
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.lawyer_schemas import (
+    DeclineBody,
+    DossierListView,
+    LinkBody,
+    LinkView,
+    ReviewBody,
+    dossier_detail,
+    dossier_view,
+)
+from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.errors import InvalidTransition
+from chalicelib.services import lawyers, review
+from chalicelib.services.payments import reject_and_refund
+from chalicelib.settings import get_settings
 
 lawyer_routes = Blueprint(__name__)
-
-
-def _claims() -> Any:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-
-    return ClaimRepository()
-
-
-def _accounts() -> Any:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-
-    return AccountRepository()
-
-
-def _store() -> Any:
-    from chalicelib.adapters.document_store import DocumentStore
-
-    return DocumentStore()
-
-
-def _engine() -> Any:
-    from chalicelib.adapters.step_functions import StepFunctionsEngine
-    from chalicelib.settings import get_settings
-
-    return StepFunctionsEngine(get_settings().state_machine_arn)
-
-
-def _today() -> Any:
-    from chalicelib.settings import get_settings
-
-    return get_settings().today()
 
 
 def _creditor_name(accounts: Any, claim: Claim, cache: dict[str, str]) -> str:
@@ -58,10 +43,11 @@ def _creditor_name(accounts: Any, claim: Claim, cache: dict[str, str]) -> str:
 
 
 def _detail(claims: Any, claim: Claim, status: int = 200) -> Response:
-    from chalicelib.api.lawyer_schemas import dossier_detail
 
-    name = _creditor_name(_accounts(), claim, {})
-    view = dossier_detail(claim, claims.events(claim.claim_id), creditor_name=name, today=_today())
+    name = _creditor_name(bootstrap.accounts(), claim, {})
+    view = dossier_detail(
+        claim, claims.events(claim.claim_id), creditor_name=name, today=get_settings().today()
+    )
     return json_response(view.model_dump(mode="json"), status)
 
 
@@ -70,14 +56,13 @@ def _detail(claims: Any, claim: Claim, status: int = 200) -> Response:
 @requires_role(lawyer_routes, Role.LAWYER)
 def lawyer_dossiers(identity: Identity) -> Response:
     """The caller's dossiers, most urgent first, then by next deadline, then newest."""
-    from chalicelib.api.lawyer_schemas import DossierListView, dossier_view
 
-    accounts = _accounts()
+    accounts = bootstrap.accounts()
     cache: dict[str, str] = {}
-    today = _today()
+    today = get_settings().today()
     views = [
         dossier_view(claim, creditor_name=_creditor_name(accounts, claim, cache), today=today)
-        for claim in _claims().list_for(identity)
+        for claim in bootstrap.claims().list_for(identity)
     ]
     views.sort(
         key=lambda v: (
@@ -92,7 +77,7 @@ def lawyer_dossiers(identity: Identity) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def lawyer_dossier(identity: Identity, claim_id: str) -> Response:
-    claims = _claims()
+    claims = bootstrap.claims()
     return _detail(claims, claims.get_for(identity, claim_id))
 
 
@@ -102,11 +87,15 @@ def lawyer_dossier(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def accept_dossier(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services import lawyers
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claim = lawyers.accept(
-        claims, _accounts(), identity, claim_id, resume=_engine().send_task_success, now=business_now()
+        claims,
+        bootstrap.accounts(),
+        identity,
+        claim_id,
+        resume=bootstrap.engine().send_task_success,
+        now=business_now(),
     )
     return _detail(claims, claim)
 
@@ -118,21 +107,17 @@ def accept_dossier(identity: Identity, claim_id: str) -> Response:
 @requires_role(lawyer_routes, Role.LAWYER)
 def decline_dossier(identity: Identity, claim_id: str) -> Response:
     """The dossier leaves the caller's list (their links stop working) and goes to another lawyer."""
-    from chalicelib.api.lawyer_schemas import DeclineBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services import lawyers
-    from chalicelib.settings import get_settings
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
+    bootstrap.claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, DeclineBody)
     lawyers.decline(
-        _claims(),
-        _accounts(),
+        bootstrap.claims(),
+        bootstrap.accounts(),
         identity,
         claim_id,
         reason=body.reason,
-        resume=_engine().send_task_success,
-        store=_store(),
+        resume=bootstrap.engine().send_task_success,
+        store=bootstrap.documents(),
         base_url=get_settings().public_url,
         now=business_now(),
     )
@@ -147,17 +132,20 @@ def decline_dossier(identity: Identity, claim_id: str) -> Response:
 def review_claim(identity: Identity, claim_id: str) -> Response:
     """The reviewing lawyer's decision before any letter: approve (the notice goes out) or refuse with a
     reason for the creditor (rejected and refunded)."""
-    from chalicelib.api.lawyer_schemas import ReviewBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services import review
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claims.get_for(identity, claim_id)  # a claim not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, ReviewBody)
-    resume = _engine().send_task_success
+    resume = bootstrap.engine().send_task_success
     if body.decision == "approve":
         claim = review.approve(
-            claims, _accounts(), identity, claim_id, note=body.note, resume=resume, now=business_now()
+            claims,
+            bootstrap.accounts(),
+            identity,
+            claim_id,
+            note=body.note,
+            resume=resume,
+            now=business_now(),
         )
         return json_response(
             {
@@ -166,13 +154,11 @@ def review_claim(identity: Identity, claim_id: str) -> Response:
                 "message": "Accord enregistré : la mise en demeure part.",
             }
         )
-    from chalicelib.adapters.stripe_gateway import StripeGateway
-    from chalicelib.services.payments import reject_and_refund
 
-    gateway = StripeGateway()
+    gateway = bootstrap.stripe()
     claim = review.refuse(
         claims,
-        _accounts(),
+        bootstrap.accounts(),
         identity,
         claim_id,
         reason=body.note,
@@ -196,13 +182,12 @@ def review_claim(identity: Identity, claim_id: str) -> Response:
 @requires_role(lawyer_routes, Role.LAWYER)
 def dossier_link(identity: Identity, claim_id: str) -> Response:
     """A short-lived download link to the merged PDF or the ZIP (recorded in the claim's timeline)."""
-    from chalicelib.api.lawyer_schemas import LinkBody, LinkView
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services import lawyers
 
-    _claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
+    bootstrap.claims().get_for(identity, claim_id)  # a dossier not theirs is 404 whatever the body
     body = parse_body(lawyer_routes.current_request, LinkBody)
-    link = lawyers.download_link(_claims(), _store(), identity, claim_id, body.document, now=business_now())
+    link = lawyers.download_link(
+        bootstrap.claims(), bootstrap.documents(), identity, claim_id, body.document, now=business_now()
+    )
     view = LinkView(url=link.url, expires_at=link.expires_at, filename=link.filename)
     return json_response(view.model_dump(mode="json"), 201)
 
@@ -210,13 +195,11 @@ def dossier_link(identity: Identity, claim_id: str) -> Response:
 def _record_step(identity: Identity, claim_id: str, body_model: str, record: Any) -> Response:
     """What every "record a step after filing" route does: the dossier must be the caller's (404 whatever
     the body), then the body is checked, then ``record(claims, body, today, now)`` writes the step."""
-    from chalicelib.api import lawyer_schemas
-    from chalicelib.api.validation import parse_body
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claims.get_for(identity, claim_id)
     body = parse_body(lawyer_routes.current_request, getattr(lawyer_schemas, body_model))
-    return _detail(claims, record(claims, body, _today(), business_now()))
+    return _detail(claims, record(claims, body, get_settings().today(), business_now()))
 
 
 @lawyer_routes.route(
@@ -225,7 +208,6 @@ def _record_step(identity: Identity, claim_id: str, body_model: str, record: Any
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_filing(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services import lawyers
 
     return _record_step(
         identity,
@@ -250,7 +232,6 @@ def record_filing(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_order(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services import lawyers
 
     return _record_step(
         identity,
@@ -264,7 +245,7 @@ def record_order(identity: Identity, claim_id: str) -> Response:
             ordered_on=body.ordered_on,
             today=today,
             now=now,
-            scheduler=_engine(),
+            scheduler=bootstrap.engine(),
         ),
     )
 
@@ -275,7 +256,6 @@ def record_order(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_service(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services import lawyers
 
     return _record_step(
         identity,
@@ -289,7 +269,7 @@ def record_service(identity: Identity, claim_id: str) -> Response:
             in_person=body.in_person,
             today=today,
             now=now,
-            scheduler=_engine(),
+            scheduler=bootstrap.engine(),
         ),
     )
 
@@ -300,7 +280,6 @@ def record_service(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_opposition(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services import lawyers
 
     return _record_step(
         identity,
@@ -318,7 +297,6 @@ def record_opposition(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def record_enforcement(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.services import lawyers
 
     return _record_step(
         identity,
@@ -338,23 +316,20 @@ def record_enforcement(identity: Identity, claim_id: str) -> Response:
 def retry_assignment(identity: Identity, claim_id: str) -> Response:
     """Run the assignment again for a dossier waiting for want of a lawyer (after inviting one, widening
     a lawyer's départements or capacity)."""
-    from chalicelib.api.claim_schemas import ClaimView
-    from chalicelib.services import lawyers
-    from chalicelib.settings import get_settings
 
-    claims = _claims()
+    claims = bootstrap.claims()
     claim = claims.get(claim_id)
     if claim.status is not ClaimStatus.DOSSIER_READY or lawyers.case_of(claim).lawyer_id:
         raise InvalidTransition("Cette créance n'attend pas l'attribution d'un avocat.")
     outcome = lawyers.assign(
         claims,
-        _accounts(),
+        bootstrap.accounts(),
         claim_id,
         task_token=claim.task_token,
-        resume=_engine().send_task_success,
+        resume=bootstrap.engine().send_task_success,
         base_url=get_settings().public_url,
         now=business_now(),
-        store=_store(),
+        store=bootstrap.documents(),
         again=True,
     )
     body = ClaimView.of(claims.get(claim_id)).model_dump(mode="json") | {"assignment": outcome}

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
 from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.claim_schemas import NoticeDownloadView, NoticePresentationBody, NoticeView
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.services.notice import notice_download, record_presentation
 
 notice_routes = Blueprint(__name__)
 
@@ -21,18 +25,14 @@ notice_routes = Blueprint(__name__)
 @handles_errors
 @requires_role(notice_routes, Role.CREDITOR)
 def record_notice_presentation(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.api.claim_schemas import NoticePresentationBody, NoticeView
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.notice import record_presentation
 
-    ClaimRepository().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
+    bootstrap.claims().get_for(identity, claim_id)  # someone else's claim is 404 whatever the body
     body = parse_body(notice_routes.current_request, NoticePresentationBody)
     notice = record_presentation(
         claim_id,
         tracking_number=body.tracking_number,
         first_presented_on=body.first_presented_on,
-        claims=ClaimRepository(),
+        claims=bootstrap.claims(),
         identity=identity,
         now=business_now(),  # "in the future" is the business date's
     )
@@ -43,12 +43,10 @@ def record_notice_presentation(identity: Identity, claim_id: str) -> Response:
 @handles_errors
 @requires_role(notice_routes, Role.CREDITOR, Role.OPERATOR, Role.LAWYER)
 def notice_pdf(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.api.claim_schemas import NoticeDownloadView
-    from chalicelib.services.notice import notice_download
 
-    link = notice_download(claim_id, claims=ClaimRepository(), store=DocumentStore(), identity=identity)
+    link = notice_download(
+        claim_id, claims=bootstrap.claims(), store=bootstrap.documents(), identity=identity
+    )
     view = NoticeDownloadView(
         url=link.url, filename=link.filename, expires_in=link.expires_in, sha256=link.sha256
     )

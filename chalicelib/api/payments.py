@@ -8,31 +8,33 @@ nothing). Each event takes effect once, however many times Stripe delivers it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
+from chalicelib.adapters.idempotency import AlreadyInProgress, run_once
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.claim_schemas import CheckoutView, ClaimView, RejectBody
+from chalicelib.api.errors import API_CORS, handles_errors, json_response, response_for
+from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
-
-if TYPE_CHECKING:
-    from chalicelib.services.payments import Prices
+from chalicelib.domain.payments import STEP_DESCRIPTIONS_FR, STEP_LABELS_FR, PaymentStep, euros
+from chalicelib.services.payments import Prices, handle_event, open_checkout, reject_and_refund
+from chalicelib.settings import MissingSecret, get_settings
 
 payment_routes = Blueprint(__name__)
 
 
 def _prices() -> Prices:
-    from chalicelib.services.payments import Prices
-    from chalicelib.settings import get_settings
 
     settings = get_settings()
     return Prices(settings.price_notice_cents, settings.price_dossier_cents)
 
 
 def price_list() -> list[dict[str, Any]]:
-    from chalicelib.domain.payments import STEP_DESCRIPTIONS_FR, STEP_LABELS_FR, PaymentStep, euros
 
     prices = _prices()
     return [
@@ -56,14 +58,10 @@ def prices() -> Response:
 
 
 def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.stripe_gateway import StripeGateway
-    from chalicelib.services.payments import open_checkout
-    from chalicelib.settings import get_settings
 
     return open_checkout(
-        ClaimRepository(),
-        StripeGateway(),
+        bootstrap.claims(),
+        bootstrap.stripe(),
         identity,
         claim_id,
         prices=_prices(),
@@ -76,7 +74,6 @@ def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
 @handles_errors
 @requires_role(payment_routes, Role.CREDITOR)
 def checkout(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.api.claim_schemas import CheckoutView
 
     _, opened = open_checkout_for(identity, claim_id)
     return json_response(CheckoutView.of(opened).model_dump(mode="json"), 201)
@@ -95,15 +92,11 @@ def receive_stripe_event(raw_body: bytes | str, signature: str | None) -> tuple[
     (amount, currency, payment status, refund), 503 without the real webhook secret, 409 while the same
     event is being processed (Stripe retries), 503 for a passing outage (Stripe retries), 200 once handled
     or deliberately ignored."""
-    import json
 
-    from chalicelib.adapters.idempotency import AlreadyInProgress, run_once
-    from chalicelib.adapters.stripe_gateway import InvalidWebhook, StripeGateway
-    from chalicelib.api.errors import response_for
-    from chalicelib.settings import MissingSecret
+    from chalicelib.adapters.stripe_gateway import InvalidWebhook
 
     try:
-        event = StripeGateway().verify_webhook(raw_body, signature)
+        event = bootstrap.stripe().verify_webhook(raw_body, signature)
     except InvalidWebhook as invalid:
         return 400, {"error": {"code": invalid.code, "message": invalid.message}}
     except MissingSecret as error:
@@ -123,15 +116,11 @@ def receive_stripe_event(raw_body: bytes | str, signature: str | None) -> tuple[
 
 
 def _handle(event: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.step_functions import StepFunctionsEngine
-    from chalicelib.services.payments import handle_event
-    from chalicelib.settings import get_settings
 
     outcome = handle_event(
         event,
-        claims=ClaimRepository(),
-        workflow=StepFunctionsEngine(get_settings().state_machine_arn),
+        claims=bootstrap.claims(),
+        workflow=bootstrap.engine(),
         now=business_now(),
     )
     return outcome.as_dict()
@@ -143,16 +132,11 @@ def _handle(event: dict[str, Any]) -> dict[str, Any]:
 @handles_errors
 @requires_role(payment_routes, Role.OPERATOR)
 def reject_claim(identity: Identity, claim_id: str) -> Response:
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.stripe_gateway import StripeGateway
-    from chalicelib.api.claim_schemas import ClaimView, RejectBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.payments import reject_and_refund
 
     body = parse_body(payment_routes.current_request, RejectBody)
     claim = reject_and_refund(
-        ClaimRepository(),
-        StripeGateway(),
+        bootstrap.claims(),
+        bootstrap.stripe(),
         claim_id,
         reasons=[{"code": "operator", "message": reason, "article": ""} for reason in body.reasons],
         actor=identity.user_id,

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.privacy_schemas import RetentionRunBody
+from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.services.privacy import export_for
+from chalicelib.services.privacy import run_retention as run
+from chalicelib.settings import get_settings
 
 privacy_routes = Blueprint(__name__)
 
@@ -20,19 +26,13 @@ privacy_routes = Blueprint(__name__)
 @handles_errors
 @requires_role(privacy_routes, Role.CREDITOR)
 def export_my_data(identity: Identity) -> Response:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.document_store import DocumentStore
-    from chalicelib.adapters.imports_repository import ImportRepository
-    from chalicelib.services.privacy import export_for
-    from chalicelib.settings import get_settings
 
     document = export_for(
         identity,
-        accounts=AccountRepository(),
-        claims=ClaimRepository(),
-        imports=ImportRepository(),
-        files=DocumentStore(),
+        accounts=bootstrap.accounts(),
+        claims=bootstrap.claims(),
+        imports=bootstrap.imports(),
+        files=bootstrap.documents(),
         now=business_now(),
         today=get_settings().today(),
     )
@@ -46,9 +46,6 @@ def export_my_data(identity: Identity) -> Response:
 @handles_errors
 @requires_role(privacy_routes, Role.OPERATOR)
 def run_retention(identity: Identity) -> Response:
-    from chalicelib.api.privacy_schemas import RetentionRunBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.privacy import run_retention as run
 
     raw = privacy_routes.current_request.raw_body or b""
     body = parse_body(privacy_routes.current_request, RetentionRunBody) if raw.strip() else RetentionRunBody()

@@ -5,14 +5,18 @@ Parse → call one function of ``chalicelib/services/rates.py`` → respond."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint, Response
 
+from chalicelib import bootstrap
+from chalicelib.adapters.rate_feeds import rate_feeds
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.rate_schemas import RateSemesterBody, RejectProposalBody
+from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now, business_today
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.services.rate_feed import check_rate_feeds, confirm_proposal, list_proposals, reject_proposal
+from chalicelib.services.rates import add_semester, coverage, current_tables
 
 rate_routes = Blueprint(__name__)
 
@@ -21,10 +25,8 @@ rate_routes = Blueprint(__name__)
 @handles_errors
 @requires_role(rate_routes, Role.OPERATOR)
 def list_rates(identity: Identity) -> Response:
-    from chalicelib.adapters.rates_repository import RateRepository
-    from chalicelib.services.rates import coverage, current_tables
 
-    repository = RateRepository()
+    repository = bootstrap.rates()
     return json_response({"coverage": coverage(current_tables(repository)), "added": repository.details()})
 
 
@@ -32,20 +34,14 @@ def list_rates(identity: Identity) -> Response:
 @handles_errors
 @requires_role(rate_routes, Role.OPERATOR)
 def add_rates(identity: Identity) -> Response:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.rates_repository import RateRepository
-    from chalicelib.api.rate_schemas import RateSemesterBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.rates import add_semester
 
     body = parse_body(rate_routes.current_request, RateSemesterBody)
     added = add_semester(
         identity,
         body.model_dump(),
-        rates=RateRepository(),
-        claims=ClaimRepository(),
-        accounts=AccountRepository(),
+        rates=bootstrap.rates(),
+        claims=bootstrap.claims(),
+        accounts=bootstrap.accounts(),
         today=business_today(),
         now=business_now(),
     )
@@ -53,30 +49,24 @@ def add_rates(identity: Identity) -> Response:
 
 
 # --- proposals of the rate feed (chalicelib/services/rate_feed.py) ---------------------------------------
-def _proposals() -> Any:
-    from chalicelib.adapters.rates_repository import RateProposalRepository
-
-    return RateProposalRepository()
-
-
 @rate_routes.route("/operator/rate-proposals", methods=["GET"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(rate_routes, Role.OPERATOR)
 def list_rate_proposals(identity: Identity) -> Response:
-    from chalicelib.services.rate_feed import list_proposals
 
-    return json_response({"proposals": list_proposals(identity, _proposals())})
+    return json_response({"proposals": list_proposals(identity, bootstrap.rate_proposals())})
 
 
 @rate_routes.route("/operator/rate-proposals/check", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(rate_routes, Role.OPERATOR)
 def check_rate_proposals(identity: Identity) -> Response:
-    from chalicelib.adapters.rate_feeds import rate_feeds
-    from chalicelib.services.rate_feed import check_rate_feeds
 
     report = check_rate_feeds(
-        today=business_today(), now=business_now(), feeds=rate_feeds(timeout=8), proposals=_proposals()
+        today=business_today(),
+        now=business_now(),
+        feeds=rate_feeds(timeout=8),
+        proposals=bootstrap.rate_proposals(),
     )
     return json_response(report.as_dict())
 
@@ -87,18 +77,14 @@ def check_rate_proposals(identity: Identity) -> Response:
 @handles_errors
 @requires_role(rate_routes, Role.OPERATOR)
 def confirm_rate_proposal(identity: Identity, proposal_id: str) -> Response:
-    from chalicelib.adapters.accounts_repository import AccountRepository
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.rates_repository import RateRepository
-    from chalicelib.services.rate_feed import confirm_proposal
 
     confirmed = confirm_proposal(
         identity,
         proposal_id,
-        proposals=_proposals(),
-        rates=RateRepository(),
-        claims=ClaimRepository(),
-        accounts=AccountRepository(),
+        proposals=bootstrap.rate_proposals(),
+        rates=bootstrap.rates(),
+        claims=bootstrap.claims(),
+        accounts=bootstrap.accounts(),
         today=business_today(),
         now=business_now(),
     )
@@ -111,14 +97,13 @@ def confirm_rate_proposal(identity: Identity, proposal_id: str) -> Response:
 @handles_errors
 @requires_role(rate_routes, Role.OPERATOR)
 def reject_rate_proposal(identity: Identity, proposal_id: str) -> Response:
-    from chalicelib.api.rate_schemas import RejectProposalBody
-    from chalicelib.api.validation import parse_body
-    from chalicelib.services.rate_feed import reject_proposal
 
     request = rate_routes.current_request
     body = (
         parse_body(request, RejectProposalBody) if (request.raw_body or b"").strip() else RejectProposalBody()
     )
     return json_response(
-        reject_proposal(identity, proposal_id, body.reason, proposals=_proposals(), now=business_now())
+        reject_proposal(
+            identity, proposal_id, body.reason, proposals=bootstrap.rate_proposals(), now=business_now()
+        )
     )

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from num2words import num2words
 
 LOCALE = "fr_FR"
 
@@ -60,6 +59,8 @@ def amount_in_words(value: Decimal | str | int | None) -> str:
     amount = to_decimal(value).quantize(Decimal("0.01"))
     euros_part = int(amount)
     cents = int((amount - euros_part) * 100)
+    from num2words import num2words  # lazy: ~90 ms, only the letters need amounts in words
+
     words = num2words(euros_part, lang="fr")
     text = f"{words} euro" + ("s" if euros_part > 1 else "")
     if words.endswith(("million", "millions", "milliard", "milliards")):
@@ -71,6 +72,8 @@ def amount_in_words(value: Decimal | str | int | None) -> str:
 
 def days_in_words(days: int) -> str:
     """``huit (8) jours``."""
+    from num2words import num2words
+
     return f"{num2words(days, lang='fr')} ({days}) jours"
 
 

@@ -122,11 +122,12 @@ def test_the_escalation_hands_a_tampered_claim_to_an_operator(api, stripe):
 
 
 def test_the_lawyers_copy_and_the_notice_download_are_verified(api, stripe):
-    from tests.integration.test_lawyers import lawyer, ready_dossier
+    from tests.integration.test_lawyers import assigned_lawyer, lawyer, ready_dossier
 
     token = creditor(api)
-    _, me_lyon = lawyer(api, "me.lyon@barreau-lyon.fr", departements=("69",))
+    lyon_id, me_lyon = lawyer(api, "me.lyon@barreau-lyon.fr", departements=("69",))
     claim_id = ready_dossier(api, stripe, token)
+    assert assigned_lawyer(claim_id) == lyon_id
     dossier = dict(ClaimRepository().get(claim_id).notice or {})["dossier"]
     # An untouched dossier: the lawyer's copy holds exactly the bytes hashed at assembly.
     link = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "zip"}, me_lyon)
