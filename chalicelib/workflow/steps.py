@@ -1,5 +1,5 @@
 """The escalation's Task handlers after the check: dict in, dict out, wiring only (the logic lives in
-``chalicelib/services/escalation.py`` and ``chalicelib/services/notice.py``)."""
+``chalicelib/services/escalation/`` and ``chalicelib/services/notice/``)."""
 
 from __future__ import annotations
 
