@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -397,60 +397,90 @@ class RenderedEmail:
 # --- checking the context ---------------------------------------------------------------------------------
 
 
+# One checker per field type: the value normalised, or ``bad(what)`` raised (``what``: what was expected).
+_Bad = Callable[[str], ValueError]
+
+
+def _check_text(value: Any, bad: _Bad) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise bad("a non-empty string")
+    return value.strip()
+
+
+def _check_amount(value: Any, bad: _Bad) -> Decimal:
+    if isinstance(value, bool | int | float):
+        raise bad("an amount in euros as Decimal or a decimal string (never int cents or float)")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise bad("an amount in euros as Decimal or a decimal string") from None
+    if not amount.is_finite():
+        raise bad("a finite amount")
+    return amount
+
+
+def _check_date(value: Any, bad: _Bad) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise bad("a date or an ISO date string") from None
+
+
+def _check_url(value: Any, bad: _Bad) -> str:
+    if not isinstance(value, str) or not re.match(r"https?://[^\s]+$", value.strip()):
+        raise bad("an absolute http(s) URL")
+    return value.strip()
+
+
+def _check_count(value: Any, bad: _Bad) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise bad("an int ≥ 0")
+    return value
+
+
+def _check_flag(value: Any, bad: _Bad) -> bool:
+    if not isinstance(value, bool):
+        raise bad("a bool")
+    return value
+
+
+def _check_reasons(value: Any, bad: _Bad) -> list[dict[str, Any]]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence) or not value:
+        raise bad("a non-empty list of strings or findings")
+    reasons = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            reasons.append({"message": item.strip(), "article": None})
+        elif isinstance(item, Mapping) and str(item.get("message") or "").strip():
+            reasons.append({"message": str(item["message"]).strip(), "article": item.get("article") or None})
+        else:
+            raise bad("a non-empty list of strings or findings with a message")
+    return reasons
+
+
+_CHECKERS: Mapping[FieldType, Callable[[Any, _Bad], Any]] = {
+    "text": _check_text,
+    "amount": _check_amount,
+    "date": _check_date,
+    "url": _check_url,
+    "count": _check_count,
+    "flag": _check_flag,
+    "reasons": _check_reasons,
+}
+
+
 def _check(kind: str, key: str, expected: FieldType, value: Any) -> Any:
     """The value, normalised (amounts to Decimal, dates to date, reasons to mappings), or a ValueError."""
 
     def bad(what: str) -> ValueError:
         return ValueError(f"email {kind!r}: {key!r} must be {what}, got {value!r}")
 
-    if expected == "text":
-        if not isinstance(value, str) or not value.strip():
-            raise bad("a non-empty string")
-        return value.strip()
-    if expected == "amount":
-        if isinstance(value, bool | int | float):
-            raise bad("an amount in euros as Decimal or a decimal string (never int cents or float)")
-        try:
-            amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-        except InvalidOperation:
-            raise bad("an amount in euros as Decimal or a decimal string") from None
-        if not amount.is_finite():
-            raise bad("a finite amount")
-        return amount
-    if expected == "date":
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise bad("a date or an ISO date string") from None
-    if expected == "url":
-        if not isinstance(value, str) or not re.match(r"https?://[^\s]+$", value.strip()):
-            raise bad("an absolute http(s) URL")
-        return value.strip()
-    if expected == "count":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise bad("an int ≥ 0")
-        return value
-    if expected == "flag":
-        if not isinstance(value, bool):
-            raise bad("a bool")
-        return value
-    if expected == "reasons":
-        if isinstance(value, str | bytes) or not isinstance(value, Sequence) or not value:
-            raise bad("a non-empty list of strings or findings")
-        reasons = []
-        for item in value:
-            if isinstance(item, str) and item.strip():
-                reasons.append({"message": item.strip(), "article": None})
-            elif isinstance(item, Mapping) and str(item.get("message") or "").strip():
-                reasons.append(
-                    {"message": str(item["message"]).strip(), "article": item.get("article") or None}
-                )
-            else:
-                raise bad("a non-empty list of strings or findings with a message")
-        return reasons
-    raise AssertionError(f"unknown field type {expected}")
+    checker = _CHECKERS.get(expected)
+    if checker is None:
+        raise AssertionError(f"unknown field type {expected}")
+    return checker(value, bad)
 
 
 def _values(spec: EmailKind, context: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The escalation's Task handlers after the check: dict in, dict out, wiring only (the logic lives in
-``chalicelib/services/``; the adapters come from the composition root, ``chalicelib/bootstrap.py``)."""
+``chalicelib/services/``: escalation/, notice/, lawyers/, review; the adapters come from the composition
+root, ``chalicelib/bootstrap.py``)."""
 
 from __future__ import annotations
 

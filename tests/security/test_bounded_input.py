@@ -80,7 +80,7 @@ def test_claims_debtor_payments_and_the_csv_import_share_the_parser():
         with pytest.raises(ValueError):
             claim_content.parse_amount(text)
         with pytest.raises(ValueError):
-            aged_balance._parse_money(text)
+            aged_balance.cells._parse_money(text)
         with pytest.raises(model._Bad):  # the legal engine's own input
             model._money(text, "invoices[0].amount_ttc")
 

@@ -1,4 +1,4 @@
-"""Bulk import of an aged balance (chalicelib/domain/aged_balance.py): CSV lines → draft claims per debtor,
+"""Bulk import of an aged balance (chalicelib/domain/aged_balance/): CSV lines → draft claims per debtor,
 and a per-line report of what was rejected and why."""
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ def test_headers_are_matched_whatever_their_case_accents_spacing_and_usual_names
     ],
 )
 def test_header_synonyms(header: str, column: str) -> None:
-    assert aged_balance._HEADERS[aged_balance._header_key(header)] == column
+    assert aged_balance.layout._HEADERS[aged_balance.layout._header_key(header)] == column
 
 
 def test_a_title_line_above_the_header_is_skipped() -> None:
@@ -512,7 +512,7 @@ def test_a_claim_level_rule_rejects_only_the_faulty_invoice_and_keeps_the_others
                     raise FieldValueError(f"invoices[{index}].number", "Cette facture doit être seule.")
             return self
 
-    monkeypatch.setattr(aged_balance, "ClaimContent", NoReissuedInvoices)
+    monkeypatch.setattr(aged_balance.importer, "ClaimContent", NoReissuedInvoices)
     plan = parse_aged_balance(
         balance(
             {"facture_numero": "F-1"},
@@ -535,7 +535,7 @@ def test_a_claim_level_rule_on_the_debtor_rejects_all_its_lines(monkeypatch: pyt
                 raise FieldValueError("debtor", "Un seul débiteur par facture.")
             return self
 
-    monkeypatch.setattr(aged_balance, "ClaimContent", OneInvoicePerCompany)
+    monkeypatch.setattr(aged_balance.importer, "ClaimContent", OneInvoicePerCompany)
     plan = parse_aged_balance(
         balance(
             {"facture_numero": "F-1"},
