@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -164,6 +164,40 @@ def _courts_module() -> ModuleType | None:
         return None
 
 
+@dataclass(slots=True)
+class _Route:
+    """What the route sections accumulate: the findings (with the codes that are reasons) and the flags."""
+
+    findings: list[Finding] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    status: IpStatus = "admissible"
+    alternative: Alternative | None = None
+    lawyer_review: bool = False
+    declaration_deadline: date | None = None
+    relief_deadline: date | None = None
+    court_allowed: bool = True
+
+    def add(
+        self, code: str, article: str, message: str, level: Level = "info", detail: str | None = None
+    ) -> None:
+        self.findings.append(Finding(code, article, message, "route", level, detail))
+        if level != "info":
+            self.reasons.append(code)
+
+    def refuse(self, alt: Alternative | None) -> None:
+        """Not admissible (unless already blocked); the first alternative given wins."""
+        if self.status != "blocked":
+            self.status = "not_admissible"
+            if self.alternative is None:
+                self.alternative = alt
+
+    def suggest_lawyer(self) -> None:
+        """A lawyer's review, and the lawyer as alternative while the injonction is still open."""
+        self.lawyer_review = True
+        if self.alternative is None and self.status == "admissible":
+            self.alternative = "lawyer"
+
+
 def decide_route(
     claim: Claim,
     prescription: PrescriptionResult | None,
@@ -177,27 +211,40 @@ def decide_route(
     ``prescription`` / ``amounts`` are None when they could not be computed; ``extra_review`` is set when
     another part asks for a lawyer's review.
     """
-    findings: list[Finding] = []
-    reasons: list[str] = []
+    route = _Route(lawyer_review=extra_review)
+    _blocked_by_proceedings(route, claim, settings)
+    not_due = _not_admissible(route, claim, out_of_scope, settings)
+    barred = _prescription_route(route, prescription)
+    _dispute_and_cheque(route, claim, amounts)
+    _admissible(route, claim, prescription, amounts)
+    court = _court(route, claim, settings)
+    excluded = not claim.debtor.in_france or barred or out_of_scope is not None or not_due
+    small = _small_claims(route, amounts, settings, excluded)
+    result = RouteResult(
+        injonction_de_payer=route.status,
+        court_kind=court.kind,
+        court_name=court.name,
+        court_city=court.city,
+        court_address=court.address,
+        court_confirmed=court.confirmed,
+        cerfa=court.cerfa,
+        small_claims_eligible=small,
+        alternative=route.alternative,
+        declaration_deadline=route.declaration_deadline,
+        relief_deadline=route.relief_deadline,
+        lawyer_review=route.lawyer_review,
+        reasons=tuple(route.reasons),
+    )
+    return result, route.findings
 
-    def add(code: str, article: str, message: str, level: Level = "info", detail: str | None = None) -> None:
-        findings.append(Finding(code, article, message, "route", level, detail))
-        if level != "info":
-            reasons.append(code)
 
+def _blocked_by_proceedings(route: _Route, claim: Claim, settings: Settings) -> None:
+    """Rulebook 2.9: collective proceedings or an admissible over-indebtedness file block any action."""
     debtor = claim.debtor
-    status: IpStatus = "admissible"
-    alternative: Alternative | None = None
-    lawyer_review = extra_review
-    declaration_deadline: date | None = None
-    relief_deadline: date | None = None
-    court_allowed = True
-
-    # --- blocked: collective proceedings, over-indebtedness (rulebook 2.9) ------------------------
     proceedings = debtor.collective_proceedings
     if proceedings is not None:
-        status, alternative, court_allowed = "blocked", "declaration_de_creance", False
-        add(
+        route.status, route.alternative, route.court_allowed = "blocked", "declaration_de_creance", False
+        route.add(
             "collective_proceedings_block",
             "C. com. L622-21 ; L631-14 ; L641-3",
             f"Le débiteur est en {PROCEEDING_KINDS[proceedings.kind]} depuis le "
@@ -207,8 +254,8 @@ def decide_route(
             "blocking",
         )
         if proceedings.published_on is None:
-            lawyer_review = True
-            add(
+            route.lawyer_review = True
+            route.add(
                 "declaration_deadline_unknown",
                 "C. com. R622-24",
                 "Date de publication du jugement d'ouverture au BODACC inconnue : le délai de déclaration "
@@ -216,53 +263,10 @@ def decide_route(
                 "warning",
             )
         else:
-            months = DECLARATION_MONTHS
-            court_in_metropole = debtor.in_metropolitan_france
-            if not claim.creditor.in_metropolitan_france:
-                if court_in_metropole:
-                    months += DECLARATION_EXTRA_MONTHS_ABROAD
-                else:
-                    lawyer_review = True
-                    add(
-                        "declaration_deadline_overseas",
-                        "C. com. R622-24",
-                        "Procédure ouverte hors de France métropolitaine et créancier non résident en "
-                        "métropole : l'allongement du délai de déclaration est à vérifier par un avocat.",
-                        "warning",
-                    )
-            declaration_deadline = add_months(proceedings.published_on, months, settings.FEB29_RULE)
-            relief_deadline = add_months(proceedings.published_on, RELIEF_MONTHS, settings.FEB29_RULE)
-            add(
-                "declaration_deadline",
-                "C. com. L622-24 ; R622-24",
-                f"Déclarer la créance au plus tard le {french_date(declaration_deadline)} ({months} mois à "
-                f"compter de la publication au BODACC du {french_date(proceedings.published_on)}) ; la date "
-                "d'envoi fait foi.",
-                "info",
-            )
-            if not is_working_day(declaration_deadline):
-                add(
-                    "declaration_deadline_not_extended",
-                    "C. com. R622-24 (Rulebook 2.9, POLICY)",
-                    f"Le délai de déclaration se termine le {french_date(declaration_deadline)}, un samedi, "
-                    "un dimanche ou un jour férié : par prudence, il n'est pas reporté au jour ouvrable "
-                    "suivant. Déclarez avant.",
-                    "warning",
-                )
-            if claim.as_of > declaration_deadline:
-                lawyer_review = True
-                alternative = "lawyer"
-                add(
-                    "declaration_deadline_passed",
-                    "C. com. L622-26",
-                    "Le délai de déclaration est expiré : seule une demande en relevé de forclusion reste "
-                    f"possible, au plus tard le {french_date(relief_deadline)}. Confiez le dossier à un "
-                    "avocat.",
-                    "warning",
-                )
+            _declaration_deadlines(route, claim, proceedings.published_on, settings)
         if any(inv.performance_date > proceedings.opened_on for inv in claim.invoices):
-            lawyer_review = True
-            add(
+            route.lawyer_review = True
+            route.add(
                 "post_opening_claim",
                 "C. com. L622-17",
                 "Au moins une créance est née après le jugement d'ouverture : son régime (créance "
@@ -270,9 +274,9 @@ def decide_route(
                 "warning",
             )
     elif debtor.over_indebtedness:
-        status, alternative, court_allowed = "blocked", "lawyer", False
-        lawyer_review = True
-        add(
+        route.status, route.alternative, route.court_allowed = "blocked", "lawyer", False
+        route.lawyer_review = True
+        route.add(
             "over_indebtedness_block",
             "C. conso. L722-2 ; L722-5",
             "Le dossier de surendettement du débiteur a été déclaré recevable : les procédures d'exécution "
@@ -280,98 +284,156 @@ def decide_route(
             "blocking",
         )
 
-    # --- not admissible (rulebook 2.1-2.2, 2.8) ---------------------------------------------------
-    def refuse(alt: Alternative | None) -> None:
-        nonlocal status, alternative
-        if status != "blocked":
-            status = "not_admissible"
-            if alternative is None:
-                alternative = alt
 
-    in_france = debtor.in_france
-    if status != "blocked" and not in_france:
-        court_allowed = False
-        if debtor.country in EOP_MEMBER_STATES:
-            refuse("european_order_for_payment")
-            add(
-                "debtor_abroad_eu",
-                "Règl. (CE) n° 1896/2006 ; Règl. (UE) n° 1215/2012",
-                "Débiteur domicilié dans un autre État membre : pas d'injonction de payer française, mais "
-                "une injonction de payer européenne (formulaire A), par l'intermédiaire d'un avocat."
-                + (
-                    " Un consommateur ne peut être poursuivi que dans l'État de son domicile."
-                    if debtor.acts_as_consumer
-                    else ""
-                ),
-                "blocking",
-            )
+def _declaration_months(route: _Route, claim: Claim) -> int:
+    """C. com. R622-24: two months, two more for a creditor outside metropolitan France."""
+    months = DECLARATION_MONTHS
+    if not claim.creditor.in_metropolitan_france:
+        if claim.debtor.in_metropolitan_france:
+            months += DECLARATION_EXTRA_MONTHS_ABROAD
         else:
-            refuse("lawyer")
-            add(
-                "debtor_abroad_outside_eop",
-                "Règl. (CE) n° 1896/2006, art. 2 (Rulebook 2.8)",
-                "Débiteur domicilié hors de l'Union européenne ou au Danemark : ni injonction française ni "
-                "injonction européenne ; le dossier est confié à un avocat.",
-                "blocking",
+            route.lawyer_review = True
+            route.add(
+                "declaration_deadline_overseas",
+                "C. com. R622-24",
+                "Procédure ouverte hors de France métropolitaine et créancier non résident en "
+                "métropole : l'allongement du délai de déclaration est à vérifier par un avocat.",
+                "warning",
             )
-    not_due = _not_exigible(claim, settings, refuse, findings, reasons)
+    return months
+
+
+def _declaration_deadlines(route: _Route, claim: Claim, published_on: date, settings: Settings) -> None:
+    """The déclaration de créance and relevé de forclusion deadlines (C. com. L622-24, L622-26)."""
+    months = _declaration_months(route, claim)
+    declaration_deadline = add_months(published_on, months, settings.FEB29_RULE)
+    relief_deadline = add_months(published_on, RELIEF_MONTHS, settings.FEB29_RULE)
+    route.declaration_deadline, route.relief_deadline = declaration_deadline, relief_deadline
+    route.add(
+        "declaration_deadline",
+        "C. com. L622-24 ; R622-24",
+        f"Déclarer la créance au plus tard le {french_date(declaration_deadline)} ({months} mois à "
+        f"compter de la publication au BODACC du {french_date(published_on)}) ; la date "
+        "d'envoi fait foi.",
+        "info",
+    )
+    if not is_working_day(declaration_deadline):
+        route.add(
+            "declaration_deadline_not_extended",
+            "C. com. R622-24 (Rulebook 2.9, POLICY)",
+            f"Le délai de déclaration se termine le {french_date(declaration_deadline)}, un samedi, "
+            "un dimanche ou un jour férié : par prudence, il n'est pas reporté au jour ouvrable "
+            "suivant. Déclarez avant.",
+            "warning",
+        )
+    if claim.as_of > declaration_deadline:
+        route.lawyer_review = True
+        route.alternative = "lawyer"
+        route.add(
+            "declaration_deadline_passed",
+            "C. com. L622-26",
+            "Le délai de déclaration est expiré : seule une demande en relevé de forclusion reste "
+            f"possible, au plus tard le {french_date(relief_deadline)}. Confiez le dossier à un "
+            "avocat.",
+            "warning",
+        )
+
+
+def _not_admissible(route: _Route, claim: Claim, out_of_scope: OutOfScope | None, settings: Settings) -> bool:
+    """Rulebook 2.1-2.2, 2.8: debtor abroad, invoice not due, claim out of scope. True when not due."""
+    debtor = claim.debtor
+    if route.status != "blocked" and not debtor.in_france:
+        _debtor_abroad(route, claim)
+    not_due = _not_exigible(route, claim, settings)
     if out_of_scope is not None:
-        court_allowed = False
-        lawyer_review = True
-        refuse("lawyer")
-        add(out_of_scope.code, out_of_scope.article, out_of_scope.message, "blocking")
-    if claim.nature == "carriage_of_goods" and not in_france:
-        lawyer_review = True
-        add(
+        route.court_allowed = False
+        route.lawyer_review = True
+        route.refuse("lawyer")
+        route.add(out_of_scope.code, out_of_scope.article, out_of_scope.message, "blocking")
+    if claim.nature == "carriage_of_goods" and not debtor.in_france:
+        route.lawyer_review = True
+        route.add(
             "international_carriage_out_of_scope",
             "C. com. L133-6 (Rulebook 1.1)",
             "Transport avec un débiteur à l'étranger : s'il s'agit d'un transport international (CMR), il "
             "est hors périmètre du moteur. À vérifier par un avocat.",
             "warning",
         )
+    return not_due
 
-    barred = prescription is not None and prescription.status == "barred"
-    if prescription is not None:
-        if barred:
-            court_allowed = False
-            refuse(None)
-            add(
-                "ip_refused_time_barred",
-                f"{prescription.rule.article} ; CPC 1405",
-                "Créance prescrite : aucune injonction de payer ni aucune lettre de relance ne doit être "
-                "envoyée.",
-                "blocking",
-            )
-        elif prescription.status == "at_risk":
-            lawyer_review = True
-            if alternative is None and status == "admissible":
-                alternative = "lawyer"
-            add(
-                "lawyer_review_prescription_at_risk",
-                "Rulebook 1.2",
-                "Prescription à risque : pas de mise en demeure ni d'injonction automatique ; un avocat "
-                "décide.",
-                "warning",
-            )
-        elif prescription.urgent:
-            lawyer_review = True
-            if alternative is None and status == "admissible":
-                alternative = "lawyer"
-            add(
-                "lawyer_now_prescription_urgent",
-                "Cass., 10 juill. 1990, n° 89-13.345 ; CPC 1411",
-                f"Fin du délai de prescription le {french_date(prescription.last_day)} : la requête ne "
-                "l'interrompt pas et l'ordonnance doit être signifiée avant cette date. Le dossier part "
-                "immédiatement chez un avocat plutôt que dans la file des injonctions.",
-                "warning",
-            )
+
+def _debtor_abroad(route: _Route, claim: Claim) -> None:
+    """Rulebook 2.8: no French injonction; the European order for payment inside the EU (not Denmark)."""
+    debtor = claim.debtor
+    route.court_allowed = False
+    if debtor.country in EOP_MEMBER_STATES:
+        route.refuse("european_order_for_payment")
+        route.add(
+            "debtor_abroad_eu",
+            "Règl. (CE) n° 1896/2006 ; Règl. (UE) n° 1215/2012",
+            "Débiteur domicilié dans un autre État membre : pas d'injonction de payer française, mais "
+            "une injonction de payer européenne (formulaire A), par l'intermédiaire d'un avocat."
+            + (
+                " Un consommateur ne peut être poursuivi que dans l'État de son domicile."
+                if debtor.acts_as_consumer
+                else ""
+            ),
+            "blocking",
+        )
     else:
-        lawyer_review = True
+        route.refuse("lawyer")
+        route.add(
+            "debtor_abroad_outside_eop",
+            "Règl. (CE) n° 1896/2006, art. 2 (Rulebook 2.8)",
+            "Débiteur domicilié hors de l'Union européenne ou au Danemark : ni injonction française ni "
+            "injonction européenne ; le dossier est confié à un avocat.",
+            "blocking",
+        )
 
+
+def _prescription_route(route: _Route, prescription: PrescriptionResult | None) -> bool:
+    """Rulebook 1.2: a time-barred claim is refused, one at risk or urgent goes to a lawyer (True: barred)."""
+    if prescription is None:
+        route.lawyer_review = True
+        return False
+    if prescription.status == "barred":
+        route.court_allowed = False
+        route.refuse(None)
+        route.add(
+            "ip_refused_time_barred",
+            f"{prescription.rule.article} ; CPC 1405",
+            "Créance prescrite : aucune injonction de payer ni aucune lettre de relance ne doit être "
+            "envoyée.",
+            "blocking",
+        )
+        return True
+    if prescription.status == "at_risk":
+        route.suggest_lawyer()
+        route.add(
+            "lawyer_review_prescription_at_risk",
+            "Rulebook 1.2",
+            "Prescription à risque : pas de mise en demeure ni d'injonction automatique ; un avocat décide.",
+            "warning",
+        )
+    elif prescription.urgent:
+        route.suggest_lawyer()
+        route.add(
+            "lawyer_now_prescription_urgent",
+            "Cass., 10 juill. 1990, n° 89-13.345 ; CPC 1411",
+            f"Fin du délai de prescription le {french_date(prescription.last_day)} : la requête ne "
+            "l'interrompt pas et l'ordonnance doit être signifiée avant cette date. Le dossier part "
+            "immédiatement chez un avocat plutôt que dans la file des injonctions.",
+            "warning",
+        )
+    return False
+
+
+def _dispute_and_cheque(route: _Route, claim: Claim, amounts: AmountsResult | None) -> None:
+    """CPC 1405: a disputed claim, a cheque action or nothing left owed is not for the injonction."""
     if claim.disputed:
-        lawyer_review = True
-        refuse("lawyer")
-        add(
+        route.lawyer_review = True
+        route.refuse("lawyer")
+        route.add(
             "ip_refused_disputed",
             "CPC 1405 ; CPC 1409",
             "Le débiteur conteste la créance par écrit : elle n'est pas certaine au sens de l'injonction "
@@ -379,9 +441,9 @@ def decide_route(
             "blocking",
         )
     if claim.nature == "cheque":
-        lawyer_review = True
-        refuse("lawyer")
-        add(
+        route.lawyer_review = True
+        route.refuse("lawyer")
+        route.add(
             "cheque_action_not_in_1405",
             "CPC 1405",
             "L'action cambiaire sur un chèque ne figure pas parmi les cas de l'article 1405 ; la créance "
@@ -389,126 +451,128 @@ def decide_route(
             "blocking",
         )
     if amounts is not None and amounts.total <= 0:
-        refuse(None)
-        add("nothing_owed", "C. civ. 1342", "Rien n'est plus dû au titre de cette créance.", "blocking")
+        route.refuse(None)
+        route.add("nothing_owed", "C. civ. 1342", "Rien n'est plus dû au titre de cette créance.", "blocking")
 
-    if status == "admissible":
-        not_barred = prescription is not None and prescription.status == "not_barred"
-        add(
-            "ip_admissible",
-            "CPC 1405 1°" if claim.nature != "bill_of_exchange" else "CPC 1405 2°",
-            "Créance d'origine contractuelle ou légale, d'un montant déterminé, certaine, liquide et "
-            "exigible, "
-            + ("non prescrite, " if not_barred else "")
-            + "non contestée, débiteur en France : l'injonction de payer est ouverte (principal et "
-            "accessoires légaux ; ni frais de recouvrement, ni indemnité complémentaire)."
-            + (
-                ""
-                if not lawyer_review
-                else " Aucune requête automatique : un avocat examine d'abord le dossier."
-            ),
-        )
-        if amounts is not None:
-            base = amounts.principal_outstanding + amounts.interest
-            if base > LAWYER_MANDATORY_ABOVE:
-                add(
-                    "lawyer_after_opposition",
-                    "CPC 853 ; CPC 760-761",
-                    f"Montant supérieur à {french_euros(LAWYER_MANDATORY_ABOVE)} : en cas d'opposition du "
-                    "débiteur, la représentation par avocat sera obligatoire.",
-                )
 
-    # --- court ------------------------------------------------------------------------------------
-    kind = cerfa = name = city = address = None
+def _admissible(
+    route: _Route, claim: Claim, prescription: PrescriptionResult | None, amounts: AmountsResult | None
+) -> None:
+    """CPC 1405: the injonction is open when nothing above refused it."""
+    if route.status != "admissible":
+        return
+    not_barred = prescription is not None and prescription.status == "not_barred"
+    route.add(
+        "ip_admissible",
+        "CPC 1405 1°" if claim.nature != "bill_of_exchange" else "CPC 1405 2°",
+        "Créance d'origine contractuelle ou légale, d'un montant déterminé, certaine, liquide et "
+        "exigible, "
+        + ("non prescrite, " if not_barred else "")
+        + "non contestée, débiteur en France : l'injonction de payer est ouverte (principal et "
+        "accessoires légaux ; ni frais de recouvrement, ni indemnité complémentaire)."
+        + (
+            ""
+            if not route.lawyer_review
+            else " Aucune requête automatique : un avocat examine d'abord le dossier."
+        ),
+    )
+    if amounts is not None:
+        base = amounts.principal_outstanding + amounts.interest
+        if base > LAWYER_MANDATORY_ABOVE:
+            route.add(
+                "lawyer_after_opposition",
+                "CPC 853 ; CPC 760-761",
+                f"Montant supérieur à {french_euros(LAWYER_MANDATORY_ABOVE)} : en cas d'opposition du "
+                "débiteur, la représentation par avocat sera obligatoire.",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Court:
+    kind: str | None = None
+    cerfa: str | None = None
+    name: str | None = None
+    city: str | None = None
+    address: str | None = None
     confirmed: bool | None = None
-    choice = court_kind(claim, settings) if court_allowed else None
-    if choice is not None:
-        kind, cerfa = choice.kind, CERFA[choice.kind]
-        add(
-            "competent_court",
-            choice.article,
-            f"Juge compétent : {COURT_LABELS[choice.kind]} — {choice.reason}. Formulaire Cerfa n° {cerfa} "
-            "(version à vérifier sur service-public.fr).",
-        )
-        if choice.article.startswith("Com. 18 nov. 2020"):
-            add(
-                "court_option_non_merchant_creditor",
-                "Com. 18 nov. 2020, n° 19-19.463",
-                "Le créancier non commerçant peut aussi saisir le tribunal judiciaire contre un commerçant.",
-            )
-        name, city, address, confirmed, court_review = _locate_court(claim, choice.kind, add, settings)
-        lawyer_review = lawyer_review or court_review
-        if claim.jurisdiction_clause:
-            add(
-                "jurisdiction_clause_ignored",
-                "CPC 1406",
-                "La clause attributive de juridiction est réputée non écrite pour l'injonction de payer : "
-                "le juge compétent est celui du domicile ou du siège du débiteur.",
-            )
-        if choice.kind == JUDICIAL:
-            add(
-                "art_750_1_not_applicable",
-                "CPC 750-1 ; Cass. 2e civ., avis, 25 sept. 2025, n° 25-70.013",
-                "La tentative préalable de résolution amiable de l'article 750-1 ne s'applique pas à "
-                "l'injonction de payer.",
-            )
 
-    # --- small claims (rulebook 3.2) --------------------------------------------------------------
-    small: bool | None
-    if not in_france or status == "blocked" or barred or out_of_scope is not None or not_due:
-        small = False
-    elif amounts is None:
-        small = None
-        add(
+
+def _court(route: _Route, claim: Claim, settings: Settings) -> _Court:
+    """Rulebook 2.3: the competent judge (kind, Cerfa) and the court of the debtor's domicile."""
+    choice = court_kind(claim, settings) if route.court_allowed else None
+    if choice is None:
+        return _Court()
+    cerfa = CERFA[choice.kind]
+    route.add(
+        "competent_court",
+        choice.article,
+        f"Juge compétent : {COURT_LABELS[choice.kind]} — {choice.reason}. Formulaire Cerfa n° {cerfa} "
+        "(version à vérifier sur service-public.fr).",
+    )
+    if choice.article.startswith("Com. 18 nov. 2020"):
+        route.add(
+            "court_option_non_merchant_creditor",
+            "Com. 18 nov. 2020, n° 19-19.463",
+            "Le créancier non commerçant peut aussi saisir le tribunal judiciaire contre un commerçant.",
+        )
+    name, city, address, confirmed, court_review = _locate_court(claim, choice.kind, route.add, settings)
+    route.lawyer_review = route.lawyer_review or court_review
+    if claim.jurisdiction_clause:
+        route.add(
+            "jurisdiction_clause_ignored",
+            "CPC 1406",
+            "La clause attributive de juridiction est réputée non écrite pour l'injonction de payer : "
+            "le juge compétent est celui du domicile ou du siège du débiteur.",
+        )
+    if choice.kind == JUDICIAL:
+        route.add(
+            "art_750_1_not_applicable",
+            "CPC 750-1 ; Cass. 2e civ., avis, 25 sept. 2025, n° 25-70.013",
+            "La tentative préalable de résolution amiable de l'article 750-1 ne s'applique pas à "
+            "l'injonction de payer.",
+        )
+    return _Court(choice.kind, cerfa, name, city, address, confirmed)
+
+
+def _small_claims(
+    route: _Route, amounts: AmountsResult | None, settings: Settings, excluded: bool
+) -> bool | None:
+    """Rulebook 3.2: the simplified small-claims procedure (None: unknown, the interest is missing)."""
+    if excluded or route.status == "blocked":
+        return False
+    if amounts is None:
+        route.add(
             "small_claims_unknown",
             "CPCE L125-1 ; R125-1",
             "Éligibilité à la procédure simplifiée de recouvrement des petites créances non déterminée : "
             "les intérêts n'ont pas pu être calculés.",
             "warning",
         )
-    else:
-        base = amounts.principal_outstanding + amounts.interest
-        small = 0 < base <= settings.SMALL_CLAIMS_CEILING
-        if small:
-            add(
-                "small_claims_eligible",
-                "CPCE L125-1 ; R125-1",
-                f"Principal et intérêts ({french_euros(base)}) n'excèdent pas "
-                f"{french_euros(settings.SMALL_CLAIMS_CEILING)} : la procédure simplifiée de recouvrement "
-                "des petites créances par commissaire de justice est possible (frais à la charge du "
-                "créancier).",
-            )
-
-    result = RouteResult(
-        injonction_de_payer=status,
-        court_kind=kind,
-        court_name=name,
-        court_city=city,
-        court_address=address,
-        court_confirmed=confirmed,
-        cerfa=cerfa,
-        small_claims_eligible=small,
-        alternative=alternative,
-        declaration_deadline=declaration_deadline,
-        relief_deadline=relief_deadline,
-        lawyer_review=lawyer_review,
-        reasons=tuple(reasons),
-    )
-    return result, findings
+        return None
+    base = amounts.principal_outstanding + amounts.interest
+    small = 0 < base <= settings.SMALL_CLAIMS_CEILING
+    if small:
+        route.add(
+            "small_claims_eligible",
+            "CPCE L125-1 ; R125-1",
+            f"Principal et intérêts ({french_euros(base)}) n'excèdent pas "
+            f"{french_euros(settings.SMALL_CLAIMS_CEILING)} : la procédure simplifiée de recouvrement "
+            "des petites créances par commissaire de justice est possible (frais à la charge du "
+            "créancier).",
+        )
+    return small
 
 
-def _not_exigible(
-    claim: Claim, settings: Settings, refuse: Any, findings: list[Finding], reasons: list[str]
-) -> bool:
+def _not_exigible(route: _Route, claim: Claim, settings: Settings) -> bool:
     """Rulebook 2.1-2.2: an invoice not yet due (or dated after ``as_of``) is not exigible; the injonction
     is refused with one blocking finding per such invoice. True when there is one."""
     items = not_due_invoices(claim, settings)
     if not items:
         return False
-    refuse(None)
+    route.refuse(None)
     for finding in exigibility_findings(items, claim.as_of):
-        findings.append(finding)
-        reasons.append(finding.code)
+        route.findings.append(finding)
+        route.reasons.append(finding.code)
     return True
 
 
