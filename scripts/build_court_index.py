@@ -40,7 +40,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from chalicelib.legal.courts import (  # noqa: E402  (path set up above)
+from chalicelib.legal.court_index import (  # noqa: E402  (path set up above)
     CEDEX_CODES_FILE,
     COMMUNE_COURTS_FILE,
     COMMUNES_FILE,
