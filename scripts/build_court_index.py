@@ -40,7 +40,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from chalicelib.legal.courts import (  # noqa: E402  (path set up above)
+from chalicelib.legal.court_index import (  # noqa: E402  (path set up above)
     CEDEX_CODES_FILE,
     COMMUNE_COURTS_FILE,
     COMMUNES_FILE,
@@ -107,6 +107,25 @@ def insee_department_for_postal(insee: str) -> str:
     return "20" if insee.startswith("2") and insee[1] in "AB" else department_of(insee)
 
 
+def _add_name(names: dict[str, list[str]], insee: str, raw: str) -> None:
+    """Add the place key of ``raw`` to the commune's names, once."""
+    key = place_key(raw)
+    if key and key not in names[insee]:
+        names[insee].append(key)
+
+
+def _cedex_rows(cedex: dict[str, set[str]]) -> list[str]:
+    """CEDEX codes come in long runs of consecutive codes of one commune: one row per run."""
+    runs: list[list[str]] = []
+    for code in sorted(cedex):
+        communes = " ".join(sorted(cedex[code]))
+        if runs and runs[-1][2] == communes and int(code) == int(runs[-1][1]) + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code, communes])
+    return ["first_code;last_code;insee_codes"] + [";".join(run) for run in runs]
+
+
 class Builder:
     def __init__(self, source: Path) -> None:
         self.source = source
@@ -127,23 +146,42 @@ class Builder:
     # -----------------------------------------------------------------------------
 
     def communes_and_postal_codes(self) -> tuple[list[str], list[str], list[str]]:
+        names, codes = self._laposte_names_and_codes()
+        greffe_of, cedex, referentiel_names = self._referentiel_greffes_and_cedex(codes)
+        for insee_codes in cedex.values():
+            for insee in insee_codes:
+                if insee not in names:  # historical code, known only to the référentiel
+                    for raw in sorted(referentiel_names[insee]):
+                        _add_name(names, insee, raw)
+
+        commune_rows = ["insee;greffe;names"]
+        for insee in sorted(names):
+            commune_rows.append(f"{insee};{greffe_of.get(insee, '')};{'|'.join(names[insee])}")
+        code_rows = ["postal_code;insee_codes"]
+        for code in sorted(codes):
+            code_rows.append(f"{code};{' '.join(sorted(codes[code]))}")
+        return commune_rows, code_rows, _cedex_rows(cedex)
+
+    def _laposte_names_and_codes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Place keys of every commune (official names first, then aliases) and the communes of each
+        La Poste postal code, in file order."""
         names: dict[str, list[str]] = defaultdict(list)
         codes: dict[str, list[str]] = defaultdict(list)
-
-        def add_name(insee: str, raw: str) -> None:
-            key = place_key(raw)
-            if key and key not in names[insee]:
-                names[insee].append(key)
-
         for row in self.laposte:  # official names first, then aliases
-            add_name(row["Code_commune_INSEE"], row["Nom_de_la_commune"])
+            _add_name(names, row["Code_commune_INSEE"], row["Nom_de_la_commune"])
         for row in self.laposte:
             insee, code = row["Code_commune_INSEE"], row["Code_postal"]
-            add_name(insee, row["Ligne_5"])
-            add_name(insee, row["Libellé_d_acheminement"])
+            _add_name(names, insee, row["Ligne_5"])
+            _add_name(names, insee, row["Libellé_d_acheminement"])
             if insee not in codes[code]:
                 codes[code].append(insee)
+        return names, codes
 
+    def _referentiel_greffes_and_cedex(
+        self, codes: dict[str, list[str]]
+    ) -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+        """From the référentiel communes–greffes: each commune's greffe, the communes of the postal codes
+        La Poste does not know (CEDEX codes) and the référentiel's own commune names."""
         greffe_of: dict[str, str] = {}
         cedex: dict[str, set[str]] = defaultdict(set)
         referentiel_names: dict[str, set[str]] = defaultdict(set)
@@ -158,28 +196,7 @@ class Builder:
             code = row["Code postal"].zfill(5) if row["Code postal"] else ""
             if code and code not in codes:
                 cedex[code].add(insee)
-        for insee_codes in cedex.values():
-            for insee in insee_codes:
-                if insee not in names:  # historical code, known only to the référentiel
-                    for raw in sorted(referentiel_names[insee]):
-                        add_name(insee, raw)
-
-        commune_rows = ["insee;greffe;names"]
-        for insee in sorted(names):
-            commune_rows.append(f"{insee};{greffe_of.get(insee, '')};{'|'.join(names[insee])}")
-        code_rows = ["postal_code;insee_codes"]
-        for code in sorted(codes):
-            code_rows.append(f"{code};{' '.join(sorted(codes[code]))}")
-        # CEDEX codes come in long runs of consecutive codes of one commune: one row per run.
-        runs: list[list[str]] = []
-        for code in sorted(cedex):
-            communes = " ".join(sorted(cedex[code]))
-            if runs and runs[-1][2] == communes and int(code) == int(runs[-1][1]) + 1:
-                runs[-1][1] = code
-            else:
-                runs.append([code, code, communes])
-        cedex_rows = ["first_code;last_code;insee_codes"] + [";".join(run) for run in runs]
-        return commune_rows, code_rows, cedex_rows
+        return greffe_of, cedex, referentiel_names
 
     # -- place names
     # -------------------------------------------------------------------------------------------

@@ -202,6 +202,13 @@ def assess_prescription(
     return result, _findings(claim, rule, result, weighing, settings)
 
 
+class _Findings(list[Finding]):
+    def add(
+        self, code: str, article: str, message: str, level: Level = "info", detail: str | None = None
+    ) -> None:
+        self.append(Finding(code, article, message, "prescription", level, detail))
+
+
 def _findings(
     claim: Claim,
     rule: PrescriptionRule,
@@ -209,11 +216,36 @@ def _findings(
     weighing: list[InvoicePrescription],
     settings: Settings,
 ) -> list[Finding]:
-    out: list[Finding] = []
+    out = _Findings()
+    _regime_findings(out, claim, rule, settings)
+    reported: set[tuple[str, date]] = set()  # one finding per event, whichever invoice or track shows it
+    for inv in result.invoices:
+        for track in (inv.early, inv.late):
+            _interruptions(out, rule, settings, inv, track, reported)
+            _suspensions(out, track, reported)
+            _events_after_expiry(out, inv, track, reported)
+        _date_limits(out, rule, inv)
+    if claim.formal_notice is not None:
+        out.add(
+            "formal_notice_not_interruptive",
+            "Com. 13 oct. 1992, n° 91-10.066 ; Com. 18 mai 2022, n° 20-23.204",
+            "La mise en demeure, même par lettre recommandée, n'interrompt pas la prescription : seules la "
+            "reconnaissance du débiteur, une demande en justice ou une mesure d'exécution l'interrompent "
+            "(C. civ. 2240 à 2244).",
+        )
+    if claim.debtor.collective_proceedings is not None:
+        out.add(
+            "declaration_interrupts_prescription",
+            "C. com. L622-24 (Rulebook 1.4)",
+            "La déclaration de la créance au mandataire interrompt la prescription jusqu'à la clôture de "
+            "la procédure.",
+        )
+    _status_findings(out, result, weighing, settings)
+    return list(out)
 
-    def add(code: str, article: str, message: str, level: Level = "info", detail: str | None = None) -> None:
-        out.append(Finding(code, article, message, "prescription", level, detail))
 
+def _regime_findings(out: _Findings, claim: Claim, rule: PrescriptionRule, settings: Settings) -> None:
+    """Rulebook 1.1: the duration and starting point applied, and what they assume."""
     start_text = {
         "performance_or_due": "à compter de l'exécution de la prestation ou de la livraison (au plus "
         "tôt) et, au plus tard, de l'échéance figurant sur la facture",
@@ -221,7 +253,7 @@ def _findings(
         "delivery": "à compter de la livraison des marchandises au destinataire, quelle que soit la facture",
         "cheque_presentation_end": "à compter de l'expiration du délai de présentation du chèque",
     }[rule.start]
-    add(
+    out.add(
         "prescription_regime",
         rule.article,
         f"Délai applicable : {rule.label}, soit {rule.duration.french()} {start_text}.",
@@ -232,7 +264,7 @@ def _findings(
             if rule.code == "consumer_2_years"
             else "C. civ. 2224 ; Com. 26 févr. 2020, n° 18-25.036 ; Com. 14 juin 2023, n° 21-14.841"
         )
-        add(
+        out.add(
             "prescription_two_starting_points",
             article,
             "Deux points de départ sont retenus : l'exécution de la prestation (ou la facture si elle est "
@@ -240,7 +272,7 @@ def _findings(
             "premier donne la date limite à respecter ; entre les deux, la créance est à risque.",
         )
     if rule.code == "bill_of_exchange_3_years":
-        add(
+        out.add(
             "bill_of_exchange_acceptor_assumed",
             "C. com. L511-78",
             "Délai calculé contre l'accepteur (3 ans à compter de l'échéance). Contre le tireur ou un "
@@ -248,7 +280,7 @@ def _findings(
             "warning",
         )
     if rule.start == "cheque_presentation_end":
-        add(
+        out.add(
             "cheque_presentation_period",
             "C. mon. fin. L131-32",
             f"Délai de présentation de {settings.CHEQUE_PRESENTATION_DAYS} jours retenu (chèque émis et "
@@ -258,114 +290,122 @@ def _findings(
             else "warning",
         )
     elif claim.cheque is not None:
-        add(
+        out.add(
             "cheque_information_only",
             "C. mon. fin. L131-59",
             "Le chèque impayé n'est qu'une information : la créance garde sa propre prescription.",
         )
 
-    reported: set[tuple[str, date]] = set()
-    for inv in result.invoices:
-        for track in (inv.early, inv.late):
-            for event in track.interrupted_by:
-                if (event.kind, event.day) in reported:
-                    continue
-                reported.add((event.kind, event.day))
-                what = "Le paiement partiel" if event.kind == "payment" else "La reconnaissance de dette"
-                new_end = rule.duration.after(event.day, settings.FEB29_RULE)
-                add(
-                    f"prescription_interrupted_by_{event.kind}",
-                    "C. civ. 2240 ; 2231",
-                    f"{what} du {french_date(event.day)} interrompt la prescription : un nouveau délai de "
-                    f"{rule.duration.french()} court, jusqu'au {french_date(new_end)}.",
-                    detail=f"créance {inv.number}",
-                )
-            for event in track.suspended_by:
-                if ("suspension", event.day) in reported:
-                    continue
-                reported.add(("suspension", event.day))
-                if event.end is None:
-                    add(
-                        "prescription_suspended_ongoing",
-                        "C. civ. 2238",
-                        f"La prescription est suspendue depuis le {french_date(event.day)} (processus "
-                        "amiable en cours) ; la date limite indiquée suppose qu'il prenne fin aujourd'hui "
-                        "et sera recalculée à sa clôture (au moins six mois après).",
-                        "warning",
-                    )
-                else:
-                    add(
-                        "prescription_suspended",
-                        "C. civ. 2238 ; 2230",
-                        f"Prescription suspendue du {french_date(event.day)} au {french_date(event.end)} : "
-                        "le temps restant reprend ensuite, et au moins six mois.",
-                    )
-            for event in track.after_expiry:
-                if event.kind == "suspension" or ("late", event.day) in reported:
-                    continue
-                if track is inv.early and inv.late.end >= event.day:
-                    continue  # still in time on the late reading
-                reported.add(("late", event.day))
-                if event.kind == "payment":
-                    add(
-                        "payment_after_expiry",
-                        "C. civ. 2240 ; Civ. 1re, 19 mai 2021, n° 19-26.253",
-                        f"Le paiement du {french_date(event.day)} intervient après l'expiration du délai : "
-                        "il n'interrompt pas la prescription.",
-                        "warning",
-                        detail=f"créance {inv.number}",
-                    )
-                else:
-                    add(
-                        "acknowledgement_after_expiry",
-                        "C. civ. 2240 ; Com. 7 juill. 2009, n° 08-13.499",
-                        f"La reconnaissance du {french_date(event.day)} est postérieure à l'expiration du "
-                        "délai : elle ne fait pas revivre la créance mais peut valoir renonciation à la "
-                        "prescription acquise. Revue par un avocat.",
-                        "warning",
-                        detail=f"créance {inv.number}",
-                    )
-        if inv.early.capped or inv.late.capped:
-            add(
-                "long_stop_20_years",
-                "C. civ. 2232",
-                "Le report du point de départ, la suspension ou l'interruption ne peuvent porter la "
-                "prescription au-delà de 20 ans à compter de la naissance du droit : date limite plafonnée.",
+
+def _interruptions(
+    out: _Findings,
+    rule: PrescriptionRule,
+    settings: Settings,
+    inv: InvoicePrescription,
+    track: Track,
+    reported: set[tuple[str, date]],
+) -> None:
+    """C. civ. 2240, 2231: a payment or an acknowledgement starts a new period of the same duration."""
+    for event in track.interrupted_by:
+        if (event.kind, event.day) in reported:
+            continue
+        reported.add((event.kind, event.day))
+        what = "Le paiement partiel" if event.kind == "payment" else "La reconnaissance de dette"
+        new_end = rule.duration.after(event.day, settings.FEB29_RULE)
+        out.add(
+            f"prescription_interrupted_by_{event.kind}",
+            "C. civ. 2240 ; 2231",
+            f"{what} du {french_date(event.day)} interrompt la prescription : un nouveau délai de "
+            f"{rule.duration.french()} court, jusqu'au {french_date(new_end)}.",
+            detail=f"créance {inv.number}",
+        )
+
+
+def _suspensions(out: _Findings, track: Track, reported: set[tuple[str, date]]) -> None:
+    """C. civ. 2238: an amicable process suspends the prescription (at least six months remain after it)."""
+    for event in track.suspended_by:
+        if ("suspension", event.day) in reported:
+            continue
+        reported.add(("suspension", event.day))
+        if event.end is None:
+            out.add(
+                "prescription_suspended_ongoing",
+                "C. civ. 2238",
+                f"La prescription est suspendue depuis le {french_date(event.day)} (processus "
+                "amiable en cours) ; la date limite indiquée suppose qu'il prenne fin aujourd'hui "
+                "et sera recalculée à sa clôture (au moins six mois après).",
+                "warning",
+            )
+        else:
+            out.add(
+                "prescription_suspended",
+                "C. civ. 2238 ; 2230",
+                f"Prescription suspendue du {french_date(event.day)} au {french_date(event.end)} : "
+                "le temps restant reprend ensuite, et au moins six mois.",
+            )
+
+
+def _events_after_expiry(
+    out: _Findings, inv: InvoicePrescription, track: Track, reported: set[tuple[str, date]]
+) -> None:
+    """C. civ. 2240: a payment or acknowledgement after expiry does not interrupt (a waiver, perhaps)."""
+    for event in track.after_expiry:
+        if event.kind == "suspension" or ("late", event.day) in reported:
+            continue
+        if track is inv.early and inv.late.end >= event.day:
+            continue  # still in time on the late reading
+        reported.add(("late", event.day))
+        if event.kind == "payment":
+            out.add(
+                "payment_after_expiry",
+                "C. civ. 2240 ; Civ. 1re, 19 mai 2021, n° 19-26.253",
+                f"Le paiement du {french_date(event.day)} intervient après l'expiration du délai : "
+                "il n'interrompt pas la prescription.",
+                "warning",
                 detail=f"créance {inv.number}",
             )
-        if rule.duration.years and any(
-            s.month == 2 and s.day == 29 for s in (inv.early.start, inv.late.start)
-        ):
-            add(
-                "anniversary_29_february",
-                "CPC 641 (par analogie, Rulebook 0, POLICY)",
-                "Le délai part d'un 29 février : la date anniversaire inexistante est fixée au dernier "
-                "jour de février. Lecture prudente non confirmée pour la prescription : à valider par un "
-                "avocat.",
+        else:
+            out.add(
+                "acknowledgement_after_expiry",
+                "C. civ. 2240 ; Com. 7 juill. 2009, n° 08-13.499",
+                f"La reconnaissance du {french_date(event.day)} est postérieure à l'expiration du "
+                "délai : elle ne fait pas revivre la créance mais peut valoir renonciation à la "
+                "prescription acquise. Revue par un avocat.",
                 "warning",
                 detail=f"créance {inv.number}",
             )
 
-    if claim.formal_notice is not None:
-        add(
-            "formal_notice_not_interruptive",
-            "Com. 13 oct. 1992, n° 91-10.066 ; Com. 18 mai 2022, n° 20-23.204",
-            "La mise en demeure, même par lettre recommandée, n'interrompt pas la prescription : seules la "
-            "reconnaissance du débiteur, une demande en justice ou une mesure d'exécution l'interrompent "
-            "(C. civ. 2240 à 2244).",
+
+def _date_limits(out: _Findings, rule: PrescriptionRule, inv: InvoicePrescription) -> None:
+    """C. civ. 2232 (the 20-year long-stop) and a period starting on 29 February."""
+    if inv.early.capped or inv.late.capped:
+        out.add(
+            "long_stop_20_years",
+            "C. civ. 2232",
+            "Le report du point de départ, la suspension ou l'interruption ne peuvent porter la "
+            "prescription au-delà de 20 ans à compter de la naissance du droit : date limite plafonnée.",
+            detail=f"créance {inv.number}",
         )
-    if claim.debtor.collective_proceedings is not None:
-        add(
-            "declaration_interrupts_prescription",
-            "C. com. L622-24 (Rulebook 1.4)",
-            "La déclaration de la créance au mandataire interrompt la prescription jusqu'à la clôture de "
-            "la procédure.",
+    if rule.duration.years and any(s.month == 2 and s.day == 29 for s in (inv.early.start, inv.late.start)):
+        out.add(
+            "anniversary_29_february",
+            "CPC 641 (par analogie, Rulebook 0, POLICY)",
+            "Le délai part d'un 29 février : la date anniversaire inexistante est fixée au dernier "
+            "jour de février. Lecture prudente non confirmée pour la prescription : à valider par un "
+            "avocat.",
+            "warning",
+            detail=f"créance {inv.number}",
         )
 
+
+def _status_findings(
+    out: _Findings, result: PrescriptionResult, weighing: list[InvoicePrescription], settings: Settings
+) -> None:
+    """Rulebook 1.2: barred, at risk or not barred (urgent when close), never extended past a weekend."""
     last = result.last_day
     if result.status == "barred":
         barred = ", ".join(p.number for p in weighing if p.status == "barred")
-        add(
+        out.add(
             "time_barred",
             result.rule.article,
             f"Créance prescrite : le dernier jour pour agir était le {french_date(result.last_day_late)}. "
@@ -375,7 +415,7 @@ def _findings(
         )
     elif result.status == "at_risk":
         waiver = any(p.waiver_possible for p in weighing)
-        add(
+        out.add(
             "prescription_at_risk",
             f"{result.rule.article} ; Rulebook 1.2",
             (
@@ -388,14 +428,14 @@ def _findings(
             "warning",
         )
     else:
-        add(
+        out.add(
             "not_time_barred",
             result.rule.article,
             f"Créance non prescrite : dernier jour pour agir le {WEEKDAYS_FR[last.weekday()]} "
             f"{french_date(last)} ({result.days_left} jour(s) restant(s)).",
         )
         if result.urgent:
-            add(
+            out.add(
                 "prescription_urgent",
                 "Cass., 10 juill. 1990, n° 89-13.345 ; C. civ. 2241",
                 f"Moins de {settings.URGENCY_DAYS} jours avant la fin du délai : le dépôt d'une requête en "
@@ -405,13 +445,12 @@ def _findings(
                 "warning",
             )
     if result.status != "barred" and last.weekday() >= 5:
-        add(
+        out.add(
             "no_weekend_extension",
             "C. civ. 2229 ; Cass. 2e civ., 7 avr. 2016, n° 15-12.960 ; Com. 10 janv. 2006, n° 04-10.482",
             f"Le dernier jour tombe un {WEEKDAYS_FR[last.weekday()]} : la prescription n'est pas prorogée "
             "au premier jour ouvrable suivant.",
         )
-    return out
 
 
 __all__ = ["PrescriptionResult", "Status", "add_years", "assess_prescription", "run_track", "starting_points"]

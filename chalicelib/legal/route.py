@@ -4,32 +4,58 @@
 ``not_admissible`` when one fails (time-barred, disputed, debtor abroad…), ``blocked`` when collective
 proceedings or an over-indebtedness file prohibit any action. The competent court's *kind* (and Cerfa)
 follows the parties (rulebook 2.3); its *city* comes from the debtor's address through
-:mod:`chalicelib.legal.courts`.
+:mod:`chalicelib.legal.courts`. The admissibility rules live in :mod:`chalicelib.legal.admissibility`;
+this module runs them in order, then the court and small-claims sections.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any
 
+from chalicelib.legal.admissibility import (
+    DECLARATION_EXTRA_MONTHS_ABROAD,
+    DECLARATION_MONTHS,
+    EOP_MEMBER_STATES,
+    LAWYER_MANDATORY_ABOVE,
+    RELIEF_MONTHS,
+    Alternative,
+    IpStatus,
+    RouteState,
+    admissible,
+    blocked_by_proceedings,
+    dispute_and_cheque,
+    is_working_day,
+    not_admissible,
+    prescription_route,
+)
 from chalicelib.legal.amounts import AmountsResult
-from chalicelib.legal.dates import add_months, french_date
-from chalicelib.legal.exigibility import exigibility_findings, not_due_invoices
-from chalicelib.legal.findings import Finding, Level
-from chalicelib.legal.model import PROCEEDING_KINDS, Claim
+from chalicelib.legal.findings import Finding
+from chalicelib.legal.model import Claim
 from chalicelib.legal.money import french_euros
 from chalicelib.legal.prescription import PrescriptionResult
 from chalicelib.legal.regime import OutOfScope
 from chalicelib.legal.settings import Settings
 
-IpStatus = Literal["admissible", "not_admissible", "blocked"]
-Alternative = Literal["european_order_for_payment", "declaration_de_creance", "lawyer"]
+# Re-exported from admissibility: they were defined here before issue 19.
+__all__ = [
+    "DECLARATION_EXTRA_MONTHS_ABROAD",
+    "DECLARATION_MONTHS",
+    "EOP_MEMBER_STATES",
+    "LAWYER_MANDATORY_ABOVE",
+    "RELIEF_MONTHS",
+    "Alternative",
+    "CourtChoice",
+    "IpStatus",
+    "RouteResult",
+    "court_kind",
+    "decide_route",
+    "is_working_day",
+]
 
 COMMERCIAL = "tribunal_de_commerce"
 JUDICIAL = "tribunal_judiciaire"
@@ -40,17 +66,6 @@ COURT_LABELS = {
     JUDICIAL: "président du tribunal judiciaire",
     PROTECTION: "juge des contentieux de la protection",
 }
-# Reg. (EC) 1896/2006 applies in every Member State except Denmark (rulebook 2.8).
-EOP_MEMBER_STATES = frozenset(
-    {
-        "AT", "BE", "BG", "HR", "CY", "CZ", "EE", "FI", "DE", "GR", "EL", "HU", "IE", "IT",
-        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-    }
-)  # fmt: skip
-DECLARATION_MONTHS = 2  # C. com. R622-24
-DECLARATION_EXTRA_MONTHS_ABROAD = 2  # R622-24: creditors not residing in metropolitan France
-RELIEF_MONTHS = 6  # C. com. L622-26
-LAWYER_MANDATORY_ABOVE = Decimal("10000.00")  # CPC 853 / 760-761, after opposition
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,19 +157,6 @@ def court_kind(claim: Claim, settings: Settings) -> CourtChoice | None:
     )
 
 
-def is_working_day(day: date) -> bool:
-    """Not a Saturday, a Sunday or a French national public holiday (``holidays`` loaded lazily)."""
-    return day.weekday() < 5 and day not in _french_holidays(day.year)
-
-
-@cache
-def _french_holidays(year: int) -> Container[date]:
-    import holidays  # heavy import, only needed for a déclaration de créance deadline
-
-    days: Container[date] = holidays.country_holidays("FR", years=year)
-    return days
-
-
 @cache
 def _courts_module() -> ModuleType | None:
     """The court look-up (chalicelib.legal.courts), or None if it is not installed."""
@@ -177,339 +179,107 @@ def decide_route(
     ``prescription`` / ``amounts`` are None when they could not be computed; ``extra_review`` is set when
     another part asks for a lawyer's review.
     """
-    findings: list[Finding] = []
-    reasons: list[str] = []
+    route = RouteState(lawyer_review=extra_review)
+    blocked_by_proceedings(route, claim, settings)
+    not_due = not_admissible(route, claim, out_of_scope, settings)
+    barred = prescription_route(route, prescription)
+    dispute_and_cheque(route, claim, amounts)
+    admissible(route, claim, prescription, amounts)
+    court = _court(route, claim, settings)
+    excluded = not claim.debtor.in_france or barred or out_of_scope is not None or not_due
+    small = _small_claims(route, amounts, settings, excluded)
+    result = RouteResult(
+        injonction_de_payer=route.status,
+        court_kind=court.kind,
+        court_name=court.name,
+        court_city=court.city,
+        court_address=court.address,
+        court_confirmed=court.confirmed,
+        cerfa=court.cerfa,
+        small_claims_eligible=small,
+        alternative=route.alternative,
+        declaration_deadline=route.declaration_deadline,
+        relief_deadline=route.relief_deadline,
+        lawyer_review=route.lawyer_review,
+        reasons=tuple(route.reasons),
+    )
+    return result, route.findings
 
-    def add(code: str, article: str, message: str, level: Level = "info", detail: str | None = None) -> None:
-        findings.append(Finding(code, article, message, "route", level, detail))
-        if level != "info":
-            reasons.append(code)
 
-    debtor = claim.debtor
-    status: IpStatus = "admissible"
-    alternative: Alternative | None = None
-    lawyer_review = extra_review
-    declaration_deadline: date | None = None
-    relief_deadline: date | None = None
-    court_allowed = True
-
-    # --- blocked: collective proceedings, over-indebtedness (rulebook 2.9) ------------------------
-    proceedings = debtor.collective_proceedings
-    if proceedings is not None:
-        status, alternative, court_allowed = "blocked", "declaration_de_creance", False
-        add(
-            "collective_proceedings_block",
-            "C. com. L622-21 ; L631-14 ; L641-3",
-            f"Le débiteur est en {PROCEEDING_KINDS[proceedings.kind]} depuis le "
-            f"{french_date(proceedings.opened_on)} : toute action en paiement (injonction, mise en demeure "
-            "menaçant de poursuites, exécution) est interdite. La créance doit être déclarée au mandataire "
-            "judiciaire ou au liquidateur.",
-            "blocking",
-        )
-        if proceedings.published_on is None:
-            lawyer_review = True
-            add(
-                "declaration_deadline_unknown",
-                "C. com. R622-24",
-                "Date de publication du jugement d'ouverture au BODACC inconnue : le délai de déclaration "
-                "de deux mois court à compter de cette publication. Vérifiez le BODACC.",
-                "warning",
-            )
-        else:
-            months = DECLARATION_MONTHS
-            court_in_metropole = debtor.in_metropolitan_france
-            if not claim.creditor.in_metropolitan_france:
-                if court_in_metropole:
-                    months += DECLARATION_EXTRA_MONTHS_ABROAD
-                else:
-                    lawyer_review = True
-                    add(
-                        "declaration_deadline_overseas",
-                        "C. com. R622-24",
-                        "Procédure ouverte hors de France métropolitaine et créancier non résident en "
-                        "métropole : l'allongement du délai de déclaration est à vérifier par un avocat.",
-                        "warning",
-                    )
-            declaration_deadline = add_months(proceedings.published_on, months, settings.FEB29_RULE)
-            relief_deadline = add_months(proceedings.published_on, RELIEF_MONTHS, settings.FEB29_RULE)
-            add(
-                "declaration_deadline",
-                "C. com. L622-24 ; R622-24",
-                f"Déclarer la créance au plus tard le {french_date(declaration_deadline)} ({months} mois à "
-                f"compter de la publication au BODACC du {french_date(proceedings.published_on)}) ; la date "
-                "d'envoi fait foi.",
-                "info",
-            )
-            if not is_working_day(declaration_deadline):
-                add(
-                    "declaration_deadline_not_extended",
-                    "C. com. R622-24 (Rulebook 2.9, POLICY)",
-                    f"Le délai de déclaration se termine le {french_date(declaration_deadline)}, un samedi, "
-                    "un dimanche ou un jour férié : par prudence, il n'est pas reporté au jour ouvrable "
-                    "suivant. Déclarez avant.",
-                    "warning",
-                )
-            if claim.as_of > declaration_deadline:
-                lawyer_review = True
-                alternative = "lawyer"
-                add(
-                    "declaration_deadline_passed",
-                    "C. com. L622-26",
-                    "Le délai de déclaration est expiré : seule une demande en relevé de forclusion reste "
-                    f"possible, au plus tard le {french_date(relief_deadline)}. Confiez le dossier à un "
-                    "avocat.",
-                    "warning",
-                )
-        if any(inv.performance_date > proceedings.opened_on for inv in claim.invoices):
-            lawyer_review = True
-            add(
-                "post_opening_claim",
-                "C. com. L622-17",
-                "Au moins une créance est née après le jugement d'ouverture : son régime (créance "
-                "postérieure) doit être examiné par un avocat.",
-                "warning",
-            )
-    elif debtor.over_indebtedness:
-        status, alternative, court_allowed = "blocked", "lawyer", False
-        lawyer_review = True
-        add(
-            "over_indebtedness_block",
-            "C. conso. L722-2 ; L722-5",
-            "Le dossier de surendettement du débiteur a été déclaré recevable : les procédures d'exécution "
-            "sont suspendues et interdites. Le dossier est confié à un avocat.",
-            "blocking",
-        )
-
-    # --- not admissible (rulebook 2.1-2.2, 2.8) ---------------------------------------------------
-    def refuse(alt: Alternative | None) -> None:
-        nonlocal status, alternative
-        if status != "blocked":
-            status = "not_admissible"
-            if alternative is None:
-                alternative = alt
-
-    in_france = debtor.in_france
-    if status != "blocked" and not in_france:
-        court_allowed = False
-        if debtor.country in EOP_MEMBER_STATES:
-            refuse("european_order_for_payment")
-            add(
-                "debtor_abroad_eu",
-                "Règl. (CE) n° 1896/2006 ; Règl. (UE) n° 1215/2012",
-                "Débiteur domicilié dans un autre État membre : pas d'injonction de payer française, mais "
-                "une injonction de payer européenne (formulaire A), par l'intermédiaire d'un avocat."
-                + (
-                    " Un consommateur ne peut être poursuivi que dans l'État de son domicile."
-                    if debtor.acts_as_consumer
-                    else ""
-                ),
-                "blocking",
-            )
-        else:
-            refuse("lawyer")
-            add(
-                "debtor_abroad_outside_eop",
-                "Règl. (CE) n° 1896/2006, art. 2 (Rulebook 2.8)",
-                "Débiteur domicilié hors de l'Union européenne ou au Danemark : ni injonction française ni "
-                "injonction européenne ; le dossier est confié à un avocat.",
-                "blocking",
-            )
-    not_due = _not_exigible(claim, settings, refuse, findings, reasons)
-    if out_of_scope is not None:
-        court_allowed = False
-        lawyer_review = True
-        refuse("lawyer")
-        add(out_of_scope.code, out_of_scope.article, out_of_scope.message, "blocking")
-    if claim.nature == "carriage_of_goods" and not in_france:
-        lawyer_review = True
-        add(
-            "international_carriage_out_of_scope",
-            "C. com. L133-6 (Rulebook 1.1)",
-            "Transport avec un débiteur à l'étranger : s'il s'agit d'un transport international (CMR), il "
-            "est hors périmètre du moteur. À vérifier par un avocat.",
-            "warning",
-        )
-
-    barred = prescription is not None and prescription.status == "barred"
-    if prescription is not None:
-        if barred:
-            court_allowed = False
-            refuse(None)
-            add(
-                "ip_refused_time_barred",
-                f"{prescription.rule.article} ; CPC 1405",
-                "Créance prescrite : aucune injonction de payer ni aucune lettre de relance ne doit être "
-                "envoyée.",
-                "blocking",
-            )
-        elif prescription.status == "at_risk":
-            lawyer_review = True
-            if alternative is None and status == "admissible":
-                alternative = "lawyer"
-            add(
-                "lawyer_review_prescription_at_risk",
-                "Rulebook 1.2",
-                "Prescription à risque : pas de mise en demeure ni d'injonction automatique ; un avocat "
-                "décide.",
-                "warning",
-            )
-        elif prescription.urgent:
-            lawyer_review = True
-            if alternative is None and status == "admissible":
-                alternative = "lawyer"
-            add(
-                "lawyer_now_prescription_urgent",
-                "Cass., 10 juill. 1990, n° 89-13.345 ; CPC 1411",
-                f"Fin du délai de prescription le {french_date(prescription.last_day)} : la requête ne "
-                "l'interrompt pas et l'ordonnance doit être signifiée avant cette date. Le dossier part "
-                "immédiatement chez un avocat plutôt que dans la file des injonctions.",
-                "warning",
-            )
-    else:
-        lawyer_review = True
-
-    if claim.disputed:
-        lawyer_review = True
-        refuse("lawyer")
-        add(
-            "ip_refused_disputed",
-            "CPC 1405 ; CPC 1409",
-            "Le débiteur conteste la créance par écrit : elle n'est pas certaine au sens de l'injonction "
-            "de payer. Une action ordinaire, par un avocat, est nécessaire.",
-            "blocking",
-        )
-    if claim.nature == "cheque":
-        lawyer_review = True
-        refuse("lawyer")
-        add(
-            "cheque_action_not_in_1405",
-            "CPC 1405",
-            "L'action cambiaire sur un chèque ne figure pas parmi les cas de l'article 1405 ; la créance "
-            "sous-jacente (facture) peut en relever. À examiner par un avocat.",
-            "blocking",
-        )
-    if amounts is not None and amounts.total <= 0:
-        refuse(None)
-        add("nothing_owed", "C. civ. 1342", "Rien n'est plus dû au titre de cette créance.", "blocking")
-
-    if status == "admissible":
-        not_barred = prescription is not None and prescription.status == "not_barred"
-        add(
-            "ip_admissible",
-            "CPC 1405 1°" if claim.nature != "bill_of_exchange" else "CPC 1405 2°",
-            "Créance d'origine contractuelle ou légale, d'un montant déterminé, certaine, liquide et "
-            "exigible, "
-            + ("non prescrite, " if not_barred else "")
-            + "non contestée, débiteur en France : l'injonction de payer est ouverte (principal et "
-            "accessoires légaux ; ni frais de recouvrement, ni indemnité complémentaire)."
-            + (
-                ""
-                if not lawyer_review
-                else " Aucune requête automatique : un avocat examine d'abord le dossier."
-            ),
-        )
-        if amounts is not None:
-            base = amounts.principal_outstanding + amounts.interest
-            if base > LAWYER_MANDATORY_ABOVE:
-                add(
-                    "lawyer_after_opposition",
-                    "CPC 853 ; CPC 760-761",
-                    f"Montant supérieur à {french_euros(LAWYER_MANDATORY_ABOVE)} : en cas d'opposition du "
-                    "débiteur, la représentation par avocat sera obligatoire.",
-                )
-
-    # --- court ------------------------------------------------------------------------------------
-    kind = cerfa = name = city = address = None
+@dataclass(frozen=True, slots=True)
+class _Court:
+    kind: str | None = None
+    cerfa: str | None = None
+    name: str | None = None
+    city: str | None = None
+    address: str | None = None
     confirmed: bool | None = None
-    choice = court_kind(claim, settings) if court_allowed else None
-    if choice is not None:
-        kind, cerfa = choice.kind, CERFA[choice.kind]
-        add(
-            "competent_court",
-            choice.article,
-            f"Juge compétent : {COURT_LABELS[choice.kind]} — {choice.reason}. Formulaire Cerfa n° {cerfa} "
-            "(version à vérifier sur service-public.fr).",
-        )
-        if choice.article.startswith("Com. 18 nov. 2020"):
-            add(
-                "court_option_non_merchant_creditor",
-                "Com. 18 nov. 2020, n° 19-19.463",
-                "Le créancier non commerçant peut aussi saisir le tribunal judiciaire contre un commerçant.",
-            )
-        name, city, address, confirmed, court_review = _locate_court(claim, choice.kind, add, settings)
-        lawyer_review = lawyer_review or court_review
-        if claim.jurisdiction_clause:
-            add(
-                "jurisdiction_clause_ignored",
-                "CPC 1406",
-                "La clause attributive de juridiction est réputée non écrite pour l'injonction de payer : "
-                "le juge compétent est celui du domicile ou du siège du débiteur.",
-            )
-        if choice.kind == JUDICIAL:
-            add(
-                "art_750_1_not_applicable",
-                "CPC 750-1 ; Cass. 2e civ., avis, 25 sept. 2025, n° 25-70.013",
-                "La tentative préalable de résolution amiable de l'article 750-1 ne s'applique pas à "
-                "l'injonction de payer.",
-            )
 
-    # --- small claims (rulebook 3.2) --------------------------------------------------------------
-    small: bool | None
-    if not in_france or status == "blocked" or barred or out_of_scope is not None or not_due:
-        small = False
-    elif amounts is None:
-        small = None
-        add(
+
+def _court(route: RouteState, claim: Claim, settings: Settings) -> _Court:
+    """Rulebook 2.3: the competent judge (kind, Cerfa) and the court of the debtor's domicile."""
+    choice = court_kind(claim, settings) if route.court_allowed else None
+    if choice is None:
+        return _Court()
+    cerfa = CERFA[choice.kind]
+    route.add(
+        "competent_court",
+        choice.article,
+        f"Juge compétent : {COURT_LABELS[choice.kind]} — {choice.reason}. Formulaire Cerfa n° {cerfa} "
+        "(version à vérifier sur service-public.fr).",
+    )
+    if choice.article.startswith("Com. 18 nov. 2020"):
+        route.add(
+            "court_option_non_merchant_creditor",
+            "Com. 18 nov. 2020, n° 19-19.463",
+            "Le créancier non commerçant peut aussi saisir le tribunal judiciaire contre un commerçant.",
+        )
+    name, city, address, confirmed, court_review = _locate_court(claim, choice.kind, route.add, settings)
+    route.lawyer_review = route.lawyer_review or court_review
+    if claim.jurisdiction_clause:
+        route.add(
+            "jurisdiction_clause_ignored",
+            "CPC 1406",
+            "La clause attributive de juridiction est réputée non écrite pour l'injonction de payer : "
+            "le juge compétent est celui du domicile ou du siège du débiteur.",
+        )
+    if choice.kind == JUDICIAL:
+        route.add(
+            "art_750_1_not_applicable",
+            "CPC 750-1 ; Cass. 2e civ., avis, 25 sept. 2025, n° 25-70.013",
+            "La tentative préalable de résolution amiable de l'article 750-1 ne s'applique pas à "
+            "l'injonction de payer.",
+        )
+    return _Court(choice.kind, cerfa, name, city, address, confirmed)
+
+
+def _small_claims(
+    route: RouteState, amounts: AmountsResult | None, settings: Settings, excluded: bool
+) -> bool | None:
+    """Rulebook 3.2: the simplified small-claims procedure (None: unknown, the interest is missing)."""
+    if excluded or route.status == "blocked":
+        return False
+    if amounts is None:
+        route.add(
             "small_claims_unknown",
             "CPCE L125-1 ; R125-1",
             "Éligibilité à la procédure simplifiée de recouvrement des petites créances non déterminée : "
             "les intérêts n'ont pas pu être calculés.",
             "warning",
         )
-    else:
-        base = amounts.principal_outstanding + amounts.interest
-        small = 0 < base <= settings.SMALL_CLAIMS_CEILING
-        if small:
-            add(
-                "small_claims_eligible",
-                "CPCE L125-1 ; R125-1",
-                f"Principal et intérêts ({french_euros(base)}) n'excèdent pas "
-                f"{french_euros(settings.SMALL_CLAIMS_CEILING)} : la procédure simplifiée de recouvrement "
-                "des petites créances par commissaire de justice est possible (frais à la charge du "
-                "créancier).",
-            )
-
-    result = RouteResult(
-        injonction_de_payer=status,
-        court_kind=kind,
-        court_name=name,
-        court_city=city,
-        court_address=address,
-        court_confirmed=confirmed,
-        cerfa=cerfa,
-        small_claims_eligible=small,
-        alternative=alternative,
-        declaration_deadline=declaration_deadline,
-        relief_deadline=relief_deadline,
-        lawyer_review=lawyer_review,
-        reasons=tuple(reasons),
-    )
-    return result, findings
-
-
-def _not_exigible(
-    claim: Claim, settings: Settings, refuse: Any, findings: list[Finding], reasons: list[str]
-) -> bool:
-    """Rulebook 2.1-2.2: an invoice not yet due (or dated after ``as_of``) is not exigible; the injonction
-    is refused with one blocking finding per such invoice. True when there is one."""
-    items = not_due_invoices(claim, settings)
-    if not items:
-        return False
-    refuse(None)
-    for finding in exigibility_findings(items, claim.as_of):
-        findings.append(finding)
-        reasons.append(finding.code)
-    return True
+        return None
+    base = amounts.principal_outstanding + amounts.interest
+    small = 0 < base <= settings.SMALL_CLAIMS_CEILING
+    if small:
+        route.add(
+            "small_claims_eligible",
+            "CPCE L125-1 ; R125-1",
+            f"Principal et intérêts ({french_euros(base)}) n'excèdent pas "
+            f"{french_euros(settings.SMALL_CLAIMS_CEILING)} : la procédure simplifiée de recouvrement "
+            "des petites créances par commissaire de justice est possible (frais à la charge du "
+            "créancier).",
+        )
+    return small
 
 
 def _locate_court(

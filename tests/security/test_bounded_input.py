@@ -72,7 +72,7 @@ def test_the_one_amount_parser_refuses_anything_else_in_french(text):
 
 def test_claims_debtor_payments_and_the_csv_import_share_the_parser():
     from chalicelib.domain import aged_balance, claim_content
-    from chalicelib.legal import model
+    from chalicelib.legal.input_fields import BadField, as_money
     from chalicelib.legal.money import parse_amount
 
     assert claim_content.parse_amount("1 000,00") == parse_amount("1 000,00")
@@ -81,8 +81,8 @@ def test_claims_debtor_payments_and_the_csv_import_share_the_parser():
             claim_content.parse_amount(text)
         with pytest.raises(ValueError):
             aged_balance.cells._parse_money(text)
-        with pytest.raises(model._Bad):  # the legal engine's own input
-            model._money(text, "invoices[0].amount_ttc")
+        with pytest.raises(BadField):  # the legal engine's own input
+            as_money(text, "invoices[0].amount_ttc")
 
 
 # --- body size, nesting, keys, details ---------------------------------------------------------------------
