@@ -21,7 +21,7 @@ from chalicelib.api.validation import M, parse_body
 from chalicelib.clock import business_now
 from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
 from chalicelib.domain.accounts import Identity, Role
-from chalicelib.domain.claim import DocumentKind
+from chalicelib.domain.claim import Claim, DocumentKind
 from chalicelib.services import claims
 from chalicelib.settings import get_settings
 
@@ -46,7 +46,7 @@ def _reply(model: BaseModel, status: int = 200) -> Response:
     return json_response(model.model_dump(mode="json"), status)
 
 
-def _claim_view(claim: Any) -> Any:
+def _claim_view(claim: Claim) -> claim_schemas.ClaimView:
     return claim_schemas.ClaimView.of(claim)
 
 
