@@ -12,6 +12,7 @@ from tests.e2e.browser import chromium, shared_platform, shot, text, wait_for_te
 from tests.e2e.test_escalation_e2e import Creditor, mails
 from tests.e2e.test_intake_e2e import pdf
 from tests.e2e.test_web_journey import sign_in
+from tests.integration.test_lawyer_review import at_risk_content
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -24,28 +25,9 @@ def platform(request, tmp_path_factory):
 
 
 def at_risk_claim(creditor: Creditor) -> tuple[str, dict]:
-    """Works completed 1 March 2023, invoiced 1 June, due 30 June: on 31 March 2025 the early end of the
-    consumer's two years has passed, the late one has not."""
-    content = {
-        "reference": "E2E-REVUE",
-        "debtor": {
-            "category": "consumer",
-            "legal_name": "Paul Girard",
-            "title": "M.",
-            "address": {"line1": "8 rue Mercière", "postal_code": "69002", "city": "Lyon"},
-            "email": DEBTOR,
-        },
-        "invoices": [
-            {
-                "number": "F-2023-0120",
-                "issue_date": "2023-06-01",
-                "performance_date": "2023-03-01",
-                "due_date": "2023-06-30",
-                "amount_ttc": "950.00",
-            }
-        ],
-        "reminder_first": False,
-    }
+    """Rulebook case 10's situation on 31 March 2025 (see at_risk_content), filed through the API."""
+    content = at_risk_content() | {"reference": "E2E-REVUE"}
+    content["debtor"] = content["debtor"] | {"email": DEBTOR}
     api = creditor.api
     claim_id = api.post(creditor.url("/v1/claims"), json={"content": content}).json()["claim_id"]
     slot = api.post(
