@@ -139,14 +139,14 @@ class LocalPlatform:
 
         from chalicelib.adapters.dynamo import ALL_MODELS, LOCAL_ONLY_MODELS
         from infra.local.demo import ensure_demo_accounts
-        from infra.local.provision import user_pool_name
+        from infra.spec import user_pool_name
 
         tables = [model.Meta.table_name for model in ALL_MODELS + LOCAL_ONLY_MODELS]
         self.store = LocalDataStore(
             args.data_dir,
             tables=tables,
             buckets=[settings.documents_bucket],
-            user_pools={user_pool_name(settings): provisioned.user_pool_id},
+            user_pools={user_pool_name(settings.resource_prefix): provisioned.user_pool_id},
         )
         restored = self.store.restore()
         demo_accounts = ensure_demo_accounts(settings)

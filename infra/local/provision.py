@@ -1,6 +1,6 @@
 """Create on the local AWS what the CDK stack creates on AWS: tables, bucket, SES sender, functions, the
 Cognito user pool (groups, app client) and the escalation state machine (placeholders substituted here, as
-CDK's DefinitionSubstitutions does)."""
+CDK's DefinitionSubstitutions does). What both sides must agree on is declared in ``infra/spec.py``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,22 @@ from typing import Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.dynamo import ALL_MODELS, LOCAL_ONLY_MODELS, ttl_attribute
-from chalicelib.domain.accounts import PASSWORD_POLICY, ROLE_LABELS_FR, Role
 from chalicelib.settings import Settings
 from chalicelib.workflow.definition import substitute
+from infra.spec import (
+    IDEMPOTENCY_KEY,
+    IDEMPOTENCY_TTL_ATTRIBUTE,
+    STATE_MACHINE_TABLES,
+    UPLOAD_CORS_HEADERS,
+    UPLOAD_CORS_MAX_AGE_S,
+    UPLOAD_CORS_METHODS,
+    USER_POOL_CLIENT_CONFIG,
+    USER_POOL_CONFIG,
+    escalation_substitutions,
+    user_pool_client_name,
+    user_pool_groups,
+    user_pool_name,
+)
 
 LOCAL_ACCOUNT = "123456789012"
 
@@ -34,11 +47,6 @@ class Provisioned:
             "COGNITO_CLIENT_ID": self.user_pool_client_id,
             "COGNITO_JWKS_URL": jwks_url,
         }
-
-
-def camel_case(name: str) -> str:
-    """``check_claim`` → ``CheckClaim``: the logical name Chalice's CDK construct gives a function."""
-    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_") if part)
 
 
 def _placeholder_zip() -> bytes:
@@ -64,13 +72,13 @@ def _tables(settings: Settings) -> None:
         # The layout Powertools' DynamoDBPersistenceLayer expects.
         dynamodb.create_table(
             TableName=settings.idempotency_table,
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": IDEMPOTENCY_KEY, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": IDEMPOTENCY_KEY, "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
         dynamodb.update_time_to_live(
             TableName=settings.idempotency_table,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"},
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": IDEMPOTENCY_TTL_ATTRIBUTE},
         )
 
 
@@ -89,9 +97,9 @@ def _bucket(settings: Settings) -> None:
             "CORSRules": [
                 {
                     "AllowedOrigins": [settings.public_url.rstrip("/")],
-                    "AllowedMethods": ["POST", "GET"],
-                    "AllowedHeaders": ["*"],
-                    "MaxAgeSeconds": 3000,
+                    "AllowedMethods": list(UPLOAD_CORS_METHODS),
+                    "AllowedHeaders": list(UPLOAD_CORS_HEADERS),
+                    "MaxAgeSeconds": UPLOAD_CORS_MAX_AGE_S,
                 }
             ]
         },
@@ -144,45 +152,10 @@ def _state_machine(settings: Settings, substitutions: dict[str, str]) -> str:
     return str(sfn.create_state_machine(name=name, definition=definition, roleArn=role)["stateMachineArn"])
 
 
-# The user pool as the AWS stack must create it too: sign-in by email, French messages, one group per role.
-USER_POOL_CONFIG: dict[str, Any] = {
-    "Policies": {"PasswordPolicy": PASSWORD_POLICY},
-    "UsernameAttributes": ["email"],
-    "AutoVerifiedAttributes": ["email"],
-    "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
-    "VerificationMessageTemplate": {
-        "DefaultEmailOption": "CONFIRM_WITH_CODE",
-        "EmailSubject": "Votre code de vérification",
-        "EmailMessage": "Bonjour,\n\nVotre code de vérification est : {####}\n",
-    },
-    "AdminCreateUserConfig": {
-        "AllowAdminCreateUserOnly": False,
-        "InviteMessageTemplate": {
-            "EmailSubject": "Invitation à la plateforme de recouvrement",
-            "EmailMessage": (
-                "Bonjour,\n\nVous êtes invité(e) sur la plateforme de recouvrement de créances.\n"
-                "Identifiant : {username}\nMot de passe provisoire : {####}\n\n"
-                "À votre première connexion, vous choisirez votre propre mot de passe.\n"
-            ),
-        },
-    },
-}
-USER_POOL_CLIENT_CONFIG: dict[str, Any] = {
-    "GenerateSecret": False,
-    "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    "PreventUserExistenceErrors": "ENABLED",
-}
-_GROUP_PRECEDENCE = {Role.OPERATOR: 1, Role.LAWYER: 2, Role.CREDITOR: 3}
-
-
-def user_pool_name(settings: Settings) -> str:
-    return f"{settings.resource_prefix}-users"
-
-
 def _user_pool(settings: Settings) -> tuple[str, str]:
     """Find the pool by name or create it, with its groups and its app client (idempotent)."""
     idp = client("cognito-idp")
-    name = user_pool_name(settings)
+    name = user_pool_name(settings.resource_prefix)
     pool_id = next(
         (
             pool["Id"]
@@ -195,15 +168,12 @@ def _user_pool(settings: Settings) -> tuple[str, str]:
     if pool_id is None:
         pool_id = idp.create_user_pool(PoolName=name, **USER_POOL_CONFIG)["UserPool"]["Id"]
     existing = {group["GroupName"] for group in idp.list_groups(UserPoolId=pool_id)["Groups"]}
-    for role in Role:
+    for role, description, precedence in user_pool_groups():
         if role.value not in existing:
             idp.create_group(
-                UserPoolId=pool_id,
-                GroupName=role.value,
-                Description=ROLE_LABELS_FR[role],
-                Precedence=_GROUP_PRECEDENCE[role],
+                UserPoolId=pool_id, GroupName=role.value, Description=description, Precedence=precedence
             )
-    client_name = f"{name}-web"
+    client_name = user_pool_client_name(settings.resource_prefix)
     clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
     client_id = next((c["ClientId"] for c in clients if c["ClientName"] == client_name), None)
     if client_id is None:
@@ -219,11 +189,9 @@ def provision(settings: Settings, chalice_app: Any) -> Provisioned:
     _bucket(settings)
     client("ses").verify_email_identity(EmailAddress=settings.mail_sender)
     function_arns = _functions(settings, chalice_app)
-    substitutions = {
-        "ClaimsTable": settings.claims_table,
-        "ClaimEventsTable": settings.claim_events_table,
-        **{f"{camel_case(name)}FunctionArn": arn for name, arn in function_arns.items()},
-    }
+    substitutions = escalation_substitutions(
+        function_arns, {field: getattr(settings, field) for field in STATE_MACHINE_TABLES.values()}
+    )
     pool_id, client_id = _user_pool(settings)
     arn = _state_machine(settings, substitutions)
     if arn != settings.state_machine_arn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.aws.stack import (
+from infra.aws.stack.api_gateway import (
     API_KEY_HEADER,
     API_KEY_SECURITY,
     API_THROTTLE,

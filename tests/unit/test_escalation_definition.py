@@ -65,7 +65,7 @@ def test_definition_is_valid_json_with_a_comment():
 
 def test_every_function_placeholder_is_a_lambda_function_of_the_app():
     import app
-    from infra.local.provision import camel_case
+    from infra.spec import camel_case
 
     functions = {f"{camel_case(f.name)}FunctionArn" for f in app.app.pure_lambda_functions}
     wanted = {name for name in placeholders() if name.endswith("FunctionArn")}
