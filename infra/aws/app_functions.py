@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from infra.spec import camel_case
+
 # Functions whose code renders PDFs with WeasyPrint (chalicelib/documents/render.py, through
 # chalicelib/services/notice.py and chalicelib/services/dossier.py): more memory, a longer timeout and the
 # WeasyPrint layer. The others, and the API, never import WeasyPrint (tests/infra checks the API).
@@ -21,11 +23,6 @@ NEEDS_ATTENTION_FUNCTION = "mark_needs_attention"
 # Memory (MB) and timeout (s) by kind of function: the API (and its authorizer), PDF rendering, the rest.
 MEMORY_MB = {"api": 1024, "pdf": 2048, "other": 512}
 TIMEOUT_S = {"api": 29, "pdf": 300, "other": 120}
-
-
-def camel_case(name: str) -> str:
-    """``check_claim`` → ``CheckClaim``: the logical id Chalice gives a function (as infra/local does)."""
-    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_") if part)
 
 
 @dataclass(frozen=True)

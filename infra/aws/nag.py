@@ -143,8 +143,8 @@ _PATHS: dict[str, list[tuple[str, str]]] = {
     "UserPool": [
         (
             "COG1",
-            "The password policy is the local platform's (infra/local/provision.py USER_POOL_CONFIG), kept "
-            "identical on both; its strength is set there, with the app's own checks.",
+            "The password policy is the local platform's (USER_POOL_CONFIG of infra/spec.py, which both "
+            "create the pool from); its strength is set there, with the app's own checks.",
         ),
         (
             "COG2",

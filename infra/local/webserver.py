@@ -5,7 +5,7 @@
 and, when no real Stripe key is set, the Stripe simulation (``infra/local/fake_stripe.py``): its API under
 ``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``.
 
-Every response gets the security headers CloudFront adds on AWS (``infra/aws/stack.py``), when the answer
+Every response gets the security headers CloudFront adds on AWS (``infra/aws/stack/edge.py``), when the answer
 does not carry them already: the web interface's Content-Security-Policy for ``frontend/`` (its own files,
 plus the document storage it uploads to), the API's for everything Chalice answers (the app sets them on
 its JSON answers; Chalice's own answers, such as the authorizer's 401, get them here), and a policy for the

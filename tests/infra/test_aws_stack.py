@@ -16,8 +16,9 @@ from chalicelib.api.auth import UNAUTHORIZED_RESPONSE_BODY
 from chalicelib.domain.accounts import Role
 from chalicelib.settings import get_settings
 from chalicelib.workflow.definition import load_definition, placeholders
-from infra.aws.app_functions import ASYNC_FUNCTIONS, PDF_FUNCTIONS, camel_case
+from infra.aws.app_functions import ASYNC_FUNCTIONS, PDF_FUNCTIONS
 from infra.aws.stack.workflow import STATE_MACHINE_LOG_DELIVERY
+from infra.spec import camel_case
 from tests.infra.conftest import ROOT, Synthesized
 
 pytestmark = pytest.mark.slow
