@@ -145,21 +145,23 @@ def _run(
     call: Callable[[], Any],
     expected: tuple[type[BaseException], ...],
 ) -> Any:
+    function = keys.get("function_name") or "function"
     with bound(**keys):
         started = time.perf_counter()
         try:
             result = call()
         except expected as error:  # retried by the state machine, or a refusal it handles: no traceback
             logger.warning(
-                "failed: %s",
+                "%s failed: %s",
+                function,
                 error,
                 extra={"exception_name": type(error).__name__, "duration_ms": _milliseconds_since(started)},
             )
             raise
         except Exception:
-            logger.exception("failed", extra={"duration_ms": _milliseconds_since(started)})
+            logger.exception("%s failed", function, extra={"duration_ms": _milliseconds_since(started)})
             raise
-        logger.info("done", extra={"duration_ms": _milliseconds_since(started)})
+        logger.info("%s done", function, extra={"duration_ms": _milliseconds_since(started)})
         return result
 
 

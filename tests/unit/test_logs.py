@@ -109,7 +109,10 @@ def test_a_task_carries_the_claim_id_and_the_execution_name_and_gets_its_own_inp
         result = client.lambda_.invoke("close_claim", event)
     assert result.payload == {"status": "closed"}
     assert seen["event"] == state  # unwrapped: the handler reads its input as before
-    closing, done = captured.with_message("closing")[0], captured.with_message("done")[0]
+    closing, done = (
+        captured.with_message("closing")[0],
+        captured.with_message("close_claim done")[0],
+    )
     for line in (closing, done):
         assert line["claim_id"] == "claim-42"
         assert line["execution_name"] == "claim-42-0f3a9c2b7d1e"
@@ -137,7 +140,7 @@ def test_a_task_binds_the_lambda_context(wired):
     with json_logs() as captured:
         # As the Lambda runtime (and the local platform) calls it: app.<function>(event, context).
         seen["close_claim"]({"claim_id": "claim-1"}, FakeContext())
-    line = captured.with_message("done")[0]
+    line = captured.with_message("claims-dev-close_claim done")[0]
     assert line["function_name"] == "claims-dev-close_claim" and line["function_request_id"] == "req-1234"
     assert line["claim_id"] == "claim-1" and "cold_start" in line
 
@@ -149,7 +152,7 @@ def test_an_expected_task_error_is_one_warning_an_unexpected_one_has_its_traceba
             client.lambda_.invoke("close_claim", {"claim_id": "claim-1", "fail": "expected"})
         with pytest.raises(RuntimeError):
             client.lambda_.invoke("close_claim", {"claim_id": "claim-1", "fail": "unexpected"})
-    expected, unexpected = captured.with_message("failed")
+    expected, unexpected = captured.with_message("close_claim failed")
     assert expected["level"] == "WARNING" and expected["exception_name"] == "InvalidInput"
     assert "exception" not in expected and expected["claim_id"] == "claim-1"
     assert unexpected["level"] == "ERROR" and "Traceback" in unexpected["exception"]
