@@ -34,6 +34,7 @@ def wired() -> tuple[Chalice, dict[str, Any]]:
     app.register_middleware(
         lambda event, nxt: logs.log_task(event, nxt, expected=(InvalidInput,)), "pure_lambda"
     )
+    app.register_middleware(logs.log_schedule, "scheduled")
 
     @app.authorizer()
     def signed_in(auth_request: Any) -> AuthResponse:
@@ -61,6 +62,11 @@ def wired() -> tuple[Chalice, dict[str, Any]]:
         if event.get("fail") == "unexpected":
             raise RuntimeError("disk on fire")
         return {"status": "closed"}
+
+    @app.schedule("rate(1 minute)", name="sweep")
+    def sweep(event: Any) -> dict[str, int]:
+        SERVICE_LOG.info("sweeping")
+        return {"sent": 0}
 
     seen["close_claim"] = close_claim
     return app, seen
@@ -214,3 +220,13 @@ def test_the_local_console_prints_an_expected_error_in_one_line_and_quiets_succe
     with json_logs(level="DEBUG") as captured, Client(app) as client:
         client.http.get("/v1/claims/claim-42", headers={"Authorization": f"Bearer {TOKEN}"})
     assert captured.with_message("GET /v1/claims/{claim_id} 200")[0]["level"] == "DEBUG"
+
+
+def test_a_schedule_logs_its_function_and_its_duration(wired):
+    app, _ = wired
+    with json_logs() as captured, Client(app) as client:
+        event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+        assert client.lambda_.invoke("sweep", event).payload == {"sent": 0}
+    assert captured.with_message("sweeping")[0]["function_name"] == "sweep"
+    done = captured.with_message("sweep done")[0]
+    assert isinstance(done["duration_ms"], int) and "claim_id" not in done
