@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -44,12 +45,17 @@ logger = Logger(service=SERVICE, utc=True, use_rfc3339=True)
 logger.append_keys(name="%(name)s")  # which area logged the line: claims.outbox, claims.payments…
 
 _state = {"cold_start": True, "quiet_reads": False}
+_inside: ContextVar[bool] = ContextVar("claims_logs_inside", default=False)
 
 
 def bind(**keys: object) -> None:
     """Keys on every following line of the current request or task (this thread); empty values are
-    skipped. Cleared when the request or task ends."""
-    logger.thread_safe_append_keys(**{key: value for key, value in keys.items() if value not in (None, "")})
+    skipped. Cleared when the request or task ends; outside one (a script, a test calling a service) it
+    does nothing, so no key outlives its work."""
+    if _inside.get():
+        logger.thread_safe_append_keys(
+            **{key: value for key, value in keys.items() if value not in (None, "")}
+        )
 
 
 @contextmanager
@@ -57,10 +63,12 @@ def bound(**keys: object) -> Iterator[None]:
     """Keys on every line logged inside the block (this thread); what was bound before is restored after,
     so a task run inside a request (in one process) gives the request its own keys back."""
     before = dict(logger.thread_safe_get_current_keys())
+    inside = _inside.set(True)
     bind(**keys)
     try:
         yield
     finally:
+        _inside.reset(inside)
         logger.thread_safe_clear_keys()
         if before:
             logger.thread_safe_append_keys(**before)

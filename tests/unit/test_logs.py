@@ -230,3 +230,17 @@ def test_a_schedule_logs_its_function_and_its_duration(wired):
     assert captured.with_message("sweeping")[0]["function_name"] == "sweep"
     done = captured.with_message("sweep done")[0]
     assert isinstance(done["duration_ms"], int) and "claim_id" not in done
+
+
+def test_a_key_bound_outside_a_request_or_task_is_ignored():
+    """A service called from a script or a test binds nothing that would outlive its work."""
+    with json_logs() as captured:
+        logs.bind(claim_id="claim-stray")
+        SERVICE_LOG.info("outside")
+        with logs.bound(request_id="r-2"):
+            logs.bind(claim_id="claim-inside")
+            SERVICE_LOG.info("inside")
+        SERVICE_LOG.info("after")
+    assert "claim_id" not in captured.with_message("outside")[0]
+    assert captured.with_message("inside")[0]["claim_id"] == "claim-inside"
+    assert "claim_id" not in captured.with_message("after")[0]
