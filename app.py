@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from chalice import Chalice
 
+from chalicelib import logs
+from chalicelib.adapters.errors import TransientError
 from chalicelib.api.accounts import account_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.claims import claim_routes
@@ -18,13 +21,15 @@ from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
 from chalicelib.api.privacy import privacy_routes
 from chalicelib.api.rates import rate_routes
+from chalicelib.domain.errors import DomainError
 from chalicelib.settings import check_startup
 
 # Fail closed: outside the local platform, a missing or placeholder secret stops every function here, at
 # start-up (chalicelib.settings.MissingSecret names the setting), before any request is answered.
 check_startup()
 
-app = Chalice(app_name="claims")
+# The "claims" logger is Powertools' (chalicelib/logs.py): Chalice must not put its own handler on it.
+app = Chalice(app_name="claims", configure_logs=False)
 app.register_blueprint(health_routes)
 app.register_blueprint(auth_routes)
 app.register_blueprint(account_routes, url_prefix="/v1")
@@ -37,6 +42,14 @@ app.register_blueprint(lawyer_routes, url_prefix="/v1")
 app.register_blueprint(privacy_routes, url_prefix="/v1")
 app.register_blueprint(rate_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
+
+# Structured logs (chalicelib/logs.py), in one place for every route, Lambda function and schedule below:
+# the claim id (and the Step Functions execution name) on every line, one line per request or call. An
+# expected error (a refusal, a passing outage the state machine retries) is logged without a traceback.
+_EXPECTED_ERRORS = (DomainError, TransientError)
+app.register_middleware(logs.log_request, "http")
+app.register_middleware(functools.partial(logs.log_task, expected=_EXPECTED_ERRORS), "pure_lambda")
+app.register_middleware(functools.partial(logs.log_schedule, expected=_EXPECTED_ERRORS), "scheduled")
 
 
 # --- Lambda functions called by chalicelib/workflow/escalation.asl.json --------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel
 
-from chalicelib import bootstrap
+from chalicelib import bootstrap, logs
 from chalicelib.adapters.errors import TransientError
 from chalicelib.api import claim_schemas
 from chalicelib.api.auth import requires_role, signed_in
@@ -59,6 +59,7 @@ def _claim_view(claim: Claim) -> claim_schemas.ClaimView:
 def create_claim(identity: Identity) -> Response:
     body = _body(claim_schemas.CreateClaimBody)
     claim = claims.create_draft(bootstrap.claims(), identity, body.content, now=_now())
+    logs.bind(claim_id=claim.claim_id)  # the first line of the claim's story (chalicelib/logs.py)
     return _reply(_claim_view(claim), 201)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib import logs
 from chalicelib.domain.claim import Claim
 from chalicelib.domain.notifications import OutboxItem, is_platform_subject
 
@@ -124,11 +125,12 @@ def deliver_pending(
     clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else (lambda: dt.datetime.now(dt.UTC))
     report = DeliveryReport()
     for item in ports.outbox.pending(now=clock(), limit=limit, claim_id=claim_id):
-        try:
-            _deliver_one(item, ports, clock, report)
-        except Exception:  # the outbox table itself failed for this item: the next run tries again
-            logger.exception("outbox %s: could not be processed", item.outbox_id)
-            report.retried += 1
+        with logs.bound(claim_id=item.claim_id):  # the sweep's lines join each claim's story
+            try:
+                _deliver_one(item, ports, clock, report)
+            except Exception:  # the outbox table itself failed for this item: the next run tries again
+                logger.exception("outbox %s: could not be processed", item.outbox_id)
+                report.retried += 1
     if report.sent or report.skipped or report.retried or report.failed:
         logger.info("outbox run%s: %s", f" for claim {claim_id}" if claim_id else "", report.as_dict())
     return report

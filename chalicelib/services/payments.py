@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib import logs
 from chalicelib.clock import day_of
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
@@ -198,6 +199,7 @@ def handle_event(
     claim_id = metadata.get("claim_id") or obj.get("client_reference_id")
     if not claim_id:
         return Outcome(event_id, event_type, "ignored: no claim id in the event")
+    logs.bind(claim_id=str(claim_id), stripe_event_id=event_id)  # the webhook request's lines (logs.py)
     try:
         claim = claims.get(str(claim_id))
     except NotFound:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
     from chalicelib.adapters.rates_repository import RateRepository
 
-LOG = logging.getLogger(__name__)
+LOG = logging.getLogger("claims.rates")
 CACHE_SECONDS = 60.0
 # Rates outside these bounds are typing mistakes (percent, not per one): refused with a French message.
 MAX_RATE = Decimal("30")

@@ -130,6 +130,9 @@ class LocalPlatform:
         factory = CLIFactory(project_dir=str(ROOT))
         config = factory.create_config_obj(chalice_stage_name="local")
         chalice_app = factory.load_chalice_app()
+        from chalicelib import logs
+
+        logs.use_local_console()  # one short JSON line each; expected errors without a traceback
         provisioned = provision(get_settings(), chalice_app)
         # The pool's ids exist only now: export them, then make the app read its settings again.
         jwks_url = f"http://127.0.0.1:{args.moto_port}/{provisioned.user_pool_id}/.well-known/jwks.json"

@@ -34,7 +34,7 @@ from chalicelib.documents.einvoice.prefill import (  # noqa: F401 - the package'
     PrefillSource,
 )
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("claims.einvoice")
 
 
 def extract_invoice_prefill(pdf: bytes) -> Prefill:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("claims.einvoice")
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("claims.einvoice")
 
 
 # Text pages read: the first few (header, parties) and the last (totals, legal mentions).
