@@ -1,7 +1,7 @@
 """Stripe, through the official SDK: Checkout Sessions, refunds, and webhook signature verification.
 
 The API base is configurable (``STRIPE_API_BASE``): without real keys it is the local platform's
-simulation (``infra/local/fake_stripe.py``), which answers like Stripe and signs its webhooks the same
+simulation (``infra/local/fake_stripe/``), which answers like Stripe and signs its webhooks the same
 way; with ``STRIPE_SECRET_KEY`` / ``STRIPE_WEBHOOK_SECRET`` set it is Stripe (test or live mode). The code
 path after this module is the same. Nothing else imports ``stripe``.
 """

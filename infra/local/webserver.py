@@ -2,7 +2,7 @@
 ``frontend/`` folder, so the browser UI and the API share one URL as they do behind CloudFront on AWS.
 
 ``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent, attachments included,
-and, when no real Stripe key is set, the Stripe simulation (``infra/local/fake_stripe.py``): its API under
+and, when no real Stripe key is set, the Stripe simulation (``infra/local/fake_stripe/``): its API under
 ``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``.
 
 Every response gets the security headers CloudFront adds on AWS (``infra/aws/stack/edge.py``), when the answer
