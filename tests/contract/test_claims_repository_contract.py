@@ -119,10 +119,16 @@ def test_a_change_made_against_a_stale_version_is_a_409_and_writes_nothing(claim
     repository = claims.new()
     repository.create(new_claim(), actor="creditor-1")
     read = repository.get("claim-1")
-    repository.record("claim-1", kind=EventKind.CONTENT_UPDATED, actor="a", reason="premier", expected_version=1)
+    repository.record(
+        "claim-1", kind=EventKind.CONTENT_UPDATED, actor="a", reason="premier", expected_version=1
+    )
     with pytest.raises(ConcurrentUpdate) as stale:
         repository.record(
-            "claim-1", kind=EventKind.CONTENT_UPDATED, actor="b", reason="second", expected_version=read.version
+            "claim-1",
+            kind=EventKind.CONTENT_UPDATED,
+            actor="b",
+            reason="second",
+            expected_version=read.version,
         )
     assert stale.value.details == [{"field": "version", "message": stale.value.message}]
     assert repository.get("claim-1").version == 2
@@ -172,7 +178,9 @@ def test_content_dynamodb_cannot_hold_is_refused_before_anything_is_written(clai
         return replace(claim, content={"amount": Decimal("1.00")})
 
     with pytest.raises(TypeError):
-        repository.record("claim-1", kind=EventKind.CONTENT_UPDATED, actor="a", reason="x", change=with_decimal)
+        repository.record(
+            "claim-1", kind=EventKind.CONTENT_UPDATED, actor="a", reason="x", change=with_decimal
+        )
     assert repository.get("claim-1").version == 1
     assert len(repository.events("claim-1")) == 1
 
@@ -371,13 +379,23 @@ def test_rewriting_the_history_reseals_it_in_one_write_or_not_at_all(claims: Cla
     for event in events:
         resealed.append(replace(event, reason="[anonymisé]").sealed(previous))
         previous = resealed[-1].hash
-    closing = replace(events[-1], sequence=3, kind=EventKind.CONTENT_UPDATED, reason="Anonymisation").sealed(previous)
+    closing = replace(events[-1], sequence=3, kind=EventKind.CONTENT_UPDATED, reason="Anonymisation").sealed(
+        previous
+    )
     anonymised = replace(claim, debtor_name="[anonymisé]")
 
     # A stale copy of the history (an event changed since it was read) is refused, nothing written.
     with pytest.raises(ConcurrentUpdate):
         repository.rewrite_history(
             anonymised, resealed, original_hashes={**original, 1: "f" * 64}, closing=closing
+        )
+    # So is a claim item older than the stored one (its version guards it), even with the right hashes.
+    with pytest.raises(ConcurrentUpdate):
+        repository.rewrite_history(
+            replace(anonymised, version=claim.version - 1),
+            resealed,
+            original_hashes=original,
+            closing=closing,
         )
     assert repository.events("claim-1") == events and repository.get("claim-1").version == claim.version
 
