@@ -17,6 +17,7 @@ import requests
 
 from chalicelib.adapters.claims_repository import ClaimRepository
 from chalicelib.adapters.document_store import DocumentStore
+from tests.memory import memory  # noqa: F401  (fixture)
 
 BACKENDS = [pytest.param("moto", marks=pytest.mark.integration), "memory"]
 

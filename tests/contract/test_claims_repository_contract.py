@@ -17,6 +17,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus, EventKind, verify_chain
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidTransition, NotFound
 from chalicelib.domain.notifications import Notification
 from tests.contract.conftest import ClaimsBackend
+from tests.integration.claims_helpers import b2b_content
 from tests.integration.outbox_helpers import status_email
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -266,6 +267,45 @@ def test_writers_racing_on_one_version_each_win_once(claims: ClaimsBackend):
     events = repository.events("claim-1")
     assert claim.version == 2 and len(events) == 2
     assert verify_chain(events, last_hash=claim.last_event_hash, known_count=claim.event_count).valid
+
+
+def test_concurrent_writers_of_one_claim_never_lose_an_update(claims: ClaimsBackend):
+    """Two writers that read the same version race for real (threads): one wins, the other is told.
+    (Was in tests/integration/test_claims_api.py.)"""
+    from chalicelib.domain.claim_content import ClaimContent
+    from chalicelib.services.claims import create_draft
+
+    identity = Identity("creditor-1", "c@example.fr", Role.CREDITOR)
+    repository = claims.new()
+    claim = create_draft(
+        repository, identity, ClaimContent.model_validate(b2b_content()), now=datetime.now(UTC)
+    )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def writer(reference: str) -> None:
+        def change(current):
+            barrier.wait(timeout=10)  # both have read version 1 before either writes
+            return replace(current, reference=reference)
+
+        try:
+            claims.new().record(
+                claim.claim_id, kind=EventKind.CONTENT_UPDATED, actor="t", reason=reference, change=change
+            )
+            outcomes.append(f"ok:{reference}")
+        except ConcurrentUpdate:
+            outcomes.append(f"409:{reference}")
+
+    threads = [threading.Thread(target=writer, args=(ref,)) for ref in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["409", "ok"]
+    winner = next(o.split(":")[1] for o in outcomes if o.startswith("ok"))
+    stored = repository.get(claim.claim_id)
+    assert stored.reference == winner and stored.version == 2
+    assert [e.reason for e in repository.events(claim.claim_id)] == ["Brouillon créé", winner]
 
 
 # --- reads on behalf of a caller (was tests/integration/test_claim_visibility.py) ---------------------------
