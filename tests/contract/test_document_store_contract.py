@@ -19,6 +19,7 @@ import urllib.parse
 import pytest
 
 from chalicelib.adapters.document_store import NOT_RECEIVED, DocumentStore
+from chalicelib.adapters.memory import InMemoryDocumentStore
 from chalicelib.documents.inspection import MAX_UPLOAD_BYTES, inspect_upload
 from chalicelib.domain.errors import NotFound, UploadRejected
 from chalicelib.settings import get_settings
@@ -37,13 +38,15 @@ def key(store: DocumentStore) -> str:
     return store.upload_key("claim-1", "doc-1")
 
 
-def test_upload_keys_live_under_the_claim(store: DocumentStore) -> None:
-    assert DocumentStore.upload_key("c-42", "d-7") == "claims/c-42/uploads/d-7"
-    assert store.upload_key("c-42", "d-7") == "claims/c-42/uploads/d-7"
+@pytest.mark.parametrize("store_class", [DocumentStore, InMemoryDocumentStore])
+def test_upload_keys_live_under_the_claim(store_class: type[DocumentStore]) -> None:
+    assert store_class.upload_key("c-42", "d-7") == "claims/c-42/uploads/d-7"
 
 
-def test_the_store_uses_the_configured_bucket(store: DocumentStore) -> None:
-    assert store.bucket == get_settings().documents_bucket
+@pytest.mark.parametrize("store_class", [DocumentStore, InMemoryDocumentStore])
+def test_the_store_uses_the_configured_bucket(store_class: type[DocumentStore]) -> None:
+    assert store_class().bucket == get_settings().documents_bucket
+    assert store_class("other-bucket").bucket == "other-bucket"
 
 
 def test_a_browser_upload_through_the_presigned_post_can_be_read_back(
