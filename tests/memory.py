@@ -48,7 +48,9 @@ def _forget_aws_clients() -> None:
 
 
 @pytest.fixture
-def memory(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryAdapters]:
+def memory(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryAdapters]:
+    if "aws" in request.fixturenames:
+        raise pytest.UsageError("a test runs on the in-memory adapters (memory) or on moto (aws), not both")
     tables = ClaimTables()
     adapters = MemoryAdapters(tables, InMemoryClaimRepository(tables), InMemoryDocumentStore())
     monkeypatch.setenv("AWS_ENDPOINT_URL", NOWHERE)
