@@ -93,52 +93,6 @@ def test_stale_update_is_refused_with_409_and_the_first_update_is_kept(api):
     assert kept["reference"] == "MODIF-A" and kept["version"] == 2
 
 
-def test_concurrent_writers_of_one_claim_never_lose_an_update(aws):
-    """Two writers that read the same version race for real (threads): one wins, the other is told."""
-    import threading
-    from dataclasses import replace
-    from datetime import UTC, datetime
-
-    from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.domain.accounts import Identity, Role
-    from chalicelib.domain.claim import EventKind
-    from chalicelib.domain.claim_content import ClaimContent
-    from chalicelib.domain.errors import ConcurrentUpdate
-    from chalicelib.services.claims import create_draft
-
-    identity = Identity("creditor-1", "c@example.fr", Role.CREDITOR)
-    repository = ClaimRepository()
-    claim = create_draft(
-        repository, identity, ClaimContent.model_validate(b2b_content()), now=datetime.now(UTC)
-    )
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def writer(reference: str) -> None:
-        def change(current):
-            barrier.wait(timeout=10)  # both have read version 1 before either writes
-            return replace(current, reference=reference)
-
-        try:
-            ClaimRepository().record(
-                claim.claim_id, kind=EventKind.CONTENT_UPDATED, actor="t", reason=reference, change=change
-            )
-            outcomes.append(f"ok:{reference}")
-        except ConcurrentUpdate:
-            outcomes.append(f"409:{reference}")
-
-    threads = [threading.Thread(target=writer, args=(ref,)) for ref in ("A", "B")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(o.split(":")[0] for o in outcomes) == ["409", "ok"]
-    winner = next(o.split(":")[1] for o in outcomes if o.startswith("ok"))
-    stored = repository.get(claim.claim_id)
-    assert stored.reference == winner and stored.version == 2
-    assert [e.reason for e in repository.events(claim.claim_id)] == ["Brouillon créé", winner]
-
-
 def test_another_creditors_claim_answers_404_everywhere(api):
     owner = creditor(api, "owner@example.fr")
     stranger = creditor(api, "stranger@example.fr")

@@ -1,6 +1,11 @@
 """Many writers on one claim at once: debtor payments recorded together, the same Stripe webhook delivered
 by several threads, status changes racing each other. No update is lost, the audit chain still verifies,
-and every status change owes exactly one email."""
+and every status change owes exactly one email.
+
+The service-level races run on the in-memory claims repository (``memory``: its writes are checked and
+stored under one lock, as DynamoDB's conditional transactions are; the contract suite races writers on both
+implementations, tests/contract/test_claims_repository_contract.py); the webhook race goes through the API
+and Stripe on the in-process local platform (``aws``)."""
 
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ from chalicelib.domain.claim import Claim, ClaimStatus, EventKind, verify_chain
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidTransition
 from tests.integration.claims_helpers import b2b_content
 from tests.integration.outbox_helpers import status_email
+from tests.memory import MemoryAdapters
 
-pytestmark = pytest.mark.integration
 WRITERS = 8
 NOW = datetime(2025, 3, 31, 9, 0, tzinfo=UTC)
 
@@ -44,8 +49,7 @@ def race(work: Callable[[int], Any], writers: int = WRITERS) -> list[Any]:
     return results
 
 
-def claim_in(claim_id: str, path: list[ClaimStatus]) -> Claim:
-    repository = ClaimRepository(wake_sender=None)
+def claim_in(repository: ClaimRepository, claim_id: str, path: list[ClaimStatus]) -> Claim:
     repository.create(
         Claim(
             claim_id,
@@ -66,16 +70,13 @@ def claim_in(claim_id: str, path: list[ClaimStatus]) -> Claim:
     return repository.get(claim_id)
 
 
-def outbox_kinds(claim_id: str) -> Counter[tuple[int, str, str]]:
+def outbox_kinds(repository: ClaimRepository, claim_id: str) -> Counter[tuple[int, str, str]]:
     """(audit event sequence, kind, recipient) of every email queued for the claim."""
-    from chalicelib.adapters.dynamo import OutboxModel
-
-    rows = [row for row in OutboxModel.scan() if row.claim_id == claim_id]
+    rows = repository.emails_of([claim_id])
     return Counter((int(row.outbox_id.split("#")[1]), row.kind, row.recipient) for row in rows)
 
 
-def assert_whole(claim_id: str) -> list:
-    repository = ClaimRepository(wake_sender=None)
+def assert_whole(repository: ClaimRepository, claim_id: str) -> list:
     claim = repository.get(claim_id)
     events = repository.events(claim_id)
     check = verify_chain(events, last_hash=claim.last_event_hash, known_count=claim.event_count)
@@ -83,7 +84,7 @@ def assert_whole(claim_id: str) -> list:
     assert [e.sequence for e in events] == list(range(1, claim.event_count + 1))
     # Exactly one email to the creditor per status change (plus none twice for the same event).
     changes = [e for e in events if e.kind is EventKind.STATUS_CHANGED and e.from_status is not None]
-    queued = outbox_kinds(claim_id)
+    queued = outbox_kinds(repository, claim_id)
     assert all(count == 1 for count in queued.values()), queued
     for event in changes:
         assert [k for (seq, k, to) in queued if seq == event.sequence and to == "creditor"], event
@@ -93,11 +94,11 @@ def assert_whole(claim_id: str) -> list:
 NOTICE_PATH = [ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ASSESSING, ClaimStatus.NOTICE_SENT]
 
 
-def test_debtor_payments_recorded_at_once_are_all_kept(aws):
+def test_debtor_payments_recorded_at_once_are_all_kept(memory: MemoryAdapters):
     from chalicelib.services.escalation import record_debtor_payment
 
-    claim_in("race-pay", NOTICE_PATH)
-    repository = ClaimRepository(wake_sender=None)
+    claim_in(memory.new_claims(), "race-pay", NOTICE_PATH)
+    repository = memory.new_claims()
 
     def pay(i: int) -> Claim:
         return record_debtor_payment(
@@ -113,15 +114,16 @@ def test_debtor_payments_recorded_at_once_are_all_kept(aws):
     results = race(pay)
     refused = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, ConcurrentUpdate) for r in refused), refused
-    kept = ClaimRepository().get("race-pay")
+    kept = memory.new_claims().get("race-pay")
     amounts = sorted(Decimal(p["amount"]) for p in kept.content["payments"])
     accepted = sorted(Decimal(f"{10 + i}.00") for i, r in enumerate(results) if not isinstance(r, Exception))
     assert amounts == accepted  # every payment the API accepted is in the claim: none lost
     assert len(accepted) == WRITERS  # and none was refused: the service retries a lost race
-    events = assert_whole("race-pay")
+    events = assert_whole(memory.new_claims(), "race-pay")
     assert len([e for e in events if e.kind is EventKind.PAYMENT]) == WRITERS
 
 
+@pytest.mark.integration
 def test_the_same_webhook_delivered_by_many_threads_moves_the_claim_once(aws, stripe):
     from chalice.test import Client
 
@@ -143,16 +145,16 @@ def test_the_same_webhook_delivered_by_many_threads_moves_the_claim_once(aws, st
     events = ClaimRepository().events(claim_id)
     paid = [e for e in events if e.to_status is ClaimStatus.ASSESSING and e.kind is EventKind.STATUS_CHANGED]
     assert len(paid) == 1
-    receipts = [k for (seq, k, to) in outbox_kinds(claim_id) if k == "payment_received"]
+    receipts = [k for (seq, k, to) in outbox_kinds(ClaimRepository(), claim_id) if k == "payment_received"]
     assert receipts == ["payment_received"]
-    assert_whole(claim_id)
+    assert_whole(ClaimRepository(wake_sender=None), claim_id)
 
 
-def test_racing_status_changes_each_win_once_with_one_email(aws):
+def test_racing_status_changes_each_win_once_with_one_email(memory: MemoryAdapters):
     from chalicelib.services.escalation import report_dispute, report_paid_in_full
 
-    claim_in("race-status", NOTICE_PATH)
-    repository = ClaimRepository(wake_sender=None)
+    claim_in(memory.new_claims(), "race-status", NOTICE_PATH)
+    repository = memory.new_claims()
 
     def act(i: int) -> Claim:
         if i % 2:
@@ -164,9 +166,9 @@ def test_racing_status_changes_each_win_once_with_one_email(aws):
     results = race(act)
     for result in results:
         assert isinstance(result, Claim | ConcurrentUpdate | InvalidTransition), result
-    events = assert_whole("race-status")
+    events = assert_whole(memory.new_claims(), "race-status")
     changes = [(e.from_status, e.to_status) for e in events if e.kind is EventKind.STATUS_CHANGED][-2:]
-    final = ClaimRepository().get("race-status").status
+    final = memory.new_claims().get("race-status").status
     assert final in {ClaimStatus.DISPUTED, ClaimStatus.SETTLED}
     # Every change is a legal one, and each status was entered once only.
     entered = Counter(e.to_status for e in events if e.kind is EventKind.STATUS_CHANGED)

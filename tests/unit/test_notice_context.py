@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from chalicelib.adapters.memory.documents import InMemoryDocumentStore, StoredObject
 from chalicelib.adapters.postal import LocalPostalSender, ManualPostalSender, postal_sender
 from chalicelib.documents.context import Address
 from chalicelib.domain.accounts import CreditorProfile, PostalAddress
@@ -148,15 +149,7 @@ def test_the_b2c_context_gives_15_days_and_counts_the_payment() -> None:
     assert ctx.our_reference == "clm-unit"  # no creditor reference: the claim id
 
 
-# --- the postal adapters ---------------------------------------------------------------------------------
-
-
-class MemoryStore:
-    def __init__(self) -> None:
-        self.objects: dict[str, tuple[bytes, str]] = {}
-
-    def put(self, key: str, content: bytes, content_type: str) -> None:
-        self.objects[key] = (content, content_type)
+# --- the postal adapters (their letters kept in the document store's in-memory twin, tests/contract/) -------
 
 
 def _send(sender, pdf: bytes = b"%PDF-1.7 letter"):
@@ -172,19 +165,19 @@ def _send(sender, pdf: bytes = b"%PDF-1.7 letter"):
 
 
 def test_the_local_sender_records_the_letter_and_simulates_its_presentation() -> None:
-    store = MemoryStore()
+    store = InMemoryDocumentStore()
     receipt = _send(LocalPostalSender(store, first_presentation_days=2))
     assert receipt.channel == "lrar" and receipt.provider == "local"
     assert receipt.tracking_number.startswith("1A") and len(receipt.tracking_number) == 13
     assert (receipt.sent_on, receipt.first_presented_on) == (TODAY, dt.date(2025, 4, 2))
     assert receipt.proof_key == f"claims/clm-1/postal/{receipt.tracking_number}.json"
-    record = json.loads(store.objects[receipt.proof_key][0])
+    record = json.loads(store.objects[receipt.proof_key].content)
     assert record["simulated"] is True and record["first_presented_on"] == "2025-04-02"
-    assert store.objects[record["pdf_key"]] == (b"%PDF-1.7 letter", "application/pdf")
+    assert store.objects[record["pdf_key"]] == StoredObject(b"%PDF-1.7 letter", "application/pdf")
 
 
 def test_the_same_letter_gets_the_same_tracking_number_and_another_letter_another() -> None:
-    store = MemoryStore()
+    store = InMemoryDocumentStore()
     sender = LocalPostalSender(store)
     first, again, other = _send(sender), _send(sender), _send(sender, b"%PDF-1.7 another letter")
     assert first.tracking_number == again.tracking_number != other.tracking_number
@@ -192,12 +185,12 @@ def test_the_same_letter_gets_the_same_tracking_number_and_another_letter_anothe
 
 
 def test_the_manual_sender_queues_the_print_and_knows_nothing_yet() -> None:
-    store = MemoryStore()
+    store = InMemoryDocumentStore()
     receipt = _send(ManualPostalSender(store))
     assert (receipt.tracking_number, receipt.first_presented_on, receipt.proof_key) == ("", None, None)
-    [(key, (content, _))] = store.objects.items()
+    [(key, stored)] = store.objects.items()
     assert key.startswith("claims/clm-1/postal/manual-")
-    assert json.loads(content)["status"] == "to_print"
+    assert json.loads(stored.content)["status"] == "to_print"
 
 
 def test_the_simulation_is_refused_outside_the_local_platform() -> None:
@@ -207,9 +200,10 @@ def test_the_simulation_is_refused_outside_the_local_platform() -> None:
 
     settings = replace(get_settings(), local_mode=False, postal_provider="local")
     with pytest.raises(ValueError, match="local platform"):
-        postal_sender(settings, MemoryStore())
+        postal_sender(settings, InMemoryDocumentStore())
     assert isinstance(
-        postal_sender(replace(settings, postal_provider="manual"), MemoryStore()), ManualPostalSender
+        postal_sender(replace(settings, postal_provider="manual"), InMemoryDocumentStore()),
+        ManualPostalSender,
     )
     with pytest.raises(ValueError, match="POSTAL_PROVIDER"):
-        postal_sender(replace(settings, postal_provider="laposte"), MemoryStore())
+        postal_sender(replace(settings, postal_provider="laposte"), InMemoryDocumentStore())

@@ -1,0 +1,264 @@
+"""The claims repository in memory: :class:`InMemoryClaimRepository`, the twin of
+:class:`chalicelib.adapters.claims_repository.ClaimRepository` for fast service tests.
+
+It keeps the three tables a claim change writes to (claims, their audit events, the outbox) as DynamoDB
+items in dictionaries, and writes them the way the real repository's transactions do: every condition of
+a write is checked before anything is stored (all or nothing), under one lock so that threads racing on a
+claim behave as concurrent writers on DynamoDB do (the first wins, the others get ``ConcurrentUpdate``).
+Everything that is not storage (the lifecycle check, the sealed audit event, the emails a change owes and
+their validation, the visibility rule) is the real repository's own code, inherited or imported.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.claims_repository import (
+    _CONCURRENT,
+    ClaimRepository,
+    Notify,
+    _event_from_item,
+    _event_item,
+    _outbox_items,
+    _to_domain,
+    _to_item,
+)
+from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
+from chalicelib.adapters.outbox_repository import _to_domain as _outbox_to_domain
+from chalicelib.domain.access import may_see
+from chalicelib.domain.accounts import Identity, Role
+from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind
+from chalicelib.domain.errors import ConcurrentUpdate, NotFound
+from chalicelib.domain.notifications import OutboxItem, with_defaults
+
+# One DynamoDB item: attribute name -> {type: value}, as PynamoDB serialises it.
+Item = dict[str, dict[str, Any]]
+
+
+@dataclass
+class ClaimTables:
+    """The claims, claim events and outbox tables, as serialised items. Repositories built on the same
+    tables see the same data (as every ``ClaimRepository()`` sees the same DynamoDB tables)."""
+
+    claims: dict[str, Item] = field(default_factory=dict)
+    events: dict[tuple[str, int], Item] = field(default_factory=dict)
+    outbox: dict[str, Item] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.claims.clear()
+            self.events.clear()
+            self.outbox.clear()
+
+
+def _version(item: Item | None) -> int | None:
+    """The stored ``version`` attribute (None when the item or the attribute does not exist)."""
+    if item is None or "version" not in item:
+        return None
+    return int(item["version"]["N"])
+
+
+def _hash(item: Item | None) -> str | None:
+    if item is None or "hash" not in item:
+        return None
+    return str(item["hash"]["S"])
+
+
+def _claim(item: Item) -> Claim:
+    return _to_domain(ClaimModel.from_raw_data(item))
+
+
+class InMemoryClaimRepository(ClaimRepository):
+    """A :class:`ClaimRepository` on :class:`ClaimTables` instead of DynamoDB. Never raises
+    ``TransientError`` (nothing here is ever unavailable)."""
+
+    def __init__(
+        self, tables: ClaimTables | None = None, *, wake_sender: Callable[[str], None] | None = None
+    ) -> None:
+        """``wake_sender(claim_id)`` runs after a write that queued emails, as for the real repository;
+        none by default (the real default starts a Lambda)."""
+        self.tables = tables if tables is not None else ClaimTables()
+        self._wake_sender = wake_sender
+
+    # --- reads ---------------------------------------------------------------------------------------------
+    def get(self, claim_id: str) -> Claim:
+        with self.tables.lock:
+            item = self.tables.claims.get(claim_id)
+        if item is None:
+            raise NotFound("Cette créance est introuvable.")
+        return _claim(item)
+
+    def _stored_claims(self) -> list[Claim]:
+        with self.tables.lock:
+            items = list(self.tables.claims.values())
+        return [_claim(item) for item in items]
+
+    def list_for(self, identity: Identity) -> list[Claim]:
+        """As the real one: the creditor's own, the lawyer's assigned ones, all for an operator; newest
+        first; the visibility rule applied again on what the "index" selected."""
+        every = self._stored_claims()
+        if identity.role is Role.CREDITOR and identity.creditor_id:
+            selected = [claim for claim in every if claim.creditor_id == identity.creditor_id]
+        elif identity.role is Role.LAWYER and identity.lawyer_id:
+            selected = [claim for claim in every if claim.assigned_lawyer_id == identity.lawyer_id]
+        elif identity.role is Role.OPERATOR:
+            selected = every
+        else:
+            return []
+        visible = [claim for claim in selected if may_see(identity, claim)]
+        return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
+
+    def assigned_to(self, lawyer_id: str) -> list[Claim]:
+        """Oldest first, as the by_assigned_lawyer index answers."""
+        assigned = [claim for claim in self._stored_claims() if claim.assigned_lawyer_id == lawyer_id]
+        return sorted(assigned, key=lambda claim: claim.created_at)
+
+    def in_statuses(self, statuses: Sequence[ClaimStatus]) -> list[Claim]:
+        wanted = set(statuses)
+        return [claim for claim in self._stored_claims() if claim.status in wanted]
+
+    def events(self, claim_id: str) -> list[AuditEvent]:
+        with self.tables.lock:
+            rows = sorted((seq, item) for (cid, seq), item in self.tables.events.items() if cid == claim_id)
+        return [_event_from_item(ClaimEventModel.from_raw_data(item)) for _, item in rows]
+
+    def emails_of(self, claim_ids: Sequence[str]) -> list[OutboxItem]:
+        wanted = set(claim_ids)
+        with self.tables.lock:
+            items = [item for item in self.tables.outbox.values() if item["claim_id"]["S"] in wanted]
+        found = [_outbox_to_domain(OutboxModel.from_raw_data(item)) for item in items]
+        return sorted(found, key=lambda item: (item.claim_id, item.sequence, item.outbox_id))
+
+    # --- writes: all conditions checked, then everything stored ---------------------------------------------
+    def create(
+        self, claim: Claim, *, actor: str, reason: str = "Créance créée", notify: Notify = ()
+    ) -> Claim:
+        event = AuditEvent(
+            claim_id=claim.claim_id,
+            sequence=1,
+            at=claim.created_at,
+            actor=actor,
+            from_status=None,
+            to_status=claim.status,
+            reason=reason,
+            document_hashes=claim.document_hashes(),
+        ).sealed(GENESIS_HASH)
+        created = replace(claim, event_count=1, version=None, last_event_hash=event.hash)
+        item = _to_item(created)
+        queued = _outbox_items(
+            claim.claim_id,
+            event.sequence,
+            with_defaults(notify, from_status=None, to_status=claim.status, reason=reason),
+            claim.created_at,
+        )
+        try:
+            self._commit(item, new_claim=True, events=[_event_item(event)], outbox=queued)
+        except ConcurrentUpdate:
+            raise ConcurrentUpdate("Cette créance existe déjà.") from None
+        self._queued(claim.claim_id, queued)
+        return _to_domain(item)
+
+    def _append(
+        self,
+        current: Claim,
+        updated: Claim,
+        *,
+        kind: EventKind,
+        actor: str,
+        reason: str,
+        at: datetime,
+        document_hashes: Mapping[str, str] | None,
+        expected_version: int | None,
+        notify: Notify,
+    ) -> Claim:
+        if expected_version is not None and current.version != expected_version:
+            raise ConcurrentUpdate(_CONCURRENT, details=[{"field": "version", "message": _CONCURRENT}])
+        event = AuditEvent(
+            claim_id=current.claim_id,
+            sequence=current.event_count + 1,
+            at=at,
+            actor=actor,
+            from_status=current.status,
+            to_status=updated.status,
+            reason=reason,
+            document_hashes=dict(document_hashes or {}),
+            kind=kind,
+        ).sealed(current.last_event_hash)
+        item = _to_item(replace(updated, event_count=event.sequence, last_event_hash=event.hash))
+        queued = _outbox_items(
+            current.claim_id,
+            event.sequence,
+            with_defaults(notify, from_status=current.status, to_status=updated.status, reason=reason),
+            at,
+        )
+        self._commit(item, new_claim=False, events=[_event_item(event)], outbox=queued)
+        self._queued(current.claim_id, queued)
+        return _to_domain(item)
+
+    def rewrite_history(
+        self,
+        updated: Claim,
+        events: Sequence[AuditEvent],
+        *,
+        original_hashes: Mapping[int, str],
+        closing: AuditEvent,
+    ) -> Claim:
+        if len(events) > self.HISTORY_REWRITE_LIMIT:
+            raise ValueError(f"{len(events)} events: more than one transaction can rewrite")
+        final = replace(updated, event_count=closing.sequence, last_event_hash=closing.hash)
+        item = _to_item(final)
+        expected = {event.sequence: original_hashes[event.sequence] for event in events}
+        rewritten = [_event_item(event) for event in events]
+        self._commit(
+            item, new_claim=False, events=[_event_item(closing)], outbox=[], rewrites=(rewritten, expected)
+        )
+        return _to_domain(item)
+
+    def delete_emails(self, outbox_ids: Sequence[str]) -> None:
+        with self.tables.lock:
+            for outbox_id in outbox_ids:
+                self.tables.outbox.pop(outbox_id, None)
+
+    def _commit(
+        self,
+        item: ClaimModel,
+        *,
+        new_claim: bool,
+        events: Sequence[ClaimEventModel],
+        outbox: Sequence[OutboxModel],
+        rewrites: tuple[Sequence[ClaimEventModel], Mapping[int, str]] = ((), {}),
+    ) -> None:
+        """One transaction: the claim guarded by its version (and by its absence when new), new events and
+        outbox items guarded by their absence, rewritten events by their stored hash. Serialising first
+        refuses what DynamoDB would refuse before anything is stored."""
+        claim_item = item.serialize(null_check=True)
+        new_events = [(int(event.sequence), event.serialize(null_check=True)) for event in events]
+        outbox_items = [(str(row.outbox_id), row.serialize(null_check=True)) for row in outbox]
+        rewritten, expected_hashes = rewrites
+        rewritten_items = [(int(event.sequence), event.serialize(null_check=True)) for event in rewritten]
+        claim_id = str(item.claim_id)
+        tables = self.tables
+        with tables.lock:
+            stored = tables.claims.get(claim_id)
+            conflict = (new_claim and stored is not None) or _version(stored) != item.version
+            conflict = conflict or any((claim_id, seq) in tables.events for seq, _ in new_events)
+            conflict = conflict or any(outbox_id in tables.outbox for outbox_id, _ in outbox_items)
+            conflict = conflict or any(
+                _hash(tables.events.get((claim_id, seq))) != expected_hashes[seq]
+                for seq, _ in rewritten_items
+            )
+            if conflict:
+                raise ConcurrentUpdate(_CONCURRENT)
+            version = (item.version or 0) + 1  # what PynamoDB's VersionAttribute writes
+            claim_item["version"] = {"N": str(version)}
+            tables.claims[claim_id] = claim_item
+            for seq, event_item in [*rewritten_items, *new_events]:
+                tables.events[(claim_id, seq)] = event_item
+            for outbox_id, outbox_item in outbox_items:
+                tables.outbox[outbox_id] = outbox_item
+            item.version = version
