@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,14 +33,21 @@ TEST_TIME_SCALE = 1e6
 
 @pytest.fixture
 def aws() -> Iterator[object]:
+    """The embedded AWS, provisioned once per test process and emptied after each test (tables, bucket,
+    users, sent emails, executions): provisioning takes about a second, emptying a few milliseconds.
+
+    moto's mock is started without a reset and stopped without removing its data, so the provisioned
+    resources outlive the test; a test of another file that starts a ``mock_aws()`` of its own resets every
+    backend, and the next ``aws`` test then finds nothing and provisions again."""
     from moto import mock_aws
 
-    from chalicelib.adapters.aws import client, reset_clients
+    from chalicelib.adapters.aws import reset_clients
     from chalicelib.settings import get_settings
     from infra.local import localaws
-    from infra.local.provision import provision
+    from tests import embedded_aws
 
     localaws.install(time_scale=TEST_TIME_SCALE)
+    localaws.set_time_scale(TEST_TIME_SCALE)
     reset_clients()
     # Settings cached by an earlier test can be another stage's: Chalice's test Client sets the stage's
     # environment (``CLAIMS_STAGE=dev`` for ``Client(app.app)`` without ``stage_name``) while it runs, and a
@@ -49,10 +55,10 @@ def aws() -> Iterator[object]:
     # "claims-dev-…" names: the documents bucket or the tables seemed missing in the tests that followed (the
     # ordering effect once seen with two workers). Every test client names the "local" stage.
     get_settings.cache_clear()
-    with mock_aws(config=localaws.MOTO_CONFIG):
-        import app
-
-        provisioned = provision(get_settings(), app.app)
+    mock = mock_aws(config=localaws.MOTO_CONFIG)
+    mock.start(reset=False)
+    try:
+        provisioned = embedded_aws.provisioned()
         # The pool's ids are only known now: export them as the devserver does, then re-read the settings.
         exported = provisioned.cognito_environment(localaws.moto_jwks_file_url()) | {
             "CLAIMS_ALLOW_LOCAL_SIGNING_KEY": "1"
@@ -63,21 +69,16 @@ def aws() -> Iterator[object]:
         try:
             yield provisioned
         finally:
+            localaws.clear_faults()
+            embedded_aws.stop_executions(provisioned)
             for name, value in previous.items():
                 if value is None:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
             get_settings.cache_clear()
-        sfn = client("stepfunctions")
-        for execution in sfn.list_executions(
-            stateMachineArn=provisioned.state_machine_arn, statusFilter="RUNNING"
-        )["executions"]:
-            for _attempt in range(20):
-                try:
-                    sfn.stop_execution(executionArn=execution["executionArn"])
-                    break
-                except Exception:  # moto: an execution whose worker has not started yet cannot stop
-                    time.sleep(0.05)
-    reset_clients()
-    localaws.set_time_scale(TEST_TIME_SCALE)
+            embedded_aws.empty(provisioned)
+    finally:
+        mock.stop(remove_data=False)
+        reset_clients()
+        localaws.set_time_scale(TEST_TIME_SCALE)
