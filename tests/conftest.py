@@ -27,6 +27,9 @@ os.environ.update(
     }
 )
 
+# The one end-to-end ``platform`` fixture (the real local platform as a subprocess), for every folder.
+pytest_plugins = ["tests.platforms"]
+
 # A Wait of 8 days lasts 8 * 86400 / 1e6 = 0.7 s in the tests.
 TEST_TIME_SCALE = 1e6
 

@@ -4,7 +4,7 @@ see ../shared/design/PLATFORM-NOTES.md §7), a fresh profile per test, French lo
     with chromium(tmp_path) as browser:
         page = browser.new_page()
         page.goto(platform.url + "/#/connexion")
-        shot(page, "connexion")          # build/test-artefacts/ui/connexion.png
+        shot(page, "connexion")          # <artefacts>/ui/connexion.png (tests/artefacts.py)
 
 Uncaught script errors on any page fail the test (``browser.errors``)."""
 
@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 
+from tests import artefacts
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTEFACTS = ROOT / "build" / "test-artefacts" / "ui"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -75,31 +76,8 @@ def chromium(profile_dir: Path) -> Iterator[Browser]:
     assert not browser.errors, browser.errors
 
 
-_SHARED: dict[str, Any] = {}
-
-
-def shared_platform(request: Any, tmp_path_factory: Any) -> Any:
-    """One local platform for every browser test of the run (starting one takes 10-20 s), stopped when
-    pytest ends. Assessed as of 2025-03-31 (inside the rate tables), time scale 10⁶ (a day a microsecond)."""
-    from tests.e2e.platform import RunningPlatform
-
-    running = _SHARED.get("platform")
-    if running is None or running.process is None or running.process.poll() is not None:
-        running = RunningPlatform(tmp_path_factory.mktemp("web") / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-        running.start()
-        _SHARED["platform"] = running
-
-        def stop() -> None:
-            if running.process and running.process.poll() is None:
-                running.stop()
-
-        request.config.add_cleanup(stop)
-    return running
-
-
 def shot(page: Any, name: str, *, full_page: bool = True) -> Path:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTEFACTS / f"{name}.png"
+    path = artefacts.folder("ui") / f"{name}.png"  # tests/artefacts.py
     page.screenshot(path=str(path), full_page=full_page)
     return path
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.platform import RunningPlatform
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -31,13 +32,7 @@ def call(
         return error.code, json.loads(error.read() or b"null")
 
 
-@pytest.fixture
-def platform(tmp_path):
-    running = RunningPlatform(tmp_path / "data")
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+PLATFORM = PlatformSpec()
 
 
 def test_a_creditor_signs_up_with_the_code_from_the_local_mailbox(platform):

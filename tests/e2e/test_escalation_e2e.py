@@ -13,6 +13,7 @@ import requests
 
 from tests.e2e.platform import RunningPlatform
 from tests.e2e.test_intake_e2e import PROFILE, pdf
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -103,13 +104,7 @@ def pdf_text(platform: RunningPlatform, attachment_url: str) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-@pytest.fixture
-def platform(tmp_path):
-    running = RunningPlatform(tmp_path / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"})
 
 
 def test_a_b2b_claim_goes_from_payment_to_the_lawyer_and_another_settles_while_waiting(platform):

@@ -9,7 +9,7 @@ import io
 import pytest
 import requests
 
-from tests.e2e.platform import RunningPlatform
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -39,13 +39,7 @@ CONTENT = {
 }
 
 
-@pytest.fixture
-def platform(tmp_path):
-    running = RunningPlatform(tmp_path / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"})
 
 
 def pdf() -> bytes:

@@ -12,6 +12,7 @@ import requests
 
 from tests.e2e.platform import RunningPlatform
 from tests.e2e.test_escalation_e2e import Creditor, mails
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -22,13 +23,7 @@ CREDITOR = "creancier@demo.localhost"
 TIME_SCALE = 2e7
 
 
-@pytest.fixture
-def platform(tmp_path):
-    running = RunningPlatform(tmp_path / "data", time_scale=TIME_SCALE, env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"}, time_scale=TIME_SCALE)
 
 
 def wait_for_mail(

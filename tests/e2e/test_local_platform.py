@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from tests.e2e.platform import RunningPlatform
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -36,12 +37,7 @@ def put_claim(platform: RunningPlatform, claim_id: str, status: str) -> None:
     )
 
 
-@pytest.fixture
-def platform(tmp_path):
-    running = RunningPlatform(tmp_path / "data")
-    yield running
-    if running.process and running.process.poll() is None:
-        running.process.kill()
+PLATFORM = PlatformSpec(started=False)
 
 
 def test_platform_serves_health_frontend_and_runs_the_escalation(platform):
@@ -74,12 +70,12 @@ def test_platform_serves_health_frontend_and_runs_the_escalation(platform):
     assert "Plateforme arrêtée." in platform.log()
 
 
-def test_a_claim_written_before_a_restart_is_still_there_after(platform, tmp_path):
+def test_a_claim_written_before_a_restart_is_still_there_after(platform):
     platform.start()
     put_claim(platform, "survivor", "draft")
     assert platform.stop() == 0
 
-    again = RunningPlatform(tmp_path / "data")
+    again = RunningPlatform(platform.data_dir)
     try:
         again.start()
         item = again.aws_client("dynamodb").get_item(

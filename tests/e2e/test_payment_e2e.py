@@ -12,17 +12,12 @@ import requests
 
 from tests.e2e.platform import RunningPlatform
 from tests.e2e.test_intake_e2e import CONTENT, PROFILE, pdf
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-@pytest.fixture
-def platform(tmp_path):
-    running = RunningPlatform(tmp_path / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"})
 
 
 def submitted_claim(platform: RunningPlatform, api: requests.Session) -> tuple[str, dict]:

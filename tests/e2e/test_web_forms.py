@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser import PHONE, ROOT, chromium, mailbox_code, shared_platform, shot, text, wait_for_text
+from tests.e2e.browser import PHONE, ROOT, chromium, mailbox_code, shot, text, wait_for_text
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,9 +18,7 @@ UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('main input, main s
     .map((c) => c.name || c.id || c.outerHTML)"""
 
 
-@pytest.fixture(scope="module")
-def platform(request, tmp_path_factory):
-    return shared_platform(request, tmp_path_factory)
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"}, shared=True)
 
 
 def keyboard_sign_in(page, url: str) -> None:

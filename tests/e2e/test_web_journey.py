@@ -3,7 +3,7 @@ sets the partner lawyer's départements; a new creditor signs up, verifies the a
 the local mailbox, completes the profile, files a B2B claim whose Factur-X invoice pre-fills the form, reads
 the pre-check, pays on the local checkout, sees the mise en demeure sent and downloads it; the deadline
 passes (time scale), the creditor accepts the injonction de payer and pays, the dossier is ready.
-Screenshots of every step go to build/test-artefacts/ui/."""
+Screenshots of every step go to the artefacts folder (tests/artefacts.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from tests.e2e.browser import (
     chromium,
     facturx_invoice,
     mailbox_code,
-    shared_platform,
     shot,
     text,
     wait_for_text,
 )
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,9 +30,7 @@ EMAIL = "claire.morel@atelier-numerique.example.fr"
 PASSWORD = "MotDePasse2026"
 
 
-@pytest.fixture(scope="module")
-def platform(request, tmp_path_factory):
-    return shared_platform(request, tmp_path_factory)
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"}, shared=True)
 
 
 def sign_in(page, url: str, email: str, password: str) -> None:

@@ -11,18 +11,12 @@ import pytest
 
 from tests.e2e.browser import chromium, shot, text, wait_for_text
 from tests.e2e.test_web_journey import sign_in
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    from tests.e2e.platform import RunningPlatform
-
-    running = RunningPlatform(tmp_path_factory.mktemp("feed") / "data", env={"CLAIMS_TODAY": "2026-11-23"})
-    running.start()
-    yield running
-    running.stop()
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2026-11-23"})
 
 
 def _operator_email(platform, subject: str, timeout: float = 20) -> dict:

@@ -1,27 +1,26 @@
 """A lawyer's review in a real browser, on the real local platform: a consumer claim whose prescription is
 at risk (RULEBOOK 1.2) is paid for; the creditor's page says a partner lawyer examines it and nothing has
 left; the demo lawyer (who covers the Rhône) sees it in the portal with its reasons, approves the sending,
-and the mise en demeure goes out. Screenshots go to build/test-artefacts/ui/."""
+and the mise en demeure goes out. Screenshots go to the artefacts folder (tests/artefacts.py)."""
 
 from __future__ import annotations
 
 import pytest
 import requests
 
-from tests.e2e.browser import chromium, shared_platform, shot, text, wait_for_text
+from tests.e2e.browser import chromium, shot, text, wait_for_text
 from tests.e2e.test_escalation_e2e import Creditor, mails
 from tests.e2e.test_intake_e2e import pdf
 from tests.e2e.test_web_journey import sign_in
 from tests.integration.test_lawyer_review import at_risk_content
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DEBTOR = "paul.girard.revue@example.fr"
 
 
-@pytest.fixture(scope="module")
-def platform(request, tmp_path_factory):
-    return shared_platform(request, tmp_path_factory)
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"}, shared=True)
 
 
 def at_risk_claim(creditor: Creditor) -> tuple[str, dict]:

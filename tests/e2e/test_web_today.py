@@ -9,18 +9,12 @@ import pytest
 
 from tests.e2e.browser import chromium, facturx_invoice, shot, text, wait_for_text
 from tests.e2e.test_web_journey import pay_on_local_checkout, sign_in
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    from tests.e2e.platform import RunningPlatform
-
-    running = RunningPlatform(tmp_path_factory.mktemp("today") / "data")  # no CLAIMS_TODAY: the real date
-    running.start()
-    yield running
-    running.stop()
+PLATFORM = PlatformSpec()  # no CLAIMS_TODAY: the real date
 
 
 def test_a_b2b_claim_filed_today_goes_ahead_with_interest_a_parfaire(platform, tmp_path):

@@ -15,6 +15,7 @@ import requests
 
 from tests.e2e.platform import RunningPlatform
 from tests.e2e.test_escalation_e2e import content
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -26,12 +27,7 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    running = RunningPlatform(tmp_path_factory.mktemp("fuzz") / "data", env={"CLAIMS_TODAY": "2025-03-31"})
-    running.start()
-    yield running
-    running.stop()
+PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"})
 
 
 def _token(platform: RunningPlatform, role: str) -> str:

@@ -28,6 +28,7 @@ from chalicelib.api.errors import (
 )
 from infra.local.webserver import LOCAL_PAGES_CSP
 from tests.integration.claims_helpers import creditor
+from tests.platforms import PlatformSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
@@ -126,14 +127,7 @@ def test_cors_follows_the_allowed_origin_setting_and_is_never_a_wildcard(api, mo
 
 
 # --- the real local platform -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    from tests.e2e.platform import RunningPlatform
-
-    running = RunningPlatform(tmp_path_factory.mktemp("headers") / "data")
-    running.start()
-    yield running
-    running.stop()
+PLATFORM = PlatformSpec()
 
 
 def _fetch(platform, path: str, method: str = "GET", headers: dict[str, str] | None = None):

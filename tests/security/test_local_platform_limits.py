@@ -13,22 +13,17 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.e2e.platform import RunningPlatform
+from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 BUCKET = "claims-local-documents"
 EVIL = "https://attaquant.example"
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    running = RunningPlatform(tmp_path_factory.mktemp("limits") / "data")
-    running.start()
-    yield running
-    running.stop()
+PLATFORM = PlatformSpec()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def stored_key(platform):
     s3 = platform.aws_client("s3")
     key = "claims/essai/uploads/piece"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-ARTEFACTS = Path(__file__).resolve().parents[3] / "build" / "test-artefacts" / "documents"
+from tests import artefacts
 
 
 def normalise(text: str) -> str:
@@ -24,10 +24,11 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def save_pages(pdf: bytes, name: str) -> Path:
-    """Write the PDF and its pages as PNG under build/test-artefacts/documents/ for a person to look at."""
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTEFACTS / f"{name}.pdf"
+    """Write the PDF for a person to look at (tests/artefacts.py: a temporary folder unless
+    ``CLAIMS_TEST_ARTEFACTS`` names one, and then its pages as PNG too)."""
+    target = artefacts.folder("documents")
+    path = target / f"{name}.pdf"
     path.write_bytes(pdf)
-    if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "70", "-png", str(path), str(ARTEFACTS / name)], check=True)
+    if artefacts.requested() and shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(path), str(target / name)], check=True)
     return path
