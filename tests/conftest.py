@@ -51,7 +51,11 @@ def aws() -> Iterator[object]:
 
     localaws.install(time_scale=TEST_TIME_SCALE)
     localaws.set_time_scale(TEST_TIME_SCALE)
-    reset_clients()
+    # The cached boto3 clients are kept from one test to the next (moto intercepts them whenever its mock is
+    # on; a new botocore session costs ~0.7 s of endpoint data). A test that points them elsewhere (the
+    # ``memory`` fixture, the health probes' tests) forgets them when it ends.
+    if any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ):
+        reset_clients()
     # Settings cached by an earlier test can be another stage's: Chalice's test Client sets the stage's
     # environment (``CLAIMS_STAGE=dev`` for ``Client(app.app)`` without ``stage_name``) while it runs, and a
     # get_settings() call or a first import of chalicelib.adapters.dynamo (table names) then took
@@ -83,5 +87,15 @@ def aws() -> Iterator[object]:
             embedded_aws.empty(provisioned)
     finally:
         mock.stop(remove_data=False)
-        reset_clients()
         localaws.set_time_scale(TEST_TIME_SCALE)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long files first: with two workers taking one file at a time (``--dist loadfile``, in this order), a
+    long end-to-end file picked last would leave the other worker idle at the end of the run."""
+    weight: dict[str, int] = {}
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        rank = 0 if marks & {"e2e", "slow"} else 1 if "integration" in marks else 2
+        weight[item.nodeid.split("::")[0]] = min(rank, weight.get(item.nodeid.split("::")[0], 2))
+    items.sort(key=lambda item: weight[item.nodeid.split("::")[0]])  # stable: files keep their order
