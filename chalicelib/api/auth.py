@@ -20,7 +20,8 @@ from chalice.app import AuthRequest
 from chalicelib.api.errors import response_for
 from chalicelib.domain.accounts import ROLE_LABELS_FR, Identity, Role
 from chalicelib.domain.errors import Forbidden, Unauthenticated
-from chalicelib.services.auth import InvalidToken, KeySource, TokenPolicy, verify_id_token
+from chalicelib.services.auth import InvalidToken, TokenPolicy, verify_id_token
+from chalicelib.services.ports import KeySource
 from chalicelib.settings import get_settings
 
 logger = logging.getLogger("claims.auth")

@@ -5,10 +5,12 @@ both ways), so a new route cannot ship undocumented.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
 from chalice import Blueprint, Response
+from pydantic import BaseModel
 
 from chalicelib.api.errors import API_CORS, json_response
 
@@ -346,11 +348,13 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
-def _model(reference: str) -> Any:
-    import importlib
-
+def _model(reference: str) -> type[BaseModel]:
+    """``"claim_schemas:ClaimView"`` → the pydantic model the document describes."""
     module, _, name = reference.partition(":")
-    return getattr(importlib.import_module(f"chalicelib.api.{module}"), name)
+    model = getattr(importlib.import_module(f"chalicelib.api.{module}"), name)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{reference} is not a pydantic model")
+    return model
 
 
 def _ref(model: Any) -> dict[str, str]:

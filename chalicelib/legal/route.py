@@ -10,13 +10,12 @@ this module runs them in order, then the court and small-claims sections.
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from types import ModuleType
 from typing import Any
 
+from chalicelib.legal import courts
 from chalicelib.legal.admissibility import (
     DECLARATION_EXTRA_MONTHS_ABROAD,
     DECLARATION_MONTHS,
@@ -34,6 +33,7 @@ from chalicelib.legal.admissibility import (
     prescription_route,
 )
 from chalicelib.legal.amounts import AmountsResult
+from chalicelib.legal.courts import Court
 from chalicelib.legal.findings import Finding
 from chalicelib.legal.model import Claim
 from chalicelib.legal.money import french_euros
@@ -157,13 +157,18 @@ def court_kind(claim: Claim, settings: Settings) -> CourtChoice | None:
     )
 
 
-@cache
-def _courts_module() -> ModuleType | None:
-    """The court look-up (chalicelib.legal.courts), or None if it is not installed."""
-    try:
-        return importlib.import_module("chalicelib.legal.courts")
-    except ImportError:
-        return None
+@dataclass(frozen=True)
+class CourtLookup:
+    """How the route finds the court of a place (:mod:`chalicelib.legal.courts`), and what it raises when
+    the place has none."""
+
+    find_court: Callable[..., Court]
+    not_found: type[Exception]
+
+
+def _court_lookup() -> CourtLookup | None:
+    """The court look-up; None makes the route say it is unavailable (the tests replace this function)."""
+    return CourtLookup(courts.find_court, courts.CourtNotFound)
 
 
 def decide_route(
@@ -286,9 +291,9 @@ def _locate_court(
     claim: Claim, kind: str, add: Any, settings: Settings
 ) -> tuple[str | None, str | None, str | None, bool | None, bool]:
     """Territorial competence (CPC 1406): the court of the debtor's domicile or seat."""
-    courts = _courts_module()
+    lookup = _court_lookup()
     debtor = claim.debtor
-    if courts is None:
+    if lookup is None:
         add(
             "court_lookup_unavailable",
             "CPC 1406",
@@ -308,10 +313,10 @@ def _locate_court(
         )
         return None, None, None, None, True
     try:
-        court = courts.find_court(
+        court = lookup.find_court(
             kind, debtor.postal_code, debtor.city, debtor.country, protection_seat=settings.JCP_SEAT
         )
-    except courts.CourtNotFound as missing:
+    except lookup.not_found as missing:
         add(
             "court_not_found",
             "CPC 1406",

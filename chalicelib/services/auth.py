@@ -12,20 +12,15 @@ for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.accounts import Identity, groups_from_claim, role_from_groups
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.services.ports import KeySource
 
 LOCAL_SIGNING_KEY_ID = "dummy"  # moto's static key (public, in moto/cognitoidp/resources)
 LEEWAY_SECONDS = 30
 _REFUSED = "Votre session n'est pas valide ou a expiré ; veuillez vous reconnecter."
-
-
-class KeySource(Protocol):
-    def key_for(self, kid: str) -> Any | None:
-        """The public key (a ``cryptography`` RSA key) for ``kid``, or None when unknown."""
-        ...
 
 
 @dataclass(frozen=True)

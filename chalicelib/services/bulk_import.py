@@ -12,13 +12,14 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.errors import ConcurrentUpdate, Forbidden, InvalidInput
 from chalicelib.domain.imports import ImportJob, ImportStatus
 from chalicelib.services.claims import create_draft
+from chalicelib.services.ports import BlobStore, ImportStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -31,25 +32,6 @@ UNREADABLE_FR = (
     "Le fichier n'a pas pu être lu jusqu'au bout : aucune créance n'a été créée. Vérifiez qu'il s'agit bien "
     "d'un CSV exporté par votre logiciel ; l'équipe a été prévenue."
 )
-
-
-class ImportStore(Protocol):
-    def create(self, job: ImportJob) -> ImportJob: ...
-    def get(self, import_id: str) -> ImportJob: ...
-    def update(
-        self,
-        import_id: str,
-        *,
-        status: ImportStatus | None = ...,
-        report: Mapping[str, Any] | None = ...,
-        claim_ids: Sequence[str] | None = ...,
-        **counters: int | str | None,
-    ) -> None: ...
-
-
-class BlobStore(Protocol):
-    def put(self, key: str, content: bytes, content_type: str) -> None: ...
-    def get(self, key: str, max_bytes: int) -> bytes: ...
 
 
 def start_import(

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import day_of
-from chalicelib.domain.accounts import Account, CreditorProfile, Identity, Role
+from chalicelib.domain.accounts import CreditorProfile, Identity, Role
 from chalicelib.domain.claim import (
     DOCUMENT_KIND_LABELS_FR,
     AuditEvent,
@@ -31,26 +31,13 @@ from chalicelib.domain.errors import Forbidden, InvalidInput, NotEditable, NotFo
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
 from chalicelib.domain.precheck import Blocker, submission_blockers
+from chalicelib.services.ports import AccountFinder, DocumentStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository as ClaimStore
 
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
 EDITABLE = frozenset({ClaimStatus.DRAFT})
-
-
-class AccountStore(Protocol):
-    def find(self, user_id: str) -> Account | None: ...
-
-
-class FileStore(Protocol):
-    def upload_key(self, claim_id: str, document_id: str) -> str: ...
-    def presigned_post(
-        self, key: str, content_type: str, max_bytes: int = ..., expires_in: int = ...
-    ) -> dict[str, Any]: ...
-    def get(self, key: str, max_bytes: int) -> bytes: ...
-    def put(self, key: str, content: bytes, content_type: str) -> None: ...
-    def delete(self, key: str) -> None: ...
 
 
 def _creditor_only(identity: Identity) -> str:
@@ -187,7 +174,7 @@ _RATE_MISSING = (
 )
 
 
-def _creditor_profile(accounts: AccountStore, identity: Identity) -> CreditorProfile:
+def _creditor_profile(accounts: AccountFinder, identity: Identity) -> CreditorProfile:
     account = accounts.find(identity.user_id)
     if account is None or account.creditor is None or account.creditor.address is None:
         raise InvalidInput(
@@ -231,7 +218,7 @@ def assess_claim(claim: Claim, profile: CreditorProfile, today: dt.date) -> Prec
 
 
 def precheck(
-    claims: ClaimStore, accounts: AccountStore, identity: Identity, claim_id: str, *, today: dt.date
+    claims: ClaimStore, accounts: AccountFinder, identity: Identity, claim_id: str, *, today: dt.date
 ) -> Precheck:
     claim = claims.get_for(identity, claim_id)
     profile = _creditor_profile(accounts, identity)
@@ -240,7 +227,7 @@ def precheck(
 
 def submit(
     claims: ClaimStore,
-    accounts: AccountStore,
+    accounts: AccountFinder,
     identity: Identity,
     claim_id: str,
     *,
@@ -305,7 +292,7 @@ class UploadSlot:
 
 def request_upload(
     claims: ClaimStore,
-    files: FileStore,
+    files: DocumentStore,
     identity: Identity,
     claim_id: str,
     *,
@@ -373,7 +360,7 @@ class ConfirmedUpload:
 
 def confirm_upload(
     claims: ClaimStore,
-    files: FileStore,
+    files: DocumentStore,
     identity: Identity,
     claim_id: str,
     document_id: str,
@@ -452,7 +439,7 @@ def confirm_upload(
 
 def remove_document(
     claims: ClaimStore,
-    files: FileStore,
+    files: DocumentStore,
     identity: Identity,
     claim_id: str,
     document_id: str,

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.accounts import Account
 from chalicelib.domain.claim import Claim, ClaimStatus, DocumentKind
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.precheck import refuse_not_due
 from chalicelib.services.integrity import verified
+from chalicelib.services.ports import AccountFinder, BlobStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -31,15 +31,6 @@ _EXHIBIT_ORDER = (
     DocumentKind.PAYMENT_PROOF,
     DocumentKind.OTHER,
 )
-
-
-class AccountFinder(Protocol):
-    def find(self, user_id: str) -> Account | None: ...
-
-
-class Store(Protocol):
-    def get(self, key: str, max_bytes: int) -> bytes: ...
-    def put(self, key: str, content: bytes, content_type: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +50,7 @@ def assemble_claim_dossier(
     claim_id: str,
     *,
     accounts: AccountFinder,
-    store: Store,
+    store: BlobStore,
     today: dt.date,
     now: dt.datetime,
 ) -> DossierResult:

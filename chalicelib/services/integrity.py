@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Protocol
 
 from chalicelib.domain.claim import EventKind
 from chalicelib.domain.errors import IntegrityError
 from chalicelib.domain.notifications import Notification
+from chalicelib.services.ports import DocumentReader, EventRecorder
 
 logger = logging.getLogger("claims.integrity")
 
 # Large enough for a merged dossier of many scanned exhibits; a larger object is refused.
 MAX_VERIFIED_BYTES = 200 * 1024 * 1024
-
-
-class Reader(Protocol):
-    def get(self, key: str, max_bytes: int) -> bytes: ...
-
-
-class Recorder(Protocol):
-    def record(
-        self, claim_id: str, *, kind: EventKind, actor: str, reason: str, notify: Notification
-    ) -> Any: ...
 
 
 def sealed_key(claim_id: str, document_id: str) -> str:
@@ -37,7 +27,7 @@ def sealed_key(claim_id: str, document_id: str) -> str:
 
 
 def verified(
-    store: Reader, key: str, sha256: str, *, what: str, max_bytes: int = MAX_VERIFIED_BYTES
+    store: DocumentReader, key: str, sha256: str, *, what: str, max_bytes: int = MAX_VERIFIED_BYTES
 ) -> bytes:
     """The object's bytes if their SHA-256 is ``sha256``; otherwise :class:`IntegrityError` (French)."""
     content = store.get(key, max_bytes)
@@ -53,7 +43,7 @@ def verified(
     return content
 
 
-def report(claims: Recorder, claim_id: str, status: str, error: IntegrityError, *, actor: str) -> None:
+def report(claims: EventRecorder, claim_id: str, status: str, error: IntegrityError, *, actor: str) -> None:
     """Write the refusal in the claim's timeline and alert the operators (the API path; the escalation's
     own failures reach them through needs_attention)."""
     claims.record(

@@ -18,11 +18,12 @@ import posixpath
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import logs
 from chalicelib.domain.claim import Claim
 from chalicelib.domain.notifications import OutboxItem, is_platform_subject
+from chalicelib.services.ports import AccountFinder, ClaimReader, DocumentReader, OutboxQueue
 
 if TYPE_CHECKING:
     from chalicelib.documents.emails import Attachment, RenderedEmail
@@ -40,33 +41,6 @@ MAX_ATTACHMENT_BYTES = 7 * 1024 * 1024
 def retry_delay(attempts: int) -> dt.timedelta:
     """30 s after the first failure, then 1, 2, 4 min… at most 15 min."""
     return min(dt.timedelta(seconds=30 * 2 ** max(0, attempts - 1)), dt.timedelta(minutes=15))
-
-
-class Outbox(Protocol):
-    def pending(
-        self, *, now: dt.datetime, limit: int = 50, claim_id: str | None = None
-    ) -> list[OutboxItem]: ...
-    def lease(
-        self, item_id: str, *, owner: str, until: dt.datetime, now: dt.datetime
-    ) -> OutboxItem | None: ...
-    def mark_sent(self, item_id: str, *, owner: str, message_id: str, now: dt.datetime) -> bool: ...
-    def mark_skipped(self, item_id: str, *, owner: str, reason: str, now: dt.datetime) -> bool: ...
-    def retry_later(
-        self, item_id: str, *, owner: str, error: str, retry_at: dt.datetime, now: dt.datetime
-    ) -> bool: ...
-    def mark_failed(self, item_id: str, *, owner: str | None, error: str, now: dt.datetime) -> bool: ...
-
-
-class ClaimReader(Protocol):
-    def get(self, claim_id: str) -> Claim: ...
-
-
-class AccountFinder(Protocol):
-    def find(self, user_id: str) -> Account | None: ...
-
-
-class FileReader(Protocol):
-    def get(self, key: str, max_bytes: int) -> bytes: ...
 
 
 Send = Callable[[str, "RenderedEmail"], str]
@@ -98,10 +72,10 @@ class _Skip(Exception):
 
 @dataclass(frozen=True)
 class _Ports:
-    outbox: Outbox
+    outbox: OutboxQueue
     claims: ClaimReader
     accounts: AccountFinder
-    files: FileReader
+    files: DocumentReader
     send: Send
     base_url: str
     operator_email: str
@@ -112,10 +86,10 @@ def deliver_pending(
     limit: int = 50,
     claim_id: str | None = None,
     now: dt.datetime | None = None,
-    outbox: Outbox | None = None,
+    outbox: OutboxQueue | None = None,
     claims: ClaimReader | None = None,
     accounts: AccountFinder | None = None,
-    files: FileReader | None = None,
+    files: DocumentReader | None = None,
     send: Send | None = None,
 ) -> DeliveryReport:
     """Send up to ``limit`` pending emails (only ``claim_id``'s when given), oldest first. One item that
@@ -137,10 +111,10 @@ def deliver_pending(
 
 
 def _ports(
-    outbox: Outbox | None,
+    outbox: OutboxQueue | None,
     claims: ClaimReader | None,
     accounts: AccountFinder | None,
-    files: FileReader | None,
+    files: DocumentReader | None,
     send: Send | None,
 ) -> _Ports:
     from chalicelib.settings import get_settings
@@ -304,7 +278,7 @@ def _address(
     raise ValueError(f"unknown recipient {item.recipient!r}")
 
 
-def _attachment(claim: Claim, key: str, files: FileReader) -> Attachment:
+def _attachment(claim: Claim, key: str, files: DocumentReader) -> Attachment:
     """The stored file, named as the creditor named it when it is one of their documents, else after its
     key (a generated letter: ``claims/<id>/notice/mise-en-demeure-….pdf``)."""
     from chalicelib.documents.emails import Attachment

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import logs
 from chalicelib.clock import day_of
@@ -31,10 +31,10 @@ from chalicelib.domain.payments import (
     refund_mismatch,
     session_mismatch,
 )
+from chalicelib.services.ports import PaymentGateway, WorkflowEngine
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
-    from chalicelib.adapters.stripe_gateway import CheckoutSession, Refund
 
 logger = logging.getLogger("claims.payments")
 
@@ -56,32 +56,6 @@ _PAYABLE: Mapping[ClaimStatus, PaymentStep] = {
 
 class NotPayable(DomainError):
     code = "not_payable"
-
-
-class Gateway(Protocol):
-    def create_checkout(
-        self,
-        *,
-        claim_id: str,
-        step: str,
-        amount_cents: int,
-        product_name: str,
-        description: str,
-        customer_email: str,
-        success_url: str,
-        cancel_url: str,
-        idempotency_key: str,
-    ) -> CheckoutSession: ...
-
-    def refund(
-        self, *, payment_intent: str, amount_cents: int, claim_id: str, idempotency_key: str
-    ) -> Refund: ...
-
-
-class Workflow(Protocol):
-    def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
-    def execution_arn(self, name: str) -> str: ...
-    def send_task_success(self, task_token: str, output: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -109,7 +83,7 @@ def payable_step(claim: Claim) -> PaymentStep:
 
 def open_checkout(
     claims: ClaimRepository,
-    gateway: Gateway,
+    gateway: PaymentGateway,
     identity: Identity,
     claim_id: str,
     *,
@@ -187,7 +161,7 @@ def handle_event(
     event: Mapping[str, Any],
     *,
     claims: ClaimRepository,
-    workflow: Workflow,
+    workflow: WorkflowEngine,
     now: dt.datetime,
 ) -> Outcome:
     event_id, event_type = str(event.get("id")), str(event.get("type"))
@@ -292,7 +266,7 @@ def _update_checkout(
 
 def _paid(
     claims: ClaimRepository,
-    workflow: Workflow,
+    workflow: WorkflowEngine,
     claim: Claim,
     checkout: Checkout,
     session: Mapping[str, Any],
@@ -409,7 +383,7 @@ def _record_refund(
 # ---------------------------------------------------------------------------------------------------
 def reject_and_refund(
     claims: ClaimRepository,
-    gateway: Gateway,
+    gateway: PaymentGateway,
     claim_id: str,
     *,
     reasons: list[dict[str, str]],

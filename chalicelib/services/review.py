@@ -24,7 +24,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import InvalidInput, InvalidTransition
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
-from chalicelib.services.lawyers import Lawyers, _resume, candidates, lawyer_name, portal_url
+from chalicelib.services.lawyers import LawyerDirectory, _resume, candidates, lawyer_name, portal_url
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -97,7 +97,7 @@ def unreviewed(claim: Claim) -> bool:
 # ---------------------------------------------------------------------------------------------------
 def request_review(
     claims: ClaimRepository,
-    lawyers: Lawyers,
+    lawyers: LawyerDirectory,
     claim_id: str,
     *,
     task_token: str,
@@ -199,7 +199,7 @@ def _in_review(claims: ClaimRepository, identity: Identity, claim_id: str) -> Cl
 
 def approve(
     claims: ClaimRepository,
-    lawyers: Lawyers,
+    lawyers: LawyerDirectory,
     identity: Identity,
     claim_id: str,
     *,
@@ -243,7 +243,7 @@ def approve(
 
 def refuse(
     claims: ClaimRepository,
-    lawyers: Lawyers,
+    lawyers: LawyerDirectory,
     identity: Identity,
     claim_id: str,
     *,

@@ -12,27 +12,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Protocol
 
-from chalicelib.domain.abuse import Window
 from chalicelib.domain.accounts import PASSWORD_RULES_FR, Account, Role, meets_password_policy
 from chalicelib.domain.errors import AlreadyExists, InvalidInput
-from chalicelib.services.accounts import AccountStore, IdentityProvider, normalise_email
-
-
-class Limiter(Protocol):
-    def hit(self, name: str, subject: str) -> Window: ...
-    def give_back(self, window: Window) -> None: ...
-
-
-class PublicIdentityProvider(IdentityProvider, Protocol):
-    def sign_in(self, email: str, password: str) -> object: ...
-    def confirm_sign_up(self, email: str, code: str) -> None: ...
-    def resend_code(self, email: str) -> None: ...
-    def forgot_password(self, email: str) -> None: ...
-    def confirm_forgot_password(self, email: str, code: str, new_password: str) -> None: ...
-    def is_confirmed(self, email: str) -> bool | None: ...
-
+from chalicelib.services.accounts import normalise_email
+from chalicelib.services.ports import AccountStore, Limiter, PublicIdentityProvider
 
 # Tells the owner of an address that someone tried to sign up with it (the API sends the email).
 OwnerNotice = Callable[[str], None]

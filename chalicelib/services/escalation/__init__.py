@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from chalicelib.services.escalation.common import (  # noqa: F401 - the package's public names
     WORKFLOW_ACTOR,
-    ClaimReader,
     Reassessment,
-    WorkflowEngine,
     iso_z,
 )
 from chalicelib.services.escalation.executions import (  # noqa: F401 - the package's public names
     RESUME_AT,
-    Executions,
     redrive,
     redrive_all,
     start_escalation,
@@ -42,4 +39,8 @@ from chalicelib.services.escalation.tasks import (  # noqa: F401 - the package's
     mark_notice_sent,
     offer_escalation,
     wait_timestamp,
+)
+from chalicelib.services.ports import (  # noqa: F401 - the package's public names
+    ClaimReader,
+    WorkflowEngine,
 )

@@ -28,14 +28,6 @@ _ENDED = frozenset(
 )
 
 
-class ClaimReader(Protocol):
-    def get(self, claim_id: str) -> Claim: ...
-
-
-class WorkflowEngine(Protocol):
-    def start(self, claim_id: str, payload: dict[str, object]) -> str: ...
-
-
 class Reassessment(Protocol):
     """Re-run the pre-check on a paid claim; refuse and refund it when something now blocks it."""
 

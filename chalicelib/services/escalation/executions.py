@@ -7,19 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import CheckoutStatus, PaymentStep
-from chalicelib.services.escalation.common import (
-    WORKFLOW_ACTOR,
-    WorkflowEngine,
-    logger,
-)
+from chalicelib.services.escalation.common import WORKFLOW_ACTOR, logger
 from chalicelib.services.escalation.tasks import wait_timestamp
+from chalicelib.services.ports import WorkflowEngine
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -38,12 +35,6 @@ RESUME_AT: Mapping[ClaimStatus, str | None] = {
 # ---------------------------------------------------------------------------------------------------
 # redrive: start an execution at the claim's step (after a restart, or by an operator)
 # ---------------------------------------------------------------------------------------------------
-class Executions(Protocol):
-    def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
-    def execution_arn(self, name: str) -> str: ...
-    def is_running(self, execution_arn: str) -> bool: ...
-
-
 def step_before_attention(claims: ClaimRepository, claim: Claim) -> ClaimStatus | None:
     """The status a claim in ``needs_attention`` was in when its step failed (None if unknown)."""
     for event in reversed(claims.events(claim.claim_id)):
@@ -54,7 +45,7 @@ def step_before_attention(claims: ClaimRepository, claim: Claim) -> ClaimStatus 
 
 def redrive(
     claims: ClaimRepository,
-    engine: Executions,
+    engine: WorkflowEngine,
     claim: Claim,
     *,
     now: dt.datetime,
@@ -122,7 +113,7 @@ def _status_label(status: ClaimStatus) -> str:
     return STATUS_LABELS_FR[status]
 
 
-def redrive_all(claims: ClaimRepository, engine: Executions, *, now: dt.datetime) -> list[str]:
+def redrive_all(claims: ClaimRepository, engine: WorkflowEngine, *, now: dt.datetime) -> list[str]:
     """Every claim mid-workflow without a running execution gets one (the local platform does this at
     start; an operator can do it for one claim)."""
     started = []

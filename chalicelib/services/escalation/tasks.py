@@ -18,9 +18,11 @@ from chalicelib.domain.payments import euros
 from chalicelib.services.escalation.common import (
     _ENDED,
     WORKFLOW_ACTOR,
-    ClaimReader,
     Reassessment,
     iso_z,
+)
+from chalicelib.services.ports import (
+    ClaimReader,
 )
 
 if TYPE_CHECKING:

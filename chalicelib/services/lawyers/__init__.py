@@ -29,9 +29,6 @@ from chalicelib.services.lawyers.common import (  # noqa: F401 - the package's p
     OPEN_STATUSES,
     PLATFORM,
     REMINDER_HOUR,
-    Lawyers,
-    Scheduler,
-    Store,
     case_of,
     dossier_info,
     lawyer_name,
@@ -56,4 +53,9 @@ from chalicelib.services.lawyers.reminders import (  # noqa: F401 - the package'
     reschedule_reminders,
     schedule_reminders,
     send_procedure_reminder,
+)
+from chalicelib.services.ports import (  # noqa: F401 - the package's public names
+    DocumentStore,
+    LawyerDirectory,
+    WorkflowEngine,
 )

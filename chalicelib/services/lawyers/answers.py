@@ -15,8 +15,17 @@ from chalicelib.domain.lawyer_case import (
 )
 from chalicelib.domain.notifications import Notification
 from chalicelib.services.lawyers.assignment import _resume, assign
-from chalicelib.services.lawyers.common import _AFTER_ACCEPTANCE, Lawyers, Resume, Store, case_of, lawyer_name
+from chalicelib.services.lawyers.common import (
+    _AFTER_ACCEPTANCE,
+    Resume,
+    case_of,
+    lawyer_name,
+)
 from chalicelib.services.lawyers.links import _unshare
+from chalicelib.services.ports import (
+    DocumentStore,
+    LawyerDirectory,
+)
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -29,7 +38,7 @@ logger = logging.getLogger("claims.lawyers")
 # ---------------------------------------------------------------------------------------------------
 def accept(
     claims: ClaimRepository,
-    lawyers: Lawyers,
+    lawyers: LawyerDirectory,
     identity: Identity,
     claim_id: str,
     *,
@@ -70,13 +79,13 @@ def accept(
 
 def decline(
     claims: ClaimRepository,
-    lawyers: Lawyers,
+    lawyers: LawyerDirectory,
     identity: Identity,
     claim_id: str,
     *,
     reason: str,
     resume: Resume,
-    store: Store | None,
+    store: DocumentStore | None,
     base_url: str,
     now: dt.datetime,
 ) -> Claim:

@@ -19,15 +19,17 @@ from chalicelib.domain.payments import euros
 from chalicelib.services.lawyers.common import (
     OPEN_STATUSES,
     PLATFORM,
-    Lawyers,
     Resume,
-    Store,
     case_of,
     dossier_info,
     lawyer_name,
     portal_url,
 )
 from chalicelib.services.lawyers.links import _unshare
+from chalicelib.services.ports import (
+    DocumentStore,
+    LawyerDirectory,
+)
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
@@ -38,7 +40,7 @@ logger = logging.getLogger("claims.lawyers")
 # ---------------------------------------------------------------------------------------------------
 # assignment (the escalation's AssignLawyer task, or an operator's retry)
 # ---------------------------------------------------------------------------------------------------
-def candidates(lawyers: Lawyers, claims: ClaimRepository) -> list[Candidate]:
+def candidates(lawyers: LawyerDirectory, claims: ClaimRepository) -> list[Candidate]:
     """Every lawyer account as the assignment rule sees it, with their open dossiers counted."""
     found = []
     for account in lawyers.list_by_role(Role.LAWYER):
@@ -66,14 +68,14 @@ def candidates(lawyers: Lawyers, claims: ClaimRepository) -> list[Candidate]:
 
 def assign(
     claims: ClaimRepository,
-    lawyers: Lawyers,
+    lawyers: LawyerDirectory,
     claim_id: str,
     *,
     task_token: str,
     resume: Resume | None,
     base_url: str,
     now: dt.datetime,
-    store: Store | None = None,
+    store: DocumentStore | None = None,
     again: bool = False,
 ) -> str:
     """Entrust a ready dossier to the lawyer the rule picks (or say why no one can take it, and alert the
@@ -162,7 +164,7 @@ class TooManyUnanswered(Exception):
 
 
 def release_unanswered(
-    claims: ClaimRepository, claim_id: str, *, now: dt.datetime, store: Store | None = None
+    claims: ClaimRepository, claim_id: str, *, now: dt.datetime, store: DocumentStore | None = None
 ) -> bool:
     """The escalation's AssignLawyer waited its 7 days with no answer: the lawyer in charge is left out
     of this dossier (their links stop working) and the next assignment picks another one. Past

@@ -6,9 +6,9 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
-from chalicelib.domain.accounts import Account, Role
+from chalicelib.domain.accounts import Account
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.lawyer_case import (
     LawyerCase,
@@ -45,24 +45,6 @@ REMINDER_HOUR = dt.time(8, 0)
 Document = Literal["pdf", "zip"]
 DOCUMENT_LABELS_FR: Mapping[str, str] = {"pdf": "dossier complet (PDF)", "zip": "dossier (archive ZIP)"}
 Resume = Callable[[str, dict[str, Any]], None]
-
-
-class Lawyers(Protocol):
-    def find(self, user_id: str) -> Account | None: ...
-    def list_by_role(self, role: Role) -> list[Account]: ...
-
-
-class Store(Protocol):
-    def get(self, key: str, max_bytes: int) -> bytes: ...
-    def put(self, key: str, content: bytes, content_type: str) -> None: ...
-    def copy(self, source: str, target: str) -> None: ...
-    def size(self, key: str) -> int | None: ...
-    def delete(self, key: str) -> None: ...
-    def presigned_get(self, key: str, filename: str, expires_in: int = 300) -> str: ...
-
-
-class Scheduler(Protocol):
-    def start_once(self, name: str, payload: dict[str, Any]) -> str: ...
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ from chalicelib.services.lawyers.common import (
     LINK_EXPIRES_SECONDS,
     PLATFORM,
     Document,
-    Store,
     dossier_info,
+)
+from chalicelib.services.ports import (
+    DocumentStore,
 )
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ def _share_key(claim_id: str, lawyer_id: str, document: str) -> str:
     return f"shares/{claim_id}/{lawyer_id}/dossier.{document}"
 
 
-def _unshare(store: Store | None, claim: Claim, lawyer_id: str) -> None:
+def _unshare(store: DocumentStore | None, claim: Claim, lawyer_id: str) -> None:
     if store is None:
         return
     for document in ("pdf", "zip"):
@@ -54,7 +56,7 @@ class DownloadLink:
 
 def download_link(
     claims: ClaimRepository,
-    store: Store,
+    store: DocumentStore,
     identity: Identity,
     claim_id: str,
     document: Document,

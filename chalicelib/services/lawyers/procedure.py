@@ -25,8 +25,9 @@ from chalicelib.legal.procedure import (
     opposition_deadline,
     service_deadline,
 )
-from chalicelib.services.lawyers.common import Scheduler, case_of, dossier_info
+from chalicelib.services.lawyers.common import case_of, dossier_info
 from chalicelib.services.lawyers.reminders import schedule_reminders
+from chalicelib.services.ports import WorkflowEngine
 from chalicelib.settings import PARIS
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def record_order(
     ordered_on: dt.date,
     today: dt.date,
     now: dt.datetime,
-    scheduler: Scheduler | None,
+    scheduler: WorkflowEngine | None,
 ) -> Claim:
     claim = _lawyer_claim(claims, identity, claim_id, ClaimStatus.FILED)
     case = case_of(claim)
@@ -189,7 +190,7 @@ def record_service(
     in_person: bool,
     today: dt.date,
     now: dt.datetime,
-    scheduler: Scheduler | None,
+    scheduler: WorkflowEngine | None,
 ) -> Claim:
     claim = _lawyer_claim(claims, identity, claim_id, ClaimStatus.ORDER_GRANTED)
     case = case_of(claim)

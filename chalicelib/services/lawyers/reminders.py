@@ -16,7 +16,8 @@ from chalicelib.legal.procedure import (
     Reminder,
     reminders,
 )
-from chalicelib.services.lawyers.common import PLATFORM, REMINDER_HOUR, Scheduler, case_of, portal_url
+from chalicelib.services.lawyers.common import PLATFORM, REMINDER_HOUR, case_of, portal_url
+from chalicelib.services.ports import WorkflowEngine
 from chalicelib.settings import PARIS
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def reminder_execution_name(claim_id: str, reminder: Reminder) -> str:
 
 
 def schedule_reminders(
-    scheduler: Scheduler | None,
+    scheduler: WorkflowEngine | None,
     claim: Claim,
     deadline: ProcedureDeadline,
     *,
@@ -127,7 +128,7 @@ def send_procedure_reminder(
 
 
 def reschedule_reminders(
-    claims: ClaimRepository, scheduler: Scheduler, *, today: dt.date, real_now: dt.datetime | None = None
+    claims: ClaimRepository, scheduler: WorkflowEngine, *, today: dt.date, real_now: dt.datetime | None = None
 ) -> int:
     """Start again the reminder executions of every claim whose deadline still runs (the local platform
     after a restart: its executions are not saved). Sent reminders are never sent twice."""

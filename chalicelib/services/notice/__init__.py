@@ -27,9 +27,6 @@ from chalicelib.services.notice.common import (  # noqa: F401 - the package's pu
     MAX_PDF_BYTES,
     MAX_PRESENTATION_DELAY_DAYS,
     SENDABLE,
-    AccountFinder,
-    ClaimStore,
-    FileStore,
     notice_key,
     reminder_key,
 )
@@ -60,4 +57,9 @@ from chalicelib.services.notice.reminder import (  # noqa: F401 - the package's 
 from chalicelib.services.notice.sending import (  # noqa: F401 - the package's public names
     NoticeOutcome,
     send_notice,
+)
+from chalicelib.services.ports import (  # noqa: F401 - the package's public names
+    AccountFinder,
+    ClaimStore,
+    DocumentStore,
 )

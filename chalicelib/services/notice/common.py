@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
-from chalicelib.domain.accounts import Account, Identity
-from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus, EventKind
-from chalicelib.domain.notifications import Notification
+from chalicelib.domain.claim import ClaimStatus
 
 if TYPE_CHECKING:
     from chalicelib.documents.emails import RenderedEmail
@@ -27,35 +24,6 @@ _ENDED = frozenset({ClaimStatus.WITHDRAWN, ClaimStatus.CLOSED, ClaimStatus.REJEC
 
 NoticeStatus = Literal["prepared", "sent"]
 SendEmail = Callable[[str, "RenderedEmail"], object]
-
-
-class ClaimStore(Protocol):
-    def get(self, claim_id: str) -> Claim: ...
-    def get_for(self, identity: Identity, claim_id: str) -> Claim: ...
-    def events(self, claim_id: str) -> list[AuditEvent]: ...
-    def record(
-        self,
-        claim_id: str,
-        *,
-        kind: EventKind,
-        actor: str,
-        reason: str,
-        change: Callable[[Claim], Claim] | None = None,
-        document_hashes: Mapping[str, str] | None = None,
-        expected_version: int | None = None,
-        now: dt.datetime | None = None,
-        notify: Notification | Sequence[Notification] = (),
-    ) -> Claim: ...
-
-
-class AccountFinder(Protocol):
-    def find(self, user_id: str) -> Account | None: ...
-
-
-class FileStore(Protocol):
-    def put(self, key: str, content: bytes, content_type: str) -> None: ...
-    def get(self, key: str, max_bytes: int) -> bytes: ...
-    def presigned_get(self, key: str, filename: str, expires_in: int = 300) -> str: ...
 
 
 def notice_key(claim_id: str) -> str:

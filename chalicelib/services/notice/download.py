@@ -10,7 +10,8 @@ from chalicelib.domain.accounts import Identity
 from chalicelib.domain.errors import (
     NotFound,
 )
-from chalicelib.services.notice.common import ACTOR, ClaimStore, FileStore
+from chalicelib.services.notice.common import ACTOR
+from chalicelib.services.ports import ClaimStore, DocumentStore
 
 if TYPE_CHECKING:
     pass
@@ -30,7 +31,7 @@ class NoticeDownload:
 
 
 def notice_download(
-    claim_id: str, *, claims: ClaimStore, store: FileStore, identity: Identity, expires_in: int = 300
+    claim_id: str, *, claims: ClaimStore, store: DocumentStore, identity: Identity, expires_in: int = 300
 ) -> NoticeDownload:
     """A short-lived link to the stored mise en demeure, for whoever may see the claim (its creditor, an
     operator, the lawyer it is assigned to)."""

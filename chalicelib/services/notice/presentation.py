@@ -15,9 +15,10 @@ from chalicelib.domain.errors import (
     Forbidden,
     InvalidInput,
 )
-from chalicelib.services.notice.common import _ENDED, MAX_PRESENTATION_DELAY_DAYS, ClaimStore
+from chalicelib.services.notice.common import _ENDED, MAX_PRESENTATION_DELAY_DAYS
 from chalicelib.services.notice.deadlines import deadline_timestamp, payment_deadline
 from chalicelib.services.notice.sending import _with_notice
+from chalicelib.services.ports import ClaimStore
 from chalicelib.settings import PARIS
 
 if TYPE_CHECKING:

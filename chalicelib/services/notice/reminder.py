@@ -16,14 +16,16 @@ from chalicelib.domain.errors import (
 from chalicelib.services.notice.common import (
     ACTOR,
     SENDABLE,
-    AccountFinder,
-    ClaimStore,
-    FileStore,
     SendEmail,
     reminder_key,
 )
 from chalicelib.services.notice.context import _content, build_notice_context
 from chalicelib.services.notice.sending import _assessment, _creditor, _safe_filename
+from chalicelib.services.ports import (
+    AccountFinder,
+    ClaimStore,
+    DocumentStore,
+)
 from chalicelib.settings import PARIS
 
 if TYPE_CHECKING:
@@ -66,7 +68,7 @@ def send_reminder(
     *,
     claims: ClaimStore,
     accounts: AccountFinder,
-    store: FileStore,
+    store: DocumentStore,
     send_email: SendEmail,
     today: dt.date,
     now: dt.datetime,

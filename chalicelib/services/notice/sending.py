@@ -29,14 +29,16 @@ from chalicelib.services.notice.common import (
     ACTOR,
     MAX_PDF_BYTES,
     SENDABLE,
-    AccountFinder,
-    ClaimStore,
-    FileStore,
     SendEmail,
     notice_key,
 )
 from chalicelib.services.notice.context import _content, build_notice_context, creditor_party, debtor_party
 from chalicelib.services.notice.deadlines import deadline_timestamp, payment_deadline, presentation_basis
+from chalicelib.services.ports import (
+    AccountFinder,
+    ClaimStore,
+    DocumentStore,
+)
 
 if TYPE_CHECKING:
     from chalicelib.adapters.postal import PostalReceipt, PostalSender
@@ -171,7 +173,7 @@ def send_notice(
     *,
     claims: ClaimStore,
     accounts: AccountFinder,
-    store: FileStore,
+    store: DocumentStore,
     postal: PostalSender,
     send_email: SendEmail,
     today: dt.date,
@@ -256,7 +258,7 @@ def _prepare(
     creditor_email: str,
     *,
     claims: ClaimStore,
-    store: FileStore,
+    store: DocumentStore,
     today: dt.date,
     now: dt.datetime,
 ) -> tuple[bytes, dict[str, Any], Claim]:
@@ -360,7 +362,7 @@ def _email_debtor_copy(
     notice: Mapping[str, Any],
     *,
     accounts: AccountFinder,
-    store: FileStore,
+    store: DocumentStore,
     send_email: SendEmail,
     claims: ClaimStore,
     now: dt.datetime,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -188,8 +187,8 @@ def test_court_not_found_keeps_kind_and_cerfa(monkeypatch: pytest.MonkeyPatch) -
     def find_court(kind: str, postal_code: str, city: str | None, country: str = "FR", **_: object) -> None:
         raise _CourtNotFound("Code postal inconnu : 99999.")
 
-    stub = SimpleNamespace(find_court=find_court, CourtNotFound=_CourtNotFound)
-    monkeypatch.setattr(route_module, "_courts_module", lambda: stub)
+    stub = route_module.CourtLookup(find_court, _CourtNotFound)
+    monkeypatch.setattr(route_module, "_court_lookup", lambda: stub)
     r = route(b2b_claim())
     assert (r["court_kind"], r["cerfa"], r["court_city"]) == ("tribunal_de_commerce", "12946", None)
     assert "court_not_found" in r["codes"]
@@ -197,7 +196,7 @@ def test_court_not_found_keeps_kind_and_cerfa(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_court_lookup_missing_keeps_kind_and_cerfa(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(route_module, "_courts_module", lambda: None)
+    monkeypatch.setattr(route_module, "_court_lookup", lambda: None)
     r = route(b2b_claim())
     assert (r["court_kind"], r["cerfa"], r["court_city"]) == ("tribunal_de_commerce", "12946", None)
     assert "court_lookup_unavailable" in r["codes"]
