@@ -26,6 +26,7 @@ from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import RECIPIENTS, Notification, OutboxItem, with_defaults
 from chalicelib.domain.payments import Checkout
 from chalicelib.settings import get_settings
@@ -52,7 +53,7 @@ def _to_domain(item: ClaimModel) -> Claim:
         checkouts=tuple(Checkout.from_json(c) for c in (item.checkouts or [])),
         execution_arn=item.execution_arn or "",
         task_token=item.task_token or "",
-        notice=item.notice,
+        notice=NoticeRecord.from_json(item.notice) if item.notice else None,
         lawyer_case=item.lawyer_case,
         review=item.review,
     )
@@ -78,7 +79,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         checkouts=[c.as_json() for c in claim.checkouts],
         execution_arn=claim.execution_arn or None,
         task_token=claim.task_token or None,
-        notice=dict(claim.notice) if claim.notice is not None else None,
+        notice=claim.notice.to_json() if claim.notice is not None else None,
         lawyer_case=dict(claim.lawyer_case) if claim.lawyer_case is not None else None,
         review=dict(claim.review) if claim.review is not None else None,
     )

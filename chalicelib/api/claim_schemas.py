@@ -20,6 +20,7 @@ from chalicelib.domain.claim import (
 )
 from chalicelib.domain.claim_content import ClaimContent
 from chalicelib.domain.input_bounds import Day
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import euros
 
 
@@ -200,7 +201,7 @@ def _summary(claim: Claim) -> dict[str, Any]:
         "updated_at": claim.updated_at,
         "version": claim.version,
         "due_date": _oldest_due_date(claim.content),
-        "notice_deadline": (claim.notice or {}).get("deadline") or None,
+        "notice_deadline": claim.notice.deadline if claim.notice else None,
     }
 
 
@@ -543,15 +544,15 @@ class NoticeView(BaseModel):
     emailed_to: str | None = None
 
     @classmethod
-    def of(cls, claim_id: str, notice: Any) -> NoticeView:
-        data = dict(notice or {})
-        fields = set(cls.model_fields) - {"claim_id", "status", "tracking_number", "sha256"}
+    def of(cls, claim_id: str, notice: NoticeRecord) -> NoticeView:
+        shown = set(cls.model_fields) - {"claim_id", "status", "tracking_number", "sha256"}
+        values = {name: getattr(notice, name) for name in shown}
         return cls(
             claim_id=claim_id,
-            status=str(data.get("status") or ""),
-            tracking_number=str(data.get("tracking_number") or ""),
-            sha256=str(data.get("sha256") or ""),
-            **{name: data[name] for name in fields if data.get(name) not in (None, "")},
+            status=notice.status,
+            tracking_number=notice.tracking_number,
+            sha256=notice.sha256,
+            **{name: value for name, value in values.items() if value not in (None, "", 0)},
         )
 
 

@@ -140,13 +140,13 @@ def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> Dossier
     route = assessed.get("route") or {}
     in_review = claim.status is ClaimStatus.LAWYER_REVIEW
     amount = str(
-        dossier.get("amount_claimed")
+        dossier.amount_claimed
         or (in_review and (assessed.get("amounts") or {}).get("total"))
         or cents_to_euros(claim.principal_cents)
     )
     cents = int((Decimal(amount) * 100).to_integral_value())
     deadline = next_deadline(claim, today)
-    prescription = dossier.get("prescription_end") or (
+    prescription = dossier.prescription_end or (
         in_review and (assessed.get("prescription") or {}).get("last_day")
     )
     return DossierView(
@@ -157,13 +157,13 @@ def dossier_view(claim: Claim, *, creditor_name: str, today: dt.date) -> Dossier
         creditor_name=creditor_name,
         debtor_name=claim.debtor_name,
         court=CourtView(
-            name=str(dossier.get("court_name") or route.get("court_name") or "Juridiction à déterminer"),
-            kind=str(dossier.get("court_kind") or route.get("court_kind") or ""),
+            name=str(dossier.court_name or route.get("court_name") or "Juridiction à déterminer"),
+            kind=str(dossier.court_kind or route.get("court_kind") or ""),
         ),
         amount_cents=cents,
         amount_label=euros(amount),
-        urgent=bool(dossier.get("urgent")),
-        lawyer_review=bool(dossier.get("lawyer_review")) or in_review,
+        urgent=dossier.urgent,
+        lawyer_review=dossier.lawyer_review or in_review,
         prescription_deadline=dt.date.fromisoformat(str(prescription)) if prescription else None,
         assigned_at=case.assigned_at,
         accepted=claim.status not in {ClaimStatus.DOSSIER_READY, ClaimStatus.LAWYER_REVIEW},

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.errors import InvalidTransition
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import Checkout, PaymentStep
 
 
@@ -399,7 +400,7 @@ class Claim:
     task_token: str = ""
     # The formal notice once sent (chalicelib/services/notice.py): document key and hash, channel,
     # tracking number, first presentation, payment deadline — plain JSON.
-    notice: Mapping[str, Any] | None = None
+    notice: NoticeRecord | None = None
     # The partner lawyer's side (chalicelib/domain/lawyer_case.py LawyerCase.as_json()): plain JSON.
     lawyer_case: Mapping[str, Any] | None = None
     # The partner lawyer's review before any letter (chalicelib/services/review.py): who, why, when, and

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.claim import Claim, ClaimStatus, DocumentKind
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.notice_record import DossierRecord, NoticeRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.precheck import refuse_not_due
 from chalicelib.services.integrity import verified
@@ -64,10 +65,8 @@ def assemble_claim_dossier(
     claim = claims.get(claim_id)
     pdf_key, zip_key = dossier_keys(claim_id)
     if claim.status is not ClaimStatus.ESCALATION_OFFERED:
-        existing = dict(claim.notice or {}).get("dossier") or {}
-        return DossierResult(
-            pdf_key, zip_key, str(existing.get("sha256_pdf", "")), str(existing.get("sha256_zip", ""))
-        )
+        existing = (claim.notice.dossier if claim.notice else None) or DossierRecord()
+        return DossierResult(pdf_key, zip_key, existing.sha256_pdf, existing.sha256_zip)
     account = accounts.find(claim.creditor_id)
     if account is None or account.creditor is None:
         raise InvalidInput("Le profil du créancier est introuvable : le dossier ne peut pas être constitué.")
@@ -98,37 +97,31 @@ def assemble_claim_dossier(
                 ),
             )
         )
-    notice: dict[str, Any] = dict(claim.notice or {})
-    if notice.get("pdf_key"):
-        sent_on = notice.get("sent_on")
+    notice = claim.notice or NoticeRecord()
+    if notice.pdf_key:
         exhibits.append(
             Exhibit(
                 number=len(exhibits) + 1,
                 title="Mise en demeure"
-                + (
-                    f" (lettre recommandée n° {notice['tracking_number']})"
-                    if notice.get("tracking_number")
-                    else ""
-                ),
-                date=dt.date.fromisoformat(sent_on) if sent_on else None,
+                + (f" (lettre recommandée n° {notice.tracking_number})" if notice.tracking_number else ""),
+                date=notice.sent_on,
                 filename="mise-en-demeure.pdf",
                 media_type="application/pdf",
                 content=verified(
                     store,
-                    str(notice["pdf_key"]),
-                    str(notice.get("sha256") or ""),
+                    notice.pdf_key,
+                    notice.sha256,
                     what="La mise en demeure envoyée",
                     max_bytes=MAX_UPLOAD_BYTES,
                 ),
             )
         )
-    tracking = str(notice.get("tracking_number") or "") or None
-    presented = notice.get("first_presented_on")
-    if notice.get("pdf_key") and (tracking or presented):
+    tracking = notice.tracking_number or None
+    presented_on = notice.first_presented_on
+    if notice.pdf_key and (tracking or presented_on):
         from chalicelib.documents.letters import registered_letter_proof_pdf
 
-        presented_on = dt.date.fromisoformat(str(presented)) if presented else None
-        sent = dt.date.fromisoformat(str(notice["sent_on"])) if notice.get("sent_on") else None
+        sent = notice.sent_on
         exhibits.append(
             Exhibit(
                 number=len(exhibits) + 1,
@@ -145,15 +138,15 @@ def assemble_claim_dossier(
         )
     # The requête is dated the day the dossier is made, never on or before the notice's deadline: the
     # injonction is asked for only once the time given to the debtor has run out (RULEBOOK 4.2 item 7).
-    deadline = notice.get("deadline")
+    deadline = notice.deadline
     letter_date = ctx.letter_date
-    if deadline and letter_date <= dt.date.fromisoformat(str(deadline)):
-        letter_date = dt.date.fromisoformat(str(deadline)) + dt.timedelta(days=1)
+    if deadline and letter_date <= deadline:
+        letter_date = deadline + dt.timedelta(days=1)
     ctx = replace(
         ctx,
         letter_date=letter_date,
         exhibits=tuple(exhibits),
-        notice_date=dt.date.fromisoformat(notice["sent_on"]) if notice.get("sent_on") else ctx.notice_date,
+        notice_date=notice.sent_on or ctx.notice_date,
     )
     dossier = assemble(ctx)
     store.put(pdf_key, dossier.merged_pdf, "application/pdf")
@@ -179,25 +172,28 @@ def assemble_claim_dossier(
         change=lambda c: replace(
             c,
             task_token="",
-            notice={
-                **dict(c.notice or {}),
-                "dossier": {
-                    "pdf_key": pdf_key,
-                    "zip_key": zip_key,
-                    "sha256_pdf": result.sha256_pdf,
-                    "sha256_zip": result.sha256_zip,
-                    "assembled_at": now.isoformat(),
-                    "exhibits": len(exhibits),
-                    # What the lawyers' assignment and portal read (chalicelib/services/lawyers.py).
-                    "court_name": court_name,
-                    "court_kind": competent.kind,
-                    "departement": departement_of(ctx.debtor.address.postal_code),
-                    "amount_claimed": str(ctx.total),
-                    "urgent": ctx.urgent,
-                    "lawyer_review": ctx.lawyer_review,
-                    "prescription_end": prescription.get("last_day"),
-                },
-            },
+            notice=(c.notice or NoticeRecord()).with_fields(
+                dossier=DossierRecord(
+                    pdf_key=pdf_key,
+                    zip_key=zip_key,
+                    sha256_pdf=result.sha256_pdf,
+                    sha256_zip=result.sha256_zip,
+                    assembled_at=now.isoformat(),
+                    exhibits=len(exhibits),
+                    # What the lawyers' assignment and portal read (chalicelib/services/lawyers/).
+                    court_name=court_name,
+                    court_kind=competent.kind,
+                    departement=departement_of(ctx.debtor.address.postal_code),
+                    amount_claimed=str(ctx.total),
+                    urgent=ctx.urgent,
+                    lawyer_review=ctx.lawyer_review,
+                    prescription_end=(
+                        dt.date.fromisoformat(str(prescription["last_day"]))
+                        if prescription.get("last_day")
+                        else None
+                    ),
+                )
+            ),
         ),
         notify=Notification("dossier_ready", {"court_name": court_name}),
         now=now,

@@ -129,7 +129,7 @@ def _claim_export(
         "content": dict(claim.content) if claim.content is not None else None,
         "documents": [document.as_json() for document in claim.documents],
         "assessment": dict(claim.assessment) if claim.assessment is not None else None,
-        "notice": dict(claim.notice) if claim.notice is not None else None,
+        "notice": claim.notice.to_json() if claim.notice is not None else None,
         "lawyer_case": lawyer_case,
         "checkouts": [checkout.as_json() for checkout in claim.checkouts],
         "timeline": [_event_export(event) for event in sorted(events, key=lambda e: e.sequence)],

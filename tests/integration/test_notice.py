@@ -17,6 +17,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus, EventKind, verify_chain
 from chalicelib.domain.claim_content import ClaimContent
 from chalicelib.domain.errors import InvalidInput, InvalidTransition, NotFound
 from chalicelib.domain.notifications import Notification
+from tests.helpers.notice import notice_json
 from tests.integration.accounts_helpers import mailbox
 from tests.integration.claims_helpers import PROFILE, b2b_content
 from tests.unit.documents.helpers import pdf_text
@@ -183,8 +184,8 @@ def test_the_notice_is_stored_hashed_in_the_timeline_and_prints_case_01_amounts(
 
     claim = _repository().get(claim_id)
     assert claim.status is ClaimStatus.ASSESSING  # the escalation's handler moves it, not the service
-    assert claim.notice is not None and claim.notice["sha256"] == outcome.sha256
-    assert claim.notice["status"] == "sent"
+    assert claim.notice is not None and claim.notice.sha256 == outcome.sha256
+    assert claim.notice.status == "sent"
     events = _repository().events(claim_id)
     added = [e for e in events if e.kind is EventKind.DOCUMENT_ADDED]
     assert [e.document_hashes for e in added] == [{"mise_en_demeure": outcome.sha256}]
@@ -229,7 +230,7 @@ def test_the_local_registered_letter_is_recorded_with_a_simulated_first_presenta
     ]
     assert record["sender_lines"] == ["Atelier Numérique SAS", "12 rue du Sentier", "75002 Paris"]
     assert stored(record["pdf_key"]) == stored(outcome.pdf_key)
-    notice = _repository().get(claim_id).notice or {}
+    notice = notice_json(_repository().get(claim_id))
     assert notice["presentation_source"] == "simulated"
     assert notice["proof_key"] == f"claims/{claim_id}/postal/{outcome.tracking_number}.json"
 
@@ -251,7 +252,7 @@ def test_the_debtor_gets_the_pdf_by_email_in_the_creditors_name(platform):
     assert "8 jours à compter de la première présentation" in body
     assert "claire@atelier-numerique.fr" in body
     assert "ce service ne donne pas de conseil juridique" in body
-    notice = _repository().get(claim_id).notice or {}
+    notice = notice_json(_repository().get(claim_id))
     assert notice["emailed_to"] == B2B_DEBTOR_EMAIL
     assert mailbox(CREDITOR_EMAIL) == []  # the creditor's own email rides the status change (outbox)
 
@@ -319,7 +320,7 @@ def test_a_letter_prepared_but_not_sent_is_sent_as_prepared(platform):
 
     with pytest.raises(RuntimeError):
         send(claim_id, Crashing())
-    prepared = _repository().get(claim_id).notice or {}
+    prepared = notice_json(_repository().get(claim_id))
     assert prepared["status"] == "prepared"
 
     postal = CountingPostal(postal_sender())
@@ -341,18 +342,18 @@ def test_an_email_outage_is_retried_without_a_second_letter_and_a_refusal_is_rec
     postal = CountingPostal(postal_sender())
     with pytest.raises(TransientError):  # the task fails: Step Functions retries it
         send(claim_id, postal, send_email=outage)
-    assert (_repository().get(claim_id).notice or {})["status"] == "sent"
+    assert (notice_json(_repository().get(claim_id)))["status"] == "sent"
     retried = send(claim_id, postal)
     assert retried.already_sent and len(postal.letters) == 1
     assert len(mailbox(B2B_DEBTOR_EMAIL)) == 1
-    assert (_repository().get(claim_id).notice or {})["emailed_to"] == B2B_DEBTOR_EMAIL
+    assert (notice_json(_repository().get(claim_id)))["emailed_to"] == B2B_DEBTOR_EMAIL
 
     def refused(to, email):
         raise ValueError("Email address is not verified")
 
     other = paid_claim("clm-notice-refused")
     outcome = send(other, send_email=refused)  # the letter went: the step succeeds
-    notice = _repository().get(other).notice or {}
+    notice = notice_json(_repository().get(other))
     assert notice["status"] == "sent" and "not verified" in notice["email_error"]
     assert send(other).already_sent and len(mailbox(B2B_DEBTOR_EMAIL)) == 1
     assert outcome.deadline == dt.date(2025, 4, 11)
@@ -406,7 +407,7 @@ def test_manual_postal_mode_uses_the_presentation_allowance(platform, monkeypatc
     assert outcome.deadline_at == "2025-04-11T22:00:00Z"
     assert "au plus tard le 11 avril 2025" in pdf_text(stored(outcome.pdf_key))
     assert "tracking_number" not in outcome.notification.context
-    notice = _repository().get(claim_id).notice or {}
+    notice = notice_json(_repository().get(claim_id))
     assert notice["provider"] == "manual" and notice["deadline_basis"] == "allowance"
     [queued] = postal_records(claim_id)
     request = json.loads(stored(queued))
@@ -439,13 +440,13 @@ def test_recording_the_presentation_recomputes_the_deadline(platform, monkeypatc
     send(claim_id)
 
     notice = record(claim_id, "1a 234 567 8901 2", dt.date(2025, 4, 4))
-    assert notice["tracking_number"] == "1A23456789012"
-    assert notice["first_presented_on"] == "2025-04-04"
-    assert notice["deadline"] == "2025-04-12"
-    assert notice["deadline_at"] == "2025-04-12T22:00:00Z"
-    assert notice["presentation_source"] == "creditor"
-    assert notice["sha256"] and notice["pdf_key"]  # the rest of the notice is kept
-    stored_notice = _repository().get(claim_id).notice or {}
+    assert notice.tracking_number == "1A23456789012"
+    assert notice.first_presented_on == dt.date(2025, 4, 4)
+    assert notice.deadline == dt.date(2025, 4, 12)
+    assert notice.deadline_at == "2025-04-12T22:00:00Z"
+    assert notice.presentation_source == "creditor"
+    assert notice.sha256 and notice.pdf_key  # the rest of the notice is kept
+    stored_notice = notice_json(_repository().get(claim_id))
     assert stored_notice["deadline_at"] == "2025-04-12T22:00:00Z"
     last = max(_repository().events(claim_id), key=lambda e: e.sequence)
     assert last.kind is EventKind.NOTE and last.actor == CREDITOR_ID
@@ -465,7 +466,7 @@ def test_a_presentation_date_in_the_future_or_before_sending_is_refused(platform
     with pytest.raises(InvalidInput, match=message) as refused:
         record(claim_id, "1A23456789012", presented)
     assert refused.value.field == "first_presented_on"
-    assert (_repository().get(claim_id).notice or {})["deadline"] == before.deadline.isoformat()
+    assert (notice_json(_repository().get(claim_id)))["deadline"] == before.deadline.isoformat()
 
 
 def test_a_presentation_before_the_notice_is_sent_or_by_another_creditor_is_refused(platform):

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.adapters.claims_repository import ClaimRepository
 from infra.local import localaws
+from tests.helpers.notice import notice_json
 from tests.integration.accounts_helpers import mailbox
 from tests.integration.claims_helpers import creditor, get, post
 from tests.integration.test_escalation_pipeline import (
@@ -105,12 +106,12 @@ def test_ses_down_for_good_during_the_notice_hands_the_claim_over_and_the_letter
     claim_id = paid_claim(api, stripe, token)
     wait_status(api, token, claim_id, "needs_attention")
     # The registered letter went before the email failed: recorded once, never posted twice.
-    first = ClaimRepository().get(claim_id).notice or {}
+    first = notice_json(ClaimRepository().get(claim_id))
     localaws.clear_faults()
     redriven = post(api, f"/v1/operator/claims/{claim_id}/redrive", {}, operator(api))
     assert redriven.status_code == 200, redriven.json_body
     wait_status(api, token, claim_id, "escalation_offered", timeout=60)
-    after = ClaimRepository().get(claim_id).notice or {}
+    after = notice_json(ClaimRepository().get(claim_id))
     if first.get("tracking_number"):
         assert after["tracking_number"] == first["tracking_number"]
     deadline = time.monotonic() + 30

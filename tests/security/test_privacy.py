@@ -17,6 +17,7 @@ import requests
 
 from chalicelib.domain.accounts import Account, Role
 from chalicelib.domain.claim import Claim, ClaimStatus, DocumentKind, EventKind, EvidenceDocument
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import Checkout, CheckoutStatus, PaymentStep
 from tests.integration.accounts_helpers import get, post
 from tests.integration.claims_helpers import b2b_content, creditor, pdf_bytes, upload
@@ -211,7 +212,7 @@ def _ended_claim(
             now=at,
             change=lambda c, at=at: replace(
                 c,
-                notice={"status": "sent", "pdf_key": f"claims/{claim_id}/notices/mise-en-demeure.pdf"}
+                notice=NoticeRecord(status="sent", pdf_key=f"claims/{claim_id}/notices/mise-en-demeure.pdf")
                 if c.status is S.NOTICE_SENT
                 else c.notice,
                 checkouts=c.checkouts

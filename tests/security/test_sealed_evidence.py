@@ -16,6 +16,7 @@ import requests
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.claims_repository import ClaimRepository
 from chalicelib.settings import get_settings
+from tests.helpers.notice import notice_json
 from tests.integration.claims_helpers import create_claim, creditor, get, pdf_bytes, post
 
 pytestmark = pytest.mark.integration
@@ -128,7 +129,7 @@ def test_the_lawyers_copy_and_the_notice_download_are_verified(api, stripe):
     lyon_id, me_lyon = lawyer(api, "me.lyon@barreau-lyon.fr", departements=("69",))
     claim_id = ready_dossier(api, stripe, token)
     assert assigned_lawyer(claim_id) == lyon_id
-    dossier = dict(ClaimRepository().get(claim_id).notice or {})["dossier"]
+    dossier = (notice_json(ClaimRepository().get(claim_id)))["dossier"]
     # An untouched dossier: the lawyer's copy holds exactly the bytes hashed at assembly.
     link = post(api, f"/v1/lawyer/dossiers/{claim_id}/links", {"document": "zip"}, me_lyon)
     assert link.status_code == 201, link.json_body
@@ -143,7 +144,7 @@ def test_the_lawyers_copy_and_the_notice_download_are_verified(api, stripe):
     assert refused.json_body["error"]["code"] == "integrity_error"
     assert "a été modifié" in refused.json_body["error"]["message"]
 
-    notice = dict(ClaimRepository().get(claim_id).notice or {})
+    notice = notice_json(ClaimRepository().get(claim_id))
     _tamper(notice["pdf_key"], HOSTILE_PDF)
     download = get(api, f"/v1/claims/{claim_id}/notice/pdf", token)
     assert download.status_code == 409

@@ -7,6 +7,7 @@ import datetime as dt
 
 from chalicelib.api.claim_schemas import ClaimSummary, ClaimView
 from chalicelib.domain.claim import Claim, ClaimStatus
+from chalicelib.domain.notice_record import NoticeRecord
 
 AT = dt.datetime(2025, 3, 31, 9, 0, tzinfo=dt.UTC)
 
@@ -40,7 +41,9 @@ def test_the_summary_gives_the_oldest_due_date_counting_an_invoice_without_one_f
 
 
 def test_once_the_notice_is_sent_the_summary_and_the_view_give_its_deadline():
-    notice = {"status": "sent", "deadline": "2025-04-10", "tracking_number": "1A0001", "sha256": "ab"}
+    notice = NoticeRecord.from_json(
+        {"status": "sent", "deadline": "2025-04-10", "tracking_number": "1A0001", "sha256": "ab"}
+    )
     sent = claim(status=ClaimStatus.NOTICE_SENT, notice=notice)
     assert ClaimSummary.of(sent).model_dump(mode="json")["notice_deadline"] == "2025-04-10"
     view = ClaimView.of(sent).model_dump(mode="json")

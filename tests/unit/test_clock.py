@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib import clock
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.services.escalation import follow_up, wait_timestamp
 from chalicelib.services.lawyers import remind_at
 from chalicelib.services.notice import deadline_timestamp
@@ -115,7 +116,8 @@ def test_notice_waits_and_procedure_reminders_share_the_one_mapping():
 
 
 def _claims(notice: dict[str, str]) -> SimpleNamespace:
-    return SimpleNamespace(get=lambda claim_id: SimpleNamespace(notice=notice))
+    record = NoticeRecord.from_json(notice)
+    return SimpleNamespace(get=lambda claim_id: SimpleNamespace(notice=record))
 
 
 NOTICE = {"deadline": "2025-04-10", "deadline_at": deadline_timestamp(dt.date(2025, 4, 10))}

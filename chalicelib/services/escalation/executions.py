@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import CheckoutStatus, PaymentStep
 from chalicelib.services.escalation.common import WORKFLOW_ACTOR, logger
@@ -77,15 +78,15 @@ def redrive(
     payload: dict[str, Any] = {"claim_id": claim.claim_id}
     resume_at = RESUME_AT[claim.status]
     if resume_at == "wait_deadline":
-        notice = claim.notice or {}
-        if not notice.get("deadline_at"):
+        notice = claim.notice or NoticeRecord()
+        if not notice.deadline_at:
             resume_at = None  # the notice was never recorded as sent: start again from the check
         else:
             payload["notice"] = {
                 "deadline_at": wait_timestamp(
-                    str(notice["deadline_at"]), today=clock.business_today(), real_now=clock.real_now()
+                    notice.deadline_at, today=clock.business_today(), real_now=clock.real_now()
                 ),
-                "deadline": notice.get("deadline", ""),
+                "deadline": notice.deadline.isoformat() if notice.deadline else "",
             }
     if resume_at == "offer":
         dossier = claim.checkout_for(PaymentStep.DOSSIER)

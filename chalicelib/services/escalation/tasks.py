@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import InvalidInput, InvalidTransition
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
 from chalicelib.services.escalation.common import (
@@ -133,9 +134,9 @@ def follow_up(
     just waited for: the deadline has passed when it has not moved since, or when the business clock is
     past it. The ``deadline_at`` returned is on the real clock, for the next Wait (:func:`wait_timestamp`)."""
     claim = claims.get(claim_id)
-    notice = dict(claim.notice or {})
-    deadline_at = str(notice.get("deadline_at") or iso_z(now))
-    deadline = str(notice.get("deadline") or "")
+    notice = claim.notice or NoticeRecord()
+    deadline_at = notice.deadline_at or iso_z(now)
+    deadline = notice.deadline.isoformat() if notice.deadline else ""
     passed = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00")) <= now or (
         bool(waited_for) and deadline <= waited_for
     )
@@ -183,7 +184,7 @@ def offer_escalation(
             now=now,
         )
         return "still offered"
-    notice = claim.notice or {}
+    notice = claim.notice or NoticeRecord()
     claims.transition(
         claim_id,
         ClaimStatus.ESCALATION_OFFERED,
@@ -193,11 +194,11 @@ def offer_escalation(
         notify=Notification(
             "escalation_offered",
             {
-                "deadline": str(notice.get("deadline") or clock.day_of(now).isoformat()),
+                "deadline": (notice.deadline or clock.day_of(now)).isoformat(),
                 "escalation_price": euros(price_cents),
                 "accept_url": f"{base_url.rstrip('/')}/#/creances/{claim_id}",
                 "offer_expires_on": (clock.day_of(now) + dt.timedelta(days=30)).isoformat(),
-                "amount_claimed": str(notice.get("amount_claimed") or euros(claim.principal_cents)),
+                "amount_claimed": notice.amount_claimed or euros(claim.principal_cents),
                 "small_claims_eligible": bool(
                     ((claim.assessment or {}).get("route") or {}).get("small_claims_eligible")
                 ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.lawyer_case import (
     DECLINE_LABELS_FR,
 )
+from chalicelib.domain.notice_record import DossierRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
 from chalicelib.services.lawyers.common import (
@@ -109,8 +109,8 @@ def assign(
         )
         return f"resumed: still with {case.lawyer_id}"
     dossier = dossier_info(claim)
-    court_name = str(dossier.get("court_name") or "")
-    departement = str(dossier.get("departement") or "")
+    court_name = dossier.court_name
+    departement = dossier.departement
     decision = choose_lawyer(
         candidates(lawyers, claims), court_name=court_name, departement=departement, excluded=case.declined_by
     )
@@ -192,16 +192,16 @@ def release_unanswered(
     return True
 
 
-def _assigned_context(claim: Claim, dossier: Mapping[str, Any], base_url: str) -> dict[str, Any]:
+def _assigned_context(claim: Claim, dossier: DossierRecord, base_url: str) -> dict[str, Any]:
     context: dict[str, Any] = {
-        "court_name": str(dossier.get("court_name") or "Juridiction à déterminer"),
-        "amount_claimed": str(dossier.get("amount_claimed") or euros(claim.principal_cents)),
-        "urgent": bool(dossier.get("urgent")),
-        "lawyer_review": bool(dossier.get("lawyer_review")),
+        "court_name": dossier.court_name or "Juridiction à déterminer",
+        "amount_claimed": dossier.amount_claimed or euros(claim.principal_cents),
+        "urgent": dossier.urgent,
+        "lawyer_review": dossier.lawyer_review,
         "portal_url": portal_url(base_url, claim.claim_id),
     }
-    if dossier.get("prescription_end"):
-        context["prescription_end"] = str(dossier["prescription_end"])
+    if dossier.prescription_end:
+        context["prescription_end"] = dossier.prescription_end.isoformat()
     return context
 
 

@@ -13,6 +13,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.lawyer_case import (
     LawyerCase,
 )
+from chalicelib.domain.notice_record import DossierRecord
 from chalicelib.legal.procedure import (
     ProcedureDeadline,
 )
@@ -50,9 +51,9 @@ Resume = Callable[[str, dict[str, Any]], None]
 # ---------------------------------------------------------------------------------------------------
 # reading a dossier
 # ---------------------------------------------------------------------------------------------------
-def dossier_info(claim: Claim) -> Mapping[str, Any]:
+def dossier_info(claim: Claim) -> DossierRecord:
     """What the dossier's assembly recorded: keys, hashes, court, département, amount, urgency."""
-    return dict(dict(claim.notice or {}).get("dossier") or {})
+    return (claim.notice.dossier if claim.notice else None) or DossierRecord()
 
 
 def case_of(claim: Claim) -> LawyerCase:

@@ -67,12 +67,12 @@ def download_link(
     """A link to the merged PDF or the ZIP, valid ``expires_in`` seconds, recorded in the timeline."""
     claim = claims.get_for(identity, claim_id)
     dossier = dossier_info(claim)
-    source = dossier.get(f"{document}_key")
+    source = dossier.pdf_key if document == "pdf" else dossier.zip_key
     if not source:
         raise NotFound("Le dossier n'est pas encore constitué.")
     lawyer_id = identity.user_id
     share = _share_key(claim_id, lawyer_id, document)
-    digest = str(dossier.get(f"sha256_{document}") or "")
+    digest = dossier.sha256_pdf if document == "pdf" else dossier.sha256_zip
     # The lawyer's copy holds the bytes checked against the hash recorded at assembly (never a copy of
     # whatever the key holds now); a copy already made was made that way.
     if store.size(share) is None:

@@ -97,7 +97,7 @@ def record_filing(
 ) -> Claim:
     claim = _lawyer_claim(claims, identity, claim_id, ClaimStatus.WITH_LAWYER)
     case = case_of(claim)
-    assembled = str(dossier_info(claim).get("assembled_at") or "")
+    assembled = dossier_info(claim).assembled_at
     not_before = dt.datetime.fromisoformat(assembled).astimezone(PARIS).date() if assembled else None
     _check_day(
         filed_on,

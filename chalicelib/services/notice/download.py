@@ -10,6 +10,7 @@ from chalicelib.domain.accounts import Identity
 from chalicelib.domain.errors import (
     NotFound,
 )
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.services.notice.common import ACTOR
 from chalicelib.services.ports import ClaimStore, DocumentStore
 
@@ -36,17 +37,17 @@ def notice_download(
     """A short-lived link to the stored mise en demeure, for whoever may see the claim (its creditor, an
     operator, the lawyer it is assigned to)."""
     claim = claims.get_for(identity, claim_id)
-    notice = claim.notice or {}
-    if not notice.get("pdf_key"):
+    notice = claim.notice or NoticeRecord()
+    if not notice.pdf_key:
         raise NotFound("La mise en demeure de cette créance n'a pas encore été préparée.")
-    filename = str(notice.get("filename") or "mise-en-demeure.pdf")
+    filename = notice.filename_or_default
     from chalicelib.domain.errors import IntegrityError
     from chalicelib.services.integrity import report, verified
 
     try:
-        verified(store, str(notice["pdf_key"]), str(notice.get("sha256") or ""), what="La mise en demeure")
+        verified(store, notice.pdf_key, notice.sha256, what="La mise en demeure")
     except IntegrityError as error:
         report(claims, claim_id, claim.status.value, error, actor=ACTOR)
         raise
-    url = store.presigned_get(str(notice["pdf_key"]), filename, expires_in=expires_in)
-    return NoticeDownload(url, filename, expires_in, str(notice.get("sha256") or ""))
+    url = store.presigned_get(notice.pdf_key, filename, expires_in=expires_in)
+    return NoticeDownload(url, filename, expires_in, notice.sha256)

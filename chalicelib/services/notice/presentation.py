@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.documents.formatting import date_long
 from chalicelib.domain.accounts import Identity, Role
@@ -15,6 +14,7 @@ from chalicelib.domain.errors import (
     Forbidden,
     InvalidInput,
 )
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.services.notice.common import _ENDED, MAX_PRESENTATION_DELAY_DAYS
 from chalicelib.services.notice.deadlines import deadline_timestamp, payment_deadline
 from chalicelib.services.notice.sending import _with_notice
@@ -41,13 +41,13 @@ def record_presentation(
     identity: Identity,
     now: dt.datetime,
     today: dt.date | None = None,
-) -> Mapping[str, Any]:
+) -> NoticeRecord:
     """The registered letter's tracking number and first presentation (from La Poste's tracking or the
     avis de réception): the payment deadline is computed again from that date and stored on the notice,
     where the waiting workflow reads it when its wait ends. Returns the updated notice."""
     if identity.role not in (Role.CREDITOR, Role.OPERATOR):
         raise Forbidden("Seul le créancier peut enregistrer la présentation de la lettre recommandée.")
-    seen = dict(claims.get_for(identity, claim_id).notice or {})
+    seen = claims.get_for(identity, claim_id).notice or NoticeRecord()
     tracking = re.sub(r"[\s.-]+", "", tracking_number or "").upper()
     if not _TRACKING.match(tracking):
         raise InvalidInput(
@@ -64,8 +64,8 @@ def record_presentation(
         )
 
     def change(claim: Claim) -> Claim:
-        notice = dict(claim.notice or {})
-        if notice.get("status") != "sent":
+        notice = claim.notice or NoticeRecord()
+        if not notice.is_sent or notice.sent_on is None or notice.letter_date is None:
             raise InvalidInput(
                 "La mise en demeure n'a pas encore été envoyée : il n'y a pas de présentation à enregistrer.",
                 code="notice_not_sent",
@@ -78,7 +78,7 @@ def record_presentation(
                 code="claim_ended",
                 field="first_presented_on",
             )
-        sent_on = dt.date.fromisoformat(str(notice["sent_on"]))
+        sent_on = notice.sent_on
         if first_presented_on < sent_on:
             raise InvalidInput(
                 f"La date de première présentation ne peut pas précéder la date d'envoi de la lettre "
@@ -92,18 +92,18 @@ def record_presentation(
                 field="first_presented_on",
             )
         deadline = payment_deadline(
-            letter_date=dt.date.fromisoformat(str(notice["letter_date"])),
+            letter_date=notice.letter_date,
             first_presented_on=first_presented_on,
-            period_days=int(notice["payment_days"]),
+            period_days=notice.payment_days,
         )
         return _with_notice(
             claim,
             tracking_number=tracking,
-            first_presented_on=first_presented_on.isoformat(),
+            first_presented_on=first_presented_on,
             presentation_source="creditor" if identity.role is Role.CREDITOR else "operator",
             presentation_recorded_at=now.isoformat(),
             presentation_recorded_by=identity.user_id,
-            deadline=deadline.isoformat(),
+            deadline=deadline,
             deadline_at=deadline_timestamp(deadline),
             deadline_basis="first_presentation",
         )
@@ -119,17 +119,16 @@ def record_presentation(
                 " ; date limite de paiement : "
                 + date_long(
                     payment_deadline(
-                        letter_date=dt.date.fromisoformat(str(seen.get("letter_date") or first_presented_on)),
+                        letter_date=seen.letter_date or first_presented_on,
                         first_presented_on=first_presented_on,
-                        period_days=int(seen["payment_days"]),
+                        period_days=seen.payment_days,
                     )
                 )
-                if seen.get("payment_days")
+                if seen.payment_days
                 else ""
             )
         ),
         change=change,
         now=now,
     )
-    notice = dict(updated.notice or {})
-    return notice
+    return updated.notice or NoticeRecord()

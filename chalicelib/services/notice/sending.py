@@ -23,6 +23,7 @@ from chalicelib.domain.errors import (
     InvalidTransition,
     NotSubmittable,
 )
+from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.precheck import refuse_not_due
 from chalicelib.services.notice.common import (
@@ -79,41 +80,38 @@ class NoticeOutcome:
         }
 
 
-def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(str(value)) if value else None
-
-
-def _outcome(claim_id: str, notice: Mapping[str, Any], *, already_sent: bool) -> NoticeOutcome:
-    sent_on = dt.date.fromisoformat(str(notice["sent_on"]))
-    deadline = dt.date.fromisoformat(str(notice["deadline"]))
-    tracking = str(notice.get("tracking_number") or "")
+def _outcome(claim_id: str, notice: NoticeRecord, *, already_sent: bool) -> NoticeOutcome:
+    if notice.sent_on is None or notice.deadline is None:
+        raise ValueError(f"claim {claim_id}: the notice is recorded as sent without its dates")
+    sent_on, deadline = notice.sent_on, notice.deadline
+    tracking = notice.tracking_number
     context: dict[str, Any] = {
         "sent_on": sent_on.isoformat(),
         "payment_deadline": deadline.isoformat(),
-        "amount_claimed": str(notice["amount_claimed"]),
-        "channel": str(notice["channel"]),
+        "amount_claimed": notice.amount_claimed,
+        "channel": notice.channel,
     }
     if tracking:  # an email's text value is never empty: unknown until the creditor records it
         context["tracking_number"] = tracking
     return NoticeOutcome(
         claim_id=claim_id,
-        pdf_key=str(notice["pdf_key"]),
-        sha256=str(notice["sha256"]),
-        channel=str(notice["channel"]),
+        pdf_key=notice.pdf_key,
+        sha256=notice.sha256,
+        channel=notice.channel,
         tracking_number=tracking,
         sent_on=sent_on,
-        first_presented_on=_date(notice.get("first_presented_on")),
+        first_presented_on=notice.first_presented_on,
         deadline=deadline,
-        deadline_at=str(notice["deadline_at"]),
-        amount_claimed=str(notice["amount_claimed"]),
-        notification=Notification("notice_sent", context, attachments=(str(notice["pdf_key"]),)),
+        deadline_at=notice.deadline_at,
+        amount_claimed=notice.amount_claimed,
+        notification=Notification("notice_sent", context, attachments=(notice.pdf_key,)),
         already_sent=already_sent,
     )
 
 
 def _with_notice(claim: Claim, **fields: Any) -> Claim:
-    """The claim with ``fields`` merged into its notice (other keys — the dossier's… — are kept)."""
-    return replace(claim, notice={**dict(claim.notice or {}), **fields})
+    """The claim with ``fields`` (the record's attributes) changed in its notice; the others are kept."""
+    return replace(claim, notice=(claim.notice or NoticeRecord()).with_fields(**fields))
 
 
 def _safe_filename(stem: str, reference: str) -> str:
@@ -185,8 +183,8 @@ def send_notice(
     shows them, so the same file is the print-ready one. A letter prepared on an earlier day and never sent
     is prepared again (its date and deadline would be stale)."""
     claim = claims.get(claim_id)
-    notice = dict(claim.notice or {})
-    if notice.get("status") == "sent":
+    notice = claim.notice or NoticeRecord()
+    if notice.is_sent:
         _email_debtor_copy(
             claim, notice, accounts=accounts, store=store, send_email=send_email, claims=claims, now=now
         )
@@ -201,9 +199,9 @@ def send_notice(
     content = _content(claim)
 
     pdf: bytes | None = None
-    if notice.get("status") == "prepared" and notice.get("letter_date") == today.isoformat():
-        stored = store.get(str(notice["pdf_key"]), MAX_PDF_BYTES)
-        if hashlib.sha256(stored).hexdigest() == notice.get("sha256"):
+    if notice.status == "prepared" and notice.letter_date == today:
+        stored = store.get(notice.pdf_key, MAX_PDF_BYTES)
+        if hashlib.sha256(stored).hexdigest() == notice.sha256:
             pdf = stored
     if pdf is None:
         pdf, notice, claim = _prepare(
@@ -217,19 +215,20 @@ def send_notice(
         recipient_lines=_lines(debtor_party(content.debtor)),
         recipient_email=content.debtor.email or None,
         sender_lines=_lines(creditor),
-        reference=str(notice.get("reference") or claim_id),
+        reference=notice.reference or claim_id,
         today=today,
     )
-    letter_date = dt.date.fromisoformat(str(notice["letter_date"]))
+    if notice.letter_date is None:
+        raise ValueError(f"claim {claim_id}: the prepared notice has no letter date")
     deadline = payment_deadline(
-        letter_date=letter_date,
+        letter_date=notice.letter_date,
         first_presented_on=receipt.first_presented_on,
-        period_days=int(notice["payment_days"]),
+        period_days=notice.payment_days,
     )
     sent = _sent_fields(receipt, deadline, now=now)
 
     def record_sent(current: Claim) -> Claim:
-        if (current.notice or {}).get("status") == "sent":  # another run got there first: retry = return it
+        if current.notice is not None and current.notice.is_sent:  # another run got there first: retry
             raise ConcurrentUpdate("La mise en demeure a déjà été enregistrée comme envoyée.")
         return _with_notice(current, **sent)
 
@@ -244,7 +243,7 @@ def send_notice(
         )
     except ConcurrentUpdate as error:
         raise _retryable(error) from error
-    notice = dict(claim.notice or {})
+    notice = claim.notice or NoticeRecord()
     _email_debtor_copy(
         claim, notice, accounts=accounts, store=store, send_email=send_email, claims=claims, now=now, pdf=pdf
     )
@@ -261,7 +260,7 @@ def _prepare(
     store: DocumentStore,
     today: dt.date,
     now: dt.datetime,
-) -> tuple[bytes, dict[str, Any], Claim]:
+) -> tuple[bytes, NoticeRecord, Claim]:
     from chalicelib.documents.letters import document_pdf
 
     assessment = _assessment(claim, profile, today)
@@ -278,7 +277,7 @@ def _prepare(
         "size": len(pdf),
         "filename": _safe_filename("mise-en-demeure", ctx.our_reference),
         "reference": ctx.our_reference,
-        "letter_date": today.isoformat(),
+        "letter_date": today,
         "prepared_at": now.isoformat(),
         "regime": "b2b" if ctx.is_b2b else "b2c",
         "debtor_professional": content.debtor.is_business,
@@ -291,7 +290,7 @@ def _prepare(
     }
 
     def change(current: Claim) -> Claim:
-        if (current.notice or {}).get("status") == "sent":
+        if current.notice is not None and current.notice.is_sent:
             raise ConcurrentUpdate("La mise en demeure a déjà été envoyée par une autre opération.")
         return _with_notice(current, **prepared)
 
@@ -310,7 +309,7 @@ def _prepare(
         )
     except ConcurrentUpdate as error:
         raise _retryable(error) from error
-    return pdf, dict(updated.notice or {}), updated
+    return pdf, updated.notice or NoticeRecord(), updated
 
 
 def _sent_fields(receipt: PostalReceipt, deadline: dt.date, *, now: dt.datetime) -> dict[str, Any]:
@@ -324,11 +323,11 @@ def _sent_fields(receipt: PostalReceipt, deadline: dt.date, *, now: dt.datetime)
         "provider": receipt.provider,
         "tracking_number": receipt.tracking_number,
         "proof_key": receipt.proof_key,
-        "sent_on": receipt.sent_on.isoformat(),
+        "sent_on": receipt.sent_on,
         "sent_at": now.isoformat(),
-        "first_presented_on": receipt.first_presented_on.isoformat() if receipt.first_presented_on else None,
+        "first_presented_on": receipt.first_presented_on,
         "presentation_source": source,
-        "deadline": deadline.isoformat(),
+        "deadline": deadline,
         "deadline_at": deadline_timestamp(deadline),
         "deadline_basis": "first_presentation" if receipt.first_presented_on else "allowance",
     }
@@ -359,7 +358,7 @@ def _sent_reason(receipt: PostalReceipt, deadline: dt.date) -> str:
 
 def _email_debtor_copy(
     claim: Claim,
-    notice: Mapping[str, Any],
+    notice: NoticeRecord,
     *,
     accounts: AccountFinder,
     store: DocumentStore,
@@ -375,35 +374,37 @@ def _email_debtor_copy(
 
     content = _content(claim)
     to = content.debtor.email
-    if not to or notice.get("emailed_at") or notice.get("email_error"):
+    if not to or notice.emailed_at or notice.email_error:
         return
     account = accounts.find(claim.creditor_id)
     if account is None or account.creditor is None:  # nobody in whose name to write: the letter went anyway
         logger.warning("claim %s: no creditor profile, the debtor's copy is not emailed", claim.claim_id)
         return
     profile = account.creditor
-    letter_date = dt.date.fromisoformat(str(notice["letter_date"]))
-    days = int(notice["payment_days"])
+    if notice.letter_date is None:
+        raise ValueError(f"claim {claim.claim_id}: the notice has no letter date")
+    letter_date = notice.letter_date
+    days = notice.payment_days
     context: dict[str, Any] = {
         "creditor_name": profile.legal_name,
         "debtor_name": content.debtor.display_name,
         "debtor_title": content.debtor.title or None,
-        "claim_reference": str(notice.get("reference") or claim.claim_id),
-        "amount_claimed": str(notice["amount_claimed"]),
+        "claim_reference": notice.reference or claim.claim_id,
+        "amount_claimed": notice.amount_claimed,
         "letter_date": letter_date,
         "payment_days": days,
         "presentation_date": presentation_basis(letter_date, None),
         "payment_deadline": payment_deadline(
             letter_date=letter_date, first_presented_on=None, period_days=days
         ),
-        "channel": str(notice.get("channel") or "lrar"),
-        "tracking_number": str(notice.get("tracking_number") or "") or None,
+        "channel": notice.channel or "lrar",
+        "tracking_number": notice.tracking_number or None,
         "creditor_email": account.email or None,
         "creditor_phone": profile.phone or None,
     }
     try:
-        content_pdf = pdf if pdf is not None else store.get(str(notice["pdf_key"]), MAX_PDF_BYTES)
-        filename = str(notice.get("filename") or "mise-en-demeure.pdf")
+        content_pdf = pdf if pdf is not None else store.get(notice.pdf_key, MAX_PDF_BYTES)
+        filename = notice.filename_or_default
         rendered = render_email("debtor_notice", context, attachments=(Attachment(filename, content_pdf),))
         send_email(to, rendered)
     except TransientError:
