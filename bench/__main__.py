@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
+    # The figures, not the platform's own log lines (chalicelib/logs.py: INFO by default).
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     names = sorted(path.stem for path in (ROOT / "bench").glob("*_bench.py"))
