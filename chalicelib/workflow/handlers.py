@@ -9,7 +9,6 @@ from chalicelib import bootstrap
 from chalicelib.clock import business_now
 from chalicelib.documents.emails import render_email
 from chalicelib.domain.claim import Claim
-from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.imports import ImportJob
 from chalicelib.services import escalation
 from chalicelib.services.bulk_import import run_import
@@ -18,15 +17,14 @@ from chalicelib.services.outbox import deliver_pending
 from chalicelib.services.payments import reject_and_refund
 from chalicelib.services.review import unreviewed
 from chalicelib.settings import get_settings
+from chalicelib.workflow.inputs import ImportInput, NotificationsInput, TaskInput, parse
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
 
 
 def check_claim(event: dict[str, Any]) -> dict[str, object]:
-    claim_id = event.get("claim_id")
-    if not isinstance(claim_id, str) or not claim_id:
-        raise InvalidInput("claim_id manquant dans l'entrée de la tâche.", field="claim_id")
+    claim_id = parse(TaskInput, event).claim_id
     claims = bootstrap.claims()
     fresh: dict[str, Any] = {}
     result = escalation.check_claim(
@@ -65,9 +63,7 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Claim, fresh: dict[str, A
 
 def import_claims(event: dict[str, Any]) -> dict[str, object]:
     """The bulk import's worker, started by ``POST /v1/imports`` (asynchronous invocation)."""
-    import_id = event.get("import_id")
-    if not isinstance(import_id, str) or not import_id:
-        raise InvalidInput("import_id manquant dans l'entrée de la tâche.", field="import_id")
+    import_id = parse(ImportInput, event).import_id
     job = run_import(
         import_id,
         imports=bootstrap.imports(),
@@ -102,8 +98,8 @@ def _email_import_report(job: ImportJob) -> None:
 
 def send_notifications(event: dict[str, Any]) -> dict[str, object]:
     """Started (asynchronously) right after a claim write queued emails: send that claim's pending ones."""
-    claim_id = event.get("claim_id")
-    report = deliver_pending(claim_id=claim_id if isinstance(claim_id, str) and claim_id else None)
+    claim_id = parse(NotificationsInput, event).claim_id
+    report = deliver_pending(claim_id=claim_id or None)
     return report.as_dict()
 
 

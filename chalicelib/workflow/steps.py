@@ -8,29 +8,28 @@ from typing import Any
 
 from chalicelib import bootstrap
 from chalicelib.clock import business_now, real_now
-from chalicelib.domain.errors import InvalidInput
 from chalicelib.services import escalation, lawyers, notice, review
 from chalicelib.services.dossier import assemble_claim_dossier
 from chalicelib.settings import get_settings
+from chalicelib.workflow.inputs import (
+    CallbackInput,
+    CloseInput,
+    FollowUpInput,
+    NeedsAttentionInput,
+    ProcedureReminderInput,
+    TaskInput,
+    parse,
+)
 
 
 def _claim_id(event: dict[str, Any]) -> str:
-    claim_id = event.get("claim_id")
-    if not isinstance(claim_id, str) or not claim_id:
-        raise InvalidInput("claim_id manquant dans l'entrée de la tâche.", field="claim_id")
-    return claim_id
-
-
-def _task_token(event: dict[str, Any]) -> str:
-    token = event.get("task_token")
-    if not isinstance(token, str) or not token:
-        raise InvalidInput("task_token manquant dans l'entrée de la tâche.", field="task_token")
-    return token
+    return parse(TaskInput, event).claim_id
 
 
 def send_reminder(event: dict[str, Any]) -> dict[str, object]:
+    claim_id = _claim_id(event)
     outcome = notice.send_reminder(
-        _claim_id(event),
+        claim_id,
         claims=bootstrap.claims(),
         accounts=bootstrap.accounts(),
         store=bootstrap.documents(),
@@ -62,23 +61,24 @@ def send_notice(event: dict[str, Any]) -> dict[str, object]:
 
 
 def follow_up(event: dict[str, Any]) -> dict[str, object]:
-    waited = (event.get("notice") or {}).get("deadline")
+    task = parse(FollowUpInput, event)
     return escalation.follow_up(
         bootstrap.claims(),
-        _claim_id(event),
+        task.claim_id,
         now=business_now(),
         today=get_settings().today(),
         real_now=real_now(),
-        waited_for=waited if isinstance(waited, str) else "",
+        waited_for=task.notice.deadline,
     )
 
 
 def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
+    task = parse(CallbackInput, event)
     settings = get_settings()
     result = escalation.offer_escalation(
         bootstrap.claims(),
-        _claim_id(event),
-        _task_token(event),
+        task.claim_id,
+        task.task_token,
         price_cents=settings.price_dossier_cents,
         base_url=settings.public_url,
         resume=bootstrap.engine().send_task_success,
@@ -88,17 +88,18 @@ def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
 
 
 def close_claim(event: dict[str, Any]) -> dict[str, object]:
-    decision = (event.get("decision") or {}).get("decision", "")
+    task = parse(CloseInput, event)
     status = escalation.close_claim(
-        bootstrap.claims(), _claim_id(event), decision=str(decision), now=business_now()
+        bootstrap.claims(), task.claim_id, decision=task.decision.decision, now=business_now()
     )
     return {"status": status}
 
 
 def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
+    claim_id = _claim_id(event)
     result = assemble_claim_dossier(
         bootstrap.claims(),
-        _claim_id(event),
+        claim_id,
         accounts=bootstrap.accounts(),
         store=bootstrap.documents(),
         today=get_settings().today(),
@@ -108,11 +109,12 @@ def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
 
 
 def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
+    task = parse(CallbackInput, event)
     result = lawyers.assign(
         bootstrap.claims(),
         bootstrap.accounts(),
-        _claim_id(event),
-        task_token=_task_token(event),
+        task.claim_id,
+        task_token=task.task_token,
         resume=bootstrap.engine().send_task_success,
         base_url=get_settings().public_url,
         now=business_now(),
@@ -123,19 +125,21 @@ def assign_lawyer(event: dict[str, Any]) -> dict[str, object]:
 
 def lawyer_no_answer(event: dict[str, Any]) -> dict[str, object]:
     """AssignLawyer timed out (7 days): the silent lawyer is left out, then the assignment runs again."""
+    claim_id = _claim_id(event)
     released = lawyers.release_unanswered(
-        bootstrap.claims(), _claim_id(event), now=business_now(), store=bootstrap.documents()
+        bootstrap.claims(), claim_id, now=business_now(), store=bootstrap.documents()
     )
     return {"released": released}
 
 
 def request_review(event: dict[str, Any]) -> dict[str, object]:
     """The LawyerReview task: hand the paid claim to a partner lawyer, who answers the task token."""
+    task = parse(CallbackInput, event)
     result = review.request_review(
         bootstrap.claims(),
         bootstrap.accounts(),
-        _claim_id(event),
-        task_token=_task_token(event),
+        task.claim_id,
+        task_token=task.task_token,
         resume=bootstrap.engine().send_task_success,
         base_url=get_settings().public_url,
         now=business_now(),
@@ -144,14 +148,12 @@ def request_review(event: dict[str, Any]) -> dict[str, object]:
 
 
 def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
-    reminder_id = event.get("reminder_id")
-    if not isinstance(reminder_id, str) or not reminder_id:
-        raise InvalidInput("reminder_id manquant dans l'entrée de la tâche.", field="reminder_id")
+    task = parse(ProcedureReminderInput, event)
     settings = get_settings()
     sent = lawyers.send_procedure_reminder(
         bootstrap.claims(),
-        _claim_id(event),
-        reminder_id,
+        task.claim_id,
+        task.reminder_id,
         base_url=settings.public_url,
         today=settings.today(),
         now=business_now(),
@@ -160,11 +162,8 @@ def send_procedure_reminder(event: dict[str, Any]) -> dict[str, object]:
 
 
 def mark_needs_attention(event: dict[str, Any]) -> dict[str, object]:
-    error = event.get("error") or {}
+    task = parse(NeedsAttentionInput, event)
     status = escalation.mark_needs_attention(
-        bootstrap.claims(),
-        _claim_id(event),
-        error=error if isinstance(error, dict) else {},
-        now=business_now(),
+        bootstrap.claims(), task.claim_id, error=task.error.as_mapping(), now=business_now()
     )
     return {"status": status}
