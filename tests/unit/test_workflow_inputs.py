@@ -87,7 +87,8 @@ def test_an_input_that_is_not_an_object_is_refused() -> None:
 
 
 def test_the_whole_execution_state_is_read_as_each_task_needs_it() -> None:
-    """The shapes escalation.asl.json passes: the state with what earlier states added (extra keys kept out)."""
+    """The shapes escalation.asl.json passes: the state with what earlier states added (extra keys
+    ignored)."""
     state = {
         "claim_id": "c-1",
         "resume_at": "wait_deadline",
@@ -118,7 +119,7 @@ def test_the_whole_execution_state_is_read_as_each_task_needs_it() -> None:
 def test_every_callback_task_of_the_definition_passes_claim_id_and_task_token() -> None:
     """The callback Tasks' Payload, as written in the definition, is exactly what CallbackInput reads."""
     definition = json.loads(
-        Path(__file__).parents[2] / "chalicelib" / "workflow" / "escalation.asl.json".read_text()
+        (Path(__file__).parents[2] / "chalicelib/workflow/escalation.asl.json").read_text()
     )
 
     def tasks(states: dict[str, Any]) -> Iterator[dict[str, Any]]:
