@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed-stamp
 CLAIMS_PORT ?= 8765
 CLAIMS_MOTO_PORT ?= 5056
 # Test workers (pytest-xdist, one test file per worker at a time, long files first: tests/conftest.py orders
-# them, --no-loadscope-reorder keeps that order; 0 = in one process). Two workers take
-# ~5.5 min instead of ~9.5 on 2 cores. The ordering effect once seen in that mode (a bucket or tables
-# missing after test_openapi's client ran under the "dev" stage) is fixed in tests/conftest.py.
-TEST_WORKERS ?= 2
+# them, --no-loadscope-reorder keeps that order; 0 = in one process). The suite waits a lot (end-to-end
+# platforms, browsers, the escalation's scaled waits), so three workers keep the 2 cores busier than two.
+# Each worker provisions the embedded AWS once (tests/embedded_aws.py) and empties it between tests.
+TEST_WORKERS ?= 3
 
 # AWS (infra/aws, README "Deploying to AWS"): the stage from infra/aws/config.json.
 STAGE ?= dev
