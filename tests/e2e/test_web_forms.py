@@ -138,7 +138,12 @@ def test_bad_input_is_explained_in_french_next_to_the_fields_and_reloading_loses
 
         # The creditor abandons the draft: it is withdrawn, and says so.
         page.goto(f"{url}/#{draft}")
+        # The wizard renders once its draft and the profile are loaded: open the section only then (a click
+        # on a summary that is re-rendered right after leaves it closed).
+        page.wait_for_selector("#abandon-brouillon")
+        page.wait_for_load_state("networkidle")
         page.get_by_text("Abandonner ce brouillon").click()
+        page.wait_for_selector("#abandon-brouillon[open]")
         page.get_by_role("button", name="Abandonner définitivement").click()
         wait_for_text(page, "Retirée", "#statut")
 
