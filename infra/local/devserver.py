@@ -206,7 +206,11 @@ class LocalPlatform:
         )
 
     def wait(self) -> None:
-        self._stopped.wait()
+        # In short waits, not one long one: the main thread then returns to the interpreter at least every
+        # half second, where Python runs the SIGINT/SIGTERM handlers (a stop requested while it sat in one
+        # long lock wait was once never acted upon).
+        while not self._stopped.wait(0.5):
+            pass
 
     @staticmethod
     def _resume_escalations() -> list[str]:
