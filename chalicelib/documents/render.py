@@ -10,7 +10,10 @@ import datetime as dt
 import functools
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
 
 import jinja2
 
@@ -83,7 +86,7 @@ class ResourceRefused(ValueError):
     """The renderer was asked for a resource it never fetches (WeasyPrint logs it and leaves it out)."""
 
 
-def url_fetcher() -> Any:
+def url_fetcher() -> URLFetcher:
     """A WeasyPrint fetcher that fetches nothing but :func:`allowed_resource` URLs (no redirects)."""
     from weasyprint.urls import URLFetcher
 
