@@ -153,6 +153,44 @@ def _raise_if_unavailable(error: Exception) -> None:
         raise TransientError(f"claims tables unavailable: {error}") from error
 
 
+def sealed_change(
+    current: Claim,
+    updated: Claim,
+    *,
+    kind: EventKind,
+    actor: str,
+    reason: str,
+    at: datetime,
+    document_hashes: Mapping[str, str] | None,
+    expected_version: int | None,
+    notify: Notify,
+) -> tuple[AuditEvent, ClaimModel, list[OutboxModel]]:
+    """What one change of a claim writes, whatever stores it: the claim's item (event count and last hash
+    moved on), its audit event sealed to the previous one, and the emails it queues. A stale
+    ``expected_version`` is refused here, before anything is written."""
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentUpdate(_CONCURRENT, details=[{"field": "version", "message": _CONCURRENT}])
+    event = AuditEvent(
+        claim_id=current.claim_id,
+        sequence=current.event_count + 1,
+        at=at,
+        actor=actor,
+        from_status=current.status,
+        to_status=updated.status,
+        reason=reason,
+        document_hashes=dict(document_hashes or {}),
+        kind=kind,
+    ).sealed(current.last_event_hash)
+    item = _to_item(replace(updated, event_count=event.sequence, last_event_hash=event.hash))
+    queued = _outbox_items(
+        current.claim_id,
+        event.sequence,
+        with_defaults(notify, from_status=current.status, to_status=updated.status, reason=reason),
+        at,
+    )
+    return event, item, queued
+
+
 class ClaimRepository:
     def __init__(self, *, wake_sender: Callable[[str], None] | None = start_delivery) -> None:
         """``wake_sender(claim_id)`` runs after a write that queued emails (None: leave them to the sweep)."""
@@ -325,25 +363,16 @@ class ClaimRepository:
         expected_version: int | None,
         notify: Notify,
     ) -> Claim:
-        if expected_version is not None and current.version != expected_version:
-            raise ConcurrentUpdate(_CONCURRENT, details=[{"field": "version", "message": _CONCURRENT}])
-        event = AuditEvent(
-            claim_id=current.claim_id,
-            sequence=current.event_count + 1,
-            at=at,
-            actor=actor,
-            from_status=current.status,
-            to_status=updated.status,
-            reason=reason,
-            document_hashes=dict(document_hashes or {}),
+        event, item, queued = sealed_change(
+            current,
+            updated,
             kind=kind,
-        ).sealed(current.last_event_hash)
-        item = _to_item(replace(updated, event_count=event.sequence, last_event_hash=event.hash))
-        queued = _outbox_items(
-            current.claim_id,
-            event.sequence,
-            with_defaults(notify, from_status=current.status, to_status=updated.status, reason=reason),
-            at,
+            actor=actor,
+            reason=reason,
+            at=at,
+            document_hashes=document_hashes,
+            expected_version=expected_version,
+            notify=notify,
         )
         try:
             with TransactWrite(connection=self._connection) as transaction:

@@ -26,6 +26,7 @@ from chalicelib.adapters.claims_repository import (
     _outbox_items,
     _to_domain,
     _to_item,
+    sealed_change,
 )
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
 from chalicelib.adapters.outbox_repository import _to_domain as _outbox_to_domain
@@ -176,25 +177,16 @@ class InMemoryClaimRepository(ClaimRepository):
         expected_version: int | None,
         notify: Notify,
     ) -> Claim:
-        if expected_version is not None and current.version != expected_version:
-            raise ConcurrentUpdate(_CONCURRENT, details=[{"field": "version", "message": _CONCURRENT}])
-        event = AuditEvent(
-            claim_id=current.claim_id,
-            sequence=current.event_count + 1,
-            at=at,
-            actor=actor,
-            from_status=current.status,
-            to_status=updated.status,
-            reason=reason,
-            document_hashes=dict(document_hashes or {}),
+        event, item, queued = sealed_change(
+            current,
+            updated,
             kind=kind,
-        ).sealed(current.last_event_hash)
-        item = _to_item(replace(updated, event_count=event.sequence, last_event_hash=event.hash))
-        queued = _outbox_items(
-            current.claim_id,
-            event.sequence,
-            with_defaults(notify, from_status=current.status, to_status=updated.status, reason=reason),
-            at,
+            actor=actor,
+            reason=reason,
+            at=at,
+            document_hashes=document_hashes,
+            expected_version=expected_version,
+            notify=notify,
         )
         self._commit(item, new_claim=False, events=[_event_item(event)], outbox=queued)
         self._queued(current.claim_id, queued)
