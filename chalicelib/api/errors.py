@@ -3,7 +3,7 @@
 Every JSON answer goes through :func:`json_response`, which also gives it the security headers of
 :data:`API_SECURITY_HEADERS`; every route shares :data:`API_CORS` (the front end's origin only). The web
 interface's policy (:func:`frontend_content_security_policy`) lives here too, so that the local platform
-(``infra/local/webserver.py``) and CloudFront on AWS (``infra/aws/stack.py``) send the same one.
+(``infra/local/webserver.py``) and CloudFront on AWS (``infra/aws/stack/edge.py``) send the same one.
 """
 
 from __future__ import annotations
