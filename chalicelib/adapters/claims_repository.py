@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.adapters.aws import transactions_connection
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
 from chalicelib.adapters.errors import TransientError
+from chalicelib.adapters.item_size import check_model_size, item_size
 from chalicelib.adapters.outbox_repository import new_item, start_delivery
 from chalicelib.clock import business_now
 from chalicelib.domain.access import may_see
@@ -188,7 +189,49 @@ def sealed_change(
         with_defaults(notify, from_status=current.status, to_status=updated.status, reason=reason),
         at,
     )
+    _check_sizes(item, event, queued)
     return event, item, queued
+
+
+def genesis(
+    claim: Claim, *, actor: str, reason: str, notify: Notify
+) -> tuple[AuditEvent, ClaimModel, list[OutboxModel]]:
+    """What a new claim writes, whatever stores it: its item, its first audit event (``None → status``)
+    sealed to the genesis hash, and the emails it owes."""
+    event = AuditEvent(
+        claim_id=claim.claim_id,
+        sequence=1,
+        at=claim.created_at,
+        actor=actor,
+        from_status=None,
+        to_status=claim.status,
+        reason=reason,
+        document_hashes=claim.document_hashes(),
+    ).sealed(GENESIS_HASH)
+    item = _to_item(replace(claim, event_count=1, version=None, last_event_hash=event.hash))
+    queued = _outbox_items(
+        claim.claim_id,
+        event.sequence,
+        with_defaults(notify, from_status=None, to_status=claim.status, reason=reason),
+        claim.created_at,
+    )
+    _check_sizes(item, event, queued)
+    return event, item, queued
+
+
+def _check_sizes(item: ClaimModel, event: AuditEvent, queued: Sequence[OutboxModel]) -> None:
+    """DynamoDB's 400 KB item limit, checked on every item of a claim's write before any is sent."""
+    check_model_size(item, what="claim")
+    check_model_size(_event_item(event), what="claim_event")
+    for outbox_item in queued:
+        check_model_size(outbox_item, what="outbox")
+
+
+# One DynamoDB transaction: at most 100 writes and 4 MB in all.
+TRANSACTION_MAX_ITEMS = 100
+TRANSACTION_MAX_BYTES = 4 * 1024 * 1024
+
+NewClaim = tuple[Claim, str]  # the claim and the reason of its first audit event
 
 
 class ClaimRepository:
@@ -253,24 +296,7 @@ class ClaimRepository:
         self, claim: Claim, *, actor: str, reason: str = "Créance créée", notify: Notify = ()
     ) -> Claim:
         """Store a new claim with its first audit event (``None → status``) and the emails it owes."""
-        event = AuditEvent(
-            claim_id=claim.claim_id,
-            sequence=1,
-            at=claim.created_at,
-            actor=actor,
-            from_status=None,
-            to_status=claim.status,
-            reason=reason,
-            document_hashes=claim.document_hashes(),
-        ).sealed(GENESIS_HASH)
-        created = replace(claim, event_count=1, version=None, last_event_hash=event.hash)
-        item = _to_item(created)
-        queued = _outbox_items(
-            claim.claim_id,
-            event.sequence,
-            with_defaults(notify, from_status=None, to_status=claim.status, reason=reason),
-            claim.created_at,
-        )
+        event, item, queued = genesis(claim, actor=actor, reason=reason, notify=notify)
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=ClaimModel.claim_id.does_not_exist())
@@ -282,6 +308,56 @@ class ClaimRepository:
             raise ConcurrentUpdate("Cette créance existe déjà.") from error
         self._queued(claim.claim_id, queued)
         return _to_domain(item)
+
+    def create_many(self, new: Sequence[NewClaim], *, actor: str) -> int:
+        """Store many new claims that owe no email (drafts: the bulk import), a few transactions for all of
+        them instead of one each: each transaction holds as many claims (item + first event) as DynamoDB
+        allows. A claim that already exists (an earlier run of the same import) is skipped; the others are
+        written. Returns how many were created."""
+        batches: list[list[tuple[AuditEvent, ClaimModel]]] = [[]]
+        items = size = 0
+        for claim, reason in new:
+            event, item, queued = genesis(claim, actor=actor, reason=reason, notify=())
+            if queued:
+                raise ValueError(f"claim {claim.claim_id}: create_many() writes claims that owe no email")
+            written = 2
+            weight = item_size(item.serialize(null_check=False)) + item_size(_event_item(event).serialize())
+            if items + written > TRANSACTION_MAX_ITEMS or size + weight > TRANSACTION_MAX_BYTES:
+                batches.append([])
+                items = size = 0
+            batches[-1].append((event, item))
+            items += written
+            size += weight
+        created = 0
+        for batch in batches:
+            if not batch:
+                continue
+            try:
+                self._create_batch(batch)
+                created += len(batch)
+            except ConcurrentUpdate:  # one of them exists already: each on its own, skipping those
+                created += self._create_one_by_one(batch)
+        return created
+
+    def _create_batch(self, batch: Sequence[tuple[AuditEvent, ClaimModel]]) -> None:
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                for event, item in batch:
+                    transaction.save(item, condition=ClaimModel.claim_id.does_not_exist())
+                    transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
+        except TransactWriteError as error:
+            _raise_if_unavailable(error)
+            raise ConcurrentUpdate("Une de ces créances existe déjà.") from error
+
+    def _create_one_by_one(self, batch: Sequence[tuple[AuditEvent, ClaimModel]]) -> int:
+        created = 0
+        for pair in batch:
+            try:
+                self._create_batch([pair])
+                created += 1
+            except ConcurrentUpdate:
+                continue
+        return created
 
     def transition(
         self,
@@ -417,6 +493,7 @@ class ClaimRepository:
             raise ValueError(f"{len(events)} events: more than one transaction can rewrite")
         final = replace(updated, event_count=closing.sequence, last_event_hash=closing.hash)
         item = _to_item(final)
+        _check_sizes(item, closing, ())
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item)  # VersionAttribute adds "version = <read version>"

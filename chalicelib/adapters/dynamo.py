@@ -157,6 +157,8 @@ class ImportJobModel(Model):
     drafts_created = NumberAttribute(default=0)
     lines_rejected = NumberAttribute(default=0)
     error = UnicodeAttribute(null=True)
+    report_key = UnicodeAttribute(null=True)  # the line report, JSON in the documents bucket
+    # Jobs finished before the report moved to S3 kept it (and the drafts' ids) here: read, never written.
     report = JSONAttribute(null=True)
     claim_ids = JSONAttribute(null=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,9 +28,19 @@ def _to_domain(item: ImportJobModel) -> ImportJob:
         drafts_created=int(item.drafts_created),
         lines_rejected=int(item.lines_rejected),
         error=item.error,
-        report=item.report,
-        claim_ids=tuple(item.claim_ids or ()),
+        report_key=item.report_key,
+        report=_legacy_report(item),
     )
+
+
+def _legacy_report(item: ImportJobModel) -> dict[str, Any] | None:
+    """The report of a job finished before reports moved to S3 (kept on the item, with the drafts' ids)."""
+    if item.report is None:
+        return None
+    report = dict(item.report)
+    if "claims" not in report and item.claim_ids:
+        report["claims"] = [{"claim_id": claim_id} for claim_id in item.claim_ids]
+    return report
 
 
 _MISSING = "Cet import est introuvable."
@@ -80,19 +89,14 @@ class ImportRepository:
         import_id: str,
         *,
         status: ImportStatus | None = None,
-        report: Mapping[str, Any] | None = None,
-        claim_ids: Sequence[str] | None = None,
         **counters: int | str | None,
     ) -> None:
-        """Progress and results; plain attribute sets (the job has one writer, the Lambda)."""
+        """Progress and results (counts, error, report key): plain attribute sets (the job has one writer,
+        the Lambda). The item stays small: the line report itself is stored in S3."""
         item = ImportJobModel(import_id)
         actions: list[Any] = [ImportJobModel.updated_at.set(datetime.now(UTC))]
         if status is not None:
             actions.append(ImportJobModel.status.set(status.value))
-        if report is not None:
-            actions.append(ImportJobModel.report.set(dict(report)))
-        if claim_ids is not None:
-            actions.append(ImportJobModel.claim_ids.set(list(claim_ids)))
         for name, value in counters.items():
             attribute = getattr(ImportJobModel, name)
             actions.append(attribute.set(value) if value is not None else attribute.remove())

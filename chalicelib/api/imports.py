@@ -19,6 +19,7 @@ from chalicelib.api.errors import API_CORS, handles_errors, json_response
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.services.bulk_import import start_import as start
+from chalicelib.services.bulk_import import with_report
 
 import_routes = Blueprint(__name__)
 
@@ -69,4 +70,4 @@ def list_imports(identity: Identity) -> Response:
 def get_import(identity: Identity, import_id: str) -> Response:
 
     job = bootstrap.imports().get_for_creditor(identity.user_id, import_id)
-    return json_response(ImportView.of(job).model_dump(mode="json"))
+    return json_response(ImportView.of(with_report(bootstrap.documents(), job)).model_dump(mode="json"))

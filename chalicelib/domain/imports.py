@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -41,8 +41,16 @@ class ImportJob:
     drafts_created: int = 0
     lines_rejected: int = 0
     error: str | None = None
+    # The line report is stored beside the file (``report_key``, JSON): 10,000 lines make about 600 KB, over
+    # DynamoDB's 400 KB item limit. ``report`` is that report once loaded (None in lists and before the end).
+    report_key: str | None = None
     report: Mapping[str, Any] | None = None
-    claim_ids: Sequence[str] = field(default_factory=tuple)
+
+    @property
+    def claim_ids(self) -> tuple[str, ...]:
+        """The drafts the import created, as its report lists them (empty while the report is not loaded)."""
+        entries: Sequence[Mapping[str, Any]] = (self.report or {}).get("claims", ())
+        return tuple(str(entry["claim_id"]) for entry in entries)
 
     @property
     def finished(self) -> bool:

@@ -70,6 +70,21 @@ def _editable(claim: Claim) -> None:
 # ---------------------------------------------------------------------------------------------------
 # drafts
 # ---------------------------------------------------------------------------------------------------
+def new_draft(
+    identity: Identity, content: ClaimContent, *, now: dt.datetime, claim_id: str | None = None
+) -> Claim:
+    """A creditor's new draft, not yet stored (the bulk import stores many at once)."""
+    creditor_id = _creditor_only(identity)
+    return Claim(
+        claim_id=claim_id or f"clm_{uuid.uuid4().hex[:20]}",
+        creditor_id=creditor_id,
+        status=ClaimStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+        **_summary_fields(content),
+    )
+
+
 def create_draft(
     claims: ClaimStore,
     identity: Identity,
@@ -79,15 +94,7 @@ def create_draft(
     reason: str = "",
     claim_id: str | None = None,
 ) -> Claim:
-    creditor_id = _creditor_only(identity)
-    claim = Claim(
-        claim_id=claim_id or f"clm_{uuid.uuid4().hex[:20]}",
-        creditor_id=creditor_id,
-        status=ClaimStatus.DRAFT,
-        created_at=now,
-        updated_at=now,
-        **_summary_fields(content),
-    )
+    claim = new_draft(identity, content, now=now, claim_id=claim_id)
     return claims.create(claim, actor=identity.user_id, reason=reason or "Brouillon créé")
 
 

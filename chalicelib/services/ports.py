@@ -104,8 +104,6 @@ class ImportStore(Protocol):
         import_id: str,
         *,
         status: ImportStatus | None = ...,
-        report: Mapping[str, Any] | None = ...,
-        claim_ids: Sequence[str] | None = ...,
         **counters: int | str | None,
     ) -> None: ...
 

@@ -33,6 +33,7 @@ from chalicelib.domain.retention import (
     reached_statuses,
     retention_of,
 )
+from chalicelib.services.bulk_import import with_report
 
 if TYPE_CHECKING:
     from chalicelib.adapters.accounts_repository import AccountRepository
@@ -173,6 +174,7 @@ def _email_export(email: OutboxItem) -> dict[str, Any]:
 
 
 def _import_export(job: ImportJob, files: DocumentStore) -> dict[str, Any]:
+    job = with_report(files, job)
     url = None
     if job.storage_key and files.size(job.storage_key) is not None:
         url = files.presigned_get(job.storage_key, job.filename, expires_in=EXPORT_LINK_SECONDS)

@@ -451,3 +451,49 @@ def test_rewriting_the_history_reseals_it_in_one_write_or_not_at_all(claims: Cla
         repository.rewrite_history(anonymised, resealed, original_hashes=original, closing=closing)
     with pytest.raises(ValueError):
         repository.rewrite_history(anonymised, resealed * 50, original_hashes=original, closing=closing)
+
+
+# --- many drafts at once (the bulk import), and DynamoDB's item limit --------------------------------
+
+
+def test_many_new_claims_are_written_in_batches_and_existing_ones_skipped(claims: ClaimsBackend, monkeypatch):
+    repository = claims.new()
+    repository.create(new_claim("claim-0007"), actor="creditor-1")  # as an earlier run of the import did
+    batches: list[int] = []
+    write_batch = repository._create_batch
+    monkeypatch.setattr(
+        repository, "_create_batch", lambda batch: (batches.append(len(batch)), write_batch(batch))
+    )
+
+    new = [(new_claim(f"claim-{n:04d}"), f"Brouillon n° {n}") for n in range(120)]
+    assert repository.create_many(new, actor="creditor-1") == 119
+    assert claims.count() == 120
+    # 50 claims (item + first event: 100 writes) in a transaction; the batch holding the existing claim was
+    # refused as a whole, then written one claim at a time, the existing one skipped.
+    assert batches == [50, *[1] * 50, 50, 20]
+    events = repository.events("claim-0042")
+    assert [(e.sequence, e.to_status, e.reason) for e in events] == [
+        (1, ClaimStatus.DRAFT, "Brouillon n° 42")
+    ]
+    stored = repository.get("claim-0042")
+    assert stored.version == 1 and stored.last_event_hash == events[0].hash
+    assert [e.reason for e in repository.events("claim-0007")] == ["Créance créée"]  # untouched
+
+
+def test_an_item_over_dynamodbs_400_kb_is_refused_before_anything_is_written(claims: ClaimsBackend):
+    from chalicelib.adapters.item_size import ItemTooLarge
+
+    repository = claims.new()
+    huge = replace(new_claim(), content={"notes": "x" * 420_000})
+    with pytest.raises(ItemTooLarge) as too_large:
+        repository.create(huge, actor="creditor-1")
+    assert "400 Ko" in too_large.value.message
+    assert claims.count() == 0
+
+    repository.create(new_claim(), actor="creditor-1")
+    with pytest.raises(ItemTooLarge):  # an audit event too (its reason is the caller's text)
+        repository.record("claim-1", kind=EventKind.CONTENT_UPDATED, actor="a", reason="y" * 410_000)
+    assert repository.get("claim-1").version == 1 and len(repository.events("claim-1")) == 1
+    with pytest.raises(ItemTooLarge):
+        repository.create_many([(new_claim("claim-2"), "z" * 410_000)], actor="creditor-1")
+    assert claims.count() == 1

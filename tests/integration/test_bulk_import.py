@@ -131,3 +131,84 @@ def test_running_a_job_twice_creates_nothing_twice(api):
     )
     assert job.status is ImportStatus.DONE and job.drafts_created == 5
     assert len(get(api, "/v1/claims", token).json_body["claims"]) == 5
+
+
+def test_an_import_of_2000_drafts_finishes_with_its_report_in_s3(api, monkeypatch):
+    """Above about 1,200 drafts the report no longer fits a DynamoDB item (400 KB): it is stored in S3, the
+    job keeps its counts and the report's key; the drafts are written 50 to a transaction; the progress is
+    written about once a second, not once per draft."""
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.dynamo import ImportJobModel
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.adapters.item_size import MAX_ITEM_BYTES, item_size
+    from chalicelib.services.privacy import _import_export
+    from tests.unit.domain.aged_balance_samples import generated_balance
+
+    transactions: list[int] = []
+    create_batch = ClaimRepository._create_batch
+    monkeypatch.setattr(
+        ClaimRepository,
+        "_create_batch",
+        lambda self, batch: (transactions.append(len(batch)), create_batch(self, batch))[1],
+    )
+    updates: list[dict] = []
+    update = ImportRepository.update
+    monkeypatch.setattr(
+        ImportRepository,
+        "update",
+        lambda self, import_id, **kw: (updates.append(kw), update(self, import_id, **kw))[1],
+    )
+
+    token = creditor(api)
+    data = generated_balance(debtors=2000, invoices_per_debtor=1).encode()
+    import_id = send_csv(api, token, data).json_body["import_id"]
+    job, percents = wait_until_finished(api, token, import_id, timeout=300)
+
+    assert job["status"] == "done" and job["drafts_created"] == job["drafts_total"] == 2000
+    assert percents == sorted(percents)
+    report = job["report"]
+    assert len(report["claims"]) == 2000 and report["rejected"] == []
+    assert transactions == [50] * 40
+    assert len(updates) < 40  # not one per draft (2,000) nor per chunk of 50 (40) unless it took 40 s
+
+    stored = ImportJobModel.get(import_id)
+    assert stored.report is None and stored.claim_ids is None
+    assert stored.report_key == f"imports/{stored.creditor_id}/{import_id}.report.json"
+    assert item_size(stored.serialize()) < 2_000 < MAX_ITEM_BYTES
+
+    claim_id = report["claims"][1234]["claim_id"]
+    draft = get(api, f"/v1/claims/{claim_id}", token).json_body
+    assert draft["status"] == "draft" and draft["debtor_name"] == report["claims"][1234]["debtor_name"]
+    # The list of imports stays a summary; the creditor's data export carries the whole report.
+    [listed] = get(api, "/v1/imports", token).json_body["imports"]
+    assert listed["report"] is None and listed["drafts_created"] == 2000
+    exported = _import_export(ImportRepository().get(import_id), DocumentStore())
+    assert len(exported["report"]["claims"]) == 2000 and len(exported["claim_ids"]) == 2000
+
+    deadline = time.monotonic() + 10
+    while not [m for m in mailbox("claire@atelier-numerique.fr") if "Import" in m["subject"]]:
+        assert time.monotonic() < deadline, "no import report email"
+        time.sleep(0.05)
+
+
+def test_a_job_finished_before_reports_moved_to_s3_still_shows_its_report(api):
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.dynamo import ImportJobModel
+
+    token = creditor(api)
+    import_id = send_csv(api, token, SAMPLE.read_bytes()).json_body["import_id"]
+    wait_until_finished(api, token, import_id)
+    old = ImportJobModel.get(import_id)
+    old.report_key = None
+    old.report = {"rejected": [], "total_lines": 7}
+    old.claim_ids = ["clm_a", "clm_b"]
+    old.updated_at = datetime.now(UTC)
+    old.save()
+    job = get(api, f"/v1/imports/{import_id}", token).json_body
+    assert job["report"] == {
+        "rejected": [],
+        "total_lines": 7,
+        "claims": [{"claim_id": "clm_a"}, {"claim_id": "clm_b"}],
+    }

@@ -21,20 +21,21 @@ from chalicelib.adapters.claims_repository import (
     _CONCURRENT,
     ClaimRepository,
     Notify,
+    _check_sizes,
     _event_from_item,
     _event_item,
-    _outbox_items,
     _to_domain,
     _to_item,
+    genesis,
     sealed_change,
 )
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
 from chalicelib.adapters.outbox_repository import _to_domain as _outbox_to_domain
 from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
-from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind
+from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
-from chalicelib.domain.notifications import OutboxItem, with_defaults
+from chalicelib.domain.notifications import OutboxItem
 
 # One DynamoDB item: attribute name -> {type: value}, as PynamoDB serialises it.
 Item = dict[str, dict[str, Any]]
@@ -139,30 +140,21 @@ class InMemoryClaimRepository(ClaimRepository):
     def create(
         self, claim: Claim, *, actor: str, reason: str = "Créance créée", notify: Notify = ()
     ) -> Claim:
-        event = AuditEvent(
-            claim_id=claim.claim_id,
-            sequence=1,
-            at=claim.created_at,
-            actor=actor,
-            from_status=None,
-            to_status=claim.status,
-            reason=reason,
-            document_hashes=claim.document_hashes(),
-        ).sealed(GENESIS_HASH)
-        created = replace(claim, event_count=1, version=None, last_event_hash=event.hash)
-        item = _to_item(created)
-        queued = _outbox_items(
-            claim.claim_id,
-            event.sequence,
-            with_defaults(notify, from_status=None, to_status=claim.status, reason=reason),
-            claim.created_at,
-        )
+        event, item, queued = genesis(claim, actor=actor, reason=reason, notify=notify)
         try:
             self._commit(item, new_claim=True, events=[_event_item(event)], outbox=queued)
         except ConcurrentUpdate:
             raise ConcurrentUpdate("Cette créance existe déjà.") from None
         self._queued(claim.claim_id, queued)
         return _to_domain(item)
+
+    def _create_batch(self, batch: Sequence[tuple[AuditEvent, ClaimModel]]) -> None:
+        """All or nothing, as the real transaction: refused if any of the claims exists."""
+        with self.tables.lock:
+            if any(str(item.claim_id) in self.tables.claims for _, item in batch):
+                raise ConcurrentUpdate("Une de ces créances existe déjà.")
+            for event, item in batch:
+                self._commit(item, new_claim=True, events=[_event_item(event)], outbox=[])
 
     def _append(
         self,
@@ -204,6 +196,7 @@ class InMemoryClaimRepository(ClaimRepository):
             raise ValueError(f"{len(events)} events: more than one transaction can rewrite")
         final = replace(updated, event_count=closing.sequence, last_event_hash=closing.hash)
         item = _to_item(final)
+        _check_sizes(item, closing, ())
         expected = {event.sequence: original_hashes[event.sequence] for event in events}
         rewritten = [_event_item(event) for event in events]
         self._commit(
