@@ -62,6 +62,8 @@ class Settings:
     rate_proposals_table: str
     # Abuse-limit counters (chalicelib/adapters/rate_limiter.py).
     rate_limits_table: str
+    # A creditor's dashboard totals, kept by every claim write (chalicelib/domain/totals.py).
+    claim_totals_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -198,6 +200,7 @@ def get_settings() -> Settings:
         rates_table=_env("RATES_TABLE", f"{prefix}-rates"),
         rate_proposals_table=_env("RATE_PROPOSALS_TABLE", f"{prefix}-rate-proposals"),
         rate_limits_table=_env("RATE_LIMITS_TABLE", f"{prefix}-rate-limits"),
+        claim_totals_table=_env("CLAIM_TOTALS_TABLE", f"{prefix}-claim-totals"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),

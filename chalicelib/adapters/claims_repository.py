@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, ScanError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.aws import transactions_connection
-from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
+from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, ClaimTotalsModel, OutboxModel
 from chalicelib.adapters.errors import TransientError
 from chalicelib.adapters.item_size import check_model_size, item_size
 from chalicelib.adapters.outbox_repository import new_item, start_delivery
@@ -30,6 +31,7 @@ from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import RECIPIENTS, Notification, OutboxItem, with_defaults
 from chalicelib.domain.payments import Checkout
+from chalicelib.domain.totals import Row, combined, difference
 from chalicelib.settings import get_settings
 
 
@@ -60,6 +62,11 @@ def _to_domain(item: ClaimModel) -> Claim:
     )
 
 
+def search_text(*parts: str | None) -> str:
+    """What a list's text filter compares with: case-folded, blanks collapsed."""
+    return " ".join(" ".join(part or "" for part in parts).casefold().split())
+
+
 def _to_item(claim: Claim) -> ClaimModel:
     item = ClaimModel(
         claim.claim_id,
@@ -83,6 +90,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         notice=claim.notice.to_json() if claim.notice is not None else None,
         lawyer_case=dict(claim.lawyer_case) if claim.lawyer_case is not None else None,
         review=dict(claim.review) if claim.review is not None else None,
+        search_text=search_text(claim.debtor_name, claim.reference),
     )
     if claim.version is not None:
         item.version = claim.version
@@ -234,6 +242,15 @@ TRANSACTION_MAX_BYTES = 4 * 1024 * 1024
 NewClaim = tuple[Claim, str]  # the claim and the reason of its first audit event
 
 
+def _add_totals(transaction: TransactWrite, creditor_id: str, delta: Mapping[str, Row]) -> None:
+    """The creditor's dashboard rows moved by a write (chalicelib/domain/totals.py), in its transaction."""
+    for row, (count, cents) in delta.items():
+        transaction.update(
+            ClaimTotalsModel(creditor_id, row),
+            actions=[ClaimTotalsModel.claims.add(count), ClaimTotalsModel.cents.add(cents)],
+        )
+
+
 class ClaimRepository:
     def __init__(self, *, wake_sender: Callable[[str], None] | None = start_delivery) -> None:
         """``wake_sender(claim_id)`` runs after a write that queued emails (None: leave them to the sweep)."""
@@ -276,6 +293,49 @@ class ClaimRepository:
         visible = [claim for claim in claims if may_see(identity, claim)]
         return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
 
+    def page_for(
+        self,
+        identity: Identity,
+        *,
+        limit: int,
+        after: Mapping[str, Any] | None = None,
+        statuses: Sequence[ClaimStatus] = (),
+        text: str = "",
+    ) -> tuple[list[Claim], dict[str, Any] | None]:
+        """One page of what ``identity`` may see, newest first (an operator's list by status: last changed
+        first), and the key to start the next page from (None: last page). ``statuses`` and ``text`` (in the
+        debtor's name or the reference, any case) are filters DynamoDB applies on the index it reads."""
+        condition: Any = None
+        if statuses and not (identity.role is Role.OPERATOR and len(statuses) == 1):
+            condition = ClaimModel.status.is_in(*[status.value for status in statuses])
+        if text.strip():
+            contains = ClaimModel.search_text.contains(search_text(text))
+            condition = contains if condition is None else condition & contains
+        options: dict[str, Any] = {"limit": limit, "last_evaluated_key": dict(after) if after else None}
+        try:
+            if identity.role is Role.CREDITOR and identity.creditor_id:
+                rows = ClaimModel.by_creditor.query(
+                    identity.creditor_id, scan_index_forward=False, filter_condition=condition, **options
+                )
+            elif identity.role is Role.LAWYER and identity.lawyer_id:
+                rows = ClaimModel.by_assigned_lawyer.query(
+                    identity.lawyer_id, scan_index_forward=False, filter_condition=condition, **options
+                )
+            elif identity.role is Role.OPERATOR and len(statuses) == 1:
+                rows = ClaimModel.by_status.query(
+                    statuses[0].value, scan_index_forward=False, filter_condition=condition, **options
+                )
+            elif identity.role is Role.OPERATOR:
+                rows = ClaimModel.scan(filter_condition=condition, **options)
+            else:
+                return [], None
+            claims = [_to_domain(row) for row in rows]
+            last_key = rows.last_evaluated_key
+        except (QueryError, ScanError) as error:
+            raise TransientError(f"claims table unavailable: {error}") from error
+        # The indexes already select; the rule is applied again so no query mistake can leak a claim.
+        return [claim for claim in claims if may_see(identity, claim)], last_key or None
+
     def assigned_to(self, lawyer_id: str) -> list[Claim]:
         """The claims currently entrusted to one lawyer (the assignment rule counts their open dossiers)."""
         try:
@@ -303,6 +363,7 @@ class ClaimRepository:
                 transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
                 for outbox_item in queued:
                     transaction.save(outbox_item, condition=OutboxModel.outbox_id.does_not_exist())
+                _add_totals(transaction, claim.creditor_id, difference(None, claim))
         except (TransactWriteError, PutError) as error:
             _raise_if_unavailable(error)
             raise ConcurrentUpdate("Cette créance existe déjà.") from error
@@ -315,19 +376,20 @@ class ClaimRepository:
         allows. A claim that already exists (an earlier run of the same import) is skipped; the others are
         written. Returns how many were created."""
         batches: list[list[tuple[AuditEvent, ClaimModel]]] = [[]]
-        items = size = 0
+        rows: set[str] = set()
+        size = 0
         for claim, reason in new:
             event, item, queued = genesis(claim, actor=actor, reason=reason, notify=())
             if queued:
                 raise ValueError(f"claim {claim.claim_id}: create_many() writes claims that owe no email")
-            written = 2
             weight = item_size(item.serialize(null_check=False)) + item_size(_event_item(event).serialize())
-            if items + written > TRANSACTION_MAX_ITEMS or size + weight > TRANSACTION_MAX_BYTES:
+            claim_rows = rows | set(difference(None, claim))
+            writes = 2 * (len(batches[-1]) + 1) + len(claim_rows)  # items, first events, totals rows
+            if batches[-1] and (writes > TRANSACTION_MAX_ITEMS or size + weight > TRANSACTION_MAX_BYTES):
                 batches.append([])
-                items = size = 0
+                claim_rows, size = set(difference(None, claim)), 0
             batches[-1].append((event, item))
-            items += written
-            size += weight
+            rows, size = claim_rows, size + weight
         created = 0
         for batch in batches:
             if not batch:
@@ -340,11 +402,15 @@ class ClaimRepository:
         return created
 
     def _create_batch(self, batch: Sequence[tuple[AuditEvent, ClaimModel]]) -> None:
+        claims = [_to_domain(item) for _, item in batch]
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 for event, item in batch:
                     transaction.save(item, condition=ClaimModel.claim_id.does_not_exist())
                     transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
+                for creditor_id in sorted({claim.creditor_id for claim in claims}):
+                    mine = [claim for claim in claims if claim.creditor_id == creditor_id]
+                    _add_totals(transaction, creditor_id, combined(difference(None, c) for c in mine))
         except TransactWriteError as error:
             _raise_if_unavailable(error)
             raise ConcurrentUpdate("Une de ces créances existe déjà.") from error
@@ -456,6 +522,7 @@ class ClaimRepository:
                 transaction.save(_event_item(event), condition=ClaimEventModel.sequence.does_not_exist())
                 for outbox_item in queued:
                     transaction.save(outbox_item, condition=OutboxModel.outbox_id.does_not_exist())
+                _add_totals(transaction, current.creditor_id, difference(current, updated))
         except TransactWriteError as error:
             _raise_if_unavailable(error)
             raise ConcurrentUpdate(_CONCURRENT) from error
@@ -465,6 +532,14 @@ class ClaimRepository:
     def _queued(self, claim_id: str, items: Sequence[OutboxModel]) -> None:
         if items and self._wake_sender is not None:
             self._wake_sender(claim_id)
+
+    def totals(self, creditor_id: str) -> dict[str, Row]:
+        """The creditor's dashboard rows (chalicelib/domain/totals.py): one query of a small partition."""
+        try:
+            rows = ClaimTotalsModel.query(creditor_id, consistent_read=True)
+            return {row.row: (int(row.claims), int(row.cents)) for row in rows}
+        except QueryError as error:
+            raise TransientError(f"claim totals table unavailable: {error}") from error
 
     def events(self, claim_id: str) -> list[AuditEvent]:
         try:
@@ -494,6 +569,7 @@ class ClaimRepository:
         final = replace(updated, event_count=closing.sequence, last_event_hash=closing.hash)
         item = _to_item(final)
         _check_sizes(item, closing, ())
+        stored = self.get(updated.claim_id)  # the version guard below refuses the write if it moved on
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item)  # VersionAttribute adds "version = <read version>"
@@ -502,6 +578,7 @@ class ClaimRepository:
                         _event_item(event), condition=ClaimEventModel.hash == original_hashes[event.sequence]
                     )
                 transaction.save(_event_item(closing), condition=ClaimEventModel.sequence.does_not_exist())
+                _add_totals(transaction, stored.creditor_id, difference(stored, final))
         except TransactWriteError as error:
             raise ConcurrentUpdate(_CONCURRENT) from error
         return _to_domain(item)

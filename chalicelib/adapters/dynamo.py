@@ -41,6 +41,17 @@ class ClaimsByAssignedLawyer(GlobalSecondaryIndex["ClaimModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class ClaimsByStatus(GlobalSecondaryIndex["ClaimModel"]):
+    """The claims in one status, last changed first: the operator's lists (needs attention…)."""
+
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    updated_at = UTCDateTimeAttribute(range_key=True)
+
+
 class ClaimModel(Model):
     """One claim (créance). ``version`` gives optimistic locking: a stale write is refused."""
 
@@ -71,10 +82,13 @@ class ClaimModel(Model):
     notice = JSONAttribute(null=True)
     lawyer_case = JSONAttribute(null=True)
     review = JSONAttribute(null=True)
+    # The debtor's name and the reference, case-folded: what a list's text filter searches.
+    search_text = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()
     by_assigned_lawyer = ClaimsByAssignedLawyer()
+    by_status = ClaimsByStatus()
 
 
 class ClaimEventModel(Model):
@@ -290,9 +304,26 @@ class RateCounterModel(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class ClaimTotalsModel(Model):
+    """One row of a creditor's dashboard totals (``chalicelib/domain/totals.py``): the claims in one status,
+    or the open claims of one oldest due date, and their principal. Moved with an atomic ``ADD`` in the
+    transaction of every claim write, so concurrent writes never conflict on it."""
+
+    class Meta:
+        table_name = _settings.claim_totals_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    creditor_id = UnicodeAttribute(hash_key=True)
+    row = UnicodeAttribute(range_key=True)  # "status#<status>" | "due#<YYYY-MM-DD>" | "due#none"
+    claims = NumberAttribute(default=0)
+    cents = NumberAttribute(default=0)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ClaimModel,
     ClaimEventModel,
+    ClaimTotalsModel,
     AccountModel,
     ImportJobModel,
     OutboxModel,

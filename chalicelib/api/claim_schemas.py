@@ -22,6 +22,7 @@ from chalicelib.domain.claim_content import ClaimContent
 from chalicelib.domain.input_bounds import Day
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import euros
+from chalicelib.domain.totals import AGE_BUCKETS, Dashboard, oldest_due_date
 
 
 class Body(BaseModel):
@@ -200,16 +201,9 @@ def _summary(claim: Claim) -> dict[str, Any]:
         "created_at": claim.created_at,
         "updated_at": claim.updated_at,
         "version": claim.version,
-        "due_date": _oldest_due_date(claim.content),
+        "due_date": oldest_due_date(claim.content),
         "notice_deadline": claim.notice.deadline if claim.notice else None,
     }
-
-
-def _oldest_due_date(content: Any) -> str | None:
-    """The oldest due date of the claim's invoices (an invoice without one counts from its own date)."""
-    invoices = (content or {}).get("invoices") or []
-    dates = [str(i.get("due_date") or i.get("issue_date") or "") for i in invoices if isinstance(i, dict)]
-    return min((d for d in dates if d), default=None)
 
 
 class ClaimLawyerView(BaseModel):
@@ -349,6 +343,48 @@ class ClaimView(ClaimSummary):
 
 class ClaimList(BaseModel):
     claims: list[ClaimSummary]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Paramètre cursor de la page suivante ; null : dernière page",
+    )
+
+
+class TotalRow(BaseModel):
+    key: str
+    label: str
+    count: int
+    amount: str = Field(description="Principal total, en euros (texte à deux décimales)")
+
+
+class DashboardView(BaseModel):
+    """A creditor's totals by status and aged balance, kept up to date by every claim write."""
+
+    as_of: dt.date
+    count: int
+    amount: str
+    open_count: int
+    open_amount: str
+    by_status: list[TotalRow] = Field(description="Par statut, les plus nombreux d'abord")
+    aged: list[TotalRow] = Field(description="Balance âgée des créances ouvertes, par ancienneté")
+
+    @classmethod
+    def of(cls, figures: Dashboard, today: dt.date) -> DashboardView:
+        statuses = sorted(figures.by_status.items(), key=lambda item: (-item[1][0], item[0].value))
+        return cls(
+            as_of=today,
+            count=figures.total[0],
+            amount=euros(figures.total[1]),
+            open_count=figures.open[0],
+            open_amount=euros(figures.open[1]),
+            by_status=[
+                TotalRow(key=status.value, label=STATUS_LABELS_FR[status], count=count, amount=euros(cents))
+                for status, (count, cents) in statuses
+            ],
+            aged=[
+                TotalRow(key=key, label=label, count=figures.aged[key][0], amount=euros(figures.aged[key][1]))
+                for key, label, _ in AGE_BUCKETS
+            ],
+        )
 
 
 class UploadSlotView(BaseModel):

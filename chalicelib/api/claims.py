@@ -5,6 +5,7 @@ timeline. Parse → call one service function → respond through the response m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from chalicelib.adapters.errors import TransientError
 from chalicelib.api import claim_schemas
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.pages import list_filters, page_request
 from chalicelib.api.payments import open_checkout_for
 from chalicelib.api.validation import M, parse_body
 from chalicelib.clock import business_now
@@ -67,9 +69,30 @@ def create_claim(identity: Identity) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def list_claims(identity: Identity) -> Response:
+    """One page of the caller's claims, newest first (``limit``, ``cursor``), filtered by ``status`` (one
+    or several, comma-separated) and ``q`` (in the debtor's name or the reference): summaries only."""
     schemas = claim_schemas
-    claims = bootstrap.claims().list_for(identity)
-    return _reply(schemas.ClaimList(claims=[schemas.ClaimSummary.of(c) for c in claims]))
+    params: Mapping[str, str] = claim_routes.current_request.query_params or {}
+    statuses, text = list_filters(params)
+    scope = f"claims|{identity.role.value}|{identity.user_id}|{','.join(statuses)}|{text}"
+    page = page_request(params, scope=scope)
+    claims, last_key = bootstrap.claims().page_for(
+        identity, limit=page.limit, after=page.after, statuses=statuses, text=text
+    )
+    summaries = [schemas.ClaimSummary.of(c) for c in claims]
+    return _reply(schemas.ClaimList(claims=summaries, next_cursor=page.next_cursor(last_key)))
+
+
+@claim_routes.route("/dashboard", methods=["GET"], authorizer=signed_in, cors=API_CORS)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def creditor_dashboard(identity: Identity) -> Response:
+    """The creditor's totals by status and aged balance: one read of the rows every claim write keeps."""
+    from chalicelib.domain.totals import dashboard
+
+    today = get_settings().today()
+    figures = dashboard(bootstrap.claims().totals(identity.creditor_id or ""), today)
+    return _reply(claim_schemas.DashboardView.of(figures, today))
 
 
 @claim_routes.route("/claims/{claim_id}", methods=["GET"], authorizer=signed_in, cors=API_CORS)

@@ -107,6 +107,7 @@ class DossierDetailView(DossierView):
 
 class DossierListView(BaseModel):
     dossiers: list[DossierView]
+    next_cursor: str | None = Field(default=None, description="Paramètre cursor de la suite ; null : fin")
 
 
 class LinkView(BaseModel):

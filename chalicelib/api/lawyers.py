@@ -4,6 +4,7 @@ operator's retry of an assignment that found no lawyer."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -22,6 +23,7 @@ from chalicelib.api.lawyer_schemas import (
     dossier_detail,
     dossier_view,
 )
+from chalicelib.api.pages import list_filters, page_request
 from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
@@ -55,14 +57,21 @@ def _detail(claims: Any, claim: Claim, status: int = 200) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def lawyer_dossiers(identity: Identity) -> Response:
-    """The caller's dossiers, most urgent first, then by next deadline, then newest."""
+    """One page of the caller's dossiers (newest assignment first: ``limit``, ``cursor``, ``status``,
+    ``q``), the page's most urgent first, then by next deadline."""
 
     accounts = bootstrap.accounts()
     cache: dict[str, str] = {}
     today = get_settings().today()
+    params: Mapping[str, str] = lawyer_routes.current_request.query_params or {}
+    statuses, text = list_filters(params)
+    page = page_request(params, scope=f"dossiers|{identity.user_id}|{','.join(statuses)}|{text}")
+    claims, last_key = bootstrap.claims().page_for(
+        identity, limit=page.limit, after=page.after, statuses=statuses, text=text
+    )
     views = [
         dossier_view(claim, creditor_name=_creditor_name(accounts, claim, cache), today=today)
-        for claim in bootstrap.claims().list_for(identity)
+        for claim in claims
     ]
     views.sort(
         key=lambda v: (
@@ -70,7 +79,8 @@ def lawyer_dossiers(identity: Identity) -> Response:
             v.next_deadline.date if v.next_deadline else (v.prescription_deadline or today.max),
         )
     )
-    return json_response(DossierListView(dossiers=views).model_dump(mode="json"))
+    listed = DossierListView(dossiers=views, next_cursor=page.next_cursor(last_key))
+    return json_response(listed.model_dump(mode="json"))
 
 
 @lawyer_routes.route("/lawyer/dossiers/{claim_id}", methods=["GET"], authorizer=signed_in, cors=API_CORS)

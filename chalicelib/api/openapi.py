@@ -36,6 +36,14 @@ LAWYER = ("lawyer",)
 CREDITOR = ("creditor",)
 READERS = ("creditor", "lawyer", "operator")
 
+# The query of a paginated list (chalicelib/api/pages.py).
+PAGE_QUERY = (
+    ("limit", "Nombre d'éléments par page, de 1 à 100 (50 par défaut)"),
+    ("cursor", "Le next_cursor de la page précédente"),
+    ("status", "Statut(s) à afficher, séparés par des virgules"),
+    ("q", "Texte cherché dans le nom du débiteur et la référence"),
+)
+
 # The public account routes behind the abuse limits (chalicelib/services/sign_in.py): they may answer 429.
 RATE_LIMITED = frozenset(
     {"sign_up", "confirm", "resend_code", "sign_in", "forgot_password", "reset_password"}
@@ -83,7 +91,19 @@ OPERATIONS: dict[str, Operation] = {
     "create_claim": Operation(
         "Créer une créance (brouillon)", "Créances", f"{_C}:CreateClaimBody", f"{_C}:ClaimView", 201, CREDITOR
     ),
-    "list_claims": Operation("Mes créances", "Créances", response=f"{_C}:ClaimList", roles=READERS),
+    "list_claims": Operation(
+        "Mes créances, une page à la fois (les plus récentes d'abord)",
+        "Créances",
+        response=f"{_C}:ClaimList",
+        roles=READERS,
+        query=PAGE_QUERY,
+    ),
+    "creditor_dashboard": Operation(
+        "Totaux par statut et balance âgée de mes créances",
+        "Créances",
+        response=f"{_C}:DashboardView",
+        roles=CREDITOR,
+    ),
     "get_claim": Operation("Une créance", "Créances", response=f"{_C}:ClaimView", roles=READERS),
     "update_claim": Operation(
         "Modifier un brouillon (verrou optimiste : 409 si la version est périmée)",
@@ -207,10 +227,11 @@ OPERATIONS: dict[str, Operation] = {
     ),
     # --- the lawyers' portal ---
     "lawyer_dossiers": Operation(
-        "Mes dossiers attribués (juridiction, montant, urgence, prochaine échéance)",
+        "Mes dossiers attribués, une page à la fois (juridiction, montant, urgence, prochaine échéance)",
         "Avocats",
         response=f"{_L}:DossierListView",
         roles=LAWYER,
+        query=PAGE_QUERY,
     ),
     "lawyer_dossier": Operation(
         "Un dossier attribué, son historique et les actions possibles",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("claims.imports")
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # about 30,000 lines of a typical export
-DRAFTS_PER_WRITE = 50  # drafts handed to the repository at once (it packs them into transactions)
+DRAFTS_PER_WRITE = 198  # drafts handed to the repository at once (it packs them 100 writes a transaction)
 PROGRESS_SECONDS = 1.0  # the job's progress is written at most about once a second
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report is about 60 bytes a line: far above any accepted file
 UNREADABLE_FR = (

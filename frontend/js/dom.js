@@ -96,3 +96,50 @@ export function uniqueId(prefix = "id") {
   uid += 1;
   return `${prefix}-${uid}`;
 }
+
+/**
+ * A list the API gives page by page (``{next_cursor}``): the first page on ``load()``, then one more page at
+ * each click on « Afficher plus », shown while there is a next page. ``fetchPage(cursor)`` → {items,
+ * next_cursor}; ``render(items)`` → the element of every item loaded so far; ``onLoaded(count, more)``.
+ */
+export function pagedList({ fetchPage, render, onLoaded = () => {}, moreLabel = "Afficher plus" }) {
+  const body = h("div");
+  const more = h("button", { type: "button", class: "button more", hidden: true }, moreLabel);
+  const error = h("div", { role: "alert" });
+  let items = [];
+  let cursor = null;
+  async function next() {
+    clear(error);
+    try {
+      const page = await fetchPage(cursor);
+      items = items.concat(page.items);
+      cursor = page.next_cursor || null;
+    } catch (failure) {
+      error.append(notice("error", failure.message));
+      return;
+    }
+    clear(body).append(render(items));
+    more.hidden = !cursor;
+    onLoaded(items.length, Boolean(cursor));
+  }
+  more.addEventListener("click", async () => {
+    const previous = more.textContent;
+    more.disabled = true;
+    more.textContent = "Chargement…";
+    try {
+      await next();
+    } finally {
+      more.disabled = false;
+      more.textContent = previous;
+    }
+  });
+  return { element: h("div", { class: "paged" }, body, error, h("p", { class: "actions" }, more)), load: next };
+}
+
+/** ``?key=value&…`` of the non-empty values (for API list queries). */
+export function queryString(values) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== null && value !== "") params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}

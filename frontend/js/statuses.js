@@ -30,6 +30,13 @@ const STEPS = {
   rejected: ["done", "Aucune : créance refusée et remboursée"],
 };
 
+/** The statuses of a group (``todo``, ``running``, ``done``): what the API filters a list by. */
+export function statusesOf(group) {
+  return Object.entries(STEPS)
+    .filter(([, [key]]) => key === group)
+    .map(([status]) => status);
+}
+
 export function groupOf(status) {
   return (STEPS[status] || ["running"])[0];
 }

@@ -64,6 +64,7 @@ ACCESS: dict[str, Rule] = {
     "put_profile": rule("none", CRED),
     "create_claim": rule("none", CRED),
     "list_claims": rule("none", *READERS),
+    "creditor_dashboard": rule("none", CRED),
     "get_claim": rule("claim", *READERS),
     "claim_timeline": rule("claim", *READERS),
     "verify_timeline": rule("claim", *READERS),

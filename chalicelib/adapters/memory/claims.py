@@ -28,6 +28,7 @@ from chalicelib.adapters.claims_repository import (
     _to_item,
     genesis,
     sealed_change,
+    search_text,
 )
 from chalicelib.adapters.dynamo import ClaimEventModel, ClaimModel, OutboxModel
 from chalicelib.adapters.outbox_repository import _to_domain as _outbox_to_domain
@@ -36,6 +37,7 @@ from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.domain.notifications import OutboxItem
+from chalicelib.domain.totals import Row, difference
 
 # One DynamoDB item: attribute name -> {type: value}, as PynamoDB serialises it.
 Item = dict[str, dict[str, Any]]
@@ -49,6 +51,8 @@ class ClaimTables:
     claims: dict[str, Item] = field(default_factory=dict)
     events: dict[tuple[str, int], Item] = field(default_factory=dict)
     outbox: dict[str, Item] = field(default_factory=dict)
+    # The creditors' dashboard rows (chalicelib/domain/totals.py): (creditor, row) -> (claims, cents).
+    totals: dict[tuple[str, str], Row] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def clear(self) -> None:
@@ -56,6 +60,7 @@ class ClaimTables:
             self.claims.clear()
             self.events.clear()
             self.outbox.clear()
+            self.totals.clear()
 
 
 def _version(item: Item | None) -> int | None:
@@ -115,6 +120,35 @@ class InMemoryClaimRepository(ClaimRepository):
         visible = [claim for claim in selected if may_see(identity, claim)]
         return sorted(visible, key=lambda claim: claim.created_at, reverse=True)
 
+    def page_for(
+        self,
+        identity: Identity,
+        *,
+        limit: int,
+        after: Mapping[str, Any] | None = None,
+        statuses: Sequence[ClaimStatus] = (),
+        text: str = "",
+    ) -> tuple[list[Claim], dict[str, Any] | None]:
+        """As the real one, on the same order: the page after the claim ``after`` names."""
+        every = self.list_for(identity)
+        if identity.role is Role.OPERATOR and len(statuses) == 1:
+            every = sorted(every, key=lambda claim: claim.updated_at, reverse=True)
+        wanted = {status for status in statuses}
+        needle = search_text(text)
+        selected = [
+            claim
+            for claim in every
+            if (not wanted or claim.status in wanted)
+            and (not needle or needle in search_text(claim.debtor_name, claim.reference))
+        ]
+        start = 0
+        if after:
+            ids = [claim.claim_id for claim in selected]
+            start = ids.index(after["claim_id"]["S"]) + 1 if after["claim_id"]["S"] in ids else len(ids)
+        page = selected[start : start + limit]
+        more = start + limit < len(selected)
+        return page, ({"claim_id": {"S": page[-1].claim_id}} if page and more else None)
+
     def assigned_to(self, lawyer_id: str) -> list[Claim]:
         """Oldest first, as the by_assigned_lawyer index answers."""
         assigned = [claim for claim in self._stored_claims() if claim.assigned_lawyer_id == lawyer_id]
@@ -128,6 +162,11 @@ class InMemoryClaimRepository(ClaimRepository):
         with self.tables.lock:
             rows = sorted((seq, item) for (cid, seq), item in self.tables.events.items() if cid == claim_id)
         return [_event_from_item(ClaimEventModel.from_raw_data(item)) for _, item in rows]
+
+    def totals(self, creditor_id: str) -> dict[str, Row]:
+        with self.tables.lock:
+            kept = list(self.tables.totals.items())
+        return {row: value for (creditor, row), value in kept if creditor == creditor_id}
 
     def emails_of(self, claim_ids: Sequence[str]) -> list[OutboxItem]:
         wanted = set(claim_ids)
@@ -241,6 +280,11 @@ class InMemoryClaimRepository(ClaimRepository):
                 raise ConcurrentUpdate(_CONCURRENT)
             version = (item.version or 0) + 1  # what PynamoDB's VersionAttribute writes
             claim_item["version"] = {"N": str(version)}
+            before = _claim(stored) if stored is not None else None
+            after = _claim(claim_item)
+            for row, (count, cents) in difference(before, after).items():
+                kept_count, kept_cents = tables.totals.get((after.creditor_id, row), (0, 0))
+                tables.totals[(after.creditor_id, row)] = (kept_count + count, kept_cents + cents)
             tables.claims[claim_id] = claim_item
             for seq, event_item in [*rewritten_items, *new_events]:
                 tables.events[(claim_id, seq)] = event_item

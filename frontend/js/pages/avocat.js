@@ -1,7 +1,7 @@
 // The partner lawyer's portal: the dossiers assigned to them (urgent first, then by deadline), and one
 // dossier: review a claim before its notice (approve or refuse), accept or decline, download the merged PDF or the ZIP through a short-lived link, then record
 // the filing, the judge's order, the service, an opposition, the enforcement.
-import { h, add, clear, notice, announce, table, link, facts } from "../dom.js";
+import { h, add, clear, notice, announce, table, link, facts, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
 import { dateLong, dateShort, when, todayIso, todayAttrs } from "../format.js";
@@ -28,32 +28,33 @@ async function listPage({ main, query }) {
   if (query.decline) add(main, notice("success", "Dossier décliné : il est proposé à un autre avocat."));
   if (query.revue === "approuvee") add(main, notice("success", "Accord enregistré : la mise en demeure part au débiteur."));
   if (query.revue === "refusee") add(main, notice("success", "Refus enregistré : le créancier est remboursé et informé de votre motif."));
-  let dossiers;
-  try {
-    dossiers = (await api("/v1/lawyer/dossiers")).dossiers;
-  } catch (error) {
-    add(main, notice("error", error.message));
-    return;
-  }
-  const waiting = dossiers.filter((d) => !d.accepted).length;
-  add(
-    main,
-    h("p", { role: "status" }, `${dossiers.length} dossier(s), dont ${waiting} à accepter.`),
-    table(
-      [
-        { label: "Dossier", value: (d) => [link(`#/avocat/dossiers/${encodeURIComponent(d.claim_id)}`, d.reference), " ", urgency(d)] },
-        { label: "Créancier", value: (d) => d.creditor_name },
-        { label: "Débiteur", value: (d) => d.debtor_name },
-        { label: "Juridiction", value: (d) => d.court?.name || "—" },
-        { label: "Montant", value: (d) => d.amount_label, class: "num" },
-        { label: "Statut", value: (d) => [d.status_label, d.accepted ? null : h("strong", {}, d.status === "lawyer_review" ? " — à examiner" : " — à accepter")] },
-        { label: "Prochaine échéance", value: (d) => (d.next_deadline ? `${d.next_deadline.label} : ${dateShort(d.next_deadline.date)}` : "—") },
-        { label: "Prescription", value: (d) => dateShort(d.prescription_deadline) || "—" },
-      ],
-      dossiers,
-      { caption: "Les plus urgents d'abord", empty: "Aucun dossier ne vous est confié pour l'instant.", attrs: { id: "dossiers" } },
-    ),
-  );
+  const status = h("p", { role: "status" });
+  const list = pagedList({
+    fetchPage: async (cursor) => {
+      const page = await api(`/v1/lawyer/dossiers${queryString({ limit: 50, cursor })}`);
+      return { items: page.dossiers, next_cursor: page.next_cursor };
+    },
+    render: (dossiers) =>
+      table(
+        [
+          { label: "Dossier", value: (d) => [link(`#/avocat/dossiers/${encodeURIComponent(d.claim_id)}`, d.reference), " ", urgency(d)] },
+          { label: "Créancier", value: (d) => d.creditor_name },
+          { label: "Débiteur", value: (d) => d.debtor_name },
+          { label: "Juridiction", value: (d) => d.court?.name || "—" },
+          { label: "Montant", value: (d) => d.amount_label, class: "num" },
+          { label: "Statut", value: (d) => [d.status_label, d.accepted ? null : h("strong", {}, d.status === "lawyer_review" ? " — à examiner" : " — à accepter")] },
+          { label: "Prochaine échéance", value: (d) => (d.next_deadline ? `${d.next_deadline.label} : ${dateShort(d.next_deadline.date)}` : "—") },
+          { label: "Prescription", value: (d) => dateShort(d.prescription_deadline) || "—" },
+        ],
+        dossiers,
+        { caption: "Les plus récents d'abord ; dans chaque page, les plus urgents en tête", empty: "Aucun dossier ne vous est confié pour l'instant.", attrs: { id: "dossiers" } },
+      ),
+    onLoaded: (count, more) => {
+      status.textContent = `${count} dossier${count > 1 ? "s" : ""} affiché${count > 1 ? "s" : ""}${more ? " ; d'autres suivent." : "."}`;
+    },
+  });
+  add(main, status, list.element);
+  await list.load();
 }
 
 async function dossierPage(ctx) {

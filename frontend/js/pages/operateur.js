@@ -1,7 +1,7 @@
 // The operator's page: claims needing attention (redrive, reject and refund), the partner lawyers
 // (départements and courts they take, capacity, active) and their invitation, the rate tables (the rate
 // feed's proposals to confirm or reject, a semester typed in), the public prices.
-import { h, add, clear, notice, announce, table, link, facts } from "../dom.js";
+import { h, add, clear, notice, announce, table, link, facts, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy } from "../forms.js";
 import { euros, when, dateLong } from "../format.js";
@@ -30,36 +30,38 @@ export async function render({ main }) {
 // --- claims --------------------------------------------------------------------------------------------------
 async function claimsSection(area) {
   clear(area).append(h("h2", { id: "titre-creances" }, "Créances"));
-  let claims;
-  try {
-    claims = (await api("/v1/claims")).claims;
-  } catch (error) {
-    area.append(notice("error", error.message));
-    return;
-  }
   const only = h("input", { type: "checkbox", id: "seulement-a-examiner", checked: true });
   const results = h("div");
   const status = h("p", { role: "status", class: "status-line" });
   const show = () => {
-    const shown = only.checked ? claims.filter((c) => c.status === "needs_attention") : claims;
-    status.textContent = `${shown.length} créance(s) affichée(s) sur ${claims.length}.`;
-    clear(results).append(
-      table(
-        [
-          { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("code", {}, c.claim_id)] },
-          { label: "Statut", value: (c) => c.status_label },
-          { label: "Montant", value: (c) => euros(c.principal), class: "num" },
-          { label: "Mise à jour", value: (c) => when(c.updated_at) },
-          { label: "Actions", value: (c) => claimActions(c, area) },
-        ],
-        shown,
-        { caption: "Créances de tous les créanciers", empty: "Aucune créance à examiner.", attrs: { id: "creances-operateur" } },
-      ),
-    );
+    const attention = only.checked;
+    const list = pagedList({
+      fetchPage: async (cursor) => {
+        const page = await api(`/v1/claims${queryString({ status: attention ? "needs_attention" : "", limit: 50, cursor })}`);
+        return { items: page.claims, next_cursor: page.next_cursor };
+      },
+      render: (claims) =>
+        table(
+          [
+            { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("code", {}, c.claim_id)] },
+            { label: "Statut", value: (c) => c.status_label },
+            { label: "Montant", value: (c) => euros(c.principal), class: "num" },
+            { label: "Mise à jour", value: (c) => when(c.updated_at) },
+            { label: "Actions", value: (c) => claimActions(c, area) },
+          ],
+          claims,
+          { caption: "Créances de tous les créanciers", empty: attention ? "Aucune créance à examiner." : "Aucune créance.", attrs: { id: "creances-operateur" } },
+        ),
+      onLoaded: (count, more) => {
+        status.textContent = `${count} créance${count > 1 ? "s" : ""} affichée${count > 1 ? "s" : ""}${more ? " ; d'autres suivent." : "."}`;
+      },
+    });
+    clear(results).append(list.element);
+    return list.load();
   };
   only.addEventListener("change", show);
   add(area, h("div", { class: "check" }, only, h("label", { for: "seulement-a-examiner" }, "Seulement les créances à examiner")), status, results);
-  show();
+  await show();
 }
 
 function claimActions(claim, area) {

@@ -1,29 +1,14 @@
-// The creditor's dashboard: every claim with its status, amount, next step and date; filters; totals by
-// status; and the aged balance of open claims (computed here from each claim's oldest due date).
-import { h, add, clear, notice, table, link } from "../dom.js";
+// The creditor's dashboard: totals by status and the aged balance of open claims (GET /v1/dashboard: figures
+// the platform keeps up to date with every claim, whatever the number of claims), then the claims, a page at
+// a time (GET /v1/claims: newest first, « Afficher plus »), filtered by the API (status or group, text).
+import { h, add, clear, notice, table, link, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
-import { euros, dateShort, todayIso, daysBetween, businessDateKnown } from "../format.js";
-import { GROUPS, groupOf, nextStep, isOpen } from "../statuses.js";
+import { euros, dateShort } from "../format.js";
+import { GROUPS, groupOf, nextStep, statusesOf } from "../statuses.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
 
-export const AGE_BUCKETS = [
-  ["not_due", "Non échues"],
-  ["0_30", "0 à 30 jours"],
-  ["31_60", "31 à 60 jours"],
-  ["61_90", "61 à 90 jours"],
-  ["over_90", "Plus de 90 jours"],
-];
-
-/** The aged-balance bucket of a due date on ``today`` (both YYYY-MM-DD). */
-export function ageBucket(dueDate, today) {
-  const late = daysBetween(dueDate, today);
-  if (late === null || late <= 0) return "not_due";
-  if (late <= 30) return "0_30";
-  if (late <= 60) return "31_60";
-  if (late <= 90) return "61_90";
-  return "over_90";
-}
+export const PAGE_SIZE = 50;
 
 function cents(amount) {
   return Math.round(Number(amount || 0) * 100);
@@ -33,27 +18,6 @@ function statusBadge(claim) {
   return h("span", { class: `badge badge-${groupOf(claim.status)}` }, claim.status_label);
 }
 
-function totalsByStatus(claims) {
-  const rows = new Map();
-  for (const claim of claims) {
-    const row = rows.get(claim.status) || { status: claim.status, label: claim.status_label, count: 0, cents: 0 };
-    row.count += 1;
-    row.cents += cents(claim.principal);
-    rows.set(claim.status, row);
-  }
-  return [...rows.values()].sort((a, b) => b.count - a.count);
-}
-
-function agedBalance(claims, today) {
-  const buckets = Object.fromEntries(AGE_BUCKETS.map(([key]) => [key, { count: 0, cents: 0 }]));
-  for (const claim of claims.filter((c) => isOpen(c.status))) {
-    const bucket = buckets[ageBucket(claim.due_date, today)];
-    bucket.count += 1;
-    bucket.cents += cents(claim.principal);
-  }
-  return buckets;
-}
-
 /** A bar whose width is set through the CSSOM (allowed by a strict Content-Security-Policy). */
 function bar(key, ratio) {
   const fill = h("span", { class: `aged-fill aged-${key}` });
@@ -61,41 +25,35 @@ function bar(key, ratio) {
   return fill;
 }
 
-function agedView(claims) {
-  const today = todayIso();
-  const buckets = agedBalance(claims, today);
-  const largest = Math.max(1, ...Object.values(buckets).map((b) => b.cents));
+function agedView(figures) {
+  const largest = Math.max(1, ...figures.aged.map((b) => cents(b.amount)));
   return h(
     "section",
     { "aria-labelledby": "anciennete", class: "card" },
     h("h2", { id: "anciennete" }, "Balance âgée des créances ouvertes"),
-    h("p", { class: "hint" }, `Retard compté depuis l'échéance la plus ancienne de chaque créance, au ${dateShort(today)}.`),
+    h("p", { class: "hint" }, `Retard compté depuis l'échéance la plus ancienne de chaque créance, au ${dateShort(figures.as_of)}.`),
     h(
       "ul",
       { class: "aged", id: "balance-agee" },
-      AGE_BUCKETS.map(([key, label]) =>
+      figures.aged.map((bucket) =>
         h(
           "li",
-          { dataset: { bucket: key } },
-          h("span", { class: "aged-label" }, label),
-          h(
-            "span",
-            { class: "aged-bar", "aria-hidden": "true" },
-            bar(key, buckets[key].cents / largest),
-          ),
-          h(
-            "span",
-            { class: "aged-value" },
-            `${euros(buckets[key].cents / 100)} · ${buckets[key].count} créance${buckets[key].count > 1 ? "s" : ""}`,
-          ),
+          { dataset: { bucket: bucket.key } },
+          h("span", { class: "aged-label" }, bucket.label),
+          h("span", { class: "aged-bar", "aria-hidden": "true" }, bar(bucket.key, cents(bucket.amount) / largest)),
+          h("span", { class: "aged-value" }, `${euros(bucket.amount)} · ${plural(bucket.count, "créance")}`),
         ),
       ),
     ),
   );
 }
 
-function filterView(claims, query, onChange) {
-  const statuses = [...new Map(claims.map((c) => [c.status, c.status_label])).entries()];
+function plural(count, word) {
+  return `${count} ${word}${count > 1 ? "s" : ""}`;
+}
+
+function filterView(figures, query, onChange) {
+  const statuses = figures.by_status.map((row) => [row.key, row.label]);
   const status = h(
     "select",
     { id: "filtre-statut", name: "statut" },
@@ -121,13 +79,11 @@ function filterView(claims, query, onChange) {
   return form;
 }
 
-function matches(claim, filters) {
+/** The API's filters of the list: ``status`` (one, or the statuses of a group) and ``q``. */
+function apiFilters(filters) {
   const wanted = filters.statut || "";
-  if (wanted.startsWith("groupe:") && groupOf(claim.status) !== wanted.slice(7)) return false;
-  if (wanted && !wanted.startsWith("groupe:") && claim.status !== wanted) return false;
-  const text = (filters.q || "").toLowerCase();
-  if (text && !`${claim.debtor_name} ${claim.reference}`.toLowerCase().includes(text)) return false;
-  return true;
+  const status = wanted.startsWith("groupe:") ? statusesOf(wanted.slice(7)).join(",") : wanted;
+  return { status, q: (filters.q || "").trim() };
 }
 
 function claimsTable(claims) {
@@ -165,33 +121,31 @@ export async function render({ main, query }) {
   if (session.current()?.has_profile === false) {
     add(main, notice("warning", "Votre profil est incomplet : ", link("#/profil", "complétez-le"), " avant de déposer une créance."));
   }
-  let claims;
+  let figures;
   try {
-    claims = (await api("/v1/claims")).claims;
-    await businessDateKnown; // the aged balance counts the days to the platform's today
+    figures = await api("/v1/dashboard");
   } catch (error) {
     add(main, notice("error", error.message));
     return;
   }
-  if (!claims.length) {
+  if (!figures.count) {
     add(main, notice("info", "Vous n'avez encore déposé aucune créance."));
     return;
   }
-  const totals = totalsByStatus(claims);
-  const open = claims.filter((c) => isOpen(c.status));
+  const inGroup = (key) => figures.by_status.filter((row) => groupOf(row.key) === key);
   add(
     main,
     h(
       "div",
       { class: "summary-cards" },
       Object.entries(GROUPS).map(([key, label]) => {
-        const inGroup = claims.filter((c) => groupOf(c.status) === key);
+        const rows = inGroup(key);
         return h(
           "div",
           { class: `summary-card group-${key}` },
           h("span", { class: "summary-label" }, label),
-          h("span", { class: "summary-count" }, String(inGroup.length)),
-          h("span", { class: "summary-amount" }, euros(inGroup.reduce((sum, c) => sum + cents(c.principal), 0) / 100)),
+          h("span", { class: "summary-count" }, String(rows.reduce((sum, row) => sum + row.count, 0))),
+          h("span", { class: "summary-amount" }, euros(rows.reduce((sum, row) => sum + cents(row.amount), 0) / 100)),
         );
       }),
     ),
@@ -206,31 +160,50 @@ export async function render({ main, query }) {
           [
             { label: "Statut", value: (r) => r.label },
             { label: "Nombre", value: (r) => String(r.count), class: "num" },
-            { label: "Montant", value: (r) => euros(r.cents / 100), class: "num" },
+            { label: "Montant", value: (r) => euros(r.amount), class: "num" },
           ],
-          totals,
-          { caption: `${claims.length} créance(s), dont ${open.length} ouverte(s)`, attrs: { id: "totaux-statut" } },
+          figures.by_status,
+          {
+            caption: `${plural(figures.count, "créance")}, dont ${figures.open_count} ouverte${figures.open_count > 1 ? "s" : ""}`,
+            attrs: { id: "totaux-statut" },
+          },
         ),
       ),
-      agedView(claims),
+      agedView(figures),
     ),
   );
   const results = h("div", { id: "resultats" });
   const count = h("p", { role: "status", class: "status-line" });
+  let shown = 0;
   const show = (filters) => {
-    const shown = claims.filter((c) => matches(c, filters));
-    count.textContent = `${shown.length} créance(s) affichée(s) sur ${claims.length}.`;
-    clear(results).append(claimsTable(shown));
+    const current = ++shown;
+    const list = pagedList({
+      fetchPage: async (cursor) => {
+        const page = await api(`/v1/claims${queryString({ ...apiFilters(filters), limit: PAGE_SIZE, cursor })}`);
+        return { items: page.claims, next_cursor: page.next_cursor };
+      },
+      render: claimsTable,
+      onLoaded: (loaded, more) => {
+        if (current !== shown) return;
+        count.textContent = more
+          ? `${plural(loaded, "créance")} affichée${loaded > 1 ? "s" : ""} ; d'autres suivent.`
+          : `${plural(loaded, "créance")} affichée${loaded > 1 ? "s" : ""} sur ${figures.count}.`;
+      },
+    });
+    clear(results).append(list.element);
+    return list.load();
   };
+  let typing = null;
   add(
     main,
     h("h2", {}, "Liste des créances"),
-    filterView(claims, query, (filters) => {
+    filterView(figures, query, (filters) => {
       setQuery(Object.fromEntries(Object.entries(filters).filter(([, v]) => v)));
-      show(filters);
+      clearTimeout(typing);
+      typing = setTimeout(() => show(filters), 250);
     }),
     count,
     results,
   );
-  show(query);
+  await show(query);
 }
