@@ -5,6 +5,11 @@
 creates the first operator in the configured Cognito user pool (``COGNITO_USER_POOL_ID``, or
 ``--user-pool-id``): Cognito emails them a temporary password, and they choose their own at the first
 sign-in. Their account item is written to the accounts table (``ACCOUNTS_TABLE``) of the stage.
+
+    CLAIMS_STAGE=prod AWS_PROFILE=… python -m infra.admin rebuild-totals
+
+sets every creditor's dashboard totals (``CLAIM_TOTALS_TABLE``) from their claims: once after upgrading
+from a version that kept none (run it while nothing writes claims: a full scan of the claims table).
 """
 
 from __future__ import annotations
@@ -34,8 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     operator.add_argument("email")
     operator.add_argument("--user-pool-id", default=os.environ.get("COGNITO_USER_POOL_ID", ""))
+    commands.add_parser(
+        "rebuild-totals",
+        help="recalcule les totaux des tableaux de bord des créanciers depuis leurs créances",
+    )
     args = parser.parse_args(argv)
 
+    if args.command == "rebuild-totals":
+        from chalicelib.adapters.claims_repository import ClaimRepository
+
+        corrected = ClaimRepository(wake_sender=None).rebuild_totals()
+        print(f"Totaux recalculés : {corrected} ligne(s) corrigée(s).")
+        return 0
     if not args.user_pool_id:
         parser.error("indiquez le user pool : --user-pool-id ou la variable COGNITO_USER_POOL_ID")
     os.environ["COGNITO_USER_POOL_ID"] = args.user_pool_id

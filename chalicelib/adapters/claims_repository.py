@@ -15,7 +15,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, ScanError, TransactWriteError
+from pynamodb.exceptions import (
+    DoesNotExist,
+    GetError,
+    PutError,
+    QueryError,
+    ScanError,
+    TransactWriteError,
+    UpdateError,
+)
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.aws import transactions_connection
@@ -31,7 +39,7 @@ from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import RECIPIENTS, Notification, OutboxItem, with_defaults
 from chalicelib.domain.payments import Checkout
-from chalicelib.domain.totals import Row, combined, difference
+from chalicelib.domain.totals import Row, combined, contribution, difference
 from chalicelib.settings import get_settings
 
 
@@ -540,6 +548,37 @@ class ClaimRepository:
             return {row.row: (int(row.claims), int(row.cents)) for row in rows}
         except QueryError as error:
             raise TransientError(f"claim totals table unavailable: {error}") from error
+
+    def rebuild_totals(self) -> int:
+        """Set every creditor's dashboard rows to what their claims give (a full scan): after an upgrade
+        from a version that kept none, or a local restore. Run it while nothing writes claims (each row is
+        moved by the difference found, with an atomic ADD). Returns how many rows were corrected."""
+        expected: dict[tuple[str, str], Row] = {}
+        try:
+            for item in ClaimModel.scan(consistent_read=True):
+                claim = _to_domain(item)
+                for row, (count, cents) in contribution(claim).items():
+                    kept_count, kept_cents = expected.get((claim.creditor_id, row), (0, 0))
+                    expected[(claim.creditor_id, row)] = (kept_count + count, kept_cents + cents)
+            kept = {
+                (item.creditor_id, item.row): (int(item.claims), int(item.cents))
+                for item in ClaimTotalsModel.scan(consistent_read=True)
+            }
+            corrected = 0
+            for creditor_id, row in sorted(expected.keys() | kept.keys()):
+                want = expected.get((creditor_id, row), (0, 0))
+                have = kept.get((creditor_id, row), (0, 0))
+                if want != have:
+                    ClaimTotalsModel(creditor_id, row).update(
+                        actions=[
+                            ClaimTotalsModel.claims.add(want[0] - have[0]),
+                            ClaimTotalsModel.cents.add(want[1] - have[1]),
+                        ]
+                    )
+                    corrected += 1
+        except (ScanError, UpdateError) as error:
+            raise TransientError(f"claims or totals table unavailable: {error}") from error
+        return corrected
 
     def events(self, claim_id: str) -> list[AuditEvent]:
         try:

@@ -126,7 +126,19 @@ class LocalDataStore:
                 counts["objects"] += self._restore_bucket(bucket)
             for name, pool_id in self.user_pools.items():
                 counts["users"] += self._restore_users(name, pool_id)
+            counts["totals_corrected"] = self._rebuild_totals()
         return counts
+
+    def _rebuild_totals(self) -> int:
+        """The dashboard rows are saved apart from the claims (and older snapshots have none): set them
+        again from the restored claims (chalicelib/domain/totals.py)."""
+        from chalicelib.adapters.claims_repository import ClaimRepository
+        from chalicelib.settings import get_settings
+
+        settings = get_settings()
+        if not {settings.claims_table, settings.claim_totals_table} <= set(self.tables):
+            return 0
+        return ClaimRepository(wake_sender=None).rebuild_totals()
 
     def _restore_users(self, name: str, pool_id: str) -> int:
         path = self.root / "cognito" / f"{name}.json"

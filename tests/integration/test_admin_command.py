@@ -17,3 +17,21 @@ def test_create_operator_invites_the_first_operator(aws, api, capsys):
     [invitation] = mailbox("premier.operateur@example.fr")
     assert "opérateur de la plateforme" in invitation["body"]
     assert main(["create-operator", "premier.operateur@example.fr", "--user-pool-id", aws.user_pool_id]) == 1
+
+
+def test_rebuild_totals_sets_the_dashboard_rows_from_the_claims(aws, capsys):
+    import datetime as dt
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.dynamo import ClaimTotalsModel
+    from chalicelib.domain.claim import Claim, ClaimStatus
+
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    ClaimRepository().create(
+        Claim("c-1", "creditor-1", ClaimStatus.DRAFT, "Débiteur", 12_300, now, now), actor="t"
+    )
+    for row in ClaimTotalsModel.scan():
+        row.delete()
+    assert main(["rebuild-totals"]) == 0
+    assert "Totaux recalculés : 2 ligne(s) corrigée(s)." in capsys.readouterr().out
+    assert ClaimRepository().totals("creditor-1") == {"due#none": (1, 12_300), "status#draft": (1, 12_300)}

@@ -37,7 +37,7 @@ from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import AuditEvent, Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.domain.notifications import OutboxItem
-from chalicelib.domain.totals import Row, difference
+from chalicelib.domain.totals import Row, contribution, difference
 
 # One DynamoDB item: attribute name -> {type: value}, as PynamoDB serialises it.
 Item = dict[str, dict[str, Any]]
@@ -167,6 +167,21 @@ class InMemoryClaimRepository(ClaimRepository):
         with self.tables.lock:
             kept = list(self.tables.totals.items())
         return {row: value for (creditor, row), value in kept if creditor == creditor_id}
+
+    def rebuild_totals(self) -> int:
+        with self.tables.lock:
+            expected: dict[tuple[str, str], Row] = {}
+            for claim in self._stored_claims():
+                for row, (count, cents) in contribution(claim).items():
+                    kept_count, kept_cents = expected.get((claim.creditor_id, row), (0, 0))
+                    expected[(claim.creditor_id, row)] = (kept_count + count, kept_cents + cents)
+            corrected = sum(
+                1
+                for key in expected.keys() | self.tables.totals.keys()
+                if expected.get(key, (0, 0)) != self.tables.totals.get(key, (0, 0))
+            )
+            self.tables.totals = expected
+        return corrected
 
     def emails_of(self, claim_ids: Sequence[str]) -> list[OutboxItem]:
         wanted = set(claim_ids)
