@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,9 +79,21 @@ class ImportRepository:
         return job
 
     def list_for_creditor(self, creditor_id: str, limit: int = 20) -> list[ImportJob]:
+        return self.page_for_creditor(creditor_id, limit=limit)[0]
+
+    def page_for_creditor(
+        self, creditor_id: str, *, limit: int, after: Mapping[str, Any] | None = None
+    ) -> tuple[list[ImportJob], dict[str, Any] | None]:
+        """One page of the creditor's imports, newest first, and the key of the next (None: the last)."""
         try:
-            rows = ImportJobModel.by_creditor.query(creditor_id, scan_index_forward=False, limit=limit)
-            return [_to_domain(row) for row in rows]
+            rows = ImportJobModel.by_creditor.query(
+                creditor_id,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=dict(after) if after else None,
+            )
+            jobs = [_to_domain(row) for row in rows]
+            return jobs, rows.last_evaluated_key or None
         except QueryError as error:
             raise TransientError(f"imports table unavailable: {error}") from error
 

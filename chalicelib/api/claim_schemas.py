@@ -541,6 +541,7 @@ class ImportView(BaseModel):
 
 class ImportList(BaseModel):
     imports: list[ImportView]
+    next_cursor: str | None = Field(default=None, description="Paramètre cursor de la suite ; null : fin")
 
 
 # --- the mise en demeure (chalicelib/api/notices.py) -----------------------------------------------------

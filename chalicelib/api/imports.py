@@ -16,6 +16,7 @@ from chalicelib.adapters.lambda_invoker import invoke_async
 from chalicelib.api.auth import requires_role, signed_in
 from chalicelib.api.claim_schemas import ImportList, ImportView
 from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.api.pages import page_request
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.services.bulk_import import start_import as start
@@ -60,8 +61,13 @@ def start_import(identity: Identity) -> Response:
 @requires_role(import_routes, Role.CREDITOR)
 def list_imports(identity: Identity) -> Response:
 
-    jobs = bootstrap.imports().list_for_creditor(identity.user_id)
-    return json_response(ImportList(imports=[ImportView.of(job) for job in jobs]).model_dump(mode="json"))
+    params: Mapping[str, str] = import_routes.current_request.query_params or {}
+    page = page_request(params, scope=f"imports|{identity.user_id}")
+    jobs, last_key = bootstrap.imports().page_for_creditor(
+        identity.user_id, limit=page.limit, after=page.after
+    )
+    listed = ImportList(imports=[ImportView.of(job) for job in jobs], next_cursor=page.next_cursor(last_key))
+    return json_response(listed.model_dump(mode="json"))
 
 
 @import_routes.route("/imports/{import_id}", methods=["GET"], authorizer=signed_in, cors=API_CORS)

@@ -303,7 +303,13 @@ OPERATIONS: dict[str, Operation] = {
         response=f"{_C}:ClaimView",
         roles=("operator",),
     ),
-    "list_imports": Operation("Mes imports", "Import", response=f"{_C}:ImportList", roles=CREDITOR),
+    "list_imports": Operation(
+        "Mes imports, une page à la fois",
+        "Import",
+        response=f"{_C}:ImportList",
+        roles=CREDITOR,
+        query=PAGE_QUERY[:2],
+    ),
     "get_import": Operation(
         "Avancement et rapport d'un import", "Import", response=f"{_C}:ImportView", roles=CREDITOR
     ),

@@ -147,3 +147,33 @@ def test_the_dashboard_reads_the_kept_totals(api):
     assert figures["aged"][0]["label"] == "Non échues"
     _, lawyer_token = lawyer(api, "me.tableau@exemple.fr")
     assert get(api, "/v1/dashboard", lawyer_token).status_code == 403
+
+
+def test_a_creditor_reads_their_imports_a_page_at_a_time(api):
+    from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.domain.imports import ImportJob, ImportStatus
+
+    token = creditor(api)
+    creditor_id = me(api, token)
+    for n in range(5):
+        at = START + dt.timedelta(hours=n)
+        ImportRepository().create(
+            ImportJob(
+                f"imp-{n}",
+                creditor_id,
+                f"balance-{n}.csv",
+                f"imports/{creditor_id}/imp-{n}.csv",
+                ImportStatus.DONE,
+                at,
+                at,
+            )
+        )
+    pages, cursor = [], None
+    while True:
+        answer = get(api, f"/v1/imports?limit=2{f'&cursor={cursor}' if cursor else ''}", token).json_body
+        pages.append([job["import_id"] for job in answer["imports"]])
+        if not (cursor := answer["next_cursor"]):
+            break
+    assert pages == [["imp-4", "imp-3"], ["imp-2", "imp-1"], ["imp-0"]]
+    other = creditor(api, "autre@exemple.fr")
+    assert get(api, "/v1/imports", other).json_body == {"imports": [], "next_cursor": None}

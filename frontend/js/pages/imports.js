@@ -1,6 +1,6 @@
 // Bulk import of an aged balance (CSV): send the file, follow the progress (GET /v1/imports/{id} every
 // second) and read the line-by-line report: drafts created per debtor, lines rejected and why.
-import { h, add, clear, notice, announce, table, link } from "../dom.js";
+import { h, add, clear, notice, announce, table, link, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, busy, clearErrors } from "../forms.js";
 import { euros, when } from "../format.js";
@@ -47,10 +47,12 @@ async function listPage({ main }) {
     }
   });
   add(main, h("h1", {}, "Importer une balance âgée"), form, h("h2", {}, "Imports précédents"));
-  try {
-    const { imports } = await api("/v1/imports");
-    add(
-      main,
+  const list = pagedList({
+    fetchPage: async (cursor) => {
+      const page = await api(`/v1/imports${queryString({ limit: 20, cursor })}`);
+      return { items: page.imports, next_cursor: page.next_cursor };
+    },
+    render: (imports) =>
       table(
         [
           { label: "Fichier", value: (j) => link(`#/imports/${encodeURIComponent(j.import_id)}`, j.filename) },
@@ -62,10 +64,9 @@ async function listPage({ main }) {
         imports,
         { caption: "Vos imports", empty: "Aucun import pour l'instant." },
       ),
-    );
-  } catch (error) {
-    add(main, notice("error", error.message));
-  }
+  });
+  add(main, list.element);
+  await list.load();
 }
 
 async function importPage(ctx) {
