@@ -580,6 +580,16 @@ class ClaimRepository:
             raise TransientError(f"claims or totals table unavailable: {error}") from error
         return corrected
 
+    def events_after(self, claim_id: str, sequence: int, *, limit: int) -> list[AuditEvent]:
+        """At most ``limit`` events of the claim after ``sequence``, in order (a page of its timeline)."""
+        try:
+            rows = ClaimEventModel.query(
+                claim_id, ClaimEventModel.sequence > sequence, consistent_read=True, limit=limit
+            )
+            return [_event_from_item(row) for row in rows]
+        except QueryError as error:
+            raise TransientError(f"claim events table unavailable: {error}") from error
+
     def events(self, claim_id: str) -> list[AuditEvent]:
         try:
             rows = list(ClaimEventModel.query(claim_id, consistent_read=True))

@@ -475,6 +475,7 @@ class TimelineEventView(BaseModel):
 class TimelineView(BaseModel):
     claim_id: str
     events: list[TimelineEventView]
+    next_cursor: str | None = Field(default=None, description="Paramètre cursor de la suite ; null : fin")
 
 
 class ChainCheckView(BaseModel):

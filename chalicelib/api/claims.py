@@ -29,6 +29,8 @@ from chalicelib.settings import get_settings
 
 claim_routes = Blueprint(__name__)
 
+TIMELINE_PAGE = 200  # a claim's life is a few dozen events: one page but for the longest
+
 _CREDITOR = (Role.CREDITOR,)
 _READERS = (Role.CREDITOR, Role.LAWYER, Role.OPERATOR)
 
@@ -260,11 +262,15 @@ def remove_document(identity: Identity, claim_id: str, document_id: str) -> Resp
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def claim_timeline(identity: Identity, claim_id: str) -> Response:
+    """The claim's events in order, a page at a time (``limit``, 200 by default; ``cursor``)."""
     schemas = claim_schemas
-    events = claims.timeline(bootstrap.claims(), identity, claim_id)
-    return _reply(
-        schemas.TimelineView(claim_id=claim_id, events=[schemas.TimelineEventView.of(e) for e in events])
-    )
+    params: Mapping[str, str] = claim_routes.current_request.query_params or {}
+    page = page_request(params, scope=f"timeline|{identity.user_id}|{claim_id}", default_limit=TIMELINE_PAGE)
+    after = int((page.after or {}).get("sequence", 0))
+    events, more = claims.timeline(bootstrap.claims(), identity, claim_id, after=after, limit=page.limit)
+    cursor = page.next_cursor({"sequence": events[-1].sequence} if more and events else None)
+    views = [schemas.TimelineEventView.of(e) for e in events]
+    return _reply(schemas.TimelineView(claim_id=claim_id, events=views, next_cursor=cursor))
 
 
 @claim_routes.route(

@@ -150,6 +150,7 @@ OPERATIONS: dict[str, Operation] = {
         "Créances",
         response=f"{_C}:TimelineView",
         roles=READERS,
+        query=(("limit", "Nombre d'événements par page, de 1 à 200 (200 par défaut)"), PAGE_QUERY[1]),
     ),
     "verify_timeline": Operation(
         "Vérifier l'intégrité de l'historique", "Créances", response=f"{_C}:ChainCheckView", roles=READERS

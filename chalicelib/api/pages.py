@@ -87,16 +87,19 @@ class PageRequest:
         return encode_cursor(last_key, scope=self.scope)
 
 
-def page_request(params: Mapping[str, str] | None, *, scope: str) -> PageRequest:
-    """``limit`` (1 to :data:`MAX_LIMIT`, default :data:`DEFAULT_LIMIT`) and ``cursor`` from the query."""
+def page_request(
+    params: Mapping[str, str] | None, *, scope: str, default_limit: int = DEFAULT_LIMIT
+) -> PageRequest:
+    """``limit`` (1 to ``max(MAX_LIMIT, default_limit)``, default ``default_limit``) and ``cursor``."""
     params = params or {}
     raw = (params.get("limit") or "").strip()
+    most = max(MAX_LIMIT, default_limit)
     if not raw:
-        limit = DEFAULT_LIMIT
-    elif raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT:
+        limit = default_limit
+    elif raw.isdigit() and 1 <= int(raw) <= most:
         limit = int(raw)
     else:
-        message = f"Le paramètre limit doit être un nombre entre 1 et {MAX_LIMIT}."
+        message = f"Le paramètre limit doit être un nombre entre 1 et {most}."
         raise InvalidInput(message, code="invalid_limit", field="limit")
     return PageRequest(limit=limit, after=decode_cursor(params.get("cursor"), scope=scope), scope=scope)
 

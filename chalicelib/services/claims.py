@@ -475,9 +475,17 @@ def remove_document(
 # ---------------------------------------------------------------------------------------------------
 # timeline
 # ---------------------------------------------------------------------------------------------------
-def timeline(claims: ClaimStore, identity: Identity, claim_id: str) -> list[AuditEvent]:
-    claims.get_for(identity, claim_id)
-    return sorted(claims.events(claim_id), key=lambda event: event.sequence)
+def timeline(
+    claims: ClaimStore, identity: Identity, claim_id: str, *, after: int = 0, limit: int | None = None
+) -> tuple[list[AuditEvent], bool]:
+    """The claim's events after sequence ``after``, in order, at most ``limit`` of them; and whether more
+    follow."""
+    claim = claims.get_for(identity, claim_id)
+    if limit is None:
+        return sorted(claims.events(claim_id), key=lambda event: event.sequence), False
+    events = claims.events_after(claim_id, after, limit=limit)
+    last = events[-1].sequence if events else after
+    return events, len(events) == limit and last < claim.event_count
 
 
 def verify_timeline(claims: ClaimStore, identity: Identity, claim_id: str) -> ChainCheck:

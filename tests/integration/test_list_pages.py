@@ -177,3 +177,24 @@ def test_a_creditor_reads_their_imports_a_page_at_a_time(api):
     assert pages == [["imp-4", "imp-3"], ["imp-2", "imp-1"], ["imp-0"]]
     other = creditor(api, "autre@exemple.fr")
     assert get(api, "/v1/imports", other).json_body == {"imports": [], "next_cursor": None}
+
+
+def test_a_long_timeline_comes_a_page_at_a_time_in_order(api):
+    token = creditor(api)
+    [claim_id] = seeded(me(api, token), 1)
+    claims = ClaimRepository()
+    for n in range(7):
+        claims.record(claim_id, kind=EventKind.CONTENT_UPDATED, actor="t", reason=f"modification {n}")
+    whole = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body
+    assert len(whole["events"]) == 8 and whole["next_cursor"] is None
+    reasons, cursor = [], None
+    while True:
+        path = f"/v1/claims/{claim_id}/timeline?limit=3{f'&cursor={cursor}' if cursor else ''}"
+        page = get(api, path, token).json_body
+        reasons += [event["reason"] for event in page["events"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert reasons == [event["reason"] for event in whole["events"]]
+    assert reasons[-1] == "modification 6"
+    other = creditor(api, "autre@exemple.fr")
+    assert get(api, f"/v1/claims/{claim_id}/timeline?limit=3", other).status_code == 404

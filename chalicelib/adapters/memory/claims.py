@@ -158,6 +158,9 @@ class InMemoryClaimRepository(ClaimRepository):
         wanted = set(statuses)
         return [claim for claim in self._stored_claims() if claim.status in wanted]
 
+    def events_after(self, claim_id: str, sequence: int, *, limit: int) -> list[AuditEvent]:
+        return [event for event in self.events(claim_id) if event.sequence > sequence][:limit]
+
     def events(self, claim_id: str) -> list[AuditEvent]:
         with self.tables.lock:
             rows = sorted((seq, item) for (cid, seq), item in self.tables.events.items() if cid == claim_id)

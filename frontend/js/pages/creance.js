@@ -57,12 +57,20 @@ function typing(root) {
   return [...root.querySelectorAll("details[open] input, details[open] textarea")].some((c) => c.value && c.type !== "date");
 }
 
+/** Every event of the claim, in order (the API gives them 200 at a time: one page but for the longest). */
 async function loadTimeline(id) {
+  const events = [];
+  let cursor = null;
   try {
-    return (await api(`/v1/claims/${encodeURIComponent(id)}/timeline`)).events;
+    do {
+      const page = await api(`/v1/claims/${encodeURIComponent(id)}/timeline${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
+      events.push(...page.events);
+      cursor = page.next_cursor;
+    } while (cursor);
   } catch {
-    return [];
+    return events;
   }
+  return events;
 }
 
 async function refresh(view, claim, message) {
