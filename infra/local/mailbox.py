@@ -83,45 +83,52 @@ def _backend(region: str) -> Any:
     return ses_backends[LOCAL_ACCOUNT][region]
 
 
-def messages(region: str) -> list[dict[str, Any]]:
-    """Every message SES accepted, newest first: id, from, to, subject, date (ISO, UTC), body (the text
-    version when there is one, else the HTML), text, html and attachments (filename, type, size, url)."""
-    found: list[dict[str, Any]] = []
-    for position, message in enumerate(list(_backend(region).sent_messages)):
-        sent_at: datetime | None = getattr(message, "sent_at", None)
-        message_id = str(getattr(message, "id", position))
-        if hasattr(message, "raw_data"):
-            content = _from_raw(message.raw_data, message_id)
-            source = str(getattr(message, "source", "") or "")
-            if not content["to"]:
-                content["to"] = list(getattr(message, "destinations", []) or [])
-        else:
-            destinations = getattr(message, "destinations", {}) or {}
-            body = str(getattr(message, "body", "") or getattr(message, "template_data", ""))
-            looks_html = _looks_like_html(body)
-            content = {
-                "business_date": None,
-                "subject": str(getattr(message, "subject", "") or getattr(message, "template", "")),
-                "to": list(destinations.get("ToAddresses", [])),
-                "body": body,
-                "text": None if looks_html else body,
-                "html": body if looks_html else None,
-                "attachments": [],
-            }
-            source = str(getattr(message, "source", ""))
-        found.append(
-            {
-                "id": message_id,
-                "from": source,
-                "date": (sent_at or datetime.fromtimestamp(0, UTC)).isoformat(),
-                "order": position,
-                **content,
-            }
-        )
-    found.sort(key=lambda item: (item["date"], item["order"]), reverse=True)
-    for item in found:
-        del item["order"]
-    return found
+PAGE_SIZE = 25  # messages on one page of the mailbox
+
+
+def count(region: str) -> int:
+    return len(_backend(region).sent_messages)
+
+
+def messages(region: str, *, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    """The messages SES accepted, newest first (``limit`` of them from ``offset``; all by default): id, from,
+    to, subject, date (ISO, UTC), body (the text version when there is one, else the HTML), text, html and
+    attachments (filename, type, size, url). Only the messages of the page are parsed."""
+    sent = list(enumerate(list(_backend(region).sent_messages)))
+    epoch = datetime.fromtimestamp(0, UTC)
+    sent.sort(key=lambda pair: (getattr(pair[1], "sent_at", None) or epoch, pair[0]), reverse=True)
+    chosen = sent[offset : None if limit is None else offset + limit]
+    return [_message(position, message) for position, message in chosen]
+
+
+def _message(position: int, message: Any) -> dict[str, Any]:
+    sent_at: datetime | None = getattr(message, "sent_at", None)
+    message_id = str(getattr(message, "id", position))
+    if hasattr(message, "raw_data"):
+        content = _from_raw(message.raw_data, message_id)
+        source = str(getattr(message, "source", "") or "")
+        if not content["to"]:
+            content["to"] = list(getattr(message, "destinations", []) or [])
+    else:
+        destinations = getattr(message, "destinations", {}) or {}
+        body = str(getattr(message, "body", "") or getattr(message, "template_data", ""))
+        looks_html = _looks_like_html(body)
+        content = {
+            "business_date": None,
+            "subject": str(getattr(message, "subject", "") or getattr(message, "template", "")),
+            "to": list(destinations.get("ToAddresses", [])),
+            "body": body,
+            "text": None if looks_html else body,
+            "html": body if looks_html else None,
+            "attachments": [],
+        }
+        source = str(getattr(message, "source", ""))
+    return {
+        "id": message_id,
+        "from": source,
+        "date": (sent_at or datetime.fromtimestamp(0, UTC)).isoformat(),
+        **content,
+    }
 
 
 def attachment(region: str, message_id: str, index: int) -> tuple[str, str, bytes] | None:
@@ -138,6 +145,15 @@ def attachment(region: str, message_id: str, index: int) -> tuple[str, str, byte
     return None
 
 
+def _pager(number: int, pages: int) -> str:
+    links = []
+    if number > 1:
+        links.append(f'<a href="/_local/mailbox?page={number - 1}" rel="prev">← Plus récents</a>')
+    if number < pages:
+        links.append(f'<a href="/_local/mailbox?page={number + 1}" rel="next">Plus anciens →</a>')
+    return f'<nav aria-label="Pages"><p>{" · ".join(links)}</p></nav>' if links else ""
+
+
 def _looks_like_html(body: str) -> bool:
     return body.lstrip().lower().startswith(("<!doctype", "<html", "<div", "<p", "<table", "<body"))
 
@@ -146,9 +162,12 @@ def _size(size: int) -> str:
     return f"{size} octets" if size < 1024 else f"{size / 1024:.1f} Ko".replace(".", ",")
 
 
-def page(region: str) -> str:
-    """The mailbox as a French page that reads well on a phone."""
-    items = messages(region)
+def page(region: str, number: int = 1) -> str:
+    """The mailbox as a French page that reads well on a phone, :data:`PAGE_SIZE` messages at a time."""
+    total = count(region)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(1, number), pages)
+    items = messages(region, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     cards = []
     for item in items:
         shown_date = item["date"][:19].replace("T", " ")
@@ -202,8 +221,10 @@ def page(region: str) -> str:
 <body>
 <h1>Boîte aux lettres locale</h1>
 <p>Les e-mails que la plateforme a envoyés (SES local), du plus récent au plus ancien :
-{len(items)} message{"s" if len(items) > 1 else ""}. <a href="/_local/mailbox">Actualiser</a></p>
+{total} message{"s" if total > 1 else ""}{f", page {number} sur {pages}" if pages > 1 else ""}.
+<a href="/_local/mailbox">Actualiser</a></p>
 {listing}
+{_pager(number, pages)}
 </body>
 </html>
 """

@@ -23,7 +23,7 @@ import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
@@ -41,6 +41,14 @@ FRONTEND = ROOT / "frontend"
 LOCAL_PREFIX = "/_local/"
 STRIPE_PAGES = "/_local/stripe"
 STRIPE_PREFIXES = ("/_local/stripe/", "/_local/checkout/")
+
+
+def _whole(query: dict[str, str], name: str, default: int) -> int:
+    """A non-negative whole number from the query string (``default`` when absent or malformed)."""
+    value = query.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else default
+
+
 ATTACHMENT_PATH = re.compile(r"/_local/api/mailbox/(?P<id>[^/]+)/attachments/(?P<index>\d{1,3})")
 # The largest request body taken, as on AWS, where a synchronous Lambda invocation carries at most 6 MB (API
 # Gateway itself stops at 10 MB): a bigger body is refused with 413 before it is read.
@@ -213,12 +221,19 @@ class PlatformRequestHandler(ChaliceRequestHandler):
     def _local_page(self) -> None:
         from infra.local import mailbox
 
-        path = urlsplit(self.path).path.rstrip("/")
+        address = urlsplit(self.path)
+        path = address.path.rstrip("/")
+        query = {key: values[-1] for key, values in parse_qs(address.query).items()}
         region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-3")
         if path == "/_local/mailbox":
-            self._send(200, "text/html; charset=utf-8", mailbox.page(region).encode())
+            shown = mailbox.page(region, _whole(query, "page", 1))
+            self._send(200, "text/html; charset=utf-8", shown.encode())
         elif path == "/_local/api/mailbox":
-            body = json.dumps({"messages": mailbox.messages(region)}, ensure_ascii=False).encode()
+            # Newest first; ``offset`` and ``limit`` for a page (everything by default: the tests read it).
+            limit = _whole(query, "limit", 0) or None
+            listing = mailbox.messages(region, offset=_whole(query, "offset", 0), limit=limit)
+            listed = {"messages": listing, "total": mailbox.count(region)}
+            body = json.dumps(listed, ensure_ascii=False).encode()
             self._send(200, "application/json; charset=utf-8", body)
         elif found := ATTACHMENT_PATH.fullmatch(path):
             self._send_attachment(mailbox.attachment(region, unquote(found["id"]), int(found["index"])))

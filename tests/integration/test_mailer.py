@@ -184,3 +184,37 @@ def test_the_local_sign_in_emails_come_from_the_templates(aws) -> None:
     assert "en tant qu'avocat partenaire" in invitation["text"]
     assert f"Adresse de connexion : {get_settings().public_url}/" in invitation["text"]
     assert re.search(r"Mot de passe provisoire : (\S+)", invitation["body"])
+
+
+def test_the_mailbox_is_read_a_page_at_a_time(aws) -> None:
+    import json
+
+    from chalicelib.adapters.mailer import send_email
+    from chalicelib.settings import get_settings
+    from infra.local.mailbox import PAGE_SIZE, page
+    from infra.local.webserver import PlatformRequestHandler
+
+    region = get_settings().region
+    for n in range(PAGE_SIZE + 3):
+        send_email("claire@atelier-dupont.fr", f"Message {n:02d}", f"Corps {n}")
+
+    def get(path: str) -> bytes:
+        handler = PlatformRequestHandler.__new__(PlatformRequestHandler)  # no socket: routing only
+        handler.path, handler.command = path, "GET"
+        answer: dict[str, Any] = {}
+        handler._send = lambda status, content_type, body, headers=None: answer.update(body=body)  # type: ignore[method-assign]
+        handler._local_page()
+        return answer["body"]
+
+    first = page(region)
+    assert first.count("<article>") == PAGE_SIZE and "page 1 sur 2" in first and "Plus anciens" in first
+    assert f"Message {PAGE_SIZE + 2:02d}" in first and "Message 00" not in first
+    second = get("/_local/mailbox?page=2").decode()
+    assert second.count("<article>") == 3 and "Message 00" in second and "Plus récents" in second
+    listed = json.loads(get("/_local/api/mailbox?offset=1&limit=2"))
+    assert [m["subject"] for m in listed["messages"]] == [
+        f"Message {PAGE_SIZE + 1:02d}",
+        f"Message {PAGE_SIZE:02d}",
+    ]
+    assert listed["total"] == PAGE_SIZE + 3
+    assert len(json.loads(get("/_local/api/mailbox"))["messages"]) == PAGE_SIZE + 3
