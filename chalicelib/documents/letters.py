@@ -73,6 +73,7 @@ def document_pdf(kind: DocumentKind, ctx: DocumentContext) -> bytes:
         document_html(kind, ctx),
         identifier=f"{ctx.claim_id}/{kind}/{ctx.letter_date}",
         created=ctx.generated_at,
+        house=True,
     )
 
 
@@ -93,4 +94,4 @@ def registered_letter_proof_pdf(
         first_presented_on=first_presented_on,
         title="Preuve d'envoi de la mise en demeure",
     )
-    return html_to_pdf(html, identifier=f"{ctx.claim_id}/preuve-envoi", created=ctx.generated_at)
+    return html_to_pdf(html, identifier=f"{ctx.claim_id}/preuve-envoi", created=ctx.generated_at, house=True)

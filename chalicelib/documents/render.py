@@ -6,13 +6,17 @@ without paying WeasyPrint's ~0.8 s import (PLATFORM-NOTES 4).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import hashlib
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
 import jinja2
@@ -99,8 +103,37 @@ def url_fetcher() -> URLFetcher:
     return PlatformFetcher(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=5)
 
 
-def html_to_pdf(html: str, *, identifier: str, created: dt.datetime | None = None) -> bytes:
-    """PDF/A-3b bytes; ``identifier`` and ``created`` make the output reproducible for the same input."""
+# One render at a time in a process: WeasyPrint's renders contend for the interpreter (and share the font
+# configuration below), so parallel renders in threads only make each slower.
+_RENDER_LOCK = threading.Lock()
+
+
+@functools.cache
+def house_style() -> tuple[FontConfiguration, CSS]:
+    """The font configuration and the parsed house stylesheet (``templates/documents/house.css``), made once
+    per process: parsing the stylesheet and loading its five DejaVu faces is most of a short letter's render
+    when done again for every document."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = CSS(
+        string=render_html("documents/house.css"),
+        base_url=str(TEMPLATES_DIR),
+        url_fetcher=url_fetcher(),
+        font_config=fonts,
+    )
+    # Dropped before the interpreter tears its modules down (FontConfiguration.__del__ needs them).
+    atexit.register(house_style.cache_clear)
+    return fonts, css
+
+
+def html_to_pdf(
+    html: str, *, identifier: str, created: dt.datetime | None = None, house: bool = False
+) -> bytes:
+    """PDF/A-3b bytes; ``identifier`` and ``created`` make the output reproducible for the same input.
+    ``house``: the document is one of ``templates/documents/base.html``'s (letters, dossier documents), drawn
+    with the house stylesheet parsed once (:func:`house_style`)."""
     import weasyprint  # lazy: only the code that renders pays for it
 
     if created is not None:
@@ -109,9 +142,12 @@ def html_to_pdf(html: str, *, identifier: str, created: dt.datetime | None = Non
             f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
         )
         html = html.replace("<head>", "<head>" + meta, 1)
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=url_fetcher()).render()
-    pdf: bytes = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode(),
-    )
+    with _RENDER_LOCK:
+        fonts, css = house_style() if house else (None, None)
+        page = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=url_fetcher())
+        document = page.render(font_config=fonts, stylesheets=[css] if css is not None else None)
+        pdf: bytes = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode(),
+        )
     return pdf

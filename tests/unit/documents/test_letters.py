@@ -169,3 +169,31 @@ def _short(value: str) -> str:
     from chalicelib.documents.formatting import date_short
 
     return date_short(value)
+
+
+def test_letters_share_one_parsed_house_style_and_font_configuration(monkeypatch) -> None:
+    """Issue 26: the house stylesheet is parsed and its fonts loaded once per process, not per document;
+    the other pages (exhibit stamps, image exhibits) do not get it."""
+    import weasyprint
+
+    from chalicelib.documents.letters import document_pdf, registered_letter_proof_pdf
+    from chalicelib.documents.render import house_style, html_to_pdf, render_html
+    from tests.unit.documents.fixtures import make_context
+
+    seen: list[tuple[object, object]] = []
+    render = weasyprint.HTML.render
+
+    def spying(self, font_config=None, stylesheets=None, **options):  # type: ignore[no-untyped-def]
+        seen.append((font_config, stylesheets))
+        return render(self, font_config=font_config, stylesheets=stylesheets, **options)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", spying)
+    ctx = make_context("b2b")
+    document_pdf("mise_en_demeure", ctx)
+    document_pdf("decompte", ctx)
+    registered_letter_proof_pdf(ctx, tracking_number=None, sent_on=None, first_presented_on=None)
+    html_to_pdf(render_html("documents/stamp.html", number=2, ctx=ctx), identifier="stamp")
+
+    fonts, css = house_style()
+    assert seen[:3] == [(fonts, [css])] * 3
+    assert seen[3] == (None, None)
