@@ -11,6 +11,7 @@ be sent again once its lease expires: the one case where an email may go out twi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import mimetypes
@@ -70,6 +71,32 @@ class _Skip(Exception):
     """Nobody to send this item to: settled as ``skipped``, not retried."""
 
 
+class _ReadOnce:
+    """A :class:`ClaimReader` that reads each claim once (the claims an outbox run's emails are about)."""
+
+    def __init__(self, claims: ClaimReader) -> None:
+        self._claims = claims
+        self._read: dict[str, Claim] = {}
+
+    def get(self, claim_id: str) -> Claim:
+        if claim_id not in self._read:
+            self._read[claim_id] = self._claims.get(claim_id)
+        return self._read[claim_id]
+
+
+class _FoundOnce:
+    """An :class:`AccountFinder` that looks each account up once."""
+
+    def __init__(self, accounts: AccountFinder) -> None:
+        self._accounts = accounts
+        self._found: dict[str, Account | None] = {}
+
+    def find(self, user_id: str) -> Account | None:
+        if user_id not in self._found:
+            self._found[user_id] = self._accounts.find(user_id)
+        return self._found[user_id]
+
+
 @dataclass(frozen=True)
 class _Ports:
     outbox: OutboxQueue
@@ -96,6 +123,9 @@ def deliver_pending(
     cannot be sent never stops the others: it is retried later, and given up after :data:`MAX_ATTEMPTS`.
     ``now`` fixes the clock (tests); the adapters default to the real ones."""
     ports = _ports(outbox, claims, accounts, files, send)
+    # One run reads each claim and each creditor once, however many of its emails it sends (a notice queues
+    # three or four at once): the emails speak of changes already written.
+    ports = dataclasses.replace(ports, claims=_ReadOnce(ports.claims), accounts=_FoundOnce(ports.accounts))
     clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else (lambda: dt.datetime.now(dt.UTC))
     report = DeliveryReport()
     for item in ports.outbox.pending(now=clock(), limit=limit, claim_id=claim_id):

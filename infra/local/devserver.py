@@ -153,6 +153,7 @@ class LocalPlatform:
         )
         restored = self.store.restore()
         demo_accounts = ensure_demo_accounts(settings)
+        localaws.tune_gc()
         self._saver = PeriodicSaver(self.store, args.save_interval)
         self._saver.start()
         self._sweeper = threading.Thread(target=self._sweep_outbox, name="outbox-sweeper", daemon=True)

@@ -416,6 +416,51 @@ def _enforce_s3_access() -> None:
     S3Response._bucket_response_post = form_post  # type: ignore[method-assign]
 
 
+# The parse trees of the state-machine definitions moto runs, by definition text (a handful: one per
+# state machine and revision).
+_PARSED_DEFINITIONS: dict[str, Any] = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse_definitions_once() -> None:
+    """moto parses the whole ASL definition again for every execution (its ANTLR parser, in pure Python:
+    about 100 ms of CPU for the escalation). Keep each definition's parse tree (read-only once built) and
+    build the evaluation components from it for each execution, as moto does after its parse."""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    def entrypoint(self: Any) -> Any:
+        definition = self._evaluation_details.state_machine_details.definition
+        with _PARSED_LOCK:
+            tree = _PARSED_DEFINITIONS.get(definition)
+        if tree is None:
+            _, tree = AmazonStateLanguageParser.parse(definition)
+            with _PARSED_LOCK:
+                _PARSED_DEFINITIONS[definition] = tree
+        return Preprocessor().visit(tree)
+
+    ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]
+
+
+# The local platform's garbage collector (tune_gc): a first-generation collection every this many
+# allocations instead of CPython's 700 (the pipeline allocates a lot of short-lived objects: moto's parsed
+# requests, the renderer's boxes).
+GC_FIRST_GENERATION = 20_000
+
+
+def tune_gc() -> None:
+    """For the long-lived local platform, once started: move everything imported and provisioned so far out
+    of the collector's sight (``gc.freeze``: never collected, never scanned again) and collect young objects
+    less often. Measured on the payment → notice pipeline (bench/escalation_bench.py): about 3,000
+    collections → 100, some 15 % less CPU per claim."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_FIRST_GENERATION, 20, 20)
+
+
 def install(time_scale: float | None = None) -> None:
     """Apply the patches (idempotent). Call before starting moto."""
     if time_scale is not None:
@@ -446,6 +491,7 @@ def install(time_scale: float | None = None) -> None:
     _expire_presigned_urls()
     _enforce_s3_access()
     _fail_faulty_services()
+    _parse_definitions_once()
     for noisy in ("moto", "werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     _state["installed"] = True

@@ -306,3 +306,27 @@ def test_a_claim_change_is_emailed_in_the_background_without_anyone_draining(cla
     while outbox(claim_id)[0].status is not OutboxStatus.SENT:
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_a_run_reads_each_claim_and_creditor_once_whatever_its_number_of_emails(claims):
+    from chalicelib.adapters.accounts_repository import AccountRepository
+
+    claim_id = new_claim(claims)
+    move(claims, claim_id, ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ASSESSING, ClaimStatus.WITHDRAWN)
+    assert len([item for item in outbox(claim_id) if item.status is OutboxStatus.PENDING]) >= 3
+
+    reads: list[str] = []
+
+    class CountingClaims:
+        def get(self, wanted: str) -> Claim:
+            reads.append(wanted)
+            return claims.get(wanted)
+
+    class CountingAccounts:
+        def find(self, user_id: str):  # type: ignore[no-untyped-def]
+            reads.append(user_id)
+            return AccountRepository().find(user_id)
+
+    report = drain(claims=CountingClaims(), accounts=CountingAccounts())
+    assert report.sent >= 3
+    assert sorted(reads) == sorted(["creditor-1", claim_id])
