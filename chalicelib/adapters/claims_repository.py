@@ -445,12 +445,15 @@ class ClaimRepository:
         change: Callable[[Claim], Claim] | None = None,
         expected_version: int | None = None,
         notify: Notify = (),
+        current: Claim | None = None,
     ) -> Claim:
         """Move a claim to ``target`` if the lifecycle allows it, appending the audit event atomically.
         ``change`` may also alter other fields of the claim in the same write. ``notify``: the emails the
         change owes; without one for the creditor, the default email of ``target`` is queued (a kind that
-        needs more context than the claim gives — an amount, a date — must be passed: ValueError)."""
-        current = self.get(claim_id)
+        needs more context than the claim gives — an amount, a date — must be passed: ValueError).
+        ``current``: the claim as the caller just read or wrote it, not read again (a stale one is refused
+        by the write's version condition: :class:`ConcurrentUpdate`, nothing written)."""
+        current = current if current is not None and current.claim_id == claim_id else self.get(claim_id)
         at = now or business_now()
         moved = current.moved_to(target, at=at)
         if change is not None:
@@ -479,12 +482,13 @@ class ClaimRepository:
         expected_version: int | None = None,
         now: datetime | None = None,
         notify: Notify = (),
+        current: Claim | None = None,
     ) -> Claim:
         """Change a claim without changing its status (content, documents, payment…) and append an event
         of ``kind`` in the same transaction, with the emails ``notify`` names (none by default).
         ``expected_version``: the version the caller read; a stale one is refused with
-        :class:`ConcurrentUpdate` (409) and nothing is written."""
-        current = self.get(claim_id)
+        :class:`ConcurrentUpdate` (409) and nothing is written. ``current``: as for :meth:`transition`."""
+        current = current if current is not None and current.claim_id == claim_id else self.get(claim_id)
         at = now or business_now()
         updated = change(current) if change is not None else current
         updated = replace(updated, status=current.status, updated_at=at, event_count=current.event_count + 1)

@@ -295,6 +295,7 @@ def _paid(
                 expected_version=claim.version,
                 now=now,
                 notify=receipt,
+                current=claim,
             )
         else:
             updated = claims.record(
@@ -306,6 +307,7 @@ def _paid(
                 expected_version=claim.version,
                 now=now,
                 notify=receipt,
+                current=claim,
             )
     except (ConcurrentUpdate, InvalidTransition):
         # Another delivery got there first; if it recorded this payment, there is nothing left to do.
@@ -327,6 +329,7 @@ def _paid(
                 reason="Traitement lancé : vérification de la créance puis mise en demeure",
                 change=lambda c: replace(c, execution_arn=execution),
                 now=now,
+                current=updated,
             )
             workflow.start_once(name, {"claim_id": claim.claim_id})
             return "paid; escalation started"

@@ -94,6 +94,7 @@ class ClaimStore(ClaimReader, Protocol):
         expected_version: int | None = None,
         now: dt.datetime | None = None,
         notify: Notification | Sequence[Notification] = (),
+        current: Claim | None = None,
     ) -> Claim: ...
 
 

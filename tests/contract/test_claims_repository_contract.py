@@ -599,3 +599,27 @@ def test_the_totals_are_rebuilt_from_the_claims_after_an_upgrade_or_a_restore(cl
     assert {
         row: value for row, value in repository.totals("creditor-1").items() if value != (0, 0)
     } == expected
+
+
+def test_a_write_given_the_claim_just_read_does_not_read_it_again_and_a_stale_one_is_refused(
+    claims: ClaimsBackend, monkeypatch
+):
+    repository = claims.new()
+    created = repository.create(new_claim(), actor="creditor-1")
+    reads: list[str] = []
+    get = repository.get
+    monkeypatch.setattr(repository, "get", lambda claim_id: (reads.append(claim_id), get(claim_id))[1])
+
+    noted = repository.record("claim-1", kind=EventKind.NOTE, actor="a", reason="note", current=created)
+    moved = repository.transition(
+        "claim-1",
+        ClaimStatus.WITHDRAWN,
+        actor="a",
+        reason="retirée",
+        current=noted,
+    )
+    assert reads == [] and moved.version == 3
+    with pytest.raises(ConcurrentUpdate):  # the claim moved on since ``created`` was read
+        repository.record("claim-1", kind=EventKind.NOTE, actor="b", reason="trop tard", current=created)
+    monkeypatch.undo()
+    assert [e.reason for e in repository.events("claim-1")] == ["Créance créée", "note", "retirée"]

@@ -111,6 +111,7 @@ def mark_notice_sent(
         reason="Mise en demeure envoyée au débiteur",
         notify=notification,
         now=now,
+        current=claim,
     )
 
 
@@ -182,6 +183,7 @@ def offer_escalation(
             reason="Proposition d'injonction de payer toujours en attente de votre réponse",
             change=lambda c: replace(c, task_token=task_token),
             now=now,
+            current=claim,
         )
         return "still offered"
     notice = claim.notice or NoticeRecord()
@@ -205,6 +207,7 @@ def offer_escalation(
             },
         ),
         now=now,
+        current=claim,
     )
     return "offered"
 

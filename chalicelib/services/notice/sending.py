@@ -240,6 +240,7 @@ def send_notice(
             reason=_sent_reason(receipt, deadline),
             change=record_sent,
             now=now,
+            current=claim,  # as read, or as _prepare wrote it: one read per task
         )
     except ConcurrentUpdate as error:
         raise _retryable(error) from error
@@ -306,6 +307,7 @@ def _prepare(
             change=change,
             document_hashes={"mise_en_demeure": sha256},
             now=now,
+            current=claim,
         )
     except ConcurrentUpdate as error:
         raise _retryable(error) from error
