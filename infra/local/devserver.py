@@ -17,12 +17,18 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 # The local stand-in for the ``sweep_outbox`` schedule (every minute on AWS): claim emails still pending.
 OUTBOX_SWEEP_SECONDS = 2.0
+# A first SIGINT/SIGTERM stops the platform within this time, whatever fails or waits (then: forced exit).
+STOP_WITHIN_SECONDS = 10
+EXIT_STOP_FAILED = 1
+EXIT_INTERRUPTED = 130  # a second signal: at once, nothing saved (as a shell reports Ctrl-C)
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -33,6 +39,30 @@ def _port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _platform_on(host: str, port: int) -> bool:
+    """Does a local platform (this program: ``/health`` says stage ``local``) answer on this port?"""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/health", timeout=2) as answer:
+            return bool(json.loads(answer.read()).get("stage") == "local")
+    except (OSError, ValueError):
+        return False
+
+
+def port_taken_message(name: str, host: str, port: int) -> str:
+    """Why the platform cannot start on ``port``, in French: another local platform (one left running, an
+    orphan of an interrupted run) or another program."""
+    if name == "--port" and _platform_on(host, port):
+        return (
+            f"Une plateforme locale tourne déjà sur le port {port} (http://{host}:{port}) : utilisez-la, ou "
+            "arrêtez-la (Ctrl-C dans son terminal ; sinon « pkill -f infra.local.devserver ») avant d'en "
+            "démarrer une autre."
+        )
+    return (
+        f"Le port {port} est déjà utilisé. Choisissez-en un autre : make run CLAIMS_PORT=… "
+        f"CLAIMS_MOTO_PORT=… (ou {name} …)."
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -93,15 +123,16 @@ class LocalPlatform:
         self._stop_sweeping = threading.Event()
         self.store: Any = None
         self.fake_stripe: Any = None
+        self._stop_lock = threading.Lock()
+        self._stop_requested_at: float | None = None
+        self.stop_failures: list[str] = []
 
     def start(self) -> None:
         args = self.args
         for name, port in (("--port", args.port), ("--moto-port", args.moto_port)):
-            if not _port_is_free(args.host if name == "--port" else "127.0.0.1", port):
-                raise SystemExit(
-                    f"Le port {port} est déjà utilisé. Choisissez-en un autre : make run CLAIMS_PORT=… "
-                    f"CLAIMS_MOTO_PORT=… (ou {name} …)."
-                )
+            host = args.host if name == "--port" else "127.0.0.1"
+            if not _port_is_free(host, port):
+                raise SystemExit(port_taken_message(name, host, port))
         configure_environment(args)
         sys.path.insert(0, str(ROOT))
 
@@ -211,7 +242,15 @@ class LocalPlatform:
         # half second, where Python runs the SIGINT/SIGTERM handlers (a stop requested while it sat in one
         # long lock wait was once never acted upon).
         while not self._stopped.wait(0.5):
-            pass
+            requested = self._stop_requested_at
+            if requested is not None and time.monotonic() - requested > STOP_WITHIN_SECONDS:
+                print(
+                    f"L'arrêt n'a pas abouti en {STOP_WITHIN_SECONDS} s : arrêt forcé "
+                    "(les dernières modifications peuvent ne pas être sauvegardées).",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                os._exit(EXIT_STOP_FAILED)
 
     @staticmethod
     def _resume_escalations() -> list[str]:
@@ -278,26 +317,51 @@ class LocalPlatform:
             except Exception as error:  # e.g. moto stopping: try again at the next tick
                 log.warning("outbox sweep failed: %s", error)
 
-    def stop(self) -> None:
-        if self._stopped.is_set():
-            return
-        print("\nArrêt : sauvegarde des données locales…", flush=True)
+    def stop(self) -> bool:
+        """Stop every part, each one even if another failed, and save the data; True when all went well.
+        Idempotent: a second call (a second stop thread) waits for the first one."""
+        with self._stop_lock:
+            if self._stopped.is_set():
+                return not self.stop_failures
+            print("\nArrêt : sauvegarde des données locales…", flush=True)
+            steps: list[tuple[str, Callable[[], object]]] = [
+                ("l'envoi des e-mails", self._stop_sweeper),
+                ("le serveur web", lambda: self._http is not None and self._http.server.shutdown()),
+                ("la simulation Stripe", lambda: self.fake_stripe is not None and self.fake_stripe.close()),
+                ("la sauvegarde périodique", lambda: self._saver is not None and self._saver.stop()),
+                ("la sauvegarde des données", lambda: self.store is not None and self.store.save()),
+                ("les exécutions en cours", self._stop_executions),
+                ("l'AWS local", lambda: self._moto is not None and self._moto.stop()),
+            ]
+            for label, step in steps:
+                try:
+                    step()
+                except Exception as error:
+                    self.stop_failures.append(f"{label} : {type(error).__name__}: {error}")
+            self._stopped.set()
+        if self.stop_failures:
+            print(
+                "Plateforme arrêtée, avec des erreurs :\n"
+                + "\n".join(f"  - échec de {failure}" for failure in self.stop_failures)
+                + f"\nLes données de {self.args.data_dir} peuvent ne pas avoir les dernières modifications.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return False
+        print("Plateforme arrêtée.", flush=True)
+        return True
+
+    def _stop_sweeper(self) -> None:
         self._stop_sweeping.set()
         if self._sweeper is not None:
-            self._sweeper.join(timeout=10)
-        if self._http is not None:
-            self._http.server.shutdown()
-        if self.fake_stripe is not None:
-            self.fake_stripe.close()
-        if self._saver is not None:
-            self._saver.stop()
-        if self.store is not None:
-            self.store.save()
-        self._stop_executions()
-        if self._moto is not None:
-            self._moto.stop()
-        self._stopped.set()
-        print("Plateforme arrêtée.", flush=True)
+            self._sweeper.join(timeout=5)
+
+    def request_stop(self) -> None:
+        """What a first SIGINT/SIGTERM/SIGHUP does: stop in the background (a signal handler must return),
+        while :meth:`wait` makes sure it takes at most :data:`STOP_WITHIN_SECONDS`."""
+        if self._stop_requested_at is None:
+            self._stop_requested_at = time.monotonic()
+            threading.Thread(target=self.stop, name="stop", daemon=True).start()
 
     @staticmethod
     def _stop_executions() -> None:
@@ -319,20 +383,47 @@ class LocalPlatform:
             logging.getLogger("claims.local").warning("could not stop executions: %s", error)
 
 
+def die_with_parent() -> None:
+    """Linux: the kernel sends this process SIGTERM when the process that started it dies (an interrupted
+    test run, a closed terminal), so no platform outlives its parent with its ports and its CPU. Elsewhere:
+    nothing (stop it with Ctrl-C)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request above: it will never be signalled
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """0 once stopped cleanly; 1 when a part failed to stop or the data could not be saved (said in French);
+    130 on a second signal (stopped at once, nothing saved)."""
     args = parse_args(argv)
     platform = LocalPlatform(args)
+    received: list[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
-        threading.Thread(target=platform.stop, name="stop").start()
+        received.append(signum)
+        if len(received) > 1:
+            print("Second signal : arrêt immédiat, sans sauvegarde.", file=sys.stderr, flush=True)
+            os._exit(EXIT_INTERRUPTED)
+        platform.request_stop()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+    die_with_parent()
     started = time.monotonic()
     platform.start()
     logging.getLogger("claims.local").info("started in %.1f s", time.monotonic() - started)
     platform.wait()
-    return 0
+    return EXIT_STOP_FAILED if platform.stop_failures else 0
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ French 413 before it is read."""
 from __future__ import annotations
 
 import json
+import logging
 import mimetypes
 import os
 import posixpath
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -276,6 +278,27 @@ class PlatformRequestHandler(ChaliceRequestHandler):
             super().log_message(format, *args)
 
 
+# A browser that closes a tab mid-request (a poll, a download) leaves its socket closed under the server:
+# one line in the log, not a traceback.
+CLIENT_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+def _platform_server_class() -> type:
+    from chalice.local import ThreadedHTTPServer
+
+    class PlatformHTTPServer(ThreadedHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            error = sys.exc_info()[1]
+            if isinstance(error, CLIENT_GONE):
+                logging.getLogger("claims.local").info(
+                    "client %s gone before the answer was sent (%s)", client_address[0], type(error).__name__
+                )
+                return
+            super().handle_error(request, client_address)
+
+    return PlatformHTTPServer
+
+
 def create_server(
     app: Any, config: Any, host: str, port: int, *, fake_stripe: FakeStripe | None = None
 ) -> LocalDevServer:
@@ -286,7 +309,9 @@ def create_server(
     if not isinstance(app, LocalChalice):
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
-    server = LocalDevServer(app, config, host, port, handler_cls=PlatformRequestHandler)
+    server = LocalDevServer(
+        app, config, host, port, handler_cls=PlatformRequestHandler, server_cls=_platform_server_class()
+    )
     server.server.fake_stripe = fake_stripe  # read by each request handler (PlatformRequestHandler)
     server.server.frontend_csp = frontend_content_security_policy(storage_origins())
     return server
