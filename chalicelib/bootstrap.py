@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 if TYPE_CHECKING:
     from chalicelib.adapters.accounts_repository import AccountRepository
     from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.company_registry import CompanyRegistry
     from chalicelib.adapters.document_store import DocumentStore
     from chalicelib.adapters.identity import CognitoIdentityProvider
     from chalicelib.adapters.imports_repository import ImportRepository
@@ -136,6 +137,17 @@ def postal() -> PostalSender:
         return postal_sender()
 
     return _built("postal", build)
+
+
+def company_registry() -> CompanyRegistry | None:
+    """The company registry of the debtor lookup (``COMPANY_REGISTRY``; None when off)."""
+
+    def build() -> CompanyRegistry | None:
+        from chalicelib.adapters.company_registry import company_registry as selected
+
+        return selected()
+
+    return _built("company_registry", build)
 
 
 def limiter() -> RateLimiter:

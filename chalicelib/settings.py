@@ -130,6 +130,12 @@ class Settings:
     webstat_legal_rate_autres_cas: str = ""
     # Seconds an HTTP call to a provider may take (connection and each read).
     rate_feed_timeout_seconds: float = 10.0
+    # The company registry of the debtor lookup (chalicelib/adapters/company_registry.py): ``live`` calls the
+    # State's API Recherche d'entreprises (free, no key), ``local`` serves recorded answers (local platform
+    # and tests only), ``off`` disables the lookup. Default: local on the local platform, live elsewhere.
+    company_registry: str = "live"
+    company_registry_api_base: str = "https://recherche-entreprises.api.gouv.fr"
+    company_registry_timeout_seconds: float = 4.0
     # POLICY: abuse limits by name (chalicelib/domain/abuse.py), each overridable with
     # CLAIMS_LIMIT_<NAME>=<attempts>/<seconds>.
     limits: Mapping[str, Limit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
@@ -234,6 +240,10 @@ def get_settings() -> Settings:
         postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "3")),
         allowed_origin=_env("CLAIMS_ALLOWED_ORIGIN", _origin(public_url)),
         rate_feed=_rate_feed(stage),
+        company_registry=_company_registry(stage),
+        company_registry_api_base=_env(
+            "COMPANY_REGISTRY_API_BASE", "https://recherche-entreprises.api.gouv.fr"
+        ).rstrip("/"),
         ecb_api_base=_env("ECB_API_BASE", "https://data-api.ecb.europa.eu/service").rstrip("/"),
         ecb_mro_series=_env("ECB_MRO_SERIES", "FM/D.U2.EUR.4F.KR.MRR_FR.LEV"),
         webstat_api_base=_env("WEBSTAT_API_BASE", "https://webstat.banque-france.fr/api/explore/v2.1").rstrip(
@@ -254,6 +264,18 @@ def _limits() -> dict[str, Limit]:
         name: parse_override(limit, value) if (value := _env(f"CLAIMS_LIMIT_{name.upper()}", "")) else limit
         for name, limit in DEFAULT_LIMITS.items()
     }
+
+
+def _company_registry(stage: str) -> str:
+    """COMPANY_REGISTRY: ``local`` (recorded answers) is refused off the local platform, where it would fill
+    a debtor with a fictitious company."""
+    local = _flag("CLAIMS_LOCAL_MODE", stage == "local")
+    value = _env("COMPANY_REGISTRY", "local" if local else "live").lower()
+    if value not in {"local", "live", "off"}:
+        raise ValueError(f"COMPANY_REGISTRY must be local, live or off, got {value!r}")
+    if value == "local" and not local:
+        raise ValueError("COMPANY_REGISTRY=local serves recorded answers: local platform only (live or off)")
+    return value
 
 
 def _rate_feed(stage: str) -> str:

@@ -98,6 +98,15 @@ OPERATIONS: dict[str, Operation] = {
         roles=READERS,
         query=PAGE_QUERY,
     ),
+    "search_companies": Operation(
+        "Chercher le débiteur au registre des entreprises (SIREN, SIRET ou nom)",
+        "Créances",
+        roles=CREDITOR,
+        query=(
+            ("q", "SIREN, SIRET ou nom (3 caractères au moins)"),
+            ("code_postal", "Code postal (facultatif)"),
+        ),
+    ),
     "creditor_dashboard": Operation(
         "Totaux par statut et balance âgée de mes créances",
         "Créances",

@@ -96,7 +96,7 @@ def page_request(
     most = max(MAX_LIMIT, default_limit)
     if not raw:
         limit = default_limit
-    elif raw.isdigit() and 1 <= int(raw) <= most:
+    elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= most:
         limit = int(raw)
     else:
         message = f"Le paramètre limit doit être un nombre entre 1 et {most}."

@@ -48,7 +48,7 @@ STRIPE_PREFIXES = ("/_local/stripe/", "/_local/checkout/")
 def _whole(query: dict[str, str], name: str, default: int) -> int:
     """A non-negative whole number from the query string (``default`` when absent or malformed)."""
     value = query.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else default
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else default
 
 
 ATTACHMENT_PATH = re.compile(r"/_local/api/mailbox/(?P<id>[^/]+)/attachments/(?P<index>\d{1,3})")
@@ -147,7 +147,7 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
         if chunked and not length:
             refusal: tuple[int, dict[str, Any]] | None = (411, LENGTH_REQUIRED)
-        elif length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        elif length and (not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY_BYTES):
             refusal = (413, BODY_TOO_LARGE)
         else:
             refusal = None

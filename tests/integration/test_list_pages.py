@@ -100,7 +100,7 @@ def test_a_cursor_is_refused_in_french_when_forged_or_used_on_another_list(api):
     # Another list (a filter) or another user: the same cursor does not verify.
     assert get(api, f"/v1/claims?status=draft&cursor={cursor}", token).status_code == 400
     assert get(api, f"/v1/claims?cursor={cursor}", creditor(api, "autre@exemple.fr")).status_code == 400
-    for bad in ("limit=0", "limit=101", "limit=abc", "status=paye", f"q={'x' * 101}"):
+    for bad in ("limit=0", "limit=101", "limit=abc", "limit=%C2%B9", "status=paye", f"q={'x' * 101}"):
         answer = get(api, f"/v1/claims?{bad}", token)
         assert answer.status_code == 400 and answer.json_body["error"]["message"], bad
 

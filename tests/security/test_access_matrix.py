@@ -65,6 +65,7 @@ ACCESS: dict[str, Rule] = {
     "create_claim": rule("none", CRED),
     "list_claims": rule("none", *READERS),
     "creditor_dashboard": rule("none", CRED),
+    "search_companies": rule("none", CRED),
     "get_claim": rule("claim", *READERS),
     "claim_timeline": rule("claim", *READERS),
     "verify_timeline": rule("claim", *READERS),
