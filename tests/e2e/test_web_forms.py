@@ -361,3 +361,30 @@ def test_an_invoice_not_yet_due_is_refused_in_french_and_removed_from_the_draft(
         assert page.get_by_label("SIREN").get_attribute("required") is None
         page.get_by_label("Catégorie du débiteur").select_option("sel")
         assert page.get_by_label("Le débiteur a-t-il acheté", exact=False).count() == 0
+
+
+def test_the_debtor_is_found_in_the_registry_and_its_fields_filled(platform, tmp_path):
+    """Issue 21, first step: a SIREN typed on the debtor step, the company picked, the fields filled (still
+    editable), the category suggested with its reason; a closed company is said plainly."""
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        keyboard_sign_in(page, url)
+        page.goto(url + "/#/creances/nouvelle")
+        page.wait_for_selector("text=Étape 1 sur 5")
+        page.get_by_label("Entreprise à rechercher").fill("833 698 020")
+        page.get_by_label("Entreprise à rechercher").press("Enter")
+        page.wait_for_selector("#resultats-entreprises li")
+        assert "RHÔNE DISTRIBUTION" in text(page, "#resultats-entreprises")
+        page.locator("#resultats-entreprises").get_by_role("button", name="Choisir").click()
+        wait_for_text(page, "Rempli depuis le registre des entreprises")
+        assert page.get_by_label("Raison sociale").input_value() == "RHÔNE DISTRIBUTION"
+        assert page.get_by_label("SIREN", exact=True).input_value() == "833698020"
+        assert page.get_by_label("Code postal", exact=True).input_value() == "69002"
+        assert page.locator('[name="debtor.category"]').input_value() == "commercant"
+        assert "société commerciale" in text(page, "main")
+
+        page.get_by_label("Entreprise à rechercher").fill("atelier bois")
+        page.get_by_role("button", name="Rechercher").click()
+        wait_for_text(page, "a cessé son activité le 30/06/2023", "#resultats-entreprises")
+        assert page.evaluate(UNLABELLED_CONTROLS) == []

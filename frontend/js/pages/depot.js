@@ -415,6 +415,94 @@ function abandon(wizard) {
 }
 
 // --- step 1: the debtor ------------------------------------------------------------------------------------
+/** What a company picked in the registry fills (the creditor may still change every field). */
+function fillFromRegistry(wizard, company) {
+  const { state } = wizard;
+  const debtor = state.content.debtor;
+  debtor.legal_name = company.name;
+  debtor.siren = company.siren;
+  debtor.siret = company.head_office_siret || "";
+  debtor.address = { ...debtor.address, line1: company.address.line1, line2: company.address.line2 || "", postal_code: company.address.postal_code, city: company.address.city, country: "FR" };
+  if (company.suggested_category) debtor.category = company.suggested_category;
+  state.registry = { siren: company.siren, name: company.name, trade_name: company.trade_name, finding: company.finding, reason: company.category_reason, category: company.suggested_category };
+  state.dirty = true;
+  writeLocal(state);
+  showStep(wizard, "debiteur", { focus: false });
+  wizard.body.querySelector('[name="debtor.legal_name"]')?.focus();
+  announce(`${company.name} : champs remplis depuis le registre des entreprises.`);
+}
+
+/** The search in the public registry (GET /v1/companies): a SIREN, a SIRET or a name, then « Choisir ». */
+function registrySearch(wizard) {
+  const query = h("input", { id: "recherche-entreprise", name: "_company_q", type: "search", autocomplete: "off", placeholder: "SIREN, SIRET ou nom" });
+  const postal = h("input", { id: "recherche-cp", name: "_company_cp", inputmode: "numeric", maxlength: "5", autocomplete: "off" });
+  const results = h("div", { id: "resultats-entreprises", "aria-live": "polite" });
+  const search = h("button", { type: "button", class: "secondary" }, "Rechercher");
+  const run = async () => {
+    clear(results);
+    const params = new URLSearchParams({ q: query.value.trim() });
+    if (postal.value.trim()) params.set("code_postal", postal.value.trim());
+    try {
+      const answer = await busy(search, "Recherche…", () => api(`/v1/companies?${params}`));
+      if (!answer.companies.length) {
+        results.append(h("p", { class: "hint" }, "Aucune entreprise trouvée : vérifiez la saisie, ou remplissez les champs ci-dessous."));
+        return;
+      }
+      results.append(
+        h(
+          "ul",
+          { class: "company-results" },
+          answer.companies.map((company) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, company.name),
+              company.trade_name ? ` (${company.trade_name})` : "",
+              h("br"),
+              h("span", { class: "hint" }, `SIREN ${company.siren} · ${company.address.line1}, ${company.address.postal_code} ${company.address.city}`),
+              company.finding ? h("p", { class: "warning-text" }, company.finding) : null,
+              button("Choisir", () => fillFromRegistry(wizard, company), { class: "small" }),
+            ),
+          ),
+        ),
+        h("p", { class: "hint" }, `Source : ${answer.source}${answer.simulated ? " (simulation locale)" : ""}.`),
+      );
+    } catch (error) {
+      results.append(notice("error", error.message));
+    }
+  };
+  search.addEventListener("click", run);
+  for (const input of [query, postal]) {
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        run();
+      }
+    });
+  }
+  return h(
+    "fieldset",
+    { class: "wide registry-search" },
+    h("legend", {}, "Retrouver le débiteur au registre des entreprises"),
+    h("div", { class: "field" }, h("label", { for: "recherche-entreprise" }, "Entreprise à rechercher"), query),
+    h("div", { class: "field" }, h("label", { for: "recherche-cp" }, "Localité (numéro postal, facultatif)"), postal),
+    h("p", { class: "actions" }, search),
+    results,
+  );
+}
+
+function registryNote(state) {
+  const picked = state.registry;
+  if (!picked || picked.siren !== state.content.debtor.siren) return null;
+  return notice(
+    picked.finding ? "warning" : "info",
+    `Rempli depuis le registre des entreprises (${picked.name}, SIREN ${picked.siren}) : vérifiez et modifiez si besoin.`,
+    picked.category ? ` Catégorie proposée : ${picked.reason}.` : ` Catégorie à choisir : ${picked.reason}.`,
+    picked.finding ? h("br") : null,
+    picked.finding || null,
+  );
+}
+
 function debtorStep(wizard) {
   const { state } = wizard;
   const debtor = state.content.debtor;
@@ -437,6 +525,8 @@ function debtorStep(wizard) {
   stepForm(
     wizard,
     [
+      registrySearch(wizard),
+      registryNote(state),
       f(state, "debtor.category", "Catégorie du débiteur", { type: "select", options: DEBTOR_CATEGORIES, required: true, hint: "Elle décide des règles applicables (délais, intérêts, tribunal).", wide: true }),
       PURPOSE_CATEGORIES.has(debtor.category)
         ? f(state, "debtor.purpose", "Le débiteur a-t-il acheté pour son activité professionnelle ou à titre privé ?", {
