@@ -266,28 +266,26 @@ def _limits() -> dict[str, Limit]:
     }
 
 
-def _company_registry(stage: str) -> str:
-    """COMPANY_REGISTRY: ``local`` (recorded answers) is refused off the local platform, where it would fill
-    a debtor with a fictitious company."""
+def _local_live_off(variable: str, stage: str, *, elsewhere: str) -> str:
+    """A provider's mode: ``local`` (recorded answers: the local platform's default, refused elsewhere, where
+    it would pass recorded or fictitious data for real), ``live`` or ``off`` (``elsewhere`` by default)."""
     local = _flag("CLAIMS_LOCAL_MODE", stage == "local")
-    value = _env("COMPANY_REGISTRY", "local" if local else "live").lower()
+    value = _env(variable, "local" if local else elsewhere).lower()
     if value not in {"local", "live", "off"}:
-        raise ValueError(f"COMPANY_REGISTRY must be local, live or off, got {value!r}")
+        raise ValueError(f"{variable} must be local, live or off, got {value!r}")
     if value == "local" and not local:
-        raise ValueError("COMPANY_REGISTRY=local serves recorded answers: local platform only (live or off)")
+        raise ValueError(f"{variable}=local serves recorded answers: local platform only (use live or off)")
     return value
+
+
+def _company_registry(stage: str) -> str:
+    """COMPANY_REGISTRY: the debtor lookup's registry (live by default off the local platform)."""
+    return _local_live_off("COMPANY_REGISTRY", stage, elsewhere="live")
 
 
 def _rate_feed(stage: str) -> str:
-    """RATE_FEED: ``local`` (recorded answers) is refused off the local platform, where it would propose
-    recorded values as if they were published."""
-    local = _flag("CLAIMS_LOCAL_MODE", stage == "local")
-    value = _env("RATE_FEED", "local" if local else "off").lower()
-    if value not in {"local", "live", "off"}:
-        raise ValueError(f"RATE_FEED must be local, live or off, got {value!r}")
-    if value == "local" and not local:
-        raise ValueError("RATE_FEED=local serves recorded answers: local platform only (use live or off)")
-    return value
+    """RATE_FEED: the rate providers read by the schedule (off by default off the local platform)."""
+    return _local_live_off("RATE_FEED", stage, elsewhere="off")
 
 
 def check_secrets(settings: Settings, *, stripe: bool = True) -> None:
