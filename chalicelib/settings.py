@@ -64,6 +64,8 @@ class Settings:
     rate_limits_table: str
     # A creditor's dashboard totals, kept by every claim write (chalicelib/domain/totals.py).
     claim_totals_table: str
+    # Public registries' answers kept a day (chalicelib/adapters/company_registry.py).
+    registry_cache_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -207,6 +209,7 @@ def get_settings() -> Settings:
         rate_proposals_table=_env("RATE_PROPOSALS_TABLE", f"{prefix}-rate-proposals"),
         rate_limits_table=_env("RATE_LIMITS_TABLE", f"{prefix}-rate-limits"),
         claim_totals_table=_env("CLAIM_TOTALS_TABLE", f"{prefix}-claim-totals"),
+        registry_cache_table=_env("REGISTRY_CACHE_TABLE", f"{prefix}-registry-cache"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),

@@ -13,14 +13,17 @@ the same format, local platform and tests only), ``off``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from chalicelib.adapters.item_size import check_model_size
 from chalicelib.domain.companies import Company, companies_from_answer
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "companies" / "recherche_entreprises.json"
@@ -79,8 +82,56 @@ def urllib_transport(timeout: float) -> Transport:
     return get
 
 
+class AnswerCache(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+    def put(self, key: str, body: bytes) -> None: ...
+
+
+CACHE_SECONDS = 24 * 3600  # a registry's answer is kept a day
+
+
+class DynamoAnswerCache:
+    """Answers kept a day in DynamoDB (``RegistryCacheModel``); a cache that fails is no cache, never an
+    error (the registry is asked instead)."""
+
+    def __init__(self, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+        self._clock = clock
+
+    def get(self, key: str) -> bytes | None:
+        from pynamodb.exceptions import DoesNotExist, GetError
+
+        from chalicelib.adapters.dynamo import RegistryCacheModel
+
+        try:
+            item = RegistryCacheModel.get(key)
+        except (DoesNotExist, GetError):
+            return None
+        if item.expires_at is None or item.expires_at <= self._clock():  # TTL deletes late: check it here
+            return None
+        return item.body.encode()
+
+    def put(self, key: str, body: bytes) -> None:
+        from pynamodb.exceptions import PutError
+
+        from chalicelib.adapters.dynamo import RegistryCacheModel
+
+        now = self._clock()
+        item = RegistryCacheModel(
+            key[:1024],
+            body=body.decode(),
+            fetched_at=now,
+            expires_at=now + dt.timedelta(seconds=CACHE_SECONDS),
+        )
+        try:
+            check_model_size(item, what="registry_cache")
+            item.save()
+        except (PutError, ValueError) as error:
+            logging.getLogger("claims.registry").warning("registry answer not cached: %s", error)
+
+
 class CompanyRegistry:
-    """Searches the registry; :meth:`search` answers companies or raises :class:`RegistryUnavailable`."""
+    """Searches the registry; :meth:`search` answers companies or raises :class:`RegistryUnavailable`.
+    ``cache``: answers kept a day (the same question within the day is not asked again)."""
 
     def __init__(
         self,
@@ -90,24 +141,30 @@ class CompanyRegistry:
         simulated: bool = False,
         limiter: _Limiter = _LIMITER,
         sleep: Callable[[float], None] = time.sleep,
+        cache: AnswerCache | None = None,
     ) -> None:
         self.api_base = api_base.rstrip("/")
         self.transport = transport
         self.simulated = simulated
         self._limiter = limiter
         self._sleep = sleep
+        self._cache = cache
 
     def search(self, text: str, *, postal_code: str = "") -> list[Company]:
         query = {"q": text, "page": "1", "per_page": str(PER_PAGE)}
         if postal_code:
             query["code_postal"] = postal_code
         url = f"{self.api_base}/search?{urlencode(query)}"
-        body = self._get(url)
+        key = f"recherche-entreprises|{url}"
+        cached = self._cache.get(key) if self._cache is not None else None
+        body = cached if cached is not None else self._get(url)
         try:
-            answer = json.loads(body)
-            return companies_from_answer(answer)
+            companies = companies_from_answer(json.loads(body))
         except (ValueError, TypeError) as error:
             raise RegistryUnavailable(f"le registre a répondu dans un format inattendu ({error}).") from None
+        if cached is None and self._cache is not None:  # only an answer understood is kept
+            self._cache.put(key, body)
+        return companies
 
     def _get(self, url: str) -> bytes:
         failure = ""
@@ -188,6 +245,8 @@ def company_registry(settings: Any | None = None) -> CompanyRegistry | None:
     if settings.company_registry == "off":
         return None
     if settings.company_registry == "local":
-        return CompanyRegistry(settings.company_registry_api_base, RecordedCompanies(), simulated=True)
+        return CompanyRegistry(
+            settings.company_registry_api_base, RecordedCompanies(), simulated=True, cache=DynamoAnswerCache()
+        )
     transport = urllib_transport(settings.company_registry_timeout_seconds)
-    return CompanyRegistry(settings.company_registry_api_base, transport)
+    return CompanyRegistry(settings.company_registry_api_base, transport, cache=DynamoAnswerCache())

@@ -304,6 +304,21 @@ class RateCounterModel(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class RegistryCacheModel(Model):
+    """An answer of a public registry (the company lookup), kept a day so the same question is not asked
+    twice (chalicelib/adapters/company_registry.py); DynamoDB deletes it after ``expires_at`` (TTL)."""
+
+    class Meta:
+        table_name = _settings.registry_cache_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)  # "<registry>|<request URL>"
+    body = UnicodeAttribute()  # the answer, as received (JSON)
+    fetched_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
 class ClaimTotalsModel(Model):
     """One row of a creditor's dashboard totals (``chalicelib/domain/totals.py``): the claims in one status,
     or the open claims of one oldest due date, and their principal. Moved with an atomic ``ADD`` in the
@@ -324,6 +339,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ClaimModel,
     ClaimEventModel,
     ClaimTotalsModel,
+    RegistryCacheModel,
     AccountModel,
     ImportJobModel,
     OutboxModel,

@@ -81,3 +81,29 @@ def test_only_a_creditor_searches(api):
     assert get(api, "/v1/companies?q=rhone", operator_token(api)).status_code == 403
     assert get(api, "/v1/companies?q=rhone").status_code == 401
     assert isinstance(RecordedCompanies().results, list)
+
+
+def test_the_same_question_within_the_day_is_answered_from_the_cache(api):
+    import datetime as dt
+
+    from chalicelib.adapters.company_registry import DynamoAnswerCache
+
+    token = creditor(api)
+    now = [dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)]
+    twin = RecordedCompanies()
+    cached = CompanyRegistry(
+        "https://recherche-entreprises.api.gouv.fr",
+        twin,
+        simulated=True,
+        cache=DynamoAnswerCache(clock=lambda: now[0]),
+    )
+    with bootstrap.override("company_registry", lambda: cached):
+        first = get(api, "/v1/companies?q=tilleuls", token).json_body
+        now[0] += dt.timedelta(hours=23)
+        again = get(api, "/v1/companies?q=tilleuls", token).json_body
+        assert len(twin.requests) == 1 and again == first
+        now[0] += dt.timedelta(hours=2)  # a day has passed: asked again
+        get(api, "/v1/companies?q=tilleuls", token)
+        assert len(twin.requests) == 2
+        get(api, "/v1/companies?q=tilleuls&code_postal=33000", token)  # another question
+        assert len(twin.requests) == 3
