@@ -86,6 +86,7 @@ def search_companies(identity: Identity) -> Response:
     from chalicelib.adapters.company_registry import RegistryUnavailable
 
     text, postal = _query(company_routes.current_request.query_params or {})
+    bootstrap.limiter().hit("company_lookup_account", identity.user_id)  # 429 with Retry-After beyond it
     registry = bootstrap.company_registry()
     if registry is None:
         return error_response(503, "registry_off", "La recherche d'entreprise n'est pas activée ici.")

@@ -48,6 +48,7 @@ _SIGN_IN = "Trop de tentatives de connexion ; réessayez plus tard ou réinitial
 _CODE = "Trop de codes saisis ; réessayez plus tard."
 _MAIL = "Trop de demandes d'envoi de code pour cette adresse ; réessayez plus tard."
 _SIGN_UP = "Trop de créations de compte depuis cette connexion ; réessayez plus tard."
+_LOOKUP = "Trop de recherches d'entreprise en peu de temps ; réessayez dans quelques minutes."
 
 # POLICY: the limits (attempts per window). Each can be changed by the setting
 # ``CLAIMS_LIMIT_<NAME>=<attempts>/<seconds>`` (chalicelib/settings.py), e.g.
@@ -69,6 +70,9 @@ DEFAULT_LIMITS: dict[str, Limit] = {
         Limit("mail_ip", 20, 60 * 60, _MAIL),
         # Accounts created from one client address.
         Limit("sign_up_ip", 10, 60 * 60, _SIGN_UP),
+        # Company lookups by one creditor account (each may call the public registry, whose published
+        # limit is shared by the whole platform's address).
+        Limit("company_lookup_account", 60, 5 * 60, _LOOKUP),
     )
 }
 

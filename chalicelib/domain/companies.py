@@ -147,7 +147,8 @@ def company_from_result(result: Mapping[str, Any]) -> Company:
         address_complement=_text(head_office.get("complement_adresse")),
         postal_code=_text(head_office.get("code_postal")),
         city=_text(head_office.get("libelle_commune")),
-        active=_text(result.get("etat_administratif")) != "C",
+        # « C » (cessée) for a legal unit; « F » (fermé) is the establishments' word, accepted too.
+        active=_text(result.get("etat_administratif")) not in {"C", "F"},
         closed_on=_day(result.get("date_fermeture")),
         vat_numbers=tuple(_text(number) for number in result.get("tva") or () if _text(number)),
         suggestion=suggested_category(

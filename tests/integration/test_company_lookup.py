@@ -107,3 +107,23 @@ def test_the_same_question_within_the_day_is_answered_from_the_cache(api):
         assert len(twin.requests) == 2
         get(api, "/v1/companies?q=tilleuls&code_postal=33000", token)  # another question
         assert len(twin.requests) == 3
+
+
+def test_a_creditor_asking_too_often_is_told_to_wait(api, monkeypatch):
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("CLAIMS_LIMIT_COMPANY_LOOKUP_ACCOUNT", "2/300")
+    get_settings.cache_clear()
+    try:
+        token = creditor(api)
+        assert [get(api, "/v1/companies?q=tilleuls", token).status_code for _ in range(2)] == [200, 200]
+        refused = get(api, "/v1/companies?q=tilleuls", token)
+        assert (
+            refused.status_code == 429
+            and "Trop de recherches d'entreprise" in refused.json_body["error"]["message"]
+        )
+        assert int(refused.headers["Retry-After"]) > 0
+        assert get(api, "/v1/companies?q=tilleuls", creditor(api, "autre@exemple.fr")).status_code == 200
+    finally:
+        monkeypatch.delenv("CLAIMS_LIMIT_COMPANY_LOOKUP_ACCOUNT")
+        get_settings.cache_clear()
