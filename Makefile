@@ -62,13 +62,14 @@ typecheck: setup
 	$(VENV)/bin/mypy chalicelib infra/local
 
 test: lint typecheck $(CDK_STAMP)
+	CLAIMS_LAMBDA_PYTHON="$$(bash scripts/lambda-python.sh)" \
 	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not integration and not e2e and not slow"
 
 bench: setup
-	$(PY) -m bench
+	CLAIMS_LAMBDA_PYTHON="$$(bash scripts/lambda-python.sh)" $(PY) -m bench
 
 reset:
 	rm -rf .local-data
@@ -92,8 +93,10 @@ $(CDK_STAMP): $(CDK_DIR)/package.json $(CDK_DIR)/package-lock.json
 	touch $@
 
 # Offline: no credentials needed. The first run builds Chalice's dependency layer (minutes), later ones reuse it.
+# scripts/lambda-python.sh finds (or on Debian fetches) a python3.13 to compile the packages' bytecode with.
 synth: setup $(CDK_STAMP)
 	rm -rf $(CDK_DIR)/cdk.out
+	export CLAIMS_LAMBDA_PYTHON="$$(bash scripts/lambda-python.sh)" && \
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk synth --quiet --no-notices -c stage=$(STAGE)
 	$(VENV)/bin/cfn-lint $(CDK_DIR)/cdk.out/$(STAGE).template.json $(CDK_DIR)/cdk.out/$(STAGE)-pdf-layer.template.json
 	@echo "Templates: $(CDK_DIR)/cdk.out/$(STAGE).template.json, $(STAGE)-pdf-layer.template.json"

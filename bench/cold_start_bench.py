@@ -1,8 +1,8 @@
 """Cold imports of the Lambda packages, with and without the compiled bytecode the stack ships.
 
 The packages are rebuilt the way infra/aws/packaging.py builds them (the staged app code and the dependency
-layer), but for the Python running the bench (3.11 here: no 3.12 interpreter on this machine, the figures
-are a proxy for Lambda's python3.12). Each figure is the median of fresh processes importing only from the
+layer), for the runtime's Python (3.13, found or fetched by scripts/lambda-python.sh, which ``make bench``
+runs) — or, without one, for the Python running the bench, as a proxy. Each figure is the median of fresh processes importing only from the
 packages (``-I -S``): the API (``import app``) and a PDF function (``app`` plus WeasyPrint). "Without
 bytecode" points Python's cache at an empty folder it may not write to, as on Lambda's read-only disk.
 """
@@ -33,16 +33,25 @@ print(time.perf_counter() - t)
 """
 
 
-def _packages() -> tuple[Path, Path]:
+def _interpreter() -> tuple[str, str]:
+    """(interpreter, its version): the Lambda runtime's when one is at hand, else this one."""
+    from infra.aws.packaging import PYTHON_VERSION, find_target_python
+
+    target = find_target_python()
+    if target:
+        return target, PYTHON_VERSION
+    return sys.executable, f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _packages(python: str, version: str) -> tuple[Path, Path]:
     from infra.aws.packaging import PLATFORM, build_site, compile_tree
     from infra.aws.staging import stage_source
 
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
     requirements = (ROOT / "requirements.txt").read_bytes()
     key = hashlib.sha256(requirements + version.encode()).hexdigest()[:16]
     site = CACHE / f"layer-{key}" / "python"
     if not (site.parent / "done").exists():
-        build_site(ROOT / "requirements.txt", site, version, PLATFORM, sys.executable)
+        build_site(ROOT / "requirements.txt", site, version, PLATFORM, python)
         (site.parent / "done").write_text("")
     code = CACHE / "code"
     stage_source("bench", {}, target=code)
@@ -53,11 +62,11 @@ def _packages() -> tuple[Path, Path]:
     (code / "chalice" / "__init__.py").write_bytes(
         Path(chalice.app.__file__).with_name("__init__.py").read_bytes()
     )
-    compile_tree(sys.executable, code, "/var/task")
+    compile_tree(python, code, "/var/task")
     return code, site
 
 
-def _median(code: Path, site: Path, kind: str, bytecode: bool) -> float:
+def _median(python: str, code: Path, site: Path, kind: str, bytecode: bool) -> float:
     env = {
         "AWS_DEFAULT_REGION": "eu-west-3",
         "CLAIMS_STAGE": "dev",
@@ -76,7 +85,7 @@ def _median(code: Path, site: Path, kind: str, bytecode: bool) -> float:
             if not bytecode:
                 run_env.update(PYTHONPYCACHEPREFIX=empty, PYTHONDONTWRITEBYTECODE="1")
             result = subprocess.run(
-                [sys.executable, "-S", "-c", _IMPORT, str(code), str(site), kind],
+                [python, "-S", "-c", _IMPORT, str(code), str(site), kind],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -88,14 +97,15 @@ def _median(code: Path, site: Path, kind: str, bytecode: bool) -> float:
 
 
 def run() -> list[tuple[str, str]]:
-    code, site = _packages()
+    python, version = _interpreter()
+    code, site = _packages(python, version)
     figures = []
     for kind, label in (("api", "API (import app)"), ("pdf", "PDF function (app + WeasyPrint)")):
-        without = _median(code, site, kind, bytecode=False)
-        with_pyc = _median(code, site, kind, bytecode=True)
+        without = _median(python, code, site, kind, bytecode=False)
+        with_pyc = _median(python, code, site, kind, bytecode=True)
         figures.append(
             (
-                f"Lambda package cold import, {label}",
+                f"Lambda package cold import on Python {version}, {label}",
                 f"{without * 1000:.0f} ms without bytecode, {with_pyc * 1000:.0f} ms with "
                 f"(-{(1 - with_pyc / without) * 100:.0f} %)",
             )

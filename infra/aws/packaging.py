@@ -3,10 +3,11 @@
 Chalice picks the functions' runtime and the wheels of its managed layer from the Python that packages the
 app (3.11 on a Debian 12 laptop: ``python3.11``, Amazon Linux 2, past its end of life). Here instead:
 
-- ``RUNTIME`` (``python3.12``, Amazon Linux 2023, the OS the WeasyPrint layer is built on) for every
-  function, set on the template by the stack;
+- ``RUNTIME`` (``python3.13``, Amazon Linux 2023, the OS the WeasyPrint layer is built on) for every
+  function, set on the template by the stack (3.13 rather than 3.12: an interpreter of that version is at
+  hand here to compile the bytecode — Debian 13's, fetched by ``scripts/lambda-python.sh``);
 - the dependency layer built by uv from ``requirements.txt`` for that Python version and Lambda's platform
-  (``--python-platform x86_64-manylinux_2_28 --python-version 3.12``): only wheels for CPython 3.12 (or
+  (``--python-platform x86_64-manylinux_2_28 --python-version 3.13``): only wheels for CPython 3.13 (or
   abi3) end up in it, checked after the install (:func:`check_layer`), and command-line-only packages (pip,
   setuptools, the Chalice CLI…) never do;
 - compiled bytecode in both the layer and the app's code, when an interpreter of the target version is
@@ -32,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNTIME = "python3.12"
+RUNTIME = "python3.13"
 PYTHON_VERSION = RUNTIME.removeprefix("python")
 ARCHITECTURE = "x86_64"
-# AL2023 (the python3.12 runtime) has glibc 2.34: manylinux_2_28 wheels and older (manylinux2014) run there.
+# AL2023 (the python3.13 runtime) has glibc 2.34: manylinux_2_28 wheels and older (manylinux2014) run there.
 PLATFORM = "x86_64-manylinux_2_28"
 LAYER_CACHE = Path(
     os.environ.get("CLAIMS_LAYER_CACHE") or Path.home() / ".cache" / "claims-platform" / "lambda-layers"
@@ -69,8 +70,13 @@ class BuiltLayer:
 
 def find_target_python(version: str = PYTHON_VERSION) -> str | None:
     """An interpreter of the target version, to compile bytecode with: ``CLAIMS_LAMBDA_PYTHON``,
-    ``python3.12`` on the PATH, or one uv manages (``uv python install 3.12``). None when there is none."""
-    candidates = [os.environ.get("CLAIMS_LAMBDA_PYTHON", ""), shutil.which(f"python{version}") or ""]
+    ``python3.13`` on the PATH, the copy ``scripts/lambda-python.sh`` made (``make test`` and ``make synth``
+    run it), or one uv manages (``uv python install 3.13``). None when there is none."""
+    candidates = [
+        os.environ.get("CLAIMS_LAMBDA_PYTHON", ""),
+        shutil.which(f"python{version}") or "",
+        str(lambda_python_copy(version)),
+    ]
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     if Path(uv).exists():
         found = subprocess.run(
@@ -82,6 +88,8 @@ def find_target_python(version: str = PYTHON_VERSION) -> str | None:
         if found.returncode == 0:
             candidates.append(found.stdout.strip())
     for candidate in filter(None, candidates):
+        if not shutil.which(candidate):
+            continue
         probe = subprocess.run(
             [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
             capture_output=True,
@@ -91,6 +99,14 @@ def find_target_python(version: str = PYTHON_VERSION) -> str | None:
         if probe.returncode == 0 and probe.stdout.strip() == version:
             return candidate
     return None
+
+
+def lambda_python_copy(version: str = PYTHON_VERSION) -> Path:
+    """Where ``scripts/lambda-python.sh`` puts the interpreter it fetches (it may not be there)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    default = cache / "claims-platform" / f"lambda-python-{version}"
+    home = os.environ.get("CLAIMS_LAMBDA_PYTHON_HOME") or default
+    return Path(home) / "root" / "usr" / "bin" / f"python{version}-lambda"
 
 
 def compile_tree(python: str, tree: Path, shown_as: str) -> None:

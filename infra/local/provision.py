@@ -129,7 +129,7 @@ def _functions(settings: Settings, chalice_app: Any) -> dict[str, str]:
         except lambda_client.exceptions.ResourceNotFoundException:
             arn = lambda_client.create_function(
                 FunctionName=name,
-                Runtime="python3.12",
+                Runtime="python3.13",
                 Role=role,
                 Handler=function.handler_string,
                 Code={"ZipFile": _placeholder_zip()},

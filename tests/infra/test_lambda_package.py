@@ -1,7 +1,8 @@
 """The Lambda packages the stack deploys (the zips in the cloud assembly, not a belief about them): built for
-the python3.12 runtime on x86_64 whatever Python ran the synth, no command-line or test packages inside,
+the python3.13 runtime on x86_64 whatever Python ran the synth, no command-line or test packages inside,
 small enough to leave room for the WeasyPrint layer; they carry the templates and the state machine
-definition, the API imports without WeasyPrint, and compiled bytecode is used as it is."""
+definition, the API imports without WeasyPrint — the deployed zips themselves, by an interpreter of the
+runtime's version when one is at hand — and compiled bytecode is used as it is."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from infra.aws.packaging import (
     LAMBDA_UNZIPPED_LIMIT,
     PDF_LAYER_BUDGET,
     PLATFORM,
+    PYTHON_VERSION,
+    RUNTIME,
     build_site,
     check_layer,
     compile_tree,
@@ -33,7 +36,7 @@ pytestmark = pytest.mark.slow
 
 FUNCTION = "AWS::Serverless::Function"
 # .pyc / .py size, measured on this package with CPython 3.11 (1.08): added when the zips carry no bytecode
-# (no python3.12 interpreter where the synth ran) so that the size check holds once they do.
+# (no python3.13 interpreter where the synth ran) so that the size check holds once they do.
 BYTECODE_RATIO = 1.15
 
 
@@ -75,16 +78,16 @@ def unzipped(synth: Synthesized, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return code_dir
 
 
-def test_every_function_runs_python312_on_x86_64_with_the_dependency_layer_first(synth: Synthesized):
+def test_every_function_runs_the_runtime_on_x86_64_with_the_dependency_layer_first(synth: Synthesized):
     functions = synth.of_type(FUNCTION)
     assert functions
     [(dependencies_id, layer)] = synth.of_type("AWS::Lambda::LayerVersion").items()
-    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+    assert layer["Properties"]["CompatibleRuntimes"] == [RUNTIME] == ["python3.13"]
     assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
     assert synth.of_type("AWS::Serverless::LayerVersion") == {}, "no Chalice managed layer"
     for function in functions.values():
         properties = function["Properties"]
-        assert properties["Runtime"] == "python3.12", properties["FunctionName"]
+        assert properties["Runtime"] == RUNTIME, properties["FunctionName"]
         assert properties["Architectures"] == ["x86_64"]
         assert properties["Layers"][0] == {"Ref": dependencies_id}
         if properties["Handler"].removeprefix("app.") in PDF_FUNCTIONS:
@@ -93,7 +96,7 @@ def test_every_function_runs_python312_on_x86_64_with_the_dependency_layer_first
             assert len(properties["Layers"]) == 1, "only the PDF functions get the WeasyPrint layer"
 
 
-def test_dependency_layer_has_no_command_line_or_test_packages_and_only_312_extensions(synth: Synthesized):
+def test_dependency_layer_has_no_cli_or_test_packages_and_only_runtime_extensions(synth: Synthesized):
     _, layer_zip = _packages(synth)
     names = _names(layer_zip)
     assert all(name.startswith("python/") for name in names)
@@ -108,7 +111,7 @@ def test_dependency_layer_has_no_command_line_or_test_packages_and_only_312_exte
     extensions = [n for n in names if n.endswith(".so") and ".cpython-" in n]
     assert extensions
     for name in extensions:
-        assert ".cpython-312-x86_64-linux-gnu.so" in name, name
+        assert f".cpython-{PYTHON_VERSION.replace('.', '')}-x86_64-linux-gnu.so" in name, name
     babel = [n for n in names if n.startswith("python/babel/locale-data/")]
     assert "python/babel/locale-data/fr_FR.dat" in babel and "python/babel/locale-data/root.dat" in babel
     assert "python/babel/locale-data/ja.dat" not in babel
@@ -122,22 +125,26 @@ def test_code_package_carries_only_chalices_runtime_module_and_the_app(synth: Sy
     assert chalice == {"chalice/__init__.py", "chalice/app.py"}
 
 
-def test_packages_have_bytecode_for_312_when_an_interpreter_is_found(synth: Synthesized):
+def test_packages_have_bytecode_for_the_runtime_when_an_interpreter_is_found(synth: Synthesized):
+    """``make test`` and ``make synth`` fetch one (scripts/lambda-python.sh): where it did, the synth must
+    have compiled every module of both packages, for that version only."""
     code_zip, layer_zip = _packages(synth)
     compiled = "claims:no-bytecode" not in synth.log
+    assert compiled == (find_target_python() is not None), synth.log[-2000:]
+    tag = f"cpython-{PYTHON_VERSION.replace('.', '')}"
     for archive in (code_zip, layer_zip):
         names = set(_names(archive))
         sources = [n for n in names if n.endswith(".py")]
         with_pyc = [
             n
             for n in sources
-            if f"{os.path.dirname(n)}/__pycache__/{Path(n).stem}.cpython-312.pyc".lstrip("/") in names
+            if f"{os.path.dirname(n)}/__pycache__/{Path(n).stem}.{tag}.pyc".lstrip("/") in names
         ]
-        assert not [n for n in names if n.endswith(".pyc") and ".cpython-312." not in n]
+        assert not [n for n in names if n.endswith(".pyc") and f".{tag}." not in n]
         if compiled:
             assert len(with_pyc) == len(sources), archive.name
         else:
-            assert with_pyc == [], "no python3.12 here: the warning said so, no bytecode either"
+            assert with_pyc == [], f"no python{PYTHON_VERSION} here: the warning said so, no bytecode either"
 
 
 def test_packages_fit_lambdas_size_limit_with_the_pdf_layer_budget(synth: Synthesized):
@@ -177,7 +184,7 @@ def test_find_target_python_takes_only_an_interpreter_of_that_version(monkeypatc
 @pytest.fixture(scope="module")
 def local_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The dependency layer built the same way for the Python running the tests (3.11 here), compiled with
-    it: the stack's layer is for 3.12, whose extension modules this interpreter cannot load."""
+    it: the stack's layer is for 3.13, whose extension modules this interpreter cannot load."""
     site = tmp_path_factory.mktemp("layer") / "python"
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     build_site(ROOT / "requirements.txt", site, version, PLATFORM, sys.executable)
@@ -228,6 +235,17 @@ _IMPORT_API_WITHOUT_WEASYPRINT = textwrap.dedent(
 )
 
 
+_RENDER_A_PAGE = textwrap.dedent(
+    """
+    import sys
+    sys.path[:0] = sys.argv[1:3]
+    from chalicelib.documents import render
+    html = "<html><head><title>Essai</title></head><body><h1>Mise en demeure</h1><p>1 234,56 €</p></body></html>"
+    sys.stdout.buffer.write(render.html_to_pdf(html, identifier="package-check", house=True))
+    """
+)
+
+
 def _files(tree: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in tree.rglob("*") if p.is_file()}
 
@@ -236,7 +254,7 @@ def test_api_imports_from_the_package_without_weasyprint_using_the_shipped_bytec
     unzipped: Path, local_site: Path
 ):
     code_dir = unzipped
-    compile_tree(sys.executable, code_dir, "/var/task")  # what the stack does with a python3.12 at hand
+    compile_tree(sys.executable, code_dir, "/var/task")  # what the stack does with a python3.13 at hand
     before = {**_files(code_dir), **_files(local_site)}
     # -I -S: only the standard library, then the package and its layer, as on Lambda.
     result = subprocess.run(
@@ -266,3 +284,58 @@ def test_api_imports_from_the_package_without_weasyprint_using_the_shipped_bytec
     assert report["routes"] > 10
     # The unchecked-hash bytecode was used as it is: Python wrote nothing (on Lambda it could not).
     assert {**_files(code_dir), **_files(local_site)} == before
+
+
+def test_the_deployed_zips_import_on_the_runtimes_python_using_their_own_bytecode(
+    synth: Synthesized, tmp_path: Path
+):
+    """The zips of the cloud assembly as they are — the code and the dependency layer built for Lambda
+    (manylinux wheels for 3.13, the bytecode the synth compiled) — imported by an interpreter of the runtime's
+    version: what Lambda's cold start does, minus Amazon Linux. Python must write nothing: Lambda could not.
+    Then a PDF function's path renders a letter page with the layer's WeasyPrint 3.13 wheels (this machine's
+    Pango standing in for the WeasyPrint layer)."""
+    python = find_target_python()
+    if python is None:
+        pytest.skip(f"no python{PYTHON_VERSION} here: the proxy test above imports a 3.11 build instead")
+    code_zip, layer_zip = _packages(synth)
+    layer_dir = tmp_path / "opt"
+    with zipfile.ZipFile(layer_zip) as opened:
+        opened.extractall(layer_dir)
+    code_dir = tmp_path / "task"
+    code_dir.mkdir()
+    with zipfile.ZipFile(code_zip) as opened:
+        opened.extractall(code_dir)
+    before = {**_files(code_dir), **_files(layer_dir)}
+    environment = {
+        "AWS_DEFAULT_REGION": "eu-west-3",
+        "CLAIMS_STAGE": "dev",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+        "COGNITO_USER_POOL_ID": "eu-west-3_Example1",
+        "COGNITO_CLIENT_ID": "exampleclientid",
+        "STRIPE_SECRET_KEY": "sk_test_package_check",
+        "STRIPE_WEBHOOK_SECRET": "whsec_package_check",
+    }
+    result = subprocess.run(
+        [python, "-I", "-S", "-c", _IMPORT_API_WITHOUT_WEASYPRINT, str(code_dir), str(layer_dir / "python")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=code_dir,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["app_file"] == str(code_dir / "app.py")
+    assert report["weasyprint_loaded"] is False and report["cli_loaded"] == []
+    assert report["routes"] > 10
+    assert {**_files(code_dir), **_files(layer_dir)} == before, "a module was compiled at import"
+    rendered = subprocess.run(
+        [python, "-I", "-S", "-c", _RENDER_A_PAGE, str(code_dir), str(layer_dir / "python")],
+        capture_output=True,
+        timeout=120,
+        cwd=code_dir,
+        env=environment,
+    )
+    assert rendered.returncode == 0, rendered.stderr[-3000:].decode()
+    assert rendered.stdout.startswith(b"%PDF-") and len(rendered.stdout) > 1000
+    assert {**_files(code_dir), **_files(layer_dir)} == before, "a module was compiled at render"

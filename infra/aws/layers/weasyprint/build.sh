@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the WeasyPrint Lambda layer: Pango, HarfBuzz, fontconfig and their libraries, plus the DejaVu
-# fonts the letters use, all from Amazon Linux 2023 packages (the OS of the python3.12 Lambda runtime),
+# fonts the letters use, all from Amazon Linux 2023 packages (the OS of the python3.13 Lambda runtime),
 # then checks it: a fresh container of the Lambda image, with only the layer on /opt, renders a PDF with
 # WeasyPrint. Any missing library fails the build.
 #
@@ -19,7 +19,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="$HERE/build"
-IMAGE="${IMAGE:-public.ecr.aws/lambda/python:3.12}"
+IMAGE="${IMAGE:-public.ecr.aws/lambda/python:3.13}"
 CONTAINER="${CONTAINER:-$(command -v docker || command -v podman || true)}"
 # CodeBuild passes the version (only this folder is its source); locally it is read from requirements.txt.
 if [ -z "${WEASYPRINT_VERSION:-}" ]; then
