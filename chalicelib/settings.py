@@ -124,8 +124,11 @@ class Settings:
     # ECB Data Portal series of the main refinancing operations fixed rate (dates of change).
     ecb_mro_series: str = "FM/D.U2.EUR.4F.KR.MRR_FR.LEV"
     webstat_api_base: str = "https://webstat.banque-france.fr/api/explore/v2.1"
-    # Webstat requires an API key (header ``Authorization: Apikey …``), from the Webstat account page.
+    # Webstat requires an API key (header ``Authorization: Apikey …``), from the Webstat account page. On AWS
+    # it is read, when the feed runs, from the Secrets Manager secret ``webstat_secret_name`` (JSON:
+    # ``{"api_key": "…"}``), never from the functions' configuration.
     webstat_api_key: str = ""
+    webstat_secret_name: str = ""
     # Webstat series keys of the taux de l'intérêt légal (particuliers / autres cas). Not confirmed against
     # the live catalogue (README): set them from Webstat before switching RATE_FEED to live.
     webstat_legal_rate_particuliers: str = ""
@@ -253,6 +256,7 @@ def get_settings() -> Settings:
             "/"
         ),
         webstat_api_key=_env("WEBSTAT_API_KEY", ""),
+        webstat_secret_name=_env("WEBSTAT_SECRET_NAME", ""),
         webstat_legal_rate_particuliers=_env("WEBSTAT_LEGAL_RATE_PARTICULIERS", ""),
         webstat_legal_rate_autres_cas=_env("WEBSTAT_LEGAL_RATE_AUTRES_CAS", ""),
         rate_feed_timeout_seconds=float(_env("RATE_FEED_TIMEOUT_SECONDS", "10")),

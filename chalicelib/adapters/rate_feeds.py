@@ -170,12 +170,14 @@ class RateFeeds:
         webstat_api_key: str,
         legal_series: Mapping[str, str],
         simulated: bool,
+        webstat_secret_name: str = "",
     ) -> None:
         self._fetch = fetch
         self._ecb_api_base = ecb_api_base
         self._ecb_series = ecb_series
         self._webstat_api_base = webstat_api_base
         self._webstat_api_key = webstat_api_key
+        self._webstat_secret_name = webstat_secret_name
         self.legal_series = dict(legal_series)
         self.simulated = simulated
 
@@ -192,6 +194,8 @@ class RateFeeds:
             raise RateFeedError(
                 f"Banque de France : série du taux légal ({category}) non configurée ({variable})."
             )
+        if not self._webstat_api_key:  # on AWS: read from its secret now, the first time it is needed
+            self._webstat_api_key = webstat_key_from_secret(self._webstat_secret_name)
         if not self._webstat_api_key:
             raise RateFeedError("Banque de France : clé d'API Webstat absente (WEBSTAT_API_KEY).")
         url = webstat_url(self._webstat_api_base, key, since)
@@ -258,6 +262,28 @@ class RecordedAnswers:
         raise RateFeedError(f"{parts.netloc} a répondu 404.")
 
 
+# Seconds the Webstat key read from Secrets Manager is kept in a warm function before it is read again.
+WEBSTAT_SECRET_MAX_AGE_S = 300
+
+
+def webstat_key_from_secret(name: str) -> str:
+    """The Webstat API key from the Secrets Manager secret ``name`` (JSON ``{"api_key": "…"}``; Powertools'
+    cached ``get_secret``), read only when the live feed runs; "" when no secret is named. A secret that
+    cannot be read is a :class:`RateFeedError` in the feed's report, not a crash of the schedule."""
+    if not name:
+        return ""
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        secret = parameters.get_secret(name, transform="json", max_age=WEBSTAT_SECRET_MAX_AGE_S)
+        return str(secret["api_key"])
+    except (parameters.exceptions.GetParameterError, parameters.exceptions.TransformParameterError) as error:
+        problem = type(error).__name__
+        raise RateFeedError(f"Banque de France : secret {name} illisible ({problem}).") from error
+    except (KeyError, TypeError) as error:
+        raise RateFeedError(f"Banque de France : le secret {name} n'a pas de champ api_key.") from error
+
+
 def rate_feeds(
     settings: Any | None = None, *, fetch: Fetch | None = None, timeout: float | None = None
 ) -> RateFeeds | None:
@@ -289,6 +315,7 @@ def rate_feeds(
         ecb_series=settings.ecb_mro_series,
         webstat_api_base=settings.webstat_api_base,
         webstat_api_key=settings.webstat_api_key or ("local-simulation" if simulated else ""),
+        webstat_secret_name=settings.webstat_secret_name,
         legal_series=legal,
         simulated=simulated,
     )

@@ -43,6 +43,16 @@ class StageConfig:
     # Secrets Manager secret (JSON: {"secret_key": "sk_…", "webhook_secret": "whsec_…"}), created by the
     # operator before the first deploy.
     stripe_secret_name: str = ""
+    # The public services the functions call (infra/aws/stack/providers.py). ``company_registry``: the State's
+    # « API Recherche d'entreprises » behind the debtor lookup (``live``, no key) or ``off``. ``rate_feed``:
+    # the daily check of the ECB's and the Banque de France's rates, which proposes each new semester to the
+    # operator (``off``, or ``live``, which needs the Webstat secret — JSON ``{"api_key": "…"}``, created
+    # by the operator like Stripe's — and the two Webstat series of the legal rate, README).
+    company_registry: str = "live"
+    rate_feed: str = "off"
+    webstat_secret_name: str = ""
+    webstat_legal_rate_particuliers: str = ""
+    webstat_legal_rate_autres_cas: str = ""
     # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh). By default the layer
     # the stage's CodeBuild project published (make pdf-layer), read from the SSM parameter
     # ``weasyprint_layer_parameter`` at deploy time. Alternatives: a published layer version ARN, or the zip
@@ -83,6 +93,14 @@ def _stage(name: str, settings: dict[str, Any], path: Path) -> StageConfig:
     if "sandbox_recipients" in values:
         values["sandbox_recipients"] = tuple(values["sandbox_recipients"])
     config = StageConfig(name=name, **values)
+    for setting in ("company_registry", "rate_feed"):
+        if (mode := getattr(config, setting)) not in {"live", "off"}:
+            raise ValueError(f"stage {name!r}: {setting} must be live or off, not {mode!r}")
+    if config.rate_feed == "live":
+        needed = ("webstat_secret_name", "webstat_legal_rate_particuliers", "webstat_legal_rate_autres_cas")
+        missing = [setting for setting in needed if not getattr(config, setting)]
+        if missing:
+            raise ValueError(f"stage {name!r}: rate_feed live needs {', '.join(missing)} (README, Webstat)")
     if config.mail_sender.rpartition("@")[2].lower() != config.mail_domain.lower():
         raise ValueError(f"stage {name!r}: mail_sender {config.mail_sender} is not at mail_domain")
     return config

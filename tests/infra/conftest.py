@@ -134,7 +134,7 @@ def synth() -> Iterator[Synthesized]:
 
 
 # The prod stage with everything an operator sets once the first deploy went through: custom domain and
-# certificate, alarm address, SES domain verified (Cognito through SES), sandbox recipients.
+# certificate, alarm address, SES domain verified (Cognito through SES), sandbox recipients, the rate feed.
 CONFIGURED_PROD = {
     "region": "eu-west-3",
     "account": "123456789012",
@@ -147,6 +147,12 @@ CONFIGURED_PROD = {
     "sandbox_recipients": ["operateur@example.fr", "testeur@example.fr"],
     "alarm_email": "astreinte@example.fr",
     "stripe_secret_name": "claims/prod/stripe",
+    # The daily rate feed on: Webstat's key in its secret, the legal rate's two series (illustrative keys:
+    # the real ones are to be read from the Webstat catalogue, README).
+    "rate_feed": "live",
+    "webstat_secret_name": "claims/prod/webstat",
+    "webstat_legal_rate_particuliers": "EXAMPLE.S.FR.TAUX_LEGAL.PARTICULIERS",
+    "webstat_legal_rate_autres_cas": "EXAMPLE.S.FR.TAUX_LEGAL.AUTRES_CAS",
     "deletion_protection": True,
     "log_retention_days": 365,
     "cognito_email_via_ses": True,

@@ -185,7 +185,7 @@ def test_tables_are_exactly_the_pynamodb_models(synth: Synthesized):
 
 def test_functions_get_only_variables_the_settings_read(synth: Synthesized):
     settings_source = (ROOT / "chalicelib" / "settings.py").read_text()
-    read = set(re.findall(r'_(?:env|flag)\(\s*"([A-Z0-9_]+)"', settings_source))
+    read = set(re.findall(r'_(?:env|flag|local_live_off)\(\s*"([A-Z0-9_]+)"', settings_source))
     for function in _functions(synth).values():
         variables = set(function["Properties"]["Environment"]["Variables"])
         unknown = {v for v in variables - read if not v.startswith("POWERTOOLS_") and v != "FONTCONFIG_PATH"}

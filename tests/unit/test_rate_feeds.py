@@ -270,3 +270,52 @@ def test_the_setting_selects_the_transport_and_the_series():
     )
     assert live is not None and not live.simulated
     assert live.legal_series == {"particuliers": "A.B", "autres_cas": "C.D"}
+
+
+def test_on_aws_the_webstat_key_is_read_from_its_secret_when_the_feed_first_needs_it(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """WEBSTAT_SECRET_NAME (the stack's ``webstat_secret_name``): the key never sits in the functions'
+    configuration; it is read once the legal rate is asked for, and a missing or malformed secret is a
+    French RateFeedError for the feed's report, not a crash of the schedule."""
+    import json
+
+    import boto3
+    from aws_lambda_powertools.utilities import parameters
+    from moto import mock_aws
+
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SECRETSMANAGER", raising=False)
+    seen: list[dict[str, str]] = []
+
+    def fetch(url: str, headers: dict[str, str]) -> bytes:
+        seen.append(headers)
+        return RecordedAnswers()(url, headers)
+
+    def feeds(secret: str) -> RateFeeds:
+        return RateFeeds(
+            fetch,
+            ecb_api_base="https://data-api.ecb.europa.eu/service",
+            ecb_series="FM/D.U2.EUR.4F.KR.MRR_FR.LEV",
+            webstat_api_base="https://webstat.banque-france.fr/api/explore/v2.1",
+            webstat_api_key="",
+            webstat_secret_name=secret,
+            legal_series={"particuliers": PART, "autres_cas": OTHER},
+            simulated=False,
+        )
+
+    with mock_aws():
+        parameters.clear_caches()
+        client = boto3.client("secretsmanager", region_name="eu-west-3")
+        client.create_secret(Name="claims/dev/webstat", SecretString=json.dumps({"api_key": "k-from-secret"}))
+        client.create_secret(Name="claims/dev/wrong", SecretString=json.dumps({"key": "x"}))
+        answer = feeds("claims/dev/webstat").legal_rate("autres_cas", date(2026, 7, 1))
+        assert answer.series == OTHER and seen[-1]["Authorization"] == "Apikey k-from-secret"
+        with pytest.raises(RateFeedError, match="api_key"):
+            feeds("claims/dev/wrong").legal_rate("autres_cas", date(2026, 7, 1))
+        with pytest.raises(RateFeedError, match="illisible"):
+            feeds("claims/dev/absent").legal_rate("autres_cas", date(2026, 7, 1))
+        parameters.clear_caches()

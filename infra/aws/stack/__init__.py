@@ -11,6 +11,7 @@ construct of their own: the logical ids and construct paths stay those of the st
 - ``identity.py``: Cognito (user pool, groups, web client) and the API's right to administer users;
 - ``roles.py``: the functions' roles and what they may do (tables, documents, mail, executions);
 - ``stripe_secret.py``: Stripe's keys, a secret the Stripe functions may read;
+- ``providers.py``: the public services called (company registry, rate feed) and Webstat's secret;
 - ``functions.py``: the Chalice app (layers, per-function settings and environment, names, log groups);
 - ``workflow.py``: the escalation state machine (its substitutions, role, logs);
 - ``api_gateway.py``: the API's gate (API key only CloudFront sends, throttling, refusal body);

@@ -23,6 +23,7 @@ from infra.aws.stack import (
     identity,
     mail,
     monitoring,
+    providers,
     roles,
     stripe_secret,
     workflow,
@@ -127,6 +128,8 @@ class ClaimsStack(cdk.Stack):
         identity.grant_user_administration(self.api_role, self.users)
         for role in (self.api_role, self.workflow_role):  # the API and check_claim (STRIPE_FUNCTIONS)
             stripe_secret.grant_read(self, self.config, role)
+        for role in (self.api_role, self.workflow_role):  # the operator's check and the daily schedule
+            providers.grant_read(self, self.config, role)
         roles.grant_dead_letters(self.workflow_role, self.dlq)
 
     def _chalice_app(self) -> Any:
@@ -141,16 +144,19 @@ class ClaimsStack(cdk.Stack):
             workflow_role=self.workflow_role,
             layers=(dependencies, pdf_layer),
             stripe_environment=stripe_secret.environment(self, config),
-            environment=functions.runtime_environment(
-                config,
-                tables=self.tables,
-                idempotency=self.idempotency,
-                documents_bucket=data.documents_bucket_name(self, config),
-                state_machine_arn=self.state_machine_arn,
-                public_url=self.public_url,
-                user_pool=self.users.pool,
-                user_pool_client=self.users.client,
-            ),
+            environment={
+                **functions.runtime_environment(
+                    config,
+                    tables=self.tables,
+                    idempotency=self.idempotency,
+                    documents_bucket=data.documents_bucket_name(self, config),
+                    state_machine_arn=self.state_machine_arn,
+                    public_url=self.public_url,
+                    user_pool=self.users.pool,
+                    user_pool_client=self.users.client,
+                ),
+                **providers.environment(config),
+            },
         )
         source = stage_source(config.name, settings)
         return functions.chalice_app(self, source, target_python)

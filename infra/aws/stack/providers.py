@@ -1,0 +1,45 @@
+"""The public services the functions call, as the stage configures them (``infra/aws/config.json``): the
+company registry behind the debtor lookup and the daily rate feed (ECB and Banque de France Webstat).
+
+Their modes and the Webstat series go into every function's environment (``chalicelib/settings.py`` reads
+them); Webstat's API key stays in the Secrets Manager secret the operator creates, read at run time by the
+functions that run the feed (the daily schedule and the operator's « vérifier maintenant », in the API).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+
+from infra.aws.config import StageConfig
+
+
+def environment(config: StageConfig) -> dict[str, str]:
+    variables = {"COMPANY_REGISTRY": config.company_registry, "RATE_FEED": config.rate_feed}
+    if config.rate_feed == "live":
+        variables.update(
+            WEBSTAT_SECRET_NAME=config.webstat_secret_name,
+            WEBSTAT_LEGAL_RATE_PARTICULIERS=config.webstat_legal_rate_particuliers,
+            WEBSTAT_LEGAL_RATE_AUTRES_CAS=config.webstat_legal_rate_autres_cas,
+        )
+    return variables
+
+
+def grant_read(scope: cdk.Stack, config: StageConfig, role: iam.Role) -> None:
+    """``role`` may read the Webstat secret (nothing when the feed is off)."""
+    if config.rate_feed != "live":
+        return
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=["secretsmanager:GetSecretValue"],
+            # A secret's ARN ends with "-" and six random characters.
+            resources=[
+                scope.format_arn(
+                    service="secretsmanager",
+                    resource="secret",
+                    resource_name=f"{config.webstat_secret_name}-??????",
+                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+        )
+    )
