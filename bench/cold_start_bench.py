@@ -2,9 +2,10 @@
 
 The packages are rebuilt the way infra/aws/packaging.py builds them (the staged app code and the dependency
 layer), for the runtime's Python (3.13, found or fetched by scripts/lambda-python.sh, which ``make bench``
-runs) — or, without one, for the Python running the bench, as a proxy. Each figure is the median of fresh processes importing only from the
-packages (``-I -S``): the API (``import app``) and a PDF function (``app`` plus WeasyPrint). "Without
-bytecode" points Python's cache at an empty folder it may not write to, as on Lambda's read-only disk.
+runs) — or, without one, for the Python running the bench, as a proxy. Each figure is the median of fresh
+processes importing only from the packages (``-I -S``): the API (``import app``) and a PDF function
+(``app`` plus WeasyPrint). "Without bytecode" points Python's cache at an empty folder it may not write
+to, as on Lambda's read-only disk.
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ _RENDER_A_PAGE = textwrap.dedent(
     import sys
     sys.path[:0] = sys.argv[1:3]
     from chalicelib.documents import render
-    html = "<html><head><title>Essai</title></head><body><h1>Mise en demeure</h1><p>1 234,56 €</p></body></html>"
+    html = "<html><head><title>Essai</title></head><body><h1>Mise en demeure</h1><p>1 234 €</p></body></html>"
     sys.stdout.buffer.write(render.html_to_pdf(html, identifier="package-check", house=True))
     """
 )
