@@ -141,6 +141,13 @@ class Settings:
     company_registry: str = "live"
     company_registry_api_base: str = "https://recherche-entreprises.api.gouv.fr"
     company_registry_timeout_seconds: float = 4.0
+    # The BODACC's collective proceedings (chalicelib/adapters/bodacc.py), checked at submission and before
+    # each escalation step: ``live`` calls the DILA's open BODACC API (no key), ``local`` recorded answers,
+    # ``off`` no check (the creditor's declaration only). Default: local on the local platform, live
+    # elsewhere.
+    bodacc: str = "live"
+    bodacc_api_base: str = "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1"
+    bodacc_timeout_seconds: float = 4.0
     # POLICY: abuse limits by name (chalicelib/domain/abuse.py), each overridable with
     # CLAIMS_LIMIT_<NAME>=<attempts>/<seconds>.
     limits: Mapping[str, Limit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
@@ -249,6 +256,10 @@ def get_settings() -> Settings:
         company_registry=_company_registry(stage),
         company_registry_api_base=_env(
             "COMPANY_REGISTRY_API_BASE", "https://recherche-entreprises.api.gouv.fr"
+        ).rstrip("/"),
+        bodacc=_local_live_off("BODACC", stage, elsewhere="live"),
+        bodacc_api_base=_env(
+            "BODACC_API_BASE", "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1"
         ).rstrip("/"),
         ecb_api_base=_env("ECB_API_BASE", "https://data-api.ecb.europa.eu/service").rstrip("/"),
         ecb_mro_series=_env("ECB_MRO_SERIES", "FM/D.U2.EUR.4F.KR.MRR_FR.LEV"),

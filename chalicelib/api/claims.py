@@ -133,7 +133,7 @@ def withdraw_claim(identity: Identity, claim_id: str) -> Response:
 @requires_role(claim_routes, *_CREDITOR)
 def precheck_claim(identity: Identity, claim_id: str) -> Response:
     result = claims.precheck(
-        bootstrap.claims(), bootstrap.accounts(), identity, claim_id, today=get_settings().today()
+        bootstrap.claims(), bootstrap.accounts(), identity, claim_id, today=get_settings().today(), now=_now()
     )
     return _reply(claim_schemas.PrecheckView.model_validate(result.as_dict()))
 

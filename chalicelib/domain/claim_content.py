@@ -135,6 +135,14 @@ class CollectiveProceedingsPart(Part):
     kind: ProceedingKind
     opened_on: Day
     published_on: Day | None = None
+    # Where it comes from: the creditor's declaration, or the BODACC announcement the platform found
+    # (chalicelib/services/debtor_check.py), with the court and the mandataire or liquidateur it names.
+    source: Literal["creditor", "bodacc"] = "creditor"
+    court: str = Field(default="", max_length=200)
+    mandataire: str = Field(
+        default="", max_length=400, description="Mandataire judiciaire ou liquidateur : nom et adresse"
+    )
+    announcement: str = Field(default="", max_length=40, description="Référence de l'annonce au BODACC")
 
 
 class CompanyIdentifiers(BaseModel):

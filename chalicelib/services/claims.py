@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.clock import day_of
+from chalicelib.clock import business_now, day_of
 from chalicelib.domain.accounts import CreditorProfile, Identity, Role
 from chalicelib.domain.claim import (
     DOCUMENT_KIND_LABELS_FR,
@@ -35,6 +35,7 @@ from chalicelib.services.ports import AccountFinder, DocumentStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository as ClaimStore
+    from chalicelib.services.debtor_check import DebtorCheck
 
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
 EDITABLE = frozenset({ClaimStatus.DRAFT})
@@ -224,12 +225,45 @@ def assess_claim(claim: Claim, profile: CreditorProfile, today: dt.date) -> Prec
     return Precheck(claim, assessment, tuple(blockers))
 
 
+def with_debtor_check(result: Precheck, debtor: DebtorCheck) -> Precheck:
+    """The BODACC check as one more finding of the assessment (the creditor sees what was checked)."""
+    findings = [*(result.assessment.get("findings") or []), debtor.finding()]
+    return replace(result, assessment={**result.assessment, "findings": findings})
+
+
+def checked_assessment(
+    claims: ClaimStore,
+    claim: Claim,
+    profile: CreditorProfile,
+    today: dt.date,
+    *,
+    now: dt.datetime,
+    debtor_source: Any = None,
+) -> Precheck:
+    """The debtor checked against the BODACC (its proceedings written into the claim when it publishes
+    some), then the legal engine on the claim as it now stands. ``debtor_source``: the BODACC adapter
+    (default: the one ``BODACC`` selects)."""
+    from chalicelib.services import debtor_check
+
+    source = debtor_source if debtor_source is not None else debtor_check.bodacc_source()
+    claim, debtor = debtor_check.refresh(claims, claim, source, today=today, now=now)
+    return with_debtor_check(assess_claim(claim, profile, today), debtor)
+
+
 def precheck(
-    claims: ClaimStore, accounts: AccountFinder, identity: Identity, claim_id: str, *, today: dt.date
+    claims: ClaimStore,
+    accounts: AccountFinder,
+    identity: Identity,
+    claim_id: str,
+    *,
+    today: dt.date,
+    now: dt.datetime | None = None,
 ) -> Precheck:
     claim = claims.get_for(identity, claim_id)
     profile = _creditor_profile(accounts, identity)
-    return assess_claim(claim, profile, today)
+    if claim.status is not ClaimStatus.DRAFT:
+        return assess_claim(claim, profile, today)
+    return checked_assessment(claims, claim, profile, today, now=now or business_now())
 
 
 def submit(
@@ -250,7 +284,8 @@ def submit(
     _creditor_only(identity)
     claim = claims.get_for(identity, claim_id)
     _editable(claim)
-    result = assess_claim(claim, _creditor_profile(accounts, identity), today)
+    result = checked_assessment(claims, claim, _creditor_profile(accounts, identity), today, now=now)
+    claim = result.claim
     if not result.can_submit:
         first = result.blockers[0]
         raise NotSubmittable(

@@ -12,7 +12,7 @@ from chalicelib.domain.claim import Claim
 from chalicelib.domain.imports import ImportJob
 from chalicelib.services import escalation
 from chalicelib.services.bulk_import import run_import
-from chalicelib.services.claims import assess_claim
+from chalicelib.services.claims import checked_assessment
 from chalicelib.services.outbox import deliver_pending
 from chalicelib.services.payments import reject_and_refund
 from chalicelib.services.review import unreviewed
@@ -46,7 +46,8 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Claim, fresh: dict[str, A
     account = bootstrap.accounts().find(claim.creditor_id)
     if account is None or account.creditor is None:
         return None  # nothing to assess against: the operator will look at it
-    precheck = assess_claim(claim, account.creditor, get_settings().today())
+    # The debtor checked against the BODACC on the day: a judgment published since the payment blocks it.
+    precheck = checked_assessment(claims, claim, account.creditor, get_settings().today(), now=business_now())
     fresh["assessment"] = precheck.assessment
     if precheck.can_submit:
         return None
