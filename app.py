@@ -138,6 +138,14 @@ def import_claims(event: dict[str, Any], context: Any) -> dict[str, object]:
     return handlers.import_claims(event)
 
 
+@app.lambda_function(name="prepare_declaration")
+def prepare_declaration(event: dict[str, Any], context: Any) -> dict[str, object]:
+    """The déclaration de créance's PDF (chalicelib/services/declaration.py), started by the API."""
+    from chalicelib.workflow import handlers
+
+    return handlers.prepare_declaration(event)
+
+
 # --- claim emails: the outbox (chalicelib/services/outbox.py) ------------------------------------------
 # A claim write that queues an email starts ``send_notifications`` for that claim at once (asynchronous
 # invocation, best effort); ``sweep_outbox`` sends whatever is still pending every minute (a start that

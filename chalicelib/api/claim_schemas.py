@@ -599,3 +599,12 @@ class NoticeDownloadView(BaseModel):
     filename: str
     expires_in: int = Field(description="Validité du lien, en secondes")
     sha256: str = Field(description="Empreinte SHA-256 du PDF, inscrite dans l'historique")
+
+
+class DeclarationView(BaseModel):
+    """The déclaration de créance of a claim whose debtor is in collective proceedings (RULEBOOK 2.9)."""
+
+    status: str = Field(description="absent (pas encore préparée), pending (en préparation) ou ready")
+    sha256: str | None = None
+    prepared_at: str | None = None
+    url: str | None = Field(default=None, description="Lien de téléchargement du PDF (quelques minutes)")

@@ -138,6 +138,30 @@ def precheck_claim(identity: Identity, claim_id: str) -> Response:
     return _reply(claim_schemas.PrecheckView.model_validate(result.as_dict()))
 
 
+@claim_routes.route("/claims/{claim_id}/declaration", methods=["POST"], authorizer=signed_in, cors=API_CORS)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def request_declaration(identity: Identity, claim_id: str) -> Response:
+    """Start ``prepare_declaration`` (WeasyPrint is a PDF function's, not the API's); the page asks
+    ``GET …/declaration`` until the letter is there."""
+    from chalicelib.adapters.lambda_invoker import invoke_async
+    from chalicelib.services import declaration
+
+    declaration.check_requestable(bootstrap.claims(), identity, claim_id)
+    invoke_async("prepare_declaration", {"claim_id": claim_id})
+    return _reply(claim_schemas.DeclarationView(status="pending"), 202)
+
+
+@claim_routes.route("/claims/{claim_id}/declaration", methods=["GET"], authorizer=signed_in, cors=API_CORS)
+@handles_errors
+@requires_role(claim_routes, *_CREDITOR)
+def get_declaration(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.services import declaration
+
+    found = declaration.current(bootstrap.claims(), bootstrap.documents(), identity, claim_id)
+    return _reply(claim_schemas.DeclarationView.model_validate(found.as_dict()))
+
+
 @claim_routes.route("/claims/{claim_id}/submit", methods=["POST"], authorizer=signed_in, cors=API_CORS)
 @handles_errors
 @requires_role(claim_routes, *_CREDITOR)

@@ -130,6 +130,19 @@ OPERATIONS: dict[str, Operation] = {
         response=f"{_C}:PrecheckView",
         roles=CREDITOR,
     ),
+    "request_declaration": Operation(
+        "Préparer la déclaration de créance (débiteur en procédure collective), en arrière-plan",
+        "Créances",
+        response=f"{_C}:DeclarationView",
+        status=202,
+        roles=CREDITOR,
+    ),
+    "get_declaration": Operation(
+        "La déclaration de créance préparée, avec son lien de téléchargement",
+        "Créances",
+        response=f"{_C}:DeclarationView",
+        roles=CREDITOR,
+    ),
     "submit_claim": Operation(
         "Soumettre la créance (refusé si prescrite, bloquée ou non recevable)",
         "Créances",

@@ -9,7 +9,9 @@ from typing import Literal
 from chalicelib.documents.context import DocumentContext
 from chalicelib.documents.render import html_to_pdf, render_html
 
-DocumentKind = Literal["relance", "mise_en_demeure", "decompte", "requete", "bordereau", "note_avocat"]
+DocumentKind = Literal[
+    "relance", "mise_en_demeure", "decompte", "requete", "bordereau", "note_avocat", "declaration_creance"
+]
 
 TITLES: dict[str, str] = {
     "relance": "Relance amiable",
@@ -18,6 +20,7 @@ TITLES: dict[str, str] = {
     "requete": "Requête en injonction de payer",
     "bordereau": "Bordereau de pièces",
     "note_avocat": "Note à l'attention de l'avocat",
+    "declaration_creance": "Déclaration de créance",
 }
 
 CERFA: dict[str, str] = {

@@ -120,6 +120,23 @@ def _opening(kind: Kind, nature: str, famille: str) -> bool:
     return "ouverture" in text or "prononçant la liquidation" in text or "conversion" in text
 
 
+_SMALL_WORDS = frozenset({"en", "sur", "sous", "de", "du", "des", "la", "le", "les", "lès", "et", "d"})
+
+
+def court_name(published: str) -> str:
+    """« TRIBUNAL DE COMMERCE DE TOULOUSE » → « Tribunal de commerce de Toulouse »: the court in lower case,
+    the place's words capitalised (« Chalon-sur-Saône », « Aix-en-Provence »)."""
+    text = " ".join(published.split()).lower()
+    match = re.search(r"^(.*\s(?:de|d'))\s*(.*)$", text)
+    if not match:
+        return text[:1].upper() + text[1:]
+    head, place = match.group(1), match.group(2)
+    words = re.split(r"([ -])", place)
+    place = "".join(w if w in _SMALL_WORDS or w in {" ", "-"} else w[:1].upper() + w[1:] for w in words)
+    joiner = "" if head.endswith("'") else " "
+    return f"{head[:1].upper()}{head[1:]}{joiner}{place}"
+
+
 def designated(text: str) -> str:
     """The mandataire judiciaire or liquidateur a judgment's text names (the last one), as published."""
     found = [" ".join(m.group("who").split()).rstrip(" ,.") for m in _DESIGNATION.finditer(text or "")]

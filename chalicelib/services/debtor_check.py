@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.domain.claim import Claim, EventKind
 from chalicelib.domain.claim_content import ClaimContent
-from chalicelib.domain.proceedings import READING, ProceedingsState, proceedings_state
+from chalicelib.domain.proceedings import READING, ProceedingsState, court_name, proceedings_state
 from chalicelib.legal.exigibility import french_date
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def check(content: ClaimContent, source: Bodacc | None, today: dt.date) -> Debto
         return DebtorCheck(
             "in_proceedings",
             f"Le BODACC publie le {french_date(opening.published_on)} un jugement du "
-            f"{french_date(opening.judgment_date)} ({opening.court.title()}) : "
+            f"{french_date(opening.judgment_date)} ({court_name(opening.court)}) : "
             f"{KIND_FR.get(state.kind or '', state.kind or '')} du débiteur. {READING}",
             state,
             simulated,
@@ -118,7 +118,7 @@ def proceedings_content(state: ProceedingsState) -> dict[str, Any] | None:
     return {
         **engine,
         "source": "bodacc",
-        "court": state.opening.court.title(),
+        "court": court_name(state.opening.court),
         "mandataire": state.mandataire,
         "announcement": state.opening.announcement,
     }
@@ -157,7 +157,7 @@ def refresh(
     reason = (
         f"Procédure collective publiée au BODACC le {french_date(opening.published_on)} "
         f"(annonce {opening.announcement}{', données de démonstration' if result.simulated else ''}) : "
-        f"{opening.nature}, jugement du {french_date(opening.judgment_date)}, {opening.court.title()}."
+        f"{opening.nature}, jugement du {french_date(opening.judgment_date)}, {court_name(opening.court)}."
     )
 
     def change(c: Claim) -> Claim:

@@ -62,6 +62,22 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Claim, fresh: dict[str, A
     return precheck.blockers[0].message
 
 
+def prepare_declaration(event: dict[str, Any]) -> dict[str, object]:
+    """The déclaration de créance's PDF, started by ``POST /v1/claims/{id}/declaration``."""
+    from chalicelib.services import declaration
+
+    claim_id = parse(TaskInput, event).claim_id
+    prepared = declaration.prepare(
+        claim_id,
+        claims=bootstrap.claims(),
+        accounts=bootstrap.accounts(),
+        store=bootstrap.documents(),
+        today=get_settings().today(),
+        now=business_now(),
+    )
+    return {"claim_id": claim_id, **prepared.as_dict()}
+
+
 def import_claims(event: dict[str, Any]) -> dict[str, object]:
     """The bulk import's worker, started by ``POST /v1/imports`` (asynchronous invocation)."""
     import_id = parse(ImportInput, event).import_id

@@ -13,9 +13,9 @@ from infra.spec import camel_case
 # Functions whose code renders PDFs with WeasyPrint (chalicelib/documents/render.py, through
 # chalicelib/services/notice.py and chalicelib/services/dossier.py): more memory, a longer timeout and the
 # WeasyPrint layer. The others, and the API, never import WeasyPrint (tests/infra checks the API).
-PDF_FUNCTIONS = frozenset({"send_reminder", "send_notice", "assemble_dossier"})
+PDF_FUNCTIONS = frozenset({"send_reminder", "send_notice", "assemble_dossier", "prepare_declaration"})
 # Functions started asynchronously (InvocationType=Event or a schedule): a failed event lands in a DLQ.
-ASYNC_FUNCTIONS = frozenset({"import_claims", "send_notifications", "sweep_outbox"})
+ASYNC_FUNCTIONS = frozenset({"import_claims", "send_notifications", "sweep_outbox", "prepare_declaration"})
 # Functions that call Stripe: the API (checkout, webhook) and the check that refunds a blocked claim.
 STRIPE_FUNCTIONS = frozenset({"api_handler", "check_claim"})
 # The function the state machine calls when a step failed for good: each call is a claim for an operator.

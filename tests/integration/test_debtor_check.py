@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests import artefacts
 from tests.integration.claims_helpers import b2b_content, create_claim, creditor, get, post
 from tests.integration.outbox_helpers import wait_for_mail
 from tests.integration.test_payments import deliver, submitted
@@ -133,3 +134,37 @@ def test_the_answer_is_kept_and_not_asked_again_within_the_day(api, twin):
     post(api, f"/v1/claims/{second}/precheck", {}, token)
     asked = [url for url in twin.requests if "542051180" in url]
     assert len(asked) == 1
+
+
+def test_the_creditor_downloads_the_pre_filled_declaration_addressed_to_the_liquidateur(api, twin):
+    import io
+
+    import requests
+    from pypdf import PdfReader
+
+    token = creditor(api)
+    _announce(twin, LIQUIDATION, record_id="A202500401186", judged="2025-02-10", published="2025-02-20")
+    _forget_cached_answers()
+    claim_id = create_claim(api, token, _debtor(LIQUIDATION, "Transports Garonne"))["claim_id"]
+    assert get(api, f"/v1/claims/{claim_id}/declaration", token).status_code == 409  # no proceedings yet
+    post(api, f"/v1/claims/{claim_id}/precheck", {}, token)
+    assert get(api, f"/v1/claims/{claim_id}/declaration", token).json_body["status"] == "absent"
+    started = post(api, f"/v1/claims/{claim_id}/declaration", {}, token)
+    assert started.status_code == 202 and started.json_body["status"] == "pending"
+    deadline = time.monotonic() + 60
+    while (found := get(api, f"/v1/claims/{claim_id}/declaration", token).json_body)["status"] != "ready":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    pdf = requests.get(found["url"], timeout=30).content
+    (artefacts.folder("documents") / "declaration-creance.pdf").write_bytes(pdf)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    assert "DÉCLARATION DE CRÉANCE" in text
+    assert "Me Hélène Rivière" in text and "liquidateur" in text
+    assert "20 avril 2025" in text  # R622-24: two months from the BODACC publication of 20 February 2025
+    assert "L622-28" in text and "Transports Garonne" in text
+    events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
+    assert any("Déclaration de créance préparée" in e["reason"] for e in events)
+    # Another creditor cannot reach it.
+    other = creditor(api, email="autre@exemple.fr")
+    assert get(api, f"/v1/claims/{claim_id}/declaration", other).status_code == 404

@@ -146,3 +146,17 @@ def test_other_companies_other_families_and_unreadable_judgments_are_left_out():
 )
 def test_the_designated_mandataire_is_read_as_published(text: str, who: str):
     assert designated(text) == who
+
+
+@pytest.mark.parametrize(
+    ("published", "name"),
+    [
+        ("TRIBUNAL DE COMMERCE DE TOULOUSE", "Tribunal de commerce de Toulouse"),
+        ("TRIBUNAL JUDICIAIRE DE SAINT-ETIENNE", "Tribunal judiciaire de Saint-Etienne"),
+        ("Tribunal de commerce d'Aix-en-Provence", "Tribunal de commerce d'Aix-en-Provence"),
+    ],
+)
+def test_the_court_is_named_as_a_letter_would(published: str, name: str):
+    from chalicelib.domain.proceedings import court_name
+
+    assert court_name(published) == name
