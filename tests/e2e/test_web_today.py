@@ -98,3 +98,62 @@ def test_a_b2b_claim_filed_today_goes_ahead_with_interest_a_parfaire(platform, t
         if dt.date.today() <= dt.date(2026, 12, 31):
             assert "à parfaire" not in recomputed
         assert "Taux du semestre 2026-S2 publiés" in text(page, "#historique")
+
+
+def test_a_debtor_in_liquidation_at_the_bodacc_gets_the_declaration_letter(platform, tmp_path):
+    """Issue 21: a SIREN typed on the debtor step, the company picked and its fields filled; the BODACC twin
+    publishes its liquidation (judgment of 10 November 2026, BODACC of 20 November 2026): the summary routes
+    the claim to the déclaration de créance with the R622-24 deadline and the liquidateur, and the creditor
+    downloads the pre-filled letter."""
+    import io
+
+    import requests
+    from pypdf import PdfReader
+
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        sign_in(page, url, "creancier@demo.localhost", "Creancier2026")
+        page.wait_for_url("**/#/creances**")
+        page.goto(url + "/#/creances/nouvelle")
+        page.wait_for_selector("text=Étape 1 sur 5")
+        page.get_by_label("Entreprise à rechercher").fill("959 185 166")
+        page.get_by_label("Entreprise à rechercher").press("Enter")
+        page.wait_for_selector("#resultats-entreprises li")
+        page.locator("#resultats-entreprises").get_by_role("button", name="Choisir").click()
+        wait_for_text(page, "Rempli depuis le registre des entreprises")
+        assert page.get_by_label("Raison sociale").input_value() == "TRANSPORTS GARONNE"
+        page.get_by_role("button", name="Continuer").click()
+
+        page.wait_for_selector("text=Étape 2 sur 5")
+        page.get_by_label("Numéro de la facture").fill("F-2026-0915")
+        page.get_by_label("Montant TTC (€)").fill("4 200,00")
+        page.get_by_label("Date de la facture").fill("2026-09-01")
+        page.get_by_label("Date d'échéance").fill("2026-09-30")
+        page.get_by_role("button", name="Continuer").click()
+        page.wait_for_selector("text=Étape 3 sur 5")
+        page.get_by_role("button", name="Continuer").click()
+        page.wait_for_selector("text=Étape 4 sur 5")
+        page.get_by_role("button", name="Vérifier la créance").click()
+
+        wait_for_text(page, "Déclaration de créance", "#declaration", timeout=30)
+        card = text(page, "#declaration")
+        assert "20 janvier 2027" in card  # R622-24: two months from the BODACC publication of 20 Nov. 2026
+        assert "Me Hélène Rivière, 12 allée Jean Jaurès 31000 Toulouse" in card
+        assert "Tribunal de commerce de Toulouse" in card and "BODACC (vérifié par la plateforme)" in card
+        assert page.locator("#payer").is_disabled()
+        assert "liquidation judiciaire" in text(page, "#blocages")
+        shot(page, "declaration-de-creance")
+
+        page.get_by_role("button", name="Préparer la déclaration de créance (PDF)").click()
+        page.wait_for_selector("#telecharger-declaration", timeout=60000)
+        link = page.locator("#telecharger-declaration").get_attribute("href")
+        pdf = requests.get(link if link.startswith("http") else url + link, timeout=30).content
+        letter = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+        assert "DÉCLARATION DE CRÉANCE" in letter and "20 janvier 2027" in letter
+        assert "Me Hélène Rivière" in letter
+
+        # The phone layout keeps the card readable.
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "declaration-de-creance-telephone")

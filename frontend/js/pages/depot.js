@@ -8,6 +8,7 @@ import { field, showErrors, checkRequired, busy, getPath, setPath, clearErrors }
 import { euros, dateLong, dateShort, bytes } from "../format.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
+import { declarationCard } from "../declaration.js";
 
 const STEPS = [
   ["debiteur", "Débiteur"],
@@ -560,6 +561,7 @@ function debtorStep(wizard) {
             f(state, "debtor.collective_proceedings.kind", "Procédure", { type: "select", options: [["sauvegarde", "Sauvegarde"], ["redressement", "Redressement judiciaire"], ["liquidation", "Liquidation judiciaire"]] }),
             f(state, "debtor.collective_proceedings.opened_on", "Date du jugement d'ouverture", { type: "date", required: true }),
             f(state, "debtor.collective_proceedings.published_on", "Date de publication au BODACC", { type: "date" }),
+            f(state, "debtor.collective_proceedings.mandataire", "Mandataire judiciaire ou liquidateur (nom et adresse)", { wide: true }),
           )
         : null,
     ],
@@ -919,6 +921,15 @@ async function summaryStep(wizard) {
     return;
   }
   clear(area).removeAttribute("aria-busy");
+  if ((precheck.findings || []).some((f) => f.code === "bodacc_in_proceedings")) {
+    // The platform wrote the BODACC's judgment into the draft: take its new version and content.
+    try {
+      adopt(state, await api(`/v1/claims/${encodeURIComponent(state.claimId)}`));
+      writeLocal(state);
+    } catch {
+      /* the next save will say so */
+    }
+  }
   const content = state.content;
   const amounts = precheck.amounts || {};
   const route = precheck.route || {};
@@ -958,6 +969,9 @@ async function summaryStep(wizard) {
             ),
           ),
         ),
+    route.alternative === "declaration_de_creance" && content.debtor.collective_proceedings
+      ? declarationCard(state.claimId, content.debtor.collective_proceedings, route)
+      : null,
     h(
       "section",
       { class: "card", "aria-labelledby": "recap-creance" },
