@@ -138,6 +138,15 @@ def import_claims(event: dict[str, Any], context: Any) -> dict[str, object]:
     return handlers.import_claims(event)
 
 
+# Every morning, the claims waiting in the escalation are checked against the BODACC (RULEBOOK 2.9): a
+# judgment published since goes into the claim and the creditor is told (services/debtor_check.py).
+@app.schedule("cron(30 5 * * ? *)", name="recheck_debtors")
+def recheck_debtors(event: Any) -> dict[str, object]:
+    from chalicelib.workflow import handlers
+
+    return handlers.recheck_debtors()
+
+
 @app.lambda_function(name="prepare_declaration")
 def prepare_declaration(event: dict[str, Any], context: Any) -> dict[str, object]:
     """The déclaration de créance's PDF (chalicelib/services/declaration.py), started by the API."""

@@ -138,7 +138,8 @@ _FORWARD: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
     # (rejected and refunded).
     S.LAWYER_REVIEW: frozenset({S.ASSESSING, S.REJECTED}),
     S.REJECTED: frozenset({S.CLOSED}),
-    S.NOTICE_SENT: frozenset({S.SETTLED, S.DISPUTED, S.ESCALATION_OFFERED}),
+    # Closed when the debtor's collective proceedings forbid the injonction (the claim is to be declared).
+    S.NOTICE_SENT: frozenset({S.SETTLED, S.DISPUTED, S.ESCALATION_OFFERED, S.CLOSED}),
     S.DISPUTED: frozenset({S.SETTLED, S.ESCALATION_OFFERED, S.CLOSED}),
     S.ESCALATION_OFFERED: frozenset({S.DOSSIER_READY, S.SETTLED, S.CLOSED}),
     S.DOSSIER_READY: frozenset({S.WITH_LAWYER, S.SETTLED}),

@@ -166,6 +166,12 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
         ),
         _claim("dossier_ready", "dossier d'injonction de payer constitué", {}, {"court_name": "text"}),
         _claim(
+            "debtor_proceedings",
+            "le BODACC publie une procédure collective du débiteur : déclarer la créance",
+            {"proceedings_kind": "text", "published_on": "date"},
+            {"declaration_deadline": "date", "mandataire": "text", "court_name": "text"},
+        ),
+        _claim(
             "lawyer_assigned",
             "dossier confié à un avocat partenaire",
             {"lawyer_name": "text", "lawyer_bar": "text"},

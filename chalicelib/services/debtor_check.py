@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from chalicelib.domain.claim import Claim, EventKind
+from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.claim_content import ClaimContent
+from chalicelib.domain.notifications import Notification
 from chalicelib.domain.proceedings import READING, ProceedingsState, court_name, proceedings_state
 from chalicelib.legal.exigibility import french_date
 
@@ -139,9 +140,12 @@ def refresh(
     today: dt.date,
     now: dt.datetime,
     actor: str = "plateforme",
+    notify: bool = False,
 ) -> tuple[Claim, DebtorCheck]:
     """Check the debtor and, when the BODACC publishes proceedings the claim does not carry yet, write them
-    into its content with an event (the timeline says the source and the publication date)."""
+    into its content with an event (the timeline says the source and the publication date). ``notify``:
+    queue the creditor's email in the same write (the checks after the notice; before it, the pre-check's
+    page or the rejection's email says it)."""
     if claim.content is None:
         return claim, DebtorCheck("not_checked", "Créance vide : rien à vérifier.")
     content = ClaimContent.model_validate(claim.content)
@@ -165,13 +169,109 @@ def refresh(
         data["debtor"] = {**data.get("debtor", {}), "collective_proceedings": found}
         return replace(c, content=ClaimContent.model_validate(data).as_json(), assessment=None)
 
+    email = _email(found, opening.published_on) if notify else ()
     updated = claims.record(
-        claim.claim_id, kind=EventKind.NOTE, actor=actor, reason=reason, change=change, now=now, current=claim
+        claim.claim_id,
+        kind=EventKind.NOTE,
+        actor=actor,
+        reason=reason,
+        change=change,
+        now=now,
+        current=claim,
+        notify=email,
     )
     return updated, result
+
+
+def _email(found: Mapping[str, Any], published_on: dt.date) -> Notification:
+    """The creditor's email. The exact deadline (which depends on where the creditor resides, R622-24) is
+    the one the claim's page computes; the email gives the rule."""
+    return Notification(
+        "debtor_proceedings",
+        {
+            "proceedings_kind": KIND_FR.get(str(found["kind"]), str(found["kind"])),
+            "published_on": published_on.isoformat(),
+            "mandataire": str(found.get("mandataire") or "") or None,
+            "court_name": str(found.get("court") or "") or None,
+        },
+    )
+
+
+# Where the escalation waits (for the deadline, the creditor's answer, the lawyer): checked daily.
+WAITING = (
+    ClaimStatus.NOTICE_SENT,
+    ClaimStatus.DISPUTED,
+    ClaimStatus.ESCALATION_OFFERED,
+    ClaimStatus.DOSSIER_READY,
+)
+
+
+@dataclass(frozen=True)
+class Recheck:
+    checked: int
+    found: tuple[str, ...]  # claims a new judgment was written into
+    unavailable: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"checked": self.checked, "found": list(self.found), "unavailable": self.unavailable}
+
+
+def recheck_waiting(
+    claims: ClaimRepository, source: Bodacc | None, *, today: dt.date, now: dt.datetime
+) -> Recheck:
+    """The daily check of the claims waiting for their deadline (or for the creditor or a lawyer): a
+    judgment published since is written into the claim and the creditor told. The offer of the injonction
+    and the dossier's assembly check again and stop (chalicelib/workflow/handlers.py)."""
+    found: list[str] = []
+    checked = unavailable = 0
+    if source is None:
+        return Recheck(0, (), 0)
+    for claim in claims.in_statuses(WAITING):
+        before = claim.event_count
+        try:
+            updated, result = refresh(claims, claim, source, today=today, now=now, notify=True)
+        except Exception as error:  # one claim's failure never stops the others'
+            LOG.warning("debtor recheck failed for %s: %s", claim.claim_id, error)
+            continue
+        checked += 1
+        unavailable += result.outcome == "unavailable"
+        if updated.event_count != before:
+            found.append(claim.claim_id)
+    return Recheck(checked, tuple(found), unavailable)
+
+
+def blocked_by_proceedings(assessment: Mapping[str, Any]) -> str | None:
+    """The engine's reason when collective proceedings block the injonction (None otherwise)."""
+    for finding in assessment.get("findings") or []:
+        if finding.get("code") == "collective_proceedings_block":
+            return str(finding.get("message") or "Le débiteur est en procédure collective.")
+    return None
 
 
 def bodacc_source() -> Bodacc | None:
     from chalicelib.adapters.bodacc import bodacc
 
     return bodacc()
+
+
+def stop_for_proceedings(
+    claims: ClaimRepository,
+    accounts: Any,
+    claim_id: str,
+    source: Bodacc | None,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+) -> str | None:
+    """Before the injonction is offered or its dossier assembled: the debtor checked again (a new judgment
+    written into the claim, the creditor told) and the engine's reason when proceedings now block it."""
+    from chalicelib.services.claims import assess_claim
+
+    claim, _ = refresh(claims, claims.get(claim_id), source, today=today, now=now, notify=True)
+    account = accounts.find(claim.creditor_id)
+    if account is None or account.creditor is None or claim.content is None:
+        return None
+    content = ClaimContent.model_validate(claim.content)
+    if content.debtor.collective_proceedings is None:
+        return None
+    return blocked_by_proceedings(assess_claim(claim, account.creditor, today).assessment)

@@ -62,6 +62,15 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Claim, fresh: dict[str, A
     return precheck.blockers[0].message
 
 
+def recheck_debtors() -> dict[str, object]:
+    """The daily BODACC check of the claims waiting in the escalation (the ``recheck_debtors`` schedule)."""
+    from chalicelib.services import debtor_check
+
+    return debtor_check.recheck_waiting(
+        bootstrap.claims(), debtor_check.bodacc_source(), today=get_settings().today(), now=business_now()
+    ).as_dict()
+
+
 def prepare_declaration(event: dict[str, Any]) -> dict[str, object]:
     """The déclaration de créance's PDF, started by ``POST /v1/claims/{id}/declaration``."""
     from chalicelib.services import declaration

@@ -72,9 +72,27 @@ def follow_up(event: dict[str, Any]) -> dict[str, object]:
     )
 
 
+def _stopped_by_proceedings(claim_id: str) -> str | None:
+    """RULEBOOK 2.9: the BODACC checked before each escalation step (see services/debtor_check.py)."""
+    from chalicelib.services import debtor_check
+
+    return debtor_check.stop_for_proceedings(
+        bootstrap.claims(),
+        bootstrap.accounts(),
+        claim_id,
+        debtor_check.bodacc_source(),
+        today=get_settings().today(),
+        now=business_now(),
+    )
+
+
 def offer_escalation(event: dict[str, Any]) -> dict[str, object]:
     task = parse(CallbackInput, event)
     settings = get_settings()
+    if _stopped_by_proceedings(task.claim_id):
+        # No injonction against a debtor in collective proceedings: the execution closes the claim.
+        bootstrap.engine().send_task_success(task.task_token, {"decision": "proceedings"})
+        return {"offer": "blocked"}
     result = escalation.offer_escalation(
         bootstrap.claims(),
         task.claim_id,
@@ -97,6 +115,10 @@ def close_claim(event: dict[str, Any]) -> dict[str, object]:
 
 def assemble_dossier(event: dict[str, Any]) -> dict[str, object]:
     claim_id = _claim_id(event)
+    blocked = _stopped_by_proceedings(claim_id)
+    if blocked:
+        # The dossier fee was paid: the operator refunds it (MarkNeedsAttention), nothing is assembled.
+        raise escalation.BlockedByProceedings(f"Dossier non constitué : {blocked}")
     result = assemble_claim_dossier(
         bootstrap.claims(),
         claim_id,

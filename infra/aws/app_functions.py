@@ -15,7 +15,9 @@ from infra.spec import camel_case
 # WeasyPrint layer. The others, and the API, never import WeasyPrint (tests/infra checks the API).
 PDF_FUNCTIONS = frozenset({"send_reminder", "send_notice", "assemble_dossier", "prepare_declaration"})
 # Functions started asynchronously (InvocationType=Event or a schedule): a failed event lands in a DLQ.
-ASYNC_FUNCTIONS = frozenset({"import_claims", "send_notifications", "sweep_outbox", "prepare_declaration"})
+ASYNC_FUNCTIONS = frozenset(
+    {"import_claims", "send_notifications", "sweep_outbox", "prepare_declaration", "recheck_debtors"}
+)
 # Functions that call Stripe: the API (checkout, webhook) and the check that refunds a blocked claim.
 STRIPE_FUNCTIONS = frozenset({"api_handler", "check_claim"})
 # The function the state machine calls when a step failed for good: each call is a claim for an operator.

@@ -213,6 +213,7 @@ class LocalPlatform:
         self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
         redriven = self._resume_escalations()
+        self._recheck_debtors()
         from chalicelib.services.rates import coverage, current_tables
 
         rates_through = coverage(current_tables())["interest_through"]
@@ -275,6 +276,17 @@ class LocalPlatform:
         except Exception as error:  # never block the start: the operator can redrive one claim later
             logging.getLogger("claims.local").warning("resuming escalations failed: %s", error)
             return []
+
+    @staticmethod
+    def _recheck_debtors() -> None:
+        """What the daily ``recheck_debtors`` schedule does on AWS, once at start-up (BODACC=local: the
+        recorded announcements)."""
+        from chalicelib.workflow.handlers import recheck_debtors
+
+        try:
+            recheck_debtors()
+        except Exception as error:  # never block the start
+            logging.getLogger("claims.local").warning("debtor recheck failed: %s", error)
 
     @staticmethod
     def _check_rate_feeds() -> str:

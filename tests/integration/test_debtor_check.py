@@ -168,3 +168,49 @@ def test_the_creditor_downloads_the_pre_filled_declaration_addressed_to_the_liqu
     # Another creditor cannot reach it.
     other = creditor(api, email="autre@exemple.fr")
     assert get(api, f"/v1/claims/{claim_id}/declaration", other).status_code == 404
+
+
+def test_a_judgment_published_while_the_notice_runs_is_written_the_creditor_told_and_no_injonction_offered(
+    api, twin, monkeypatch
+):
+    from chalicelib import bootstrap
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.domain.claim import ClaimStatus
+    from chalicelib.services.escalation import BlockedByProceedings
+    from chalicelib.workflow import handlers, steps
+    from tests.integration.outbox_helpers import status_email
+
+    token = creditor(api)
+    claim_id = create_claim(api, token)["claim_id"]  # debtor 542051180
+    repository = ClaimRepository()
+    for status in (ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ASSESSING, ClaimStatus.NOTICE_SENT):
+        repository.transition(claim_id, status, actor="test", reason="préparation", notify=status_email(status))
+    assert handlers.recheck_debtors()["found"] == []  # nothing at the BODACC yet
+
+    _announce(twin, "542051180", record_id="A202500609999", judged="2025-03-24", published="2025-03-31")
+    _forget_cached_answers()
+    report = handlers.recheck_debtors()
+    assert report["found"] == [claim_id] and report["unavailable"] == 0
+    events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
+    assert any("BODACC le 31 mars 2025" in e["reason"] for e in events)
+    [mail] = wait_for_mail("claire@atelier-numerique.fr", lambda m: "procédure collective" in m["subject"])
+    assert "Me Hélène Rivière" in mail["body"] and "R622-24" in mail["body"]
+    assert handlers.recheck_debtors()["found"] == []  # written once
+
+    # After the deadline, the offer of the injonction is not made: the execution closes the claim.
+    answered: list[tuple[str, dict]] = []
+
+    class Engine:
+        def send_task_success(self, token, output):
+            answered.append((token, output))
+
+    monkeypatch.setattr(bootstrap, "engine", lambda: Engine())
+    assert steps.offer_escalation({"claim_id": claim_id, "task_token": "tok-1"}) == {"offer": "blocked"}
+    assert answered == [("tok-1", {"decision": "proceedings"})]
+    with pytest.raises(BlockedByProceedings, match="procédure|liquidation"):
+        steps.assemble_dossier({"claim_id": claim_id})
+    steps.close_claim({"claim_id": claim_id, "decision": {"decision": "proceedings"}})
+    claim = get(api, f"/v1/claims/{claim_id}", token).json_body
+    assert claim["status"] == "closed"
+    events = get(api, f"/v1/claims/{claim_id}/timeline", token).json_body["events"]
+    assert "procédure collective" in events[-1]["reason"] and "L622-21" in events[-1]["reason"]

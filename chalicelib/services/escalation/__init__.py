@@ -30,6 +30,7 @@ from chalicelib.services.escalation.reports import (  # noqa: F401 - the package
     report_paid_in_full,
 )
 from chalicelib.services.escalation.tasks import (  # noqa: F401 - the package's public names
+    BlockedByProceedings,
     ClaimCheck,
     check_claim,
     close_claim,

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
 
 
+class BlockedByProceedings(Exception):
+    """A step found the debtor in collective proceedings after the creditor paid for it: an operator takes
+    the claim over (refund, declaration), nothing is produced."""
+
+
 # ---------------------------------------------------------------------------------------------------
 # 1. check
 # ---------------------------------------------------------------------------------------------------
@@ -247,6 +252,11 @@ def close_claim(claims: ClaimRepository, claim_id: str, *, decision: str, now: d
         "declined": "Clôturée : le créancier a décliné l'injonction de payer",
         "timeout": "Clôturée : pas de réponse à la proposition d'injonction de payer dans les 30 jours",
         "settled": "Clôturée : créance réglée",
+        "proceedings": (
+            "Clôturée : le débiteur est en procédure collective (publiée au BODACC) ; l'injonction de payer "
+            "est interdite (C. com. L622-21) et la créance est à déclarer au mandataire judiciaire ou au "
+            "liquidateur (déclaration pré-remplie dans votre espace)"
+        ),
     }
     target = ClaimStatus.CLOSED
     claims.transition(

@@ -80,6 +80,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "channel": "lrar",
     },
     "settled": CLAIM | {"settled_on": "2026-12-01", "amount_paid": "1234.56"},
+    "debtor_proceedings": CLAIM
+    | {
+        "proceedings_kind": "liquidation judiciaire",
+        "published_on": "2026-11-20",
+        "declaration_deadline": "2027-01-20",
+        "mandataire": "Me Hélène Rivière, 12 allée Jean Jaurès 31000 Toulouse",
+        "court_name": "Tribunal de commerce de Toulouse",
+    },
     "disputed": CLAIM | {"disputed_on": "2026-11-30", "dispute_summary": "Travaux non terminés"},
     "escalation_offered": CLAIM
     | {
