@@ -184,7 +184,7 @@ def test_a_judgment_published_while_the_notice_runs_is_written_the_creditor_told
     claim_id = create_claim(api, token)["claim_id"]  # debtor 542051180
     repository = ClaimRepository()
     for status in (ClaimStatus.AWAITING_PAYMENT, ClaimStatus.ASSESSING, ClaimStatus.NOTICE_SENT):
-        repository.transition(claim_id, status, actor="test", reason="préparation", notify=status_email(status))
+        repository.transition(claim_id, status, actor="t", reason="préparation", notify=status_email(status))
     assert handlers.recheck_debtors()["found"] == []  # nothing at the BODACC yet
 
     _announce(twin, "542051180", record_id="A202500609999", judged="2025-03-24", published="2025-03-31")
@@ -207,7 +207,7 @@ def test_a_judgment_published_while_the_notice_runs_is_written_the_creditor_told
     monkeypatch.setattr(bootstrap, "engine", lambda: Engine())
     assert steps.offer_escalation({"claim_id": claim_id, "task_token": "tok-1"}) == {"offer": "blocked"}
     assert answered == [("tok-1", {"decision": "proceedings"})]
-    with pytest.raises(BlockedByProceedings, match="procédure|liquidation"):
+    with pytest.raises(BlockedByProceedings, match="Dossier non constitué"):
         steps.assemble_dossier({"claim_id": claim_id})
     steps.close_claim({"claim_id": claim_id, "decision": {"decision": "proceedings"}})
     claim = get(api, f"/v1/claims/{claim_id}", token).json_body
