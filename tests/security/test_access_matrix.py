@@ -74,6 +74,8 @@ ACCESS: dict[str, Rule] = {
     "withdraw_claim": rule("claim", CRED),
     "precheck_claim": rule("claim", CRED),
     "submit_claim": rule("claim", CRED),
+    "request_declaration": rule("claim", CRED),
+    "get_declaration": rule("claim", CRED),
     "request_upload": rule("claim", CRED),
     "confirm_upload": rule("claim", CRED),
     "remove_document": rule("claim", CRED),
