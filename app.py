@@ -13,6 +13,7 @@ from chalicelib.api.accounts import account_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.claims import claim_routes
 from chalicelib.api.companies import company_routes
+from chalicelib.api.debtor import debtor_routes
 from chalicelib.api.escalation import escalation_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.imports import import_routes
@@ -36,6 +37,7 @@ app.register_blueprint(auth_routes)
 app.register_blueprint(account_routes, url_prefix="/v1")
 app.register_blueprint(claim_routes, url_prefix="/v1")
 app.register_blueprint(company_routes, url_prefix="/v1")
+app.register_blueprint(debtor_routes, url_prefix="/v1")
 app.register_blueprint(escalation_routes, url_prefix="/v1")
 app.register_blueprint(import_routes, url_prefix="/v1")
 app.register_blueprint(notice_routes, url_prefix="/v1")

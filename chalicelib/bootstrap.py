@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.accounts_repository import AccountRepository
     from chalicelib.adapters.claims_repository import ClaimRepository
     from chalicelib.adapters.company_registry import CompanyRegistry
+    from chalicelib.adapters.debtor_links import DebtorLinks
     from chalicelib.adapters.document_store import DocumentStore
     from chalicelib.adapters.identity import CognitoIdentityProvider
     from chalicelib.adapters.imports_repository import ImportRepository
@@ -148,6 +149,17 @@ def company_registry() -> CompanyRegistry | None:
         return selected()
 
     return _built("company_registry", build)
+
+
+def debtor_links() -> DebtorLinks:
+    """The debtors' links to their page (chalicelib/adapters/debtor_links.py)."""
+
+    def build() -> DebtorLinks:
+        from chalicelib.adapters.debtor_links import DebtorLinks
+
+        return DebtorLinks()
+
+    return _built("debtor_links", build)
 
 
 def limiter() -> RateLimiter:

@@ -66,6 +66,8 @@ class Settings:
     claim_totals_table: str
     # Public registries' answers kept a day (chalicelib/adapters/company_registry.py).
     registry_cache_table: str
+    # The debtor's links to their page (chalicelib/adapters/debtor_links.py).
+    debtor_links_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -220,6 +222,7 @@ def get_settings() -> Settings:
         rate_limits_table=_env("RATE_LIMITS_TABLE", f"{prefix}-rate-limits"),
         claim_totals_table=_env("CLAIM_TOTALS_TABLE", f"{prefix}-claim-totals"),
         registry_cache_table=_env("REGISTRY_CACHE_TABLE", f"{prefix}-registry-cache"),
+        debtor_links_table=_env("DEBTOR_LINKS_TABLE", f"{prefix}-debtor-links"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),

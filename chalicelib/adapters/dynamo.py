@@ -319,6 +319,35 @@ class RegistryCacheModel(Model):
     expires_at = TTLAttribute()
 
 
+class LinksByClaim(GlobalSecondaryIndex["DebtorLinkModel"]):
+    class Meta:
+        index_name = "by_claim"
+        projection = AllProjection()
+
+    claim_id = UnicodeAttribute(hash_key=True)
+    generation = NumberAttribute(range_key=True)
+
+
+class DebtorLinkModel(Model):
+    """The debtor's link to their page (chalicelib/adapters/debtor_links.py), found by the SHA-256 of its
+    token: the token itself is never stored. ``generation`` counts the claim's links (a revoked link is
+    replaced by the next generation). First and last visits are all the creditor is shown."""
+
+    class Meta:
+        table_name = _settings.debtor_links_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    claim_id = UnicodeAttribute()
+    generation = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+    first_seen_at = UTCDateTimeAttribute(null=True)
+    last_seen_at = UTCDateTimeAttribute(null=True)
+    by_claim = LinksByClaim()
+
+
 class ClaimTotalsModel(Model):
     """One row of a creditor's dashboard totals (``chalicelib/domain/totals.py``): the claims in one status,
     or the open claims of one oldest due date, and their principal. Moved with an atomic ``ADD`` in the
@@ -340,6 +369,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ClaimEventModel,
     ClaimTotalsModel,
     RegistryCacheModel,
+    DebtorLinkModel,
     AccountModel,
     ImportJobModel,
     OutboxModel,

@@ -21,6 +21,7 @@ from chalicelib.domain.errors import (
     ConcurrentUpdate,
     DomainError,
     Forbidden,
+    Gone,
     IntegrityError,
     InvalidInput,
     InvalidTransition,
@@ -35,6 +36,7 @@ logger = logging.getLogger("claims.api")
 
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
+    (Gone, 410),
     (InvalidInput, 400),
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),

@@ -130,6 +130,20 @@ OPERATIONS: dict[str, Operation] = {
         response=f"{_C}:PrecheckView",
         roles=CREDITOR,
     ),
+    "debtor_page": Operation(
+        "Page du débiteur (sans compte) : créancier, factures, sommes dues, délai, virement et QR code EPC",
+        "Débiteur",
+    ),
+    "get_debtor_link": Operation(
+        "Le lien de la page du débiteur et ses consultations (première et dernière)",
+        "Créances",
+        roles=CREDITOR,
+    ),
+    "revoke_debtor_link": Operation(
+        "Désactiver le lien de la page du débiteur (le prochain courrier en porte un nouveau)",
+        "Créances",
+        roles=CREDITOR,
+    ),
     "request_declaration": Operation(
         "Préparer la déclaration de créance (débiteur en procédure collective), en arrière-plan",
         "Créances",

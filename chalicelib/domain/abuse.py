@@ -49,6 +49,7 @@ _CODE = "Trop de codes saisis ; réessayez plus tard."
 _MAIL = "Trop de demandes d'envoi de code pour cette adresse ; réessayez plus tard."
 _SIGN_UP = "Trop de créations de compte depuis cette connexion ; réessayez plus tard."
 _LOOKUP = "Trop de recherches d'entreprise en peu de temps ; réessayez dans quelques minutes."
+_DEBTOR_PAGE = "Trop de demandes depuis cette connexion ; réessayez plus tard ou contactez le créancier."
 
 # POLICY: the limits (attempts per window). Each can be changed by the setting
 # ``CLAIMS_LIMIT_<NAME>=<attempts>/<seconds>`` (chalicelib/settings.py), e.g.
@@ -73,6 +74,10 @@ DEFAULT_LIMITS: dict[str, Limit] = {
         # Company lookups by one creditor account (each may call the public registry, whose published
         # limit is shared by the whole platform's address).
         Limit("company_lookup_account", 60, 5 * 60, _LOOKUP),
+        # The debtor's page (no account): visits from one client address, and links tried there that were
+        # not valid (guessing a link: 20 wrong ones an hour, then nothing more is looked up).
+        Limit("debtor_page_ip", 120, 5 * 60, _DEBTOR_PAGE),
+        Limit("debtor_link_guess_ip", 20, 60 * 60, _DEBTOR_PAGE),
     )
 }
 

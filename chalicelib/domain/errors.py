@@ -37,6 +37,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Gone(DomainError):
+    """What was asked existed but is no longer served (a revoked link, a claim that has ended)."""
+
+    code = "gone"
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
 

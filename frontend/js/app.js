@@ -9,6 +9,7 @@ const PUBLIC = { public: true };
 const CREDITOR = { roles: ["creditor"] };
 
 router.route("/", () => import("./pages/accueil.js"), PUBLIC);
+router.route("/d/:token", () => import("./pages/debiteur.js"), { ...PUBLIC, debtor: true });
 router.route("/connexion", auth, { ...PUBLIC, view: "signin" });
 router.route("/inscription", auth, { ...PUBLIC, view: "signup" });
 router.route("/verification", auth, { ...PUBLIC, view: "confirm" });
@@ -36,10 +37,13 @@ const MENUS = {
   operator: [["#/operateur", "Exploitation"]],
 };
 
-function buildNav(path) {
+function buildNav(path, options = {}) {
   const nav = document.getElementById("navigation");
   const role = session.role();
-  const items = role
+  // The debtor's page speaks to the debtor: no creditor's menu there.
+  const items = options.debtor
+    ? []
+    : role
     ? MENUS[role] || []
     : [
         ["#/connexion", "Se connecter"],
@@ -54,6 +58,8 @@ function buildNav(path) {
     }),
   );
   clear(nav).append(list);
+  document.getElementById("menu-toggle").hidden = Boolean(options.debtor);
+  if (options.debtor) return;
   if (role) {
     const who = session.current();
     nav.append(
@@ -95,5 +101,5 @@ document.getElementById("menu-toggle").addEventListener("click", (event) => {
   event.currentTarget.setAttribute("aria-expanded", String(open));
 });
 
-router.start({ guard, before: (options, path) => buildNav(path) });
+router.start({ guard, before: (options, path) => buildNav(path, options) });
 showLocalBanner();

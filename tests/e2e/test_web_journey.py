@@ -22,6 +22,7 @@ from tests.e2e.browser import (
     text,
     wait_for_text,
 )
+from tests.helpers.qr import qr_codes_in_pdf, qr_codes_in_png
 from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -161,6 +162,12 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
         pdf = download.value.path().read_bytes()
         assert pdf.startswith(b"%PDF"), pdf[:20]
         assert "Envoyée" in text(page, "#mise-en-demeure")
+        # Issue 22: the letter's QR codes — the EPC transfer of the exact amount, and the debtor's page.
+        codes = qr_codes_in_pdf(pdf)
+        [epc] = [code for code in codes if code.startswith("BCD\n")]
+        assert epc.split("\n")[6:8] == ["FR7630006000011234567890189", "EUR1061.26"], epc
+        [debtor_url] = [code for code in codes if "/#/d/" in code]
+        assert debtor_url.startswith(url)
 
         # The deadline passes (time scale): the injonction de payer is offered; accept and pay.
         wait_for_text(page, "Injonction de payer proposée", "#statut", timeout=60)
@@ -217,3 +224,17 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
         wait_for_text(page, "le 31 mars 2025 —")
         assert re.search(r"Requête déposée\s+le 31 mars 2025 —", text(page)), text(page)
         assert "Déposée le 31/03/2025" in text(page, ".claim-meta")
+
+    # The debtor, in another browser profile (no account, no session), on a phone: the letter's link opens
+    # the debtor's page, whose QR code carries the letter's EPC payload.
+    with chromium(tmp_path / "debtor-profile") as debtor_browser:
+        debtor = debtor_browser.new_page()
+        debtor.set_viewport_size(PHONE)
+        debtor.goto(debtor_url)
+        wait_for_text(debtor, "Payer par virement")
+        shown = text(debtor)
+        assert "1 061,26 €" in shown and "Atelier Numérique SAS" in shown and "FR76 3000 6000" in shown
+        assert "Se connecter" not in text(debtor, "#navigation")
+        assert qr_codes_in_png(debtor.locator("#qr-virement").screenshot()) == [epc]
+        assert debtor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shot(debtor, "13-page-debiteur-telephone")

@@ -20,7 +20,7 @@ from chalicelib.services.notice.common import (
     reminder_key,
 )
 from chalicelib.services.notice.context import _content, build_notice_context
-from chalicelib.services.notice.sending import _assessment, _creditor, _safe_filename
+from chalicelib.services.notice.sending import _assessment, _creditor, _safe_filename, with_debtor_page
 from chalicelib.services.ports import (
     AccountFinder,
     ClaimStore,
@@ -104,7 +104,12 @@ def send_reminder(
 
     profile, creditor_email = _creditor(accounts, claim)
     assessment = _assessment(claim, profile, today)
-    ctx = build_notice_context(claim, profile, assessment, today=today, creditor_email=creditor_email)
+    ctx = with_debtor_page(
+        build_notice_context(claim, profile, assessment, today=today, creditor_email=creditor_email),
+        claim,
+        profile,
+        now,
+    )
     pdf = document_pdf("relance", ctx)
     sha256 = hashlib.sha256(pdf).hexdigest()
     key = reminder_key(claim_id)

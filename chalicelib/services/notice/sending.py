@@ -251,6 +251,19 @@ def send_notice(
     return _outcome(claim_id, notice, already_sent=False)
 
 
+def with_debtor_page(ctx: Any, claim: Claim, profile: CreditorProfile, now: dt.datetime) -> Any:
+    """The letter's context with the debtor's page and the EPC QR code of the total (issue 22)."""
+    from dataclasses import replace
+
+    from chalicelib.services.debtor_page import letter_extras
+    from chalicelib.settings import get_settings
+
+    extras = letter_extras(
+        claim, profile.iban, profile.legal_name, ctx.total, now=now, public_url=get_settings().public_url
+    )
+    return replace(ctx, extra={**ctx.extra, **extras})
+
+
 def _prepare(
     claim: Claim,
     content: ClaimContent,
@@ -265,7 +278,12 @@ def _prepare(
     from chalicelib.documents.letters import document_pdf
 
     assessment = _assessment(claim, profile, today)
-    ctx = build_notice_context(claim, profile, assessment, today=today, creditor_email=creditor_email)
+    ctx = with_debtor_page(
+        build_notice_context(claim, profile, assessment, today=today, creditor_email=creditor_email),
+        claim,
+        profile,
+        now,
+    )
     pdf = document_pdf("mise_en_demeure", ctx)
     sha256 = hashlib.sha256(pdf).hexdigest()
     key = notice_key(claim.claim_id)

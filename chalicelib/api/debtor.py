@@ -1,0 +1,101 @@
+"""The debtor's side (issue 22), prefix /v1.
+
+``GET /v1/debtor/{token}`` — public, no account: the page of the link printed on the relance and the mise en
+demeure (chalicelib/services/debtor_page.py). Never indexed nor cached; rate-limited per client address, and
+links that are not valid count towards a lower limit checked before any lookup (guessing).
+
+``GET /v1/claims/{claim_id}/debtor-link`` and ``POST …/debtor-link/revoke`` — the creditor's view of the
+link (the link itself, whether it works, the debtor's first and last visits) and its revocation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib import bootstrap
+from chalicelib.api.auth import requires_role, signed_in
+from chalicelib.api.errors import API_CORS, handles_errors, json_response
+from chalicelib.clock import business_now
+from chalicelib.domain.abuse import client_address
+from chalicelib.domain.accounts import Identity, Role
+from chalicelib.domain.errors import NotFound
+from chalicelib.settings import get_settings
+
+debtor_routes = Blueprint(__name__)
+
+# The page speaks of one person's debt: no search engine, no cache, no referrer to the sites it links to.
+PRIVATE_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow, noarchive",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _client_ip() -> str:
+    request = debtor_routes.current_request
+    identity: dict[str, Any] = dict((request.context or {}).get("identity") or {})
+    forwarded_for = str(request.headers.get("x-forwarded-for") or "") if request.headers else ""
+    return client_address(
+        str(identity.get("sourceIp") or ""), forwarded_for, get_settings().trusted_proxy_hops
+    )
+
+
+@debtor_routes.route("/debtor/{token}", methods=["GET"], cors=API_CORS)
+@handles_errors
+def debtor_page(token: str) -> Response:
+    from chalicelib.services import debtor_page as pages
+
+    limiter = bootstrap.limiter()
+    address = _client_ip()
+    limiter.hit("debtor_page_ip", address)
+    # Counted before the lookup, given back when the link is valid: past the limit, no link is looked up.
+    guess = limiter.hit("debtor_link_guess_ip", address)
+    try:
+        found = pages.page(
+            token,
+            links=bootstrap.debtor_links(),
+            claims=bootstrap.claims(),
+            accounts=bootstrap.accounts(),
+            today=get_settings().today(),
+            now=business_now(),
+        )
+    except NotFound:
+        raise
+    except Exception:
+        limiter.give_back(guess)
+        raise
+    limiter.give_back(guess)
+    return json_response(found.as_dict(), extra_headers=PRIVATE_PAGE_HEADERS)
+
+
+@debtor_routes.route("/claims/{claim_id}/debtor-link", methods=["GET"], authorizer=signed_in, cors=API_CORS)
+@handles_errors
+@requires_role(debtor_routes, Role.CREDITOR)
+def get_debtor_link(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.services import debtor_page as pages
+
+    view = pages.creditor_view(
+        bootstrap.debtor_links(), bootstrap.claims(), identity, claim_id, get_settings().public_url
+    )
+    return json_response(view.as_dict())
+
+
+@debtor_routes.route(
+    "/claims/{claim_id}/debtor-link/revoke", methods=["POST"], authorizer=signed_in, cors=API_CORS
+)
+@handles_errors
+@requires_role(debtor_routes, Role.CREDITOR)
+def revoke_debtor_link(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.services import debtor_page as pages
+
+    view = pages.revoke(
+        bootstrap.debtor_links(),
+        bootstrap.claims(),
+        identity,
+        claim_id,
+        get_settings().public_url,
+        business_now(),
+    )
+    return json_response(view.as_dict())

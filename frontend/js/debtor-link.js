@@ -1,0 +1,52 @@
+// The creditor's view of the debtor's page (issue 22): the link printed on the letters, whether it works,
+// when the debtor first and last opened it (nothing more is tracked), and turning it off.
+import { h, add, clear, notice, announce, facts } from "./dom.js";
+import { api } from "./api.js";
+import { busy } from "./forms.js";
+import { when } from "./format.js";
+
+export function debtorLinkSection(claimId) {
+  const path = `/v1/claims/${encodeURIComponent(claimId)}/debtor-link`;
+  const body = h("div", { id: "lien-debiteur-contenu" }, h("p", { role: "status" }, "Chargement…"));
+  const section = h(
+    "section",
+    { class: "card", id: "lien-debiteur", "aria-labelledby": "titre-lien-debiteur" },
+    h("h2", { id: "titre-lien-debiteur" }, "Page du débiteur"),
+    body,
+  );
+  const show = (link) => {
+    clear(body);
+    if (link.status === "none") {
+      add(body, h("p", {}, "Le lien vers la page du débiteur figurera sur la relance et la mise en demeure."));
+      return;
+    }
+    add(
+      body,
+      h("p", { class: "hint" }, "Le débiteur consulte les sommes dues et paie par virement depuis cette page, sans compte. Elle n'est jamais indexée."),
+      facts([
+        ["État", link.status === "active" ? "actif" : "désactivé"],
+        ["Adresse", link.url ? h("a", { href: link.url, id: "url-lien-debiteur", rel: "noreferrer" }, link.url) : ""],
+        ["Première consultation", link.first_seen_at ? when(link.first_seen_at) : "pas encore consultée"],
+        ["Dernière consultation", link.last_seen_at ? when(link.last_seen_at) : ""],
+      ]),
+    );
+    if (link.status === "active") {
+      const revoke = h("button", { type: "button", class: "secondary small", id: "desactiver-lien" }, "Désactiver ce lien");
+      revoke.addEventListener("click", async () => {
+        await busy(revoke, "Désactivation…", async () => {
+          try {
+            show(await api(`${path}/revoke`, { method: "POST" }));
+            announce("Le lien de la page du débiteur est désactivé.");
+          } catch (error) {
+            add(body, notice("error", error.message));
+          }
+        });
+      });
+      add(body, h("p", {}, revoke, h("span", { class: "hint" }, " Le prochain courrier en portera un nouveau.")));
+    }
+  };
+  api(path)
+    .then(show)
+    .catch((error) => add(clear(body), notice("error", error.message)));
+  return section;
+}

@@ -1,0 +1,120 @@
+"""The debtor's side (issue 22, first step): the mise en demeure prints the debtor's page (its link and QR
+code) and an EPC QR code whose payload decodes to the creditor's IBAN, the exact amount and an ISO 11649
+reference; the page serves what the letter shows, never indexed nor cached; a link of another claim, a revoked
+link, an ended claim and guessing are refused in French."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import artefacts
+from tests.helpers.qr import qr_codes_in_pdf
+from tests.integration.accounts_helpers import get, post
+from tests.integration.claims_helpers import PROFILE
+from tests.integration.test_notice import _token, paid_claim, send, stored
+from tests.integration.test_notice import platform as notice_platform  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def debtor_api(notice_platform):  # noqa: F811 (the notice tests' platform fixture)
+    from chalice.test import Client
+
+    import app
+
+    with Client(app.app, stage_name="local") as client:
+        yield client
+
+
+def _sent(api, email: str, claim_id: str) -> tuple[str, str, list[str]]:
+    from chalicelib.services.notice.common import notice_key
+
+    token, user_id = _token(api, email)
+    paid_claim(claim_id, creditor_id=user_id)
+    send(claim_id)
+    return token, user_id, qr_codes_in_pdf(stored(notice_key(claim_id)))
+
+
+def test_the_notice_prints_the_epc_qr_code_and_the_debtors_page_which_shows_what_the_letter_shows(debtor_api):
+    from stdnum import iso11649
+
+    from chalicelib.domain.debtor_payment import rf_reference
+
+    token, _, codes = _sent(debtor_api, "claire@debiteur-page.fr", "clm_debtorpage01")
+    from chalicelib.services.notice.common import notice_key
+
+    (artefacts.folder("documents") / "mise-en-demeure-qr.pdf").write_bytes(
+        stored(notice_key("clm_debtorpage01"))
+    )
+    [epc] = [code for code in codes if code.startswith("BCD\n")]
+    lines = epc.split("\n")
+    # EPC069-12 v002: service tag, version, character set, identification, BIC, name, IBAN, amount, purpose,
+    # structured reference (the unstructured text then stays empty).
+    assert lines[:4] == ["BCD", "002", lines[2], "SCT"] and lines[2] in {"1", "2"}
+    assert lines[5] == PROFILE["legal_name"] and lines[6] == PROFILE["iban"]
+    assert lines[7] == "EUR1061.26"  # shared case 01 on 31 March 2025: 1 000 € + 21,26 € + 40 €
+    assert lines[9] == rf_reference("clm_debtorpage01") and iso11649.is_valid(lines[9])
+    [link] = [code for code in codes if "/#/d/" in code]
+    assert link.startswith("http://127.0.0.1:8765/#/d/")
+    debtor_token = link.rsplit("/", 1)[1]
+
+    response = debtor_api.http.get(f"/v1/debtor/{debtor_token}")
+    assert response.status_code == 200, response.body
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    page = response.json_body
+    assert page["creditor"]["name"] == PROFILE["legal_name"]
+    assert page["amounts"]["total"] == "1061.26"
+    assert page["transfer"]["reference"] == lines[9] and page["transfer"]["amount"] == "1061.26"
+    assert page["transfer"]["iban"].replace(" ", "") == PROFILE["iban"]
+    assert page["transfer"]["qr_svg"].startswith("data:image/svg+xml;base64,")
+    assert page["invoices"][0]["number"] == "F-2025-0012" and page["deadline"]
+    # Nothing the letter does not print: no claim id, no creditor account id, no lawyer, no fees.
+    text = response.body.decode() if isinstance(response.body, bytes) else str(response.body)
+    for secret in ("clm_debtorpage01", "creditor_id", "checkout", "lawyer", "assessment"):
+        assert secret not in text
+
+    # The creditor sees the link and the debtor's visit.
+    link_view = get(debtor_api, "/v1/claims/clm_debtorpage01/debtor-link", token).json_body
+    assert link_view["status"] == "active" and link_view["url"] == link
+    assert link_view["first_seen_at"] and link_view["last_seen_at"]
+
+
+def test_unknown_revoked_ended_links_and_guessing_are_refused_in_french(debtor_api, monkeypatch):
+    from chalicelib.bootstrap import debtor_links
+    from chalicelib.settings import get_settings
+
+    token, _, codes = _sent(debtor_api, "claire@debiteur-refus.fr", "clm_debtorpage02")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+
+    unknown = debtor_api.http.get("/v1/debtor/" + "A" * len(debtor_token))
+    assert unknown.status_code == 404 and "pas valable" in unknown.json_body["error"]["message"]
+    assert debtor_api.http.get("/v1/debtor/x").status_code == 404
+
+    # Revoked by the creditor: 410; the next letter gets a new link.
+    revoked = post(debtor_api, "/v1/claims/clm_debtorpage02/debtor-link/revoke", {}, token).json_body
+    assert revoked["status"] == "revoked" and revoked["url"] is None
+    gone = debtor_api.http.get(f"/v1/debtor/{debtor_token}")
+    assert gone.status_code == 410 and "désactivé" in gone.json_body["error"]["message"]
+    from datetime import UTC, datetime
+
+    fresh = debtor_links().ensure("clm_debtorpage02", datetime.now(UTC))
+    assert fresh.token != debtor_token and fresh.generation == 2
+    assert debtor_api.http.get(f"/v1/debtor/{fresh.token}").status_code == 200
+
+    # The claim ends (withdrawn): its page is gone.
+    assert (
+        post(debtor_api, "/v1/claims/clm_debtorpage02/withdraw", {"reason": "réglé"}, token).status_code
+        == 200
+    )
+    ended = debtor_api.http.get(f"/v1/debtor/{fresh.token}")
+    assert ended.status_code == 410 and "clos" in ended.json_body["error"]["message"]
+
+    # Guessing from one address: past the limit, no link is looked up, even a good one.
+    monkeypatch.setenv("CLAIMS_LIMIT_DEBTOR_LINK_GUESS_IP", "5/3600")  # two wrong links were tried above
+    get_settings.cache_clear()
+    answers = [debtor_api.http.get("/v1/debtor/" + str(i) * len(debtor_token)).status_code for i in range(5)]
+    assert answers == [404, 404, 404, 429, 429]
+    assert debtor_api.http.get(f"/v1/debtor/{fresh.token}").status_code == 429
