@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.accounts_repository import AccountRepository
     from chalicelib.adapters.claims_repository import ClaimRepository
     from chalicelib.adapters.company_registry import CompanyRegistry
+    from chalicelib.adapters.debtor_declarations import DebtorDeclarations
     from chalicelib.adapters.debtor_links import DebtorLinks
     from chalicelib.adapters.document_store import DocumentStore
     from chalicelib.adapters.identity import CognitoIdentityProvider
@@ -160,6 +161,17 @@ def debtor_links() -> DebtorLinks:
         return DebtorLinks()
 
     return _built("debtor_links", build)
+
+
+def debtor_declarations() -> DebtorDeclarations:
+    """What debtors declared from their page (chalicelib/adapters/debtor_declarations.py)."""
+
+    def build() -> DebtorDeclarations:
+        from chalicelib.adapters.debtor_declarations import DebtorDeclarations
+
+        return DebtorDeclarations()
+
+    return _built("debtor_declarations", build)
 
 
 def limiter() -> RateLimiter:

@@ -68,6 +68,8 @@ class Settings:
     registry_cache_table: str
     # The debtor's links to their page (chalicelib/adapters/debtor_links.py).
     debtor_links_table: str
+    # What debtors declared from their page: payments, disputes (chalicelib/adapters/debtor_declarations.py).
+    debtor_declarations_table: str
     idempotency_table: str
     documents_bucket: str
     mail_sender: str
@@ -223,6 +225,7 @@ def get_settings() -> Settings:
         claim_totals_table=_env("CLAIM_TOTALS_TABLE", f"{prefix}-claim-totals"),
         registry_cache_table=_env("REGISTRY_CACHE_TABLE", f"{prefix}-registry-cache"),
         debtor_links_table=_env("DEBTOR_LINKS_TABLE", f"{prefix}-debtor-links"),
+        debtor_declarations_table=_env("DEBTOR_DECLARATIONS_TABLE", f"{prefix}-debtor-declarations"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),

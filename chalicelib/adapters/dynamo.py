@@ -348,6 +348,25 @@ class DebtorLinkModel(Model):
     by_claim = LinksByClaim()
 
 
+class DebtorDeclarationModel(Model):
+    """One thing a debtor declared from their page (chalicelib/services/debtor_declarations.py): a payment
+    (to be confirmed by the creditor) or a dispute, with what they wrote."""
+
+    class Meta:
+        table_name = _settings.debtor_declarations_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    claim_id = UnicodeAttribute(hash_key=True)
+    declaration_id = UnicodeAttribute(range_key=True)  # "dcl_<declared at, ISO>_<random>": in order
+    kind = UnicodeAttribute()  # payment | dispute
+    status = UnicodeAttribute()  # pending | confirmed | refused | recorded
+    declared_at = UTCDateTimeAttribute()
+    details = JSONAttribute()  # payment: {paid_on, amount}; dispute: {reason, text}
+    decided_at = UTCDateTimeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+
+
 class ClaimTotalsModel(Model):
     """One row of a creditor's dashboard totals (``chalicelib/domain/totals.py``): the claims in one status,
     or the open claims of one oldest due date, and their principal. Moved with an atomic ``ADD`` in the
@@ -370,6 +389,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ClaimTotalsModel,
     RegistryCacheModel,
     DebtorLinkModel,
+    DebtorDeclarationModel,
     AccountModel,
     ImportJobModel,
     OutboxModel,

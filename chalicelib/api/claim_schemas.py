@@ -100,6 +100,11 @@ class DebtorPaymentBody(Body):
     amount: str = Field(min_length=1, max_length=30, description="Montant reçu, par exemple « 300.00 »")
 
 
+class DebtorDisputeBody(Body):
+    reason: str = Field(min_length=1, max_length=40, description="Motif (already_paid, not_received, …)")
+    text: str = Field(default="", max_length=2000, description="Précisions du débiteur")
+
+
 class NoteBody(Body):
     note: str = Field(default="", max_length=2000, description="Précisions (montant, date, motif…)")
 

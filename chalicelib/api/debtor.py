@@ -99,3 +99,123 @@ def revoke_debtor_link(identity: Identity, claim_id: str) -> Response:
         business_now(),
     )
     return json_response(view.as_dict())
+
+
+# --- the debtor's answers -----------------------------------------------------------------------------------
+def _answer_guard() -> None:
+    """The debtor's answers count towards the page's limit of their address (each is a page visit too)."""
+    bootstrap.limiter().hit("debtor_page_ip", _client_ip())
+
+
+@debtor_routes.route("/debtor/{token}/payment", methods=["POST"], cors=API_CORS)
+@handles_errors
+def debtor_declares_payment(token: str) -> Response:
+    from chalicelib.api.claim_schemas import DebtorPaymentBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import debtor_declarations
+
+    _answer_guard()
+    body = parse_body(debtor_routes.current_request, DebtorPaymentBody)
+    settings = get_settings()
+    declared = debtor_declarations.declare_payment(
+        token,
+        paid_on=body.date,
+        amount=body.amount,
+        links=bootstrap.debtor_links(),
+        claims=bootstrap.claims(),
+        declarations=bootstrap.debtor_declarations(),
+        today=settings.today(),
+        now=business_now(),
+        base_url=settings.public_url,
+    )
+    answer = {
+        "message": "Merci : le créancier est informé de votre paiement et le confirmera à réception.",
+        "declaration": declared.as_dict(),
+    }
+    return json_response(answer, 201, extra_headers=PRIVATE_PAGE_HEADERS)
+
+
+@debtor_routes.route("/debtor/{token}/dispute", methods=["POST"], cors=API_CORS)
+@handles_errors
+def debtor_disputes(token: str) -> Response:
+    from chalicelib.api.claim_schemas import DebtorDisputeBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import debtor_declarations
+
+    _answer_guard()
+    body = parse_body(debtor_routes.current_request, DebtorDisputeBody)
+    declared = debtor_declarations.declare_dispute(
+        token,
+        reason=body.reason,
+        text=body.text,
+        links=bootstrap.debtor_links(),
+        claims=bootstrap.claims(),
+        declarations=bootstrap.debtor_declarations(),
+        now=business_now(),
+    )
+    answer = {
+        "message": "Votre contestation est transmise au créancier ; les démarches automatiques sont "
+        "suspendues.",
+        "declaration": declared.as_dict(),
+    }
+    return json_response(answer, 201, extra_headers=PRIVATE_PAGE_HEADERS)
+
+
+# --- the creditor's side of the answers ---------------------------------------------------------------------
+@debtor_routes.route(
+    "/claims/{claim_id}/debtor-declarations", methods=["GET"], authorizer=signed_in, cors=API_CORS
+)
+@handles_errors
+@requires_role(debtor_routes, Role.CREDITOR)
+def list_debtor_declarations(identity: Identity, claim_id: str) -> Response:
+    from chalicelib.services import debtor_declarations
+
+    found = debtor_declarations.of_claim(
+        bootstrap.claims(), bootstrap.debtor_declarations(), identity, claim_id
+    )
+    return json_response({"declarations": [d.as_dict() for d in found]})
+
+
+@debtor_routes.route(
+    "/claims/{claim_id}/debtor-declarations/{declaration_id}/confirm",
+    methods=["POST"],
+    authorizer=signed_in,
+    cors=API_CORS,
+)
+@handles_errors
+@requires_role(debtor_routes, Role.CREDITOR)
+def confirm_debtor_payment(identity: Identity, claim_id: str, declaration_id: str) -> Response:
+    from chalicelib.services import debtor_declarations
+
+    decided = debtor_declarations.confirm_payment(
+        bootstrap.claims(),
+        bootstrap.debtor_declarations(),
+        identity,
+        claim_id,
+        declaration_id,
+        resume=bootstrap.engine().send_task_success,
+        now=business_now(),
+    )
+    return json_response(decided.as_dict())
+
+
+@debtor_routes.route(
+    "/claims/{claim_id}/debtor-declarations/{declaration_id}/refuse",
+    methods=["POST"],
+    authorizer=signed_in,
+    cors=API_CORS,
+)
+@handles_errors
+@requires_role(debtor_routes, Role.CREDITOR)
+def refuse_debtor_payment(identity: Identity, claim_id: str, declaration_id: str) -> Response:
+    from chalicelib.services import debtor_declarations
+
+    decided = debtor_declarations.refuse_payment(
+        bootstrap.claims(),
+        bootstrap.debtor_declarations(),
+        identity,
+        claim_id,
+        declaration_id,
+        now=business_now(),
+    )
+    return json_response(decided.as_dict())

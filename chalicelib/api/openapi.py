@@ -134,6 +134,29 @@ OPERATIONS: dict[str, Operation] = {
         "Page du débiteur (sans compte) : créancier, factures, sommes dues, délai, virement et QR code EPC",
         "Débiteur",
     ),
+    "debtor_declares_payment": Operation(
+        "Le débiteur indique avoir payé (date, montant) ; le créancier confirme",
+        "Débiteur",
+        f"{_C}:DebtorPaymentBody",
+        status=201,
+    ),
+    "debtor_disputes": Operation(
+        "Le débiteur conteste (motif, précisions) : les démarches automatiques sont suspendues",
+        "Débiteur",
+        f"{_C}:DebtorDisputeBody",
+        status=201,
+    ),
+    "list_debtor_declarations": Operation(
+        "Ce que le débiteur a déclaré depuis sa page (paiements, contestations)", "Créances", roles=CREDITOR
+    ),
+    "confirm_debtor_payment": Operation(
+        "Confirmer le paiement déclaré par le débiteur (il est déduit ; réglée s'il couvre le solde)",
+        "Créances",
+        roles=CREDITOR,
+    ),
+    "refuse_debtor_payment": Operation(
+        "Indiquer que le paiement déclaré par le débiteur n'a pas été reçu", "Créances", roles=CREDITOR
+    ),
     "get_debtor_link": Operation(
         "Le lien de la page du débiteur et ses consultations (première et dernière)",
         "Créances",

@@ -166,6 +166,11 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
         ),
         _claim("dossier_ready", "dossier d'injonction de payer constitué", {}, {"court_name": "text"}),
         _claim(
+            "debtor_declared_payment",
+            "le débiteur indique avoir payé depuis sa page : à confirmer",
+            {"paid_on": "date", "amount_paid": "amount", "confirm_url": "url"},
+        ),
+        _claim(
             "debtor_proceedings",
             "le BODACC publie une procédure collective du débiteur : déclarer la créance",
             {"proceedings_kind": "text", "published_on": "date"},
@@ -282,6 +287,7 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
                 "tracking_number": "text",
                 "creditor_email": "text",
                 "creditor_phone": "text",
+                "debtor_page_url": "url",
             },
             needs_attachment=True,
         ),
@@ -296,7 +302,12 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
                 "amount_due": "amount",
                 "letter_date": "date",
             },
-            {"debtor_title": "text", "creditor_email": "text", "creditor_phone": "text"},
+            {
+                "debtor_title": "text",
+                "creditor_email": "text",
+                "creditor_phone": "text",
+                "debtor_page_url": "url",
+            },
             needs_attachment=True,
         ),
         # --- to a partner lawyer ----------------------------------------------------------------------

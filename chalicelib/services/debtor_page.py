@@ -130,6 +130,19 @@ class DebtorPage:
         }
 
 
+def served_claim(token: str, links: DebtorLinks, claims: ClaimRepository, now: dt.datetime) -> Claim:
+    """The claim of ``token`` while its page is served (404 unknown link, 410 revoked or claim ended)."""
+    link = links.resolve(token, now)
+    if link is None:
+        raise NotFound(UNKNOWN_LINK, code="unknown_link")
+    if not link.active:
+        raise Gone(REVOKED_LINK, code="revoked_link")
+    claim = claims.get(link.claim_id)
+    if claim.status not in SERVED or claim.content is None:
+        raise Gone(ENDED, code="claim_ended")
+    return claim
+
+
 def page(
     token: str,
     *,
@@ -142,14 +155,7 @@ def page(
     """The page of ``token`` (404 unknown, 410 revoked or ended), its visit recorded on the link."""
     from chalicelib.services.claims import assess_claim
 
-    link = links.resolve(token, now)
-    if link is None:
-        raise NotFound(UNKNOWN_LINK, code="unknown_link")
-    if not link.active:
-        raise Gone(REVOKED_LINK, code="revoked_link")
-    claim = claims.get(link.claim_id)
-    if claim.status not in SERVED or claim.content is None:
-        raise Gone(ENDED, code="claim_ended")
+    claim = served_claim(token, links, claims, now)
     account = accounts.find(claim.creditor_id)
     if account is None or account.creditor is None:
         raise Gone(ENDED, code="claim_ended")

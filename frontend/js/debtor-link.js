@@ -50,3 +50,59 @@ export function debtorLinkSection(claimId) {
     .catch((error) => add(clear(body), notice("error", error.message)));
   return section;
 }
+
+/** What the debtor declared from their page; a declared payment is confirmed (or not) in one click. */
+export function debtorDeclarationsSection(claimId, onDecided) {
+  const path = `/v1/claims/${encodeURIComponent(claimId)}/debtor-declarations`;
+  const body = h("div", {});
+  const section = h(
+    "section",
+    { class: "card", id: "declarations-debiteur", "aria-labelledby": "titre-declarations", hidden: true },
+    h("h2", { id: "titre-declarations" }, "Réponses du débiteur"),
+    body,
+  );
+  const decide = (declaration, action, label) => {
+    const control = h("button", { type: "button", class: action === "confirm" ? "primary small" : "secondary small" }, label);
+    control.addEventListener("click", async () => {
+      await busy(control, "Enregistrement…", async () => {
+        try {
+          await api(`${path}/${encodeURIComponent(declaration.declaration_id)}/${action}`, { method: "POST" });
+          onDecided(action === "confirm" ? "Paiement confirmé : les sommes dues sont recalculées." : "Paiement noté comme non reçu.");
+        } catch (error) {
+          add(body, notice("error", error.message));
+        }
+      });
+    });
+    return control;
+  };
+  api(path)
+    .then(({ declarations }) => {
+      if (!declarations.length) return;
+      section.hidden = false;
+      const pending = declarations.filter((d) => d.kind === "payment" && d.status === "pending");
+      if (pending.length) {
+        add(body, notice("warning", h("strong", {}, "Paiement déclaré par le débiteur, à confirmer : "), "vérifiez votre compte avant toute étape payante."));
+      }
+      add(
+        body,
+        h(
+          "ul",
+          { class: "declarations" },
+          declarations.map((d) =>
+            h(
+              "li",
+              { id: `declaration-${d.declaration_id}` },
+              h("strong", {}, `${d.kind_label} — ${when(d.declared_at)}`),
+              d.kind === "payment" ? ` : ${d.details.amount.replace(".", ",")} € le ${d.details.paid_on.split("-").reverse().join("/")}` : ` : ${d.details.reason_label}${d.details.text ? ` — « ${d.details.text} »` : ""}`,
+              ` (${d.status_label})`,
+              d.kind === "payment" && d.status === "pending"
+                ? h("span", { class: "actions" }, " ", decide(d, "confirm", "Confirmer la réception"), " ", decide(d, "refuse", "Non reçu"))
+                : null,
+            ),
+          ),
+        ),
+      );
+    })
+    .catch(() => {});
+  return section;
+}

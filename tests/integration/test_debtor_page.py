@@ -9,8 +9,9 @@ import pytest
 
 from tests import artefacts
 from tests.helpers.qr import qr_codes_in_pdf
-from tests.integration.accounts_helpers import get, post
+from tests.integration.accounts_helpers import get, mailbox, post
 from tests.integration.claims_helpers import PROFILE
+from tests.integration.outbox_helpers import status_email, wait_for_mail
 from tests.integration.test_notice import _token, paid_claim, send, stored
 from tests.integration.test_notice import platform as notice_platform  # noqa: F401 (fixture)
 
@@ -33,6 +34,17 @@ def _sent(api, email: str, claim_id: str) -> tuple[str, str, list[str]]:
     token, user_id = _token(api, email)
     paid_claim(claim_id, creditor_id=user_id)
     send(claim_id)
+    # What the escalation's next step does: the claim moves to « mise en demeure envoyée ».
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.domain.claim import ClaimStatus
+
+    ClaimRepository().transition(
+        claim_id,
+        ClaimStatus.NOTICE_SENT,
+        actor="test",
+        reason="préparation",
+        notify=status_email(ClaimStatus.NOTICE_SENT),
+    )
     return token, user_id, qr_codes_in_pdf(stored(notice_key(claim_id)))
 
 
@@ -58,6 +70,9 @@ def test_the_notice_prints_the_epc_qr_code_and_the_debtors_page_which_shows_what
     [link] = [code for code in codes if "/#/d/" in code]
     assert link.startswith("http://127.0.0.1:8765/#/d/")
     debtor_token = link.rsplit("/", 1)[1]
+    # The debtor's emailed copy of the letter gives the same page.
+    [copy] = [m for m in mailbox("compta@rhone-distribution.example.fr") if link in m["body"]]
+    assert "sans compte" in copy["body"]
 
     response = debtor_api.http.get(f"/v1/debtor/{debtor_token}")
     assert response.status_code == 200, response.body
@@ -118,3 +133,62 @@ def test_unknown_revoked_ended_links_and_guessing_are_refused_in_french(debtor_a
     answers = [debtor_api.http.get("/v1/debtor/" + str(i) * len(debtor_token)).status_code for i in range(5)]
     assert answers == [404, 404, 404, 429, 429]
     assert debtor_api.http.get(f"/v1/debtor/{fresh.token}").status_code == 429
+
+
+def test_the_debtor_declares_a_partial_payment_the_creditor_confirms_it_and_the_amounts_follow(debtor_api):
+    token, _, codes = _sent(debtor_api, "claire@debiteur-paye.fr", "clm_debtorpage03")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+    answer = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/payment",
+        headers={"Content-Type": "application/json"},
+        body='{"date": "2025-03-30", "amount": "300,00"}',
+    )
+    assert answer.status_code == 201, answer.body
+    assert "créancier est informé" in answer.json_body["message"]
+    [mail] = wait_for_mail("claire@debiteur-paye.fr", lambda m: "indique avoir payé" in m["subject"])
+    assert "300,00\xa0€" in mail["body"] and "/#/creances/clm_debtorpage03" in mail["body"]
+    # Refused inputs, in French.
+    future = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/payment",
+        headers={"Content-Type": "application/json"},
+        body='{"date": "2025-04-30", "amount": "10"}',
+    )
+    assert future.status_code == 400 and "futur" in future.json_body["error"]["message"]
+
+    declared = get(debtor_api, "/v1/claims/clm_debtorpage03/debtor-declarations", token).json_body
+    [payment] = declared["declarations"]
+    assert payment["status"] == "pending" and payment["details"]["amount"] == "300.00"
+    path = f"/v1/claims/clm_debtorpage03/debtor-declarations/{payment['declaration_id']}"
+    confirmed = post(debtor_api, f"{path}/confirm", {}, token)
+    assert confirmed.status_code == 200 and confirmed.json_body["status"] == "confirmed"
+    assert post(debtor_api, f"{path}/confirm", {}, token).status_code == 409  # once only
+    page = debtor_api.http.get(f"/v1/debtor/{debtor_token}").json_body
+    assert page["amounts"]["principal_outstanding"] != "1000.00"  # recomputed on the balance
+    events = get(debtor_api, "/v1/claims/clm_debtorpage03/timeline", token).json_body["events"]
+    reasons = " ".join(e["reason"] for e in events).replace("\xa0", " ").replace("\u202f", " ")
+    assert "Le débiteur indique avoir payé 300,00 €" in reasons and "Paiement partiel du débiteur" in reasons
+
+
+def test_the_debtors_dispute_pauses_the_escalation_and_tells_the_creditor(debtor_api):
+    token, _, codes = _sent(debtor_api, "claire@debiteur-conteste.fr", "clm_debtorpage04")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+    unknown_reason = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/dispute",
+        headers={"Content-Type": "application/json"},
+        body='{"reason": "because", "text": ""}',
+    )
+    assert unknown_reason.status_code == 400 and "motif" in unknown_reason.json_body["error"]["message"]
+    answer = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/dispute",
+        headers={"Content-Type": "application/json"},
+        body='{"reason": "not_conform", "text": "Le site livré ne fonctionne pas sur mobile."}',
+    )
+    assert answer.status_code == 201, answer.body
+    claim = get(debtor_api, "/v1/claims/clm_debtorpage04", token).json_body
+    assert claim["status"] == "disputed"
+    events = get(debtor_api, "/v1/claims/clm_debtorpage04/timeline", token).json_body["events"]
+    assert "ne fonctionne pas sur mobile" in events[-1]["reason"]
+    assert events[-1]["actor"].startswith("débiteur")
+    wait_for_mail("claire@debiteur-conteste.fr", lambda m: "conteste" in m["body"])

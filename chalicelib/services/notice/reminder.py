@@ -123,6 +123,7 @@ def send_reminder(
         "letter_date": today,
         "creditor_email": creditor_email or None,
         "creditor_phone": profile.phone or None,
+        "debtor_page_url": ctx.extra.get("debtor_link") or None,
     }
     attachment = Attachment(_safe_filename("relance", ctx.our_reference), pdf)
     send_email(content.debtor.email, render_email("debtor_reminder", context, attachments=(attachment,)))

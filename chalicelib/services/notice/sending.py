@@ -251,6 +251,15 @@ def send_notice(
     return _outcome(claim_id, notice, already_sent=False)
 
 
+def _debtor_page_url(claim_id: str) -> str | None:
+    """The debtor's page, as the letter prints it (None when the claim has no active link)."""
+    from chalicelib.adapters.debtor_links import DebtorLinks
+    from chalicelib.settings import get_settings
+
+    link = DebtorLinks().current(claim_id)
+    return link.url(get_settings().public_url) if link is not None and link.active else None
+
+
 def with_debtor_page(ctx: Any, claim: Claim, profile: CreditorProfile, now: dt.datetime) -> Any:
     """The letter's context with the debtor's page and the EPC QR code of the total (issue 22)."""
     from dataclasses import replace
@@ -421,6 +430,7 @@ def _email_debtor_copy(
         "tracking_number": notice.tracking_number or None,
         "creditor_email": account.email or None,
         "creditor_phone": profile.phone or None,
+        "debtor_page_url": _debtor_page_url(claim.claim_id),
     }
     try:
         content_pdf = pdf if pdf is not None else store.get(notice.pdf_key, MAX_PDF_BYTES)

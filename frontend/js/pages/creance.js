@@ -8,7 +8,7 @@ import { field, showErrors, checkRequired, busy, controlValue } from "../forms.j
 import { euros, dateLong, dateShort, when, bytes, todayIso, todayAttrs } from "../format.js";
 import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE, ENDED } from "../statuses.js";
 import { decompteView, interestLabel } from "./depot.js";
-import { debtorLinkSection } from "../debtor-link.js";
+import { debtorLinkSection, debtorDeclarationsSection } from "../debtor-link.js";
 
 const POLL_MS = 2000;
 const CHANNELS = { lrar: "Lettre recommandée avec accusé de réception", lre: "Lettre recommandée électronique" };
@@ -119,6 +119,7 @@ function draw(view) {
       actionsFor(view),
     ),
     reviewSection(claim),
+    debtorDeclarationsSection(claim.claim_id, (message) => refresh(view, null, message)),
     debtorLinkSection(claim.claim_id),
     noticeSection(view),
     lawyerSection(claim),

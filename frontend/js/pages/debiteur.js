@@ -1,8 +1,18 @@
 // The debtor's page (issue 22): opened from the link or the QR code of a relance or a mise en demeure, without
 // an account. What the letter shows, the sums due today, and paying by bank transfer in one scan (EPC QR code).
-import { h, add, notice, facts } from "../dom.js";
+import { h, add, clear, notice, facts, announce } from "../dom.js";
 import { api } from "../api.js";
-import { euros, dateLong, dateShort } from "../format.js";
+import { field, showErrors, checkRequired, busy } from "../forms.js";
+import { euros, dateLong, dateShort, todayIso } from "../format.js";
+
+const REASONS = [
+  ["already_paid", "J'ai déjà payé cette somme"],
+  ["not_received", "Je n'ai pas reçu la marchandise ou la prestation"],
+  ["not_conform", "La marchandise ou la prestation n'est pas conforme à la commande"],
+  ["wrong_amount", "Le montant réclamé est erroné"],
+  ["not_debtor", "Je ne suis pas redevable de cette somme"],
+  ["other", "Autre motif"],
+];
 
 export async function render({ main, params }) {
   document.title = "Votre dossier — Recouvrement de créances en ligne";
@@ -76,6 +86,7 @@ export async function render({ main, params }) {
         ),
       ),
     ),
+    answers(params.token),
     h(
       "section",
       { class: "card", "aria-labelledby": "titre-creancier" },
@@ -87,7 +98,62 @@ export async function render({ main, params }) {
         ["Téléphone", page.creditor.phone],
         ["Référence du dossier", page.reference || ""],
       ]),
-      h("p", { class: "hint" }, "Vous contestez cette somme, ou vous avez déjà payé ? Écrivez au créancier à l'adresse ci-dessus en rappelant la référence du dossier."),
+      h("p", { class: "hint" }, "Pour toute autre question, écrivez au créancier en rappelant la référence du dossier."),
     ),
+  );
+}
+
+/** « J'ai payé » and « Je conteste »: two forms, each answered in French on the spot. */
+function answers(token) {
+  const base = `/v1/debtor/${encodeURIComponent(token)}`;
+  const paid = h(
+    "form",
+    { id: "form-paye", novalidate: true },
+    field({ name: "date", label: "Date du paiement", type: "date", required: true, value: todayIso(), attrs: { max: todayIso() } }),
+    field({ name: "amount", label: "Montant payé (€)", required: true, inputmode: "decimal" }),
+    h("button", { type: "submit", class: "primary" }, "Indiquer ce paiement"),
+    h("div", { class: "answer", "aria-live": "polite" }),
+  );
+  const dispute = h(
+    "form",
+    { id: "form-conteste", novalidate: true },
+    field({ name: "reason", label: "Motif", type: "select", required: true, options: [["", "Choisissez un motif"], ...REASONS] }),
+    field({ name: "text", label: "Précisions (facultatif, sauf « Autre motif »)", type: "textarea", attrs: { maxlength: "2000" } }),
+    h("button", { type: "submit", class: "secondary" }, "Envoyer ma contestation"),
+    h("div", { class: "answer", "aria-live": "polite" }),
+  );
+  const submit = (form, path, body) => async (event) => {
+    event.preventDefault();
+    if (!checkRequired(form)) return;
+    const button = form.querySelector("button[type=submit]");
+    const answer = form.querySelector(".answer");
+    await busy(button, "Envoi…", async () => {
+      try {
+        const result = await api(path, { method: "POST", body: body() });
+        clear(answer).append(notice("success", result.message));
+        announce(result.message);
+        form.querySelectorAll("input, select, textarea, button").forEach((control) => {
+          control.disabled = true;
+        });
+      } catch (error) {
+        showErrors(form, error);
+        clear(answer).append(notice("error", error.message));
+      }
+    });
+  };
+  paid.addEventListener(
+    "submit",
+    submit(paid, `${base}/payment`, () => ({ date: paid.elements.date.value, amount: paid.elements.amount.value.trim() })),
+  );
+  dispute.addEventListener(
+    "submit",
+    submit(dispute, `${base}/dispute`, () => ({ reason: dispute.elements.reason.value, text: dispute.elements.text.value.trim() })),
+  );
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "titre-reponses" },
+    h("h2", { id: "titre-reponses" }, "Vous avez déjà payé, ou vous contestez ?"),
+    h("details", { id: "j-ai-paye" }, h("summary", {}, "J'ai payé"), h("p", { class: "hint" }, "Le créancier est prévenu et confirme le paiement à sa réception."), paid),
+    h("details", { id: "je-conteste" }, h("summary", {}, "Je conteste"), h("p", { class: "hint" }, "Votre contestation est transmise au créancier ; les démarches automatiques sont suspendues."), dispute),
   );
 }

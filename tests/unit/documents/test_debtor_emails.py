@@ -75,6 +75,18 @@ def test_the_debtor_never_gets_a_link_to_the_platform_or_the_claim_id() -> None:
             assert "#/creances" not in body and "http" not in body.replace("http-equiv", "")
 
 
+def test_the_only_link_a_debtor_gets_is_their_own_page() -> None:
+    """Issue 22: the debtor's page (no account) is the one link of the debtor's emails."""
+    import re
+
+    page = "https://recouvrement.example.fr/#/d/Xk3mPq9rTz2w7Yb5Nc8Ld1Vf4H"
+    for kind, context in (("debtor_notice", NOTICE), ("debtor_reminder", REMINDER)):
+        email = render_email(kind, context | {"debtor_page_url": page}, attachments=(PDF,))
+        for body in (email.text, email.html):
+            links = set(re.findall(r"https?://[^\s\"<]+", body.replace("http-equiv", "")))
+            assert links == {page} and "#/creances" not in body
+
+
 def test_a_company_is_greeted_madame_monsieur_and_the_reminder_is_a_courtesy() -> None:
     email = render_email("debtor_reminder", REMINDER, attachments=(PDF,))
     text = normalise(email.text)

@@ -80,6 +80,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "channel": "lrar",
     },
     "settled": CLAIM | {"settled_on": "2026-12-01", "amount_paid": "1234.56"},
+    "debtor_declared_payment": CLAIM
+    | {"paid_on": "2026-12-01", "amount_paid": "250.00", "confirm_url": f"{BASE}/#/creances/CLM-2026-0042"},
     "debtor_proceedings": CLAIM
     | {
         "proceedings_kind": "liquidation judiciaire",
@@ -207,6 +209,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "channel": "lrar",
         "tracking_number": "1A00123456789",
         "creditor_email": "contact@plomberie-martin.example.fr",
+        "debtor_page_url": f"{BASE}/#/d/Xk3mPq9rTz2w7Yb5Nc8Ld1Vf4H",
     },
     "debtor_reminder": {
         "creditor_name": "Plomberie Martin SARL",

@@ -1,0 +1,198 @@
+"""The debtor answers from their page (issue 22): « J'ai payé » and « Je conteste ».
+
+A declared payment waits for the creditor, who is emailed and confirms it in one click (it is then recorded
+as a debtor payment, with the usual effects: settled if it covers the balance, the amounts recomputed
+otherwise) or says it was not received. Until then the escalation keeps its course; the claim's page warns
+the creditor before any paid step.
+
+A dispute pauses the automatic escalation as the creditor's own report of a dispute does (after the notice:
+the claim becomes « contestée »), with the debtor's reason and words in the timeline, and the creditor is
+emailed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.accounts import Identity
+from chalicelib.domain.claim import ClaimStatus, EventKind
+from chalicelib.domain.debtor_declaration import DISPUTE_REASONS, Declaration
+from chalicelib.domain.errors import InvalidInput, InvalidTransition
+from chalicelib.domain.notifications import Notification
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.debtor_declarations import DebtorDeclarations
+    from chalicelib.adapters.debtor_links import DebtorLinks
+
+DEBTOR = "débiteur (page en ligne)"
+MAX_TEXT = 2000
+
+
+def _claim_of(token: str, links: DebtorLinks, claims: ClaimRepository, now: dt.datetime) -> Any:
+    from chalicelib.services.debtor_page import served_claim
+
+    return served_claim(token, links, claims, now)
+
+
+def _euros(amount: Any) -> str:
+    from chalicelib.documents.formatting import euros
+
+    return euros(amount)
+
+
+def declare_payment(
+    token: str,
+    *,
+    paid_on: dt.date,
+    amount: str,
+    links: DebtorLinks,
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    today: dt.date,
+    now: dt.datetime,
+    base_url: str,
+) -> Declaration:
+    from chalicelib.domain.claim_content import MAX_AMOUNT, parse_amount
+
+    claim = _claim_of(token, links, claims, now)
+    try:
+        value = parse_amount(amount)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="amount") from None
+    if value <= 0:
+        raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
+    if value > MAX_AMOUNT:
+        raise InvalidInput("Le montant est trop élevé : vérifiez la saisie.", field="amount")
+    if paid_on > today:
+        raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
+    declared = declarations.add(
+        claim.claim_id, "payment", {"paid_on": paid_on.isoformat(), "amount": f"{value:.2f}"}, now
+    )
+    claims.record(
+        claim.claim_id,
+        kind=EventKind.NOTE,
+        actor=DEBTOR,
+        reason=(
+            f"Le débiteur indique avoir payé {_euros(value)} le {paid_on.strftime('%d/%m/%Y')} : "
+            "paiement à confirmer par le créancier"
+        ),
+        now=now,
+        notify=Notification(
+            "debtor_declared_payment",
+            {
+                "paid_on": paid_on.isoformat(),
+                "amount_paid": f"{value:.2f}",
+                "confirm_url": f"{base_url.rstrip('/')}/#/creances/{claim.claim_id}",
+            },
+        ),
+    )
+    return declared
+
+
+def declare_dispute(
+    token: str,
+    *,
+    reason: str,
+    text: str,
+    links: DebtorLinks,
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    now: dt.datetime,
+) -> Declaration:
+    from chalicelib.services.escalation import report_dispute
+
+    claim = _claim_of(token, links, claims, now)
+    if reason not in DISPUTE_REASONS:
+        raise InvalidInput("Choisissez le motif de la contestation dans la liste.", field="reason")
+    words = " ".join(text.split())[:MAX_TEXT]
+    if reason == "other" and not words:
+        raise InvalidInput("Expliquez en quelques mots pourquoi vous contestez.", field="text")
+    declared = declarations.add(claim.claim_id, "dispute", {"reason": reason, "text": words}, now)
+    summary = DISPUTE_REASONS[reason] + (f" — « {words} »" if words else "")
+    if claim.status is ClaimStatus.NOTICE_SENT:
+        report_dispute(claims, claim.claim_id, actor=DEBTOR, summary=summary, now=now)
+    else:
+        claims.record(
+            claim.claim_id,
+            kind=EventKind.NOTE,
+            actor=DEBTOR,
+            reason=f"Le débiteur conteste la créance : {summary}",
+            now=now,
+            notify=Notification(
+                "disputed", {"disputed_on": now.date().isoformat(), "dispute_summary": summary}
+            ),
+        )
+    return declared
+
+
+# --- the creditor's side ---------------------------------------------------------------------------------
+def of_claim(
+    claims: ClaimRepository, declarations: DebtorDeclarations, identity: Identity, claim_id: str
+) -> list[Declaration]:
+    claims.get_for(identity, claim_id)
+    return declarations.of_claim(claim_id)
+
+
+def confirm_payment(
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    identity: Identity,
+    claim_id: str,
+    declaration_id: str,
+    *,
+    resume: Callable[[str, dict[str, Any]], None],
+    now: dt.datetime,
+) -> Declaration:
+    """The creditor received it: recorded as a debtor payment (settled when it covers the balance)."""
+    from chalicelib.services.escalation import record_debtor_payment
+
+    claims.get_for(identity, claim_id)
+    pending = _pending_payment(declarations, claim_id, declaration_id)
+    record_debtor_payment(
+        claims,
+        claim_id,
+        actor=identity.user_id,
+        paid_on=dt.date.fromisoformat(str(pending.details["paid_on"])),
+        amount=str(pending.details["amount"]),
+        resume=resume,
+        now=now,
+    )
+    return declarations.decide(claim_id, declaration_id, "confirmed", identity.user_id, now)
+
+
+def refuse_payment(
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    identity: Identity,
+    claim_id: str,
+    declaration_id: str,
+    *,
+    now: dt.datetime,
+) -> Declaration:
+    claims.get_for(identity, claim_id)
+    pending = _pending_payment(declarations, claim_id, declaration_id)
+    decided = declarations.decide(claim_id, declaration_id, "refused", identity.user_id, now)
+    claims.record(
+        claim_id,
+        kind=EventKind.NOTE,
+        actor=identity.user_id,
+        reason=(
+            f"Paiement déclaré par le débiteur ({_euros(pending.details['amount'])} le "
+            f"{dt.date.fromisoformat(str(pending.details['paid_on'])).strftime('%d/%m/%Y')}) : "
+            "non reçu selon le créancier"
+        ),
+        now=now,
+    )
+    return decided
+
+
+def _pending_payment(declarations: DebtorDeclarations, claim_id: str, declaration_id: str) -> Declaration:
+    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+    if found is None or found.kind != "payment":
+        raise InvalidInput("Ce paiement déclaré n'existe pas.", field="declaration_id")
+    if found.status != "pending":
+        raise InvalidTransition("Ce paiement déclaré a déjà été traité.", code="already_decided")
+    return found
