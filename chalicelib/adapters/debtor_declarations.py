@@ -78,3 +78,19 @@ class DebtorDeclarations:
                 raise NotFound("Cette déclaration a déjà été traitée.", code="already_decided") from None
             raise TransientError(f"debtor declaration not updated: {error}") from error
         return _declaration(item)
+
+    def add_file(self, claim_id: str, declaration_id: str, entry: dict[str, Any]) -> Declaration:
+        """Append a checked file to the declaration's ``details["files"]``."""
+        from chalicelib.adapters.dynamo import DebtorDeclarationModel
+
+        try:
+            item = DebtorDeclarationModel.get(claim_id, declaration_id)
+        except DoesNotExist:
+            raise NotFound("Cette déclaration du débiteur n'existe pas.") from None
+        details = dict(item.details or {})
+        details["files"] = [*details.get("files", []), entry]
+        try:
+            item.update(actions=[DebtorDeclarationModel.details.set(details)])
+        except UpdateError as error:
+            raise TransientError(f"debtor declaration not updated: {error}") from error
+        return _declaration(item)

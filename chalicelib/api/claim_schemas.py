@@ -105,6 +105,15 @@ class DebtorDisputeBody(Body):
     text: str = Field(default="", max_length=2000, description="Précisions du débiteur")
 
 
+class DebtorFileBody(Body):
+    filename: str = Field(min_length=1, max_length=255, description="Nom du fichier")
+    content_base64: str = Field(
+        min_length=1,
+        max_length=7_000_000,
+        description="Le fichier (PDF, PNG ou JPEG, 5 Mo au plus), en base64",
+    )
+
+
 class NoteBody(Body):
     note: str = Field(default="", max_length=2000, description="Précisions (montant, date, motif…)")
 

@@ -161,6 +161,39 @@ def debtor_disputes(token: str) -> Response:
     return json_response(answer, 201, extra_headers=PRIVATE_PAGE_HEADERS)
 
 
+@debtor_routes.route("/debtor/{token}/declarations/{declaration_id}/files", methods=["POST"], cors=API_CORS)
+@handles_errors
+def debtor_attaches_file(token: str, declaration_id: str) -> Response:
+    import base64
+    import binascii
+
+    from chalicelib.api.claim_schemas import DebtorFileBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.domain.errors import InvalidInput
+    from chalicelib.services import debtor_declarations
+
+    _answer_guard()
+    body = parse_body(debtor_routes.current_request, DebtorFileBody)
+    try:
+        content = base64.b64decode(body.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(
+            "Le fichier n'a pas été reçu correctement : envoyez-le à nouveau.", field="file"
+        ) from None
+    declared = debtor_declarations.attach_file(
+        token,
+        declaration_id,
+        filename=body.filename,
+        content=content,
+        links=bootstrap.debtor_links(),
+        claims=bootstrap.claims(),
+        declarations=bootstrap.debtor_declarations(),
+        store=bootstrap.documents(),
+        now=business_now(),
+    )
+    return json_response({"declaration": declared.as_dict()}, 201, extra_headers=PRIVATE_PAGE_HEADERS)
+
+
 # --- the creditor's side of the answers ---------------------------------------------------------------------
 @debtor_routes.route(
     "/claims/{claim_id}/debtor-declarations", methods=["GET"], authorizer=signed_in, cors=API_CORS
@@ -219,3 +252,26 @@ def refuse_debtor_payment(identity: Identity, claim_id: str, declaration_id: str
         now=business_now(),
     )
     return json_response(decided.as_dict())
+
+
+@debtor_routes.route(
+    "/claims/{claim_id}/debtor-declarations/{declaration_id}/files/{file_id}",
+    methods=["GET"],
+    authorizer=signed_in,
+    cors=API_CORS,
+)
+@handles_errors
+@requires_role(debtor_routes, Role.CREDITOR)
+def get_debtor_file(identity: Identity, claim_id: str, declaration_id: str, file_id: str) -> Response:
+    from chalicelib.services import debtor_declarations
+
+    url = debtor_declarations.file_link(
+        bootstrap.claims(),
+        bootstrap.debtor_declarations(),
+        bootstrap.documents(),
+        identity,
+        claim_id,
+        declaration_id,
+        file_id,
+    )
+    return json_response({"url": url})

@@ -146,6 +146,16 @@ OPERATIONS: dict[str, Operation] = {
         f"{_C}:DebtorDisputeBody",
         status=201,
     ),
+    "debtor_attaches_file": Operation(
+        "Joindre un fichier à sa déclaration (preuve de paiement, pièce de la contestation), vérifié "
+        "avant d'être gardé",
+        "Débiteur",
+        f"{_C}:DebtorFileBody",
+        status=201,
+    ),
+    "get_debtor_file": Operation(
+        "Lien de téléchargement d'un fichier joint par le débiteur", "Créances", roles=CREDITOR
+    ),
     "list_debtor_declarations": Operation(
         "Ce que le débiteur a déclaré depuis sa page (paiements, contestations)", "Créances", roles=CREDITOR
     ),

@@ -39,6 +39,10 @@ class Declaration:
 
     def as_dict(self) -> dict[str, Any]:
         details = dict(self.details)
+        # The files as the debtor and the creditor see them (never where they are stored).
+        details["files"] = [
+            {k: v for k, v in f.items() if k != "storage_key"} for f in self.details.get("files") or []
+        ]
         if self.kind == "dispute":
             details["reason_label"] = DISPUTE_REASONS.get(str(details.get("reason")), "")
         return {

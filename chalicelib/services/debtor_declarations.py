@@ -196,3 +196,88 @@ def _pending_payment(declarations: DebtorDeclarations, claim_id: str, declaratio
     if found.status != "pending":
         raise InvalidTransition("Ce paiement déclaré a déjà été traité.", code="already_decided")
     return found
+
+
+# --- the debtor's files (a proof of payment, the dispute's documents) ------------------------------------
+MAX_DEBTOR_FILE_BYTES = 5 * 1024 * 1024  # sent in the API's JSON body (base64): API Gateway takes 10 MB
+MAX_FILES_PER_DECLARATION = 5
+
+
+def attach_file(
+    token: str,
+    declaration_id: str,
+    *,
+    filename: str,
+    content: bytes,
+    links: DebtorLinks,
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    store: Any,
+    now: dt.datetime,
+) -> Declaration:
+    """A file for one of the debtor's declarations, through the same checks as the creditor's uploads (real
+    type, size, no active or hidden content): refused with the reason in French before anything is stored;
+    accepted, it is stored under the claim with its SHA-256 in the timeline."""
+    import hashlib
+    import uuid
+
+    from chalicelib.documents.inspection import download_name, inspect_upload, safe_filename
+
+    claim = _claim_of(token, links, claims, now)
+    found = next(
+        (d for d in declarations.of_claim(claim.claim_id) if d.declaration_id == declaration_id), None
+    )
+    if found is None:
+        raise InvalidInput("Cette déclaration est introuvable.", field="declaration_id")
+    files = list(found.details.get("files") or [])
+    if len(files) >= MAX_FILES_PER_DECLARATION:
+        raise InvalidInput(f"{MAX_FILES_PER_DECLARATION} fichiers au plus par déclaration.", field="file")
+    if len(content) > MAX_DEBTOR_FILE_BYTES:
+        raise InvalidInput("Le fichier dépasse 5 Mo : envoyez une version plus légère.", field="file")
+    name = safe_filename(filename)
+    inspected = inspect_upload(content, filename=name)  # UploadRejected (422) before anything is stored
+    file_id = f"dfl_{uuid.uuid4().hex[:16]}"
+    key = f"claims/{claim.claim_id}/debtor/{declaration_id}/{file_id}"
+    store.put(key, content, inspected.media_type)
+    entry = {
+        "file_id": file_id,
+        "filename": download_name(name, inspected.media_type),
+        "media_type": inspected.media_type,
+        "size": inspected.size,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "storage_key": key,
+    }
+    updated = declarations.add_file(claim.claim_id, declaration_id, entry)
+    claims.record(
+        claim.claim_id,
+        kind=EventKind.DOCUMENT_ADDED,
+        actor=DEBTOR,
+        reason=f"Pièce jointe par le débiteur à sa déclaration : « {entry['filename']} »",
+        document_hashes={file_id: str(entry["sha256"])},
+        now=now,
+    )
+    return updated
+
+
+def file_link(
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    store: Any,
+    identity: Identity,
+    claim_id: str,
+    declaration_id: str,
+    file_id: str,
+) -> str:
+    """A short download link to one of the debtor's files, for the claim's creditor."""
+    from chalicelib.domain.errors import NotFound
+
+    claims.get_for(identity, claim_id)
+    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+    entry = (
+        next((f for f in (found.details.get("files") or []) if f.get("file_id") == file_id), None)
+        if found
+        else None
+    )
+    if entry is None:
+        raise NotFound("Ce fichier est introuvable.")
+    return str(store.presigned_get(str(entry["storage_key"]), str(entry["filename"])))

@@ -95,6 +95,7 @@ export function debtorDeclarationsSection(claimId, onDecided) {
               h("strong", {}, `${d.kind_label} — ${when(d.declared_at)}`),
               d.kind === "payment" ? ` : ${d.details.amount.replace(".", ",")} € le ${d.details.paid_on.split("-").reverse().join("/")}` : ` : ${d.details.reason_label}${d.details.text ? ` — « ${d.details.text} »` : ""}`,
               ` (${d.status_label})`,
+              (d.details.files || []).map((f) => h("span", {}, " · ", fileLink(path, d, f))),
               d.kind === "payment" && d.status === "pending"
                 ? h("span", { class: "actions" }, " ", decide(d, "confirm", "Confirmer la réception"), " ", decide(d, "refuse", "Non reçu"))
                 : null,
@@ -105,4 +106,18 @@ export function debtorDeclarationsSection(claimId, onDecided) {
     })
     .catch(() => {});
   return section;
+}
+
+function fileLink(path, declaration, file) {
+  const link = h("a", { href: "#", class: "debtor-file" }, file.filename);
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    try {
+      const { url } = await api(`${path}/${encodeURIComponent(declaration.declaration_id)}/files/${encodeURIComponent(file.file_id)}`);
+      window.location.assign(url);
+    } catch (error) {
+      link.after(notice("error", error.message));
+    }
+  });
+  return link;
 }

@@ -192,3 +192,59 @@ def test_the_debtors_dispute_pauses_the_escalation_and_tells_the_creditor(debtor
     assert "ne fonctionne pas sur mobile" in events[-1]["reason"]
     assert events[-1]["actor"].startswith("débiteur")
     wait_for_mail("claire@debiteur-conteste.fr", lambda m: "conteste" in m["body"])
+
+
+def test_the_debtors_files_go_through_the_upload_checks_before_anything_is_stored(debtor_api):
+    import base64
+    import json
+
+    from tests.integration.claims_helpers import pdf_bytes
+    from tests.security.test_uploads_hostile import pdf_that_is_also_a_zip, pdf_with_document_javascript
+
+    token, _, codes = _sent(debtor_api, "claire@debiteur-fichiers.fr", "clm_debtorpage05")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+    headers = {"Content-Type": "application/json"}
+    declared = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/payment", headers=headers, body='{"date": "2025-03-30", "amount": "100"}'
+    ).json_body["declaration"]
+    files = f"/v1/debtor/{debtor_token}/declarations/{declared['declaration_id']}/files"
+
+    def send(content: bytes, name: str = "virement.pdf"):
+        body = json.dumps({"filename": name, "content_base64": base64.b64encode(content).decode()})
+        return debtor_api.http.post(files, headers=headers, body=body)
+
+    accepted = send(pdf_bytes(), "../../avis de virement.pdf")
+    assert accepted.status_code == 201, accepted.body
+    [stored_file] = accepted.json_body["declaration"]["details"]["files"]
+    assert stored_file["filename"].endswith(".pdf") and "/" not in stored_file["filename"]
+    assert "storage_key" not in stored_file and len(stored_file["sha256"]) == 64
+    for hostile in (pdf_with_document_javascript(), pdf_that_is_also_a_zip()):
+        refused = send(hostile)
+        assert refused.status_code == 422, refused.body
+        assert refused.json_body["error"]["field"] == "file"
+    not_base64 = debtor_api.http.post(
+        files, headers=headers, body='{"filename": "x.pdf", "content_base64": "%%%"}'
+    )
+    assert not_base64.status_code == 400 and "reçu correctement" in not_base64.json_body["error"]["message"]
+    elsewhere = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/declarations/dcl_not_this_claims/files",
+        headers=headers,
+        body=json.dumps({"filename": "x.pdf", "content_base64": base64.b64encode(pdf_bytes()).decode()}),
+    )
+    assert elsewhere.status_code == 400
+    # Only the accepted file is kept; the creditor sees it, and its hash is in the timeline.
+    listed = get(debtor_api, "/v1/claims/clm_debtorpage05/debtor-declarations", token).json_body
+    assert [f["file_id"] for f in listed["declarations"][0]["details"]["files"]] == [stored_file["file_id"]]
+    events = get(debtor_api, "/v1/claims/clm_debtorpage05/timeline", token).json_body["events"]
+    assert any("Pièce jointe par le débiteur" in e["reason"] for e in events)
+    import requests
+
+    path = (
+        f"/v1/claims/clm_debtorpage05/debtor-declarations/{declared['declaration_id']}"
+        f"/files/{stored_file['file_id']}"
+    )
+    url = get(debtor_api, path, token).json_body["url"]
+    assert requests.get(url, timeout=10).content == pdf_bytes()
+    stranger, _ = _token(debtor_api, "autre@creancier.fr")
+    assert get(debtor_api, path, stranger).status_code == 404

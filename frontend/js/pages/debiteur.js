@@ -111,6 +111,7 @@ function answers(token) {
     { id: "form-paye", novalidate: true },
     field({ name: "date", label: "Date du paiement", type: "date", required: true, value: todayIso(), attrs: { max: todayIso() } }),
     field({ name: "amount", label: "Montant payé (€)", required: true, inputmode: "decimal" }),
+    fileField("preuve", "Preuve du paiement (facultatif : PDF, PNG ou JPEG, 5 Mo au plus)"),
     h("button", { type: "submit", class: "primary" }, "Indiquer ce paiement"),
     h("div", { class: "answer", "aria-live": "polite" }),
   );
@@ -119,6 +120,7 @@ function answers(token) {
     { id: "form-conteste", novalidate: true },
     field({ name: "reason", label: "Motif", type: "select", required: true, options: [["", "Choisissez un motif"], ...REASONS] }),
     field({ name: "text", label: "Précisions (facultatif, sauf « Autre motif »)", type: "textarea", attrs: { maxlength: "2000" } }),
+    fileField("piece", "Un document à l'appui (facultatif : PDF, PNG ou JPEG, 5 Mo au plus)"),
     h("button", { type: "submit", class: "secondary" }, "Envoyer ma contestation"),
     h("div", { class: "answer", "aria-live": "polite" }),
   );
@@ -132,6 +134,18 @@ function answers(token) {
         const result = await api(path, { method: "POST", body: body() });
         clear(answer).append(notice("success", result.message));
         announce(result.message);
+        const file = form.querySelector("input[type=file]")?.files?.[0];
+        if (file) {
+          try {
+            await api(`${base}/declarations/${encodeURIComponent(result.declaration.declaration_id)}/files`, {
+              method: "POST",
+              body: { filename: file.name, content_base64: await base64Of(file) },
+            });
+            answer.append(notice("success", `Fichier « ${file.name} » transmis.`));
+          } catch (error) {
+            answer.append(notice("error", error.message));
+          }
+        }
         form.querySelectorAll("input, select, textarea, button").forEach((control) => {
           control.disabled = true;
         });
@@ -156,4 +170,24 @@ function answers(token) {
     h("details", { id: "j-ai-paye" }, h("summary", {}, "J'ai payé"), h("p", { class: "hint" }, "Le créancier est prévenu et confirme le paiement à sa réception."), paid),
     h("details", { id: "je-conteste" }, h("summary", {}, "Je conteste"), h("p", { class: "hint" }, "Votre contestation est transmise au créancier ; les démarches automatiques sont suspendues."), dispute),
   );
+}
+
+function fileField(name, label) {
+  const id = `champ-${name}`;
+  return h(
+    "div",
+    { class: "field field-file wide" },
+    h("label", { for: id }, label),
+    h("input", { type: "file", id, name, accept: ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" }),
+  );
+}
+
+/** The file's bytes in base64 (the API checks them before anything is stored). */
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(new Error("Le fichier n'a pas pu être lu : choisissez-le à nouveau."));
+    reader.readAsDataURL(file);
+  });
 }
