@@ -36,7 +36,7 @@ class DebtorDeclarations:
             claim_id,
             f"dcl_{stamp}_{secrets.token_hex(4)}",
             kind=kind,
-            status="pending" if kind == "payment" else "recorded",
+            status="pending" if kind in ("payment", "plan") else "recorded",
             declared_at=now,
             details=details,
         )

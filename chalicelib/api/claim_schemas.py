@@ -105,6 +105,11 @@ class DebtorDisputeBody(Body):
     text: str = Field(default="", max_length=2000, description="Précisions du débiteur")
 
 
+class DebtorPlanBody(Body):
+    instalments: int = Field(ge=2, le=12, description="Nombre de mensualités (2 à 12)")
+    first_date: Day = Field(description="Date de la première mensualité")
+
+
 class DebtorFileBody(Body):
     filename: str = Field(min_length=1, max_length=255, description="Nom du fichier")
     content_base64: str = Field(

@@ -60,6 +60,7 @@ def debtor_page(token: str) -> Response:
             accounts=bootstrap.accounts(),
             today=get_settings().today(),
             now=business_now(),
+            declarations=bootstrap.debtor_declarations(),
         )
     except NotFound:
         raise
@@ -156,6 +157,35 @@ def debtor_disputes(token: str) -> Response:
     answer = {
         "message": "Votre contestation est transmise au créancier ; les démarches automatiques sont "
         "suspendues.",
+        "declaration": declared.as_dict(),
+    }
+    return json_response(answer, 201, extra_headers=PRIVATE_PAGE_HEADERS)
+
+
+@debtor_routes.route("/debtor/{token}/plan", methods=["POST"], cors=API_CORS)
+@handles_errors
+def debtor_requests_plan(token: str) -> Response:
+    from chalicelib.api.claim_schemas import DebtorPlanBody
+    from chalicelib.api.validation import parse_body
+    from chalicelib.services import debtor_declarations
+
+    _answer_guard()
+    body = parse_body(debtor_routes.current_request, DebtorPlanBody)
+    settings = get_settings()
+    declared = debtor_declarations.request_plan(
+        token,
+        instalments=body.instalments,
+        first_on=body.first_date,
+        links=bootstrap.debtor_links(),
+        claims=bootstrap.claims(),
+        accounts=bootstrap.accounts(),
+        declarations=bootstrap.debtor_declarations(),
+        today=settings.today(),
+        now=business_now(),
+        base_url=settings.public_url,
+    )
+    answer = {
+        "message": "Votre demande de délai est transmise au créancier, qui l'acceptera ou la refusera.",
         "declaration": declared.as_dict(),
     }
     return json_response(answer, 201, extra_headers=PRIVATE_PAGE_HEADERS)

@@ -146,6 +146,12 @@ OPERATIONS: dict[str, Operation] = {
         f"{_C}:DebtorDisputeBody",
         status=201,
     ),
+    "debtor_requests_plan": Operation(
+        "Le débiteur demande un délai (mensualités) ; vaut reconnaissance de dette (C. civ. 2240)",
+        "Débiteur",
+        f"{_C}:DebtorPlanBody",
+        status=201,
+    ),
     "debtor_attaches_file": Operation(
         "Joindre un fichier à sa déclaration (preuve de paiement, pièce de la contestation), vérifié "
         "avant d'être gardé",

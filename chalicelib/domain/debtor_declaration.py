@@ -17,13 +17,31 @@ DISPUTE_REASONS: Mapping[str, str] = {
     "not_debtor": "Je ne suis pas redevable de cette somme",
     "other": "Autre motif",
 }
-KIND_LABELS = {"payment": "Paiement déclaré", "dispute": "Contestation"}
+KIND_LABELS = {"payment": "Paiement déclaré", "dispute": "Contestation", "plan": "Demande de délai"}
 STATUS_LABELS = {
-    "pending": "à confirmer",
+    "pending": "en attente de votre réponse",
     "confirmed": "confirmé",
-    "refused": "non reconnu",
+    "refused": "refusé",
     "recorded": "enregistrée",
+    "accepted": "accepté",
 }
+# POLICY: what a debtor may ask for from their page (a longer schedule is for the creditor to discuss).
+MAX_INSTALMENTS = 12
+MAX_FIRST_INSTALMENT_DAYS = 60
+
+
+def schedule(total_cents: int, instalments: int, first: dt.date) -> list[dict[str, str]]:
+    """Equal monthly instalments of ``total_cents`` (the last takes the remaining cents), the first on
+    ``first`` and each next one the same day of the following month (the month's last day when it has none).
+    Money in integer cents."""
+    from chalicelib.legal.dates import add_months
+
+    share, rest = divmod(total_cents, instalments)
+    amounts = [share] * (instalments - 1) + [share + rest]
+    return [
+        {"due_on": add_months(first, n).isoformat(), "amount": f"{cents // 100}.{cents % 100:02d}"}
+        for n, cents in enumerate(amounts)
+    ]
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,11 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"paid_on": "date", "amount_paid": "amount", "confirm_url": "url"},
         ),
         _claim(
+            "debtor_plan_requested",
+            "le débiteur demande un délai (échéancier) depuis sa page : à accepter ou refuser",
+            {"instalments": "count", "first_date": "date", "amount_claimed": "amount", "answer_url": "url"},
+        ),
+        _claim(
             "debtor_proceedings",
             "le BODACC publie une procédure collective du débiteur : déclarer la créance",
             {"proceedings_kind": "text", "published_on": "date"},

@@ -146,10 +146,13 @@ def confirm_payment(
     resume: Callable[[str, dict[str, Any]], None],
     now: dt.datetime,
 ) -> Declaration:
-    """The creditor received it: recorded as a debtor payment (settled when it covers the balance)."""
+    """The creditor received it: recorded as a debtor payment (settled when it covers the balance). For a
+    requested payment plan: the creditor accepts it."""
     from chalicelib.services.escalation import record_debtor_payment
 
     claims.get_for(identity, claim_id)
+    if _kind_of(declarations, claim_id, declaration_id) == "plan":
+        return answer_plan(claims, declarations, identity, claim_id, declaration_id, accept=True, now=now)
     pending = _pending_payment(declarations, claim_id, declaration_id)
     record_debtor_payment(
         claims,
@@ -173,6 +176,8 @@ def refuse_payment(
     now: dt.datetime,
 ) -> Declaration:
     claims.get_for(identity, claim_id)
+    if _kind_of(declarations, claim_id, declaration_id) == "plan":
+        return answer_plan(claims, declarations, identity, claim_id, declaration_id, accept=False, now=now)
     pending = _pending_payment(declarations, claim_id, declaration_id)
     decided = declarations.decide(claim_id, declaration_id, "refused", identity.user_id, now)
     claims.record(
@@ -187,6 +192,11 @@ def refuse_payment(
         now=now,
     )
     return decided
+
+
+def _kind_of(declarations: DebtorDeclarations, claim_id: str, declaration_id: str) -> str:
+    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+    return found.kind if found is not None else ""
 
 
 def _pending_payment(declarations: DebtorDeclarations, claim_id: str, declaration_id: str) -> Declaration:
@@ -281,3 +291,128 @@ def file_link(
     if entry is None:
         raise NotFound("Ce fichier est introuvable.")
     return str(store.presigned_get(str(entry["storage_key"]), str(entry["filename"])))
+
+
+# --- « Je demande un délai » -----------------------------------------------------------------------------
+def request_plan(
+    token: str,
+    *,
+    instalments: int,
+    first_on: dt.date,
+    links: DebtorLinks,
+    claims: ClaimRepository,
+    accounts: Any,
+    declarations: DebtorDeclarations,
+    today: dt.date,
+    now: dt.datetime,
+    base_url: str,
+) -> Declaration:
+    """The debtor proposes to pay the sum due today in ``instalments`` monthly payments from ``first_on``.
+    The request itself acknowledges the debt (C. civ. 2240, RULEBOOK 1.4: « a request for payment delay »):
+    it joins the claim's acknowledgements, so prescription runs again from today. The creditor accepts or
+    refuses it on the claim page."""
+    from decimal import Decimal
+
+    from chalicelib.domain.claim_content import ClaimContent
+    from chalicelib.domain.debtor_declaration import MAX_FIRST_INSTALMENT_DAYS, MAX_INSTALMENTS, schedule
+    from chalicelib.services.claims import assess_claim
+
+    claim = _claim_of(token, links, claims, now)
+    if not 2 <= instalments <= MAX_INSTALMENTS:
+        raise InvalidInput(f"Choisissez de 2 à {MAX_INSTALMENTS} mensualités.", field="instalments")
+    if not today <= first_on <= today + dt.timedelta(days=MAX_FIRST_INSTALMENT_DAYS):
+        raise InvalidInput(
+            f"La première mensualité doit tomber dans les {MAX_FIRST_INSTALMENT_DAYS} jours qui viennent.",
+            field="first_date",
+        )
+    account = accounts.find(claim.creditor_id)
+    if account is None or account.creditor is None:
+        raise InvalidTransition("Ce dossier ne peut pas recevoir de demande de délai.")
+    amounts = assess_claim(claim, account.creditor, today).assessment.get("amounts") or {}
+    total = Decimal(str(amounts.get("total") or amounts.get("principal_outstanding") or "0"))
+    cents = int(total * 100)
+    if cents < instalments * 100:
+        raise InvalidInput(
+            "La somme due est trop faible pour être payée en plusieurs fois.", field="instalments"
+        )
+    plan = schedule(cents, instalments, first_on)
+    declared = declarations.add(
+        claim.claim_id,
+        "plan",
+        {
+            "instalments": instalments,
+            "first_date": first_on.isoformat(),
+            "total": f"{total:.2f}",
+            "schedule": plan,
+        },
+        now,
+    )
+
+    def acknowledged(c: Any) -> Any:
+        from dataclasses import replace
+
+        content = ClaimContent.model_validate(c.content)
+        data = content.as_json()
+        data["acknowledgements"] = [
+            *data.get("acknowledgements", []),
+            {
+                "date": today.isoformat(),
+                "description": "Demande de délai de paiement par le débiteur (en ligne)",
+            },
+        ]
+        return replace(c, content=ClaimContent.model_validate(data).as_json())
+
+    claims.record(
+        claim.claim_id,
+        kind=EventKind.NOTE,
+        actor=DEBTOR,
+        reason=(
+            f"Le débiteur demande un délai : {instalments} mensualités à partir du "
+            f"{first_on.strftime('%d/%m/%Y')} ({_euros(total)}). La demande vaut reconnaissance de la dette "
+            "(C. civ. 2240) : la prescription court à nouveau"
+        ),
+        change=acknowledged,
+        now=now,
+        notify=Notification(
+            "debtor_plan_requested",
+            {
+                "instalments": instalments,
+                "first_date": first_on.isoformat(),
+                "amount_claimed": f"{total:.2f}",
+                "answer_url": f"{base_url.rstrip('/')}/#/creances/{claim.claim_id}",
+            },
+        ),
+    )
+    return declared
+
+
+def answer_plan(
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    identity: Identity,
+    claim_id: str,
+    declaration_id: str,
+    *,
+    accept: bool,
+    now: dt.datetime,
+) -> Declaration:
+    claims.get_for(identity, claim_id)
+    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+    if found is None or found.kind != "plan":
+        raise InvalidInput("Cette demande de délai n'existe pas.", field="declaration_id")
+    if found.status != "pending":
+        raise InvalidTransition("Cette demande de délai a déjà reçu une réponse.", code="already_decided")
+    decided = declarations.decide(
+        claim_id, declaration_id, "accepted" if accept else "refused", identity.user_id, now
+    )
+    claims.record(
+        claim_id,
+        kind=EventKind.NOTE,
+        actor=identity.user_id,
+        reason=(
+            f"Échéancier de {found.details['instalments']} mensualités "
+            f"{'accepté' if accept else 'refusé'} par le créancier"
+        ),
+        now=now,
+    )
+    return decided

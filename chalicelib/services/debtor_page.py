@@ -99,6 +99,7 @@ class DebtorPage:
     deadline: dt.date | None
     transfer: Transfer
     as_of: dt.date
+    plan: dict[str, Any] | None = None  # the latest payment plan asked for, and the creditor's answer
 
     def as_dict(self) -> dict[str, Any]:
         from chalicelib.documents.qr import epc_qr_svg
@@ -119,6 +120,7 @@ class DebtorPage:
             "as_of": self.as_of.isoformat(),
             "amounts": self.amounts,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "plan": self.plan,
             "transfer": {
                 "beneficiary": self.transfer.beneficiary,
                 "iban": self.transfer.iban_spaced,
@@ -151,6 +153,7 @@ def page(
     accounts: AccountFinder,
     today: dt.date,
     now: dt.datetime,
+    declarations: Any = None,
 ) -> DebtorPage:
     """The page of ``token`` (404 unknown, 410 revoked or ended), its visit recorded on the link."""
     from chalicelib.services.claims import assess_claim
@@ -180,6 +183,15 @@ def page(
         for key in ("principal_outstanding", "interest", "indemnity", "total", "interest_until", "a_parfaire")
     }
     notice = claim.notice
+    plan = None
+    if declarations is not None:
+        plans = [d for d in declarations.of_claim(claim.claim_id) if d.kind == "plan"]
+        if plans:
+            latest = plans[-1].as_dict()
+            plan = {key: latest[key] for key in ("status", "status_label", "declared_at")} | {
+                "schedule": latest["details"].get("schedule", []),
+                "total": latest["details"].get("total"),
+            }
     return DebtorPage(
         claim,
         content,
@@ -188,6 +200,7 @@ def page(
         notice.deadline if notice is not None else None,
         transfer_of(claim, profile.iban, profile.legal_name, total),
         today,
+        plan,
     )
 
 

@@ -67,7 +67,11 @@ export function debtorDeclarationsSection(claimId, onDecided) {
       await busy(control, "Enregistrement…", async () => {
         try {
           await api(`${path}/${encodeURIComponent(declaration.declaration_id)}/${action}`, { method: "POST" });
-          onDecided(action === "confirm" ? "Paiement confirmé : les sommes dues sont recalculées." : "Paiement noté comme non reçu.");
+          const messages = {
+            payment: ["Paiement confirmé : les sommes dues sont recalculées.", "Paiement noté comme non reçu."],
+            plan: ["Échéancier accepté : le débiteur le voit sur sa page.", "Échéancier refusé."],
+          };
+          onDecided(messages[declaration.kind][action === "confirm" ? 0 : 1]);
         } catch (error) {
           add(body, notice("error", error.message));
         }
@@ -93,11 +97,14 @@ export function debtorDeclarationsSection(claimId, onDecided) {
               "li",
               { id: `declaration-${d.declaration_id}` },
               h("strong", {}, `${d.kind_label} — ${when(d.declared_at)}`),
-              d.kind === "payment" ? ` : ${d.details.amount.replace(".", ",")} € le ${d.details.paid_on.split("-").reverse().join("/")}` : ` : ${d.details.reason_label}${d.details.text ? ` — « ${d.details.text} »` : ""}`,
+              describe(d),
               ` (${d.status_label})`,
               (d.details.files || []).map((f) => h("span", {}, " · ", fileLink(path, d, f))),
               d.kind === "payment" && d.status === "pending"
                 ? h("span", { class: "actions" }, " ", decide(d, "confirm", "Confirmer la réception"), " ", decide(d, "refuse", "Non reçu"))
+                : null,
+              d.kind === "plan" && d.status === "pending"
+                ? h("span", { class: "actions" }, " ", decide(d, "confirm", "Accepter l'échéancier"), " ", decide(d, "refuse", "Refuser"))
                 : null,
             ),
           ),
@@ -120,4 +127,12 @@ function fileLink(path, declaration, file) {
     }
   });
   return link;
+}
+
+function describe(d) {
+  const day = (iso) => iso.split("-").reverse().join("/");
+  const euro = (value) => `${String(value).replace(".", ",")} €`;
+  if (d.kind === "payment") return ` : ${euro(d.details.amount)} le ${day(d.details.paid_on)}`;
+  if (d.kind === "plan") return ` : ${d.details.instalments} mensualités à partir du ${day(d.details.first_date)} (${euro(d.details.total)})`;
+  return ` : ${d.details.reason_label}${d.details.text ? ` — « ${d.details.text} »` : ""}`;
 }

@@ -248,3 +248,40 @@ def test_the_debtors_files_go_through_the_upload_checks_before_anything_is_store
     assert requests.get(url, timeout=10).content == pdf_bytes()
     stranger, _ = _token(debtor_api, "autre@creancier.fr")
     assert get(debtor_api, path, stranger).status_code == 404
+
+
+def test_the_debtor_asks_for_time_it_acknowledges_the_debt_and_the_creditor_accepts_the_plan(debtor_api):
+    token, _, codes = _sent(debtor_api, "claire@debiteur-delai.fr", "clm_debtorpage06")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+    headers = {"Content-Type": "application/json"}
+    too_late = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/plan",
+        headers=headers,
+        body='{"instalments": 3, "first_date": "2025-09-01"}',
+    )
+    assert too_late.status_code == 400 and "60 jours" in too_late.json_body["error"]["message"]
+    asked = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/plan",
+        headers=headers,
+        body='{"instalments": 3, "first_date": "2025-04-15"}',
+    )
+    assert asked.status_code == 201, asked.body
+    plan = asked.json_body["declaration"]["details"]
+    # 1 061,26 € in three: two of 353,75 € and the remaining cents on the last, one month apart.
+    assert plan["schedule"] == [
+        {"due_on": "2025-04-15", "amount": "353.75"},
+        {"due_on": "2025-05-15", "amount": "353.75"},
+        {"due_on": "2025-06-15", "amount": "353.76"},
+    ]
+    claim = get(debtor_api, "/v1/claims/clm_debtorpage06", token).json_body
+    assert {"date": "2025-03-31"} in [{"date": a["date"]} for a in claim["content"]["acknowledgements"]]
+    wait_for_mail("claire@debiteur-delai.fr", lambda m: "demande un délai" in m["subject"])
+
+    declaration_id = asked.json_body["declaration"]["declaration_id"]
+    path = f"/v1/claims/clm_debtorpage06/debtor-declarations/{declaration_id}"
+    accepted = post(debtor_api, f"{path}/confirm", {}, token)
+    assert accepted.status_code == 200 and accepted.json_body["status"] == "accepted"
+    page = debtor_api.http.get(f"/v1/debtor/{debtor_token}").json_body
+    assert page["plan"]["status"] == "accepted" and len(page["plan"]["schedule"]) == 3
+    assert post(debtor_api, f"{path}/refuse", {}, token).status_code == 409  # answered once

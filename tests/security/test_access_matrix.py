@@ -81,6 +81,7 @@ ACCESS: dict[str, Rule] = {
     "debtor_declares_payment": rule("public"),
     "debtor_disputes": rule("public"),
     "debtor_attaches_file": rule("public"),
+    "debtor_requests_plan": rule("public"),
     "list_debtor_declarations": rule("claim", CRED),
     "get_debtor_file": rule("claim", CRED),
     "confirm_debtor_payment": rule("claim", CRED),

@@ -86,6 +86,7 @@ export async function render({ main, params }) {
         ),
       ),
     ),
+    planSection(page.plan),
     answers(params.token),
     h(
       "section",
@@ -163,12 +164,37 @@ function answers(token) {
     "submit",
     submit(dispute, `${base}/dispute`, () => ({ reason: dispute.elements.reason.value, text: dispute.elements.text.value.trim() })),
   );
+  const plan = h(
+    "form",
+    { id: "form-delai", novalidate: true },
+    field({
+      name: "instalments",
+      label: "Nombre de mensualités",
+      type: "select",
+      required: true,
+      options: Array.from({ length: 11 }, (_, i) => [String(i + 2), `${i + 2} mensualités`]),
+    }),
+    field({ name: "first_date", label: "Date de la première mensualité", type: "date", required: true, value: todayIso(), attrs: { min: todayIso() } }),
+    h("button", { type: "submit", class: "secondary" }, "Demander ce délai"),
+    h("div", { class: "answer", "aria-live": "polite" }),
+  );
+  plan.addEventListener(
+    "submit",
+    submit(plan, `${base}/plan`, () => ({ instalments: Number(plan.elements.instalments.value), first_date: plan.elements.first_date.value })),
+  );
   return h(
     "section",
     { class: "card", "aria-labelledby": "titre-reponses" },
-    h("h2", { id: "titre-reponses" }, "Vous avez déjà payé, ou vous contestez ?"),
+    h("h2", { id: "titre-reponses" }, "Vous avez déjà payé, vous contestez ou vous demandez un délai ?"),
     h("details", { id: "j-ai-paye" }, h("summary", {}, "J'ai payé"), h("p", { class: "hint" }, "Le créancier est prévenu et confirme le paiement à sa réception."), paid),
     h("details", { id: "je-conteste" }, h("summary", {}, "Je conteste"), h("p", { class: "hint" }, "Votre contestation est transmise au créancier ; les démarches automatiques sont suspendues."), dispute),
+    h(
+      "details",
+      { id: "je-demande-un-delai" },
+      h("summary", {}, "Je demande un délai"),
+      h("p", { class: "hint" }, "Le créancier accepte ou refuse votre échéancier. Demander un délai vaut reconnaissance de la dette (article 2240 du code civil)."),
+      plan,
+    ),
   );
 }
 
@@ -190,4 +216,16 @@ function base64Of(file) {
     reader.onerror = () => reject(new Error("Le fichier n'a pas pu être lu : choisissez-le à nouveau."));
     reader.readAsDataURL(file);
   });
+}
+
+/** The payment plan asked for, and the creditor's answer. */
+function planSection(plan) {
+  if (!plan) return null;
+  return h(
+    "section",
+    { class: "card", id: "echeancier", "aria-labelledby": "titre-echeancier" },
+    h("h2", { id: "titre-echeancier" }, "Votre demande de délai"),
+    h("p", {}, `Réponse du créancier : ${plan.status_label}.`),
+    h("ul", {}, plan.schedule.map((item) => h("li", {}, `${dateLong(item.due_on)} : ${euros(item.amount)}`))),
+  );
 }

@@ -82,6 +82,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "settled": CLAIM | {"settled_on": "2026-12-01", "amount_paid": "1234.56"},
     "debtor_declared_payment": CLAIM
     | {"paid_on": "2026-12-01", "amount_paid": "250.00", "confirm_url": f"{BASE}/#/creances/CLM-2026-0042"},
+    "debtor_plan_requested": CLAIM
+    | {
+        "instalments": 3,
+        "first_date": "2026-12-15",
+        "amount_claimed": "1061.26",
+        "answer_url": f"{BASE}/#/creances/CLM-2026-0042",
+    },
     "debtor_proceedings": CLAIM
     | {
         "proceedings_kind": "liquidation judiciaire",
