@@ -119,6 +119,7 @@ class LocalPlatform:
         self._moto: Any = None
         self._http: Any = None
         self._saver: Any = None
+        self.journal: Any = None
         self._sweeper: threading.Thread | None = None
         self._stop_sweeping = threading.Event()
         self.store: Any = None
@@ -154,8 +155,9 @@ class LocalPlatform:
         from chalice.cli.factory import CLIFactory
 
         from chalicelib.settings import get_settings
+        from infra.local.journal import Journal
         from infra.local.provision import provision
-        from infra.local.snapshot import LocalDataStore, PeriodicSaver
+        from infra.local.snapshot import Checkpointer, LocalDataStore
         from infra.local.webserver import create_server
 
         factory = CLIFactory(project_dir=str(ROOT))
@@ -182,10 +184,26 @@ class LocalPlatform:
             buckets=[settings.documents_bucket],
             user_pools={user_pool_name(settings.resource_prefix): provisioned.user_pool_id},
         )
+        # The snapshot, then the journal's writes since (infra/local/journal.py); from now on every write is
+        # journaled (flushed to disk) before it is answered.
+        self.journal = Journal(
+            args.data_dir,
+            tables=tables,
+            buckets=[settings.documents_bucket],
+            user_pools={user_pool_name(settings.resource_prefix): provisioned.user_pool_id},
+        )
         restored = self.store.restore()
+        replayed = self.journal.replay()
+        if replayed["frames"]:
+            restored["totals_corrected"] = self.store._rebuild_totals()
+        for dropped in replayed["dropped"]:
+            print(f"Journal : {dropped} — écriture jamais confirmée, ignorée.", flush=True)
+        self.journal.install()
+        self.journal.open_next()
+        self.journal.enabled = True
         demo_accounts = ensure_demo_accounts(settings)
         localaws.tune_gc()
-        self._saver = PeriodicSaver(self.store, args.save_interval)
+        self._saver = Checkpointer(self.store, self.journal, args.save_interval)
         self._saver.start()
         self._sweeper = threading.Thread(target=self._sweep_outbox, name="outbox-sweeper", daemon=True)
         self._sweeper.start()
@@ -329,6 +347,19 @@ class LocalPlatform:
             except Exception as error:  # e.g. moto stopping: try again at the next tick
                 log.warning("outbox sweep failed: %s", error)
 
+    def _final_checkpoint(self) -> None:
+        """A snapshot of everything, then the journal it covers deleted (if it fails, the journal stays:
+        nothing is lost, the next start replays it)."""
+        if self.store is None:
+            return
+        if self.journal is None:
+            self.store.save()
+            return
+        from infra.local.snapshot import checkpoint
+
+        checkpoint(self.store, self.journal)
+        self.journal.close()
+
     def stop(self) -> bool:
         """Stop every part, each one even if another failed, and save the data; True when all went well.
         Idempotent: a second call (a second stop thread) waits for the first one."""
@@ -341,7 +372,7 @@ class LocalPlatform:
                 ("le serveur web", lambda: self._http is not None and self._http.server.shutdown()),
                 ("la simulation Stripe", lambda: self.fake_stripe is not None and self.fake_stripe.close()),
                 ("la sauvegarde périodique", lambda: self._saver is not None and self._saver.stop()),
-                ("la sauvegarde des données", lambda: self.store is not None and self.store.save()),
+                ("la sauvegarde des données", self._final_checkpoint),
                 ("les exécutions en cours", self._stop_executions),
                 ("l'AWS local", lambda: self._moto is not None and self._moto.stop()),
             ]

@@ -1,8 +1,9 @@
 """Local data that survives a restart: DynamoDB items, S3 objects and Cognito users (with their local
 passwords, in clear: moto keeps them so) saved under a git-ignored folder.
 
-Saved periodically and on a clean stop, restored right after provisioning. Written atomically (temporary
-file + rename), so a crash mid-save keeps the previous snapshot. Step Functions executions are not saved:
+Saved at checkpoints (when the write-ahead journal, infra/local/journal.py, has grown, and at a clean stop),
+restored right after provisioning, then the journal is replayed over it. Written atomically (temporary file +
+rename), so a crash mid-save keeps the previous file. Step Functions executions are not saved:
 an execution that was waiting when the platform stopped is gone (see README, "Local platform").
 """
 
@@ -208,21 +209,38 @@ class LocalDataStore:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class PeriodicSaver(threading.Thread):
-    """Saves every ``interval`` seconds until stopped; failures are logged, never fatal."""
+def checkpoint(store: LocalDataStore, journal: Any) -> None:
+    """A new journal generation, a snapshot while the writes go on into it, then the generations the
+    snapshot covers deleted (infra/local/journal.py explains why this order loses nothing)."""
+    covered = journal.open_next()
+    store.save()
+    journal.drop_up_to(covered)
 
-    def __init__(self, store: LocalDataStore, interval: float) -> None:
-        super().__init__(name="local-data-saver", daemon=True)
+
+class Checkpointer(threading.Thread):
+    """Every ``interval`` seconds, a checkpoint when the journal has grown past ``journal_bytes``: the
+    steady cost of a write is its journal record; the full snapshot runs once per that many bytes of writes.
+    Failures are logged, never fatal (the journal keeps every write)."""
+
+    def __init__(
+        self, store: LocalDataStore, journal: Any, interval: float, journal_bytes: int | None = None
+    ) -> None:
+        super().__init__(name="local-data-checkpoints", daemon=True)
+        from infra.local.journal import CHECKPOINT_BYTES
+
         self.store = store
+        self.journal = journal
         self.interval = interval
+        self.journal_bytes = journal_bytes or CHECKPOINT_BYTES
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
             try:
-                self.store.save()
+                if self.journal.size > self.journal_bytes:
+                    checkpoint(self.store, self.journal)
             except Exception:
-                logger.exception("could not save the local data")
+                logger.exception("could not checkpoint the local data")
 
     def stop(self) -> None:
         self._stop_event.set()
