@@ -20,7 +20,8 @@ Format, version 1 (``journal-<generation>.log`` in the data folder, and the obje
 
 An op is one of ``{"op": "ddb.put", "table", "item"}``, ``{"op": "ddb.delete", "table", "key"}`` (DynamoDB
 JSON), ``{"op": "s3.put", "bucket", "key", "blob", "metadata"}``, ``{"op": "s3.delete", "bucket", "key"}``,
-``{"op": "cognito.user", "pool", "user"}``, ``{"op": "cognito.delete", "pool", "username"}``. On load, a frame
+``{"op": "cognito.user", "pool", "user"}``, ``{"op": "cognito.delete", "pool", "username"}``, ``{"op":
+"ses.message", "region", "message"}`` (the local mailbox: a message SES "sent"). On load, a frame
 whose length or checksum does not match ends the journal: the last frame torn by a crash is dropped and
 reported (its write was never acknowledged), never a crash.
 """
@@ -227,6 +228,8 @@ class Journal:
             pool_id = self.user_pools.get(op["pool"])
             if pool_id:
                 _pool(pool_id).users.pop(op["username"], None)
+        elif kind == "ses.message":
+            put_message(op["region"], op["message"])
 
     # --- hooks --------------------------------------------------------------------------------------
     def install(self) -> None:
@@ -304,6 +307,35 @@ def put_user(pool_id: str, saved: dict[str, Any]) -> None:
             user.groups.add(group)
 
 
+def message_state(message: Any) -> dict[str, Any]:
+    """A message of the local mailbox as the journal and the snapshot keep it."""
+    state = {k: v for k, v in vars(message).items() if k != "sent_at"}
+    sent_at = getattr(message, "sent_at", None)
+    return {
+        "type": type(message).__name__,
+        "fields": state,
+        "sent_at": sent_at.isoformat() if sent_at else None,
+    }
+
+
+def put_message(region: str, saved: dict[str, Any]) -> None:
+    """Put a kept message back in the local mailbox (once: a message already there is not added again)."""
+    import datetime as dt
+
+    from moto.ses import models
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[LOCAL_ACCOUNT][region]
+    if any(getattr(m, "id", None) == saved["fields"].get("id") for m in backend.sent_messages):
+        return
+    message = getattr(models, saved["type"]).__new__(getattr(models, saved["type"]))
+    message.__dict__.update(saved["fields"])
+    if saved.get("sent_at"):
+        message.sent_at = dt.datetime.fromisoformat(saved["sent_at"])
+    backend.sent_messages.append(message)
+    backend.sent_message_count += 1
+
+
 def _ddb_keys(
     backend: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> list[tuple[str, dict]]:
@@ -349,9 +381,14 @@ def _install_hooks() -> None:
     if _INSTALLED:
         return
     _INSTALLED = True
-    from moto.cognitoidp.models import CognitoIdpBackend
+    _hook_dynamodb()
+    _hook_s3()
+    _hook_ses()
+    _hook_cognito()
+
+
+def _hook_dynamodb() -> None:
     from moto.dynamodb import models as dynamodb
-    from moto.s3.models import S3Backend
 
     from infra.local.localaws import _DYNAMODB_WRITE_LOCK
 
@@ -381,6 +418,10 @@ def _install_hooks() -> None:
                         )
 
         setattr(dynamodb.DynamoDBBackend, name, journaled)
+
+
+def _hook_s3() -> None:
+    from moto.s3.models import S3Backend
 
     def s3_state(backend: Any, journal: Journal, bucket: str, key: str) -> dict[str, Any]:
         found = backend.get_object(bucket, key)
@@ -443,6 +484,36 @@ def _install_hooks() -> None:
             for o in k.get("objects", a[1] if len(a) > 1 else [])
         ],
     )
+
+
+def _hook_ses() -> None:
+    from moto.ses.models import SESBackend
+
+    for name in ("send_email", "send_raw_email", "send_templated_email"):
+        original = getattr(SESBackend, name)
+
+        def journaled_mail(
+            self: Any, *args: Any, _original: Callable[..., Any] = original, **kwargs: Any
+        ) -> Any:
+            journal = _CURRENT
+            if journal is None or not journal.enabled:
+                return _original(self, *args, **kwargs)
+            with journal._lock:
+                before = len(self.sent_messages)
+                result = _original(self, *args, **kwargs)
+                journal.append(
+                    [
+                        {"op": "ses.message", "region": self.region_name, "message": message_state(m)}
+                        for m in self.sent_messages[before:]
+                    ]
+                )
+                return result
+
+        setattr(SESBackend, name, journaled_mail)
+
+
+def _hook_cognito() -> None:
+    from moto.cognitoidp.models import CognitoIdpBackend
 
     for name in (
         "admin_add_user_to_group",

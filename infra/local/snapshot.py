@@ -62,6 +62,34 @@ class LocalDataStore:
                 self._save_bucket(bucket)
             for name, pool_id in self.user_pools.items():
                 self._save_users(name, pool_id)
+            self._save_mailbox()
+
+    def _save_mailbox(self) -> None:
+        """The local mailbox (what SES "sent"), so that a restart shows the emails of earlier runs."""
+        from moto.ses.models import ses_backends
+
+        from infra.local.journal import message_state
+
+        regions = {
+            region: [message_state(m) for m in list(backend.sent_messages)]
+            for region, backend in ses_backends[LOCAL_ACCOUNT].items()
+            if backend.sent_messages
+        }
+        _write_atomically(
+            self.root / "mailbox.json", json.dumps({"format": FORMAT_VERSION, "regions": regions}).encode()
+        )
+
+    def _restore_mailbox(self) -> int:
+        from infra.local.journal import put_message
+
+        path = self.root / "mailbox.json"
+        if not path.exists():
+            return 0
+        regions = json.loads(path.read_text(encoding="utf-8"))["regions"]
+        for region, saved in regions.items():
+            for message in saved:
+                put_message(region, message)
+        return sum(len(saved) for saved in regions.values())
 
     def _save_users(self, name: str, pool_id: str) -> None:
         users = [
@@ -127,6 +155,7 @@ class LocalDataStore:
                 counts["objects"] += self._restore_bucket(bucket)
             for name, pool_id in self.user_pools.items():
                 counts["users"] += self._restore_users(name, pool_id)
+            counts["emails"] = self._restore_mailbox()
             counts["totals_corrected"] = self._rebuild_totals()
         return counts
 

@@ -117,3 +117,33 @@ def test_every_acknowledged_write_survives_sigkill_twenty_times(tmp_path: Path):
     assert len(acknowledged) >= ROUNDS  # the test wrote something in (nearly) every round
     print(f"\n{len(acknowledged)} claims acknowledged over {ROUNDS} kills; torn records: {dropped_frames}")
     platform.stop()
+
+
+def test_the_local_mailbox_survives_a_kill(tmp_path: Path):
+    """The emails of earlier runs stay in the local mailbox (journaled like the data they speak of)."""
+    platform = RunningPlatform(tmp_path / "data")
+    platform.start()
+    try:
+        signed_up = requests.post(
+            platform.url + "/v1/auth/signup",
+            json={"email": "nouveau@creancier.example.fr", "password": "MotDePasse2026"},
+            timeout=10,
+        )
+        assert signed_up.status_code == 202
+        _, box = platform.get("/_local/api/mailbox")
+        before = [m for m in box["messages"] if "nouveau@creancier.example.fr" in m["to"]]
+        assert before, box
+        assert platform.process is not None
+        platform.process.kill()
+        platform.process.wait(timeout=10)
+    finally:
+        if platform.process is not None and platform.process.poll() is None:
+            platform.process.kill()
+    again = RunningPlatform(tmp_path / "data")
+    again.start()
+    try:
+        _, box = again.get("/_local/api/mailbox")
+        after = [m for m in box["messages"] if "nouveau@creancier.example.fr" in m["to"]]
+        assert [m["subject"] for m in after] == [m["subject"] for m in before]
+    finally:
+        again.stop()
