@@ -219,6 +219,10 @@ class LocalPlatform:
                 secret_key=settings.stripe_secret_key,
                 webhook_secret=settings.stripe_webhook_secret,
             )
+            from infra.local.fake_stripe import persistence as stripe_state
+
+            stripe_state.restore(self.fake_stripe, args.data_dir / "stripe.json")
+            stripe_state.attach(self.fake_stripe, args.data_dir / "stripe.json")
             stripe_line = (
                 f"  Stripe       {settings.public_url}/_local/stripe (simulation, aucun débit réel)\n"
             )
