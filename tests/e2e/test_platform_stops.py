@@ -108,3 +108,60 @@ def test_a_start_on_the_port_of_a_running_platform_says_so(platform, tmp_path):
         second.start()
     assert f"Une plateforme locale tourne déjà sur le port {platform.port}" in second.log()
     assert platform.stop() == 0
+
+
+def _platforms_under(folder: Path) -> list[int]:
+    """The local platforms running on data folders under ``folder`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "infra.local.devserver" in command and str(folder) in command and not gone(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+def test_an_interrupted_test_run_leaves_no_platform_behind(tmp_path):
+    """Ctrl-C on a pytest run whose e2e fixture started a platform: no platform process remains."""
+    basetemp = tmp_path / "inner"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    inner = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--basetemp={basetemp}",
+            "tests/e2e/test_local_platform.py::test_platform_serves_health_frontend_and_runs_the_escalation",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not (
+            _platforms_under(basetemp)
+            and any("Ctrl-C pour arrêter" in log.read_text() for log in basetemp.rglob("platform-*.log"))
+        ):
+            assert time.monotonic() < deadline, "the inner run never had its platform ready"
+            assert inner.poll() is None, "the inner run ended before its platform was ready"
+            time.sleep(0.2)
+        inner.send_signal(signal.SIGINT)  # what Ctrl-C sends to the test run
+        inner.wait(timeout=60)
+        deadline = time.monotonic() + STOP_WITHIN + 5
+        while remaining := _platforms_under(basetemp):
+            assert time.monotonic() < deadline, f"platforms left behind: {remaining}"
+            time.sleep(0.2)
+    finally:
+        if inner.poll() is None:
+            inner.kill()
+        for pid in _platforms_under(basetemp):
+            os.kill(pid, signal.SIGKILL)
