@@ -23,14 +23,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from chalicelib.adapters.company_registry import (
-    MAX_ANSWER_BYTES,
-    RETRIES,
     AnswerCache,
     DynamoAnswerCache,
     RegistryUnavailable,
     Transport,
     _Limiter,
-    _retry_after,
+    get_with_retries,
     urllib_transport,
 )
 from chalicelib.domain.proceedings import Judgment, judgments_from_answer
@@ -89,22 +87,9 @@ class Bodacc:
         return judgments
 
     def _get(self, url: str) -> bytes:
-        failure = ""
-        for attempt in range(RETRIES + 1):
-            self._limiter.wait()
-            try:
-                status, headers, body = self.transport(url)
-            except (OSError, TimeoutError) as error:
-                failure = f"le BODACC ne répond pas ({type(error).__name__})"
-                continue
-            if status == 200 and len(body) <= MAX_ANSWER_BYTES:
-                return body
-            failure = f"le BODACC a répondu {status}"
-            if status != 429 and status < 500:
-                break
-            if attempt < RETRIES:
-                self._sleep(min(1.0, _retry_after(headers)))
-        raise RegistryUnavailable(failure + ".")
+        return get_with_retries(
+            self.transport, url, limiter=self._limiter, sleep=self._sleep, who="le BODACC"
+        )
 
 
 class RecordedBodacc:

@@ -167,24 +167,46 @@ class CompanyRegistry:
         return companies
 
     def _get(self, url: str) -> bytes:
-        failure = ""
-        for attempt in range(RETRIES + 1):
-            self._limiter.wait()
-            try:
-                status, headers, body = self.transport(url)
-            except (OSError, TimeoutError) as error:
-                failure = f"le registre ne répond pas ({type(error).__name__})"
-                continue
-            if status == 200 and len(body) <= MAX_ANSWER_BYTES:
-                return body
-            if status == 400:  # the API refuses the query itself (too short, bad postal code): no retry
-                raise RegistryUnavailable("le registre a refusé la recherche : précisez-la.")
-            failure = f"le registre a répondu {status}"
-            if status != 429 and status < 500:
-                break
-            if attempt < RETRIES:
-                self._sleep(min(1.0, _retry_after(headers)))
-        raise RegistryUnavailable(failure + ".")
+        return get_with_retries(
+            self.transport,
+            url,
+            limiter=self._limiter,
+            sleep=self._sleep,
+            who="le registre",
+            refused="le registre a refusé la recherche : précisez-la.",
+        )
+
+
+def get_with_retries(
+    transport: Transport,
+    url: str,
+    *,
+    limiter: _Limiter,
+    sleep: Callable[[float], None],
+    who: str,
+    refused: str | None = None,
+) -> bytes:
+    """GET ``url`` under the limiter: two retries on a timeout, a 429 or a 5xx (waiting ``Retry-After``, a
+    second at most); :class:`RegistryUnavailable` naming ``who`` in French otherwise. ``refused``: the
+    message when the API refuses the query itself (400, no retry)."""
+    failure = ""
+    for attempt in range(RETRIES + 1):
+        limiter.wait()
+        try:
+            status, headers, body = transport(url)
+        except (OSError, TimeoutError) as error:
+            failure = f"{who} ne répond pas ({type(error).__name__})"
+            continue
+        if status == 200 and len(body) <= MAX_ANSWER_BYTES:
+            return body
+        if status == 400 and refused is not None:
+            raise RegistryUnavailable(refused)
+        failure = f"{who} a répondu {status}"
+        if status != 429 and status < 500:
+            break
+        if attempt < RETRIES:
+            sleep(min(1.0, _retry_after(headers)))
+    raise RegistryUnavailable(failure + ".")
 
 
 def _retry_after(headers: Mapping[str, str]) -> float:

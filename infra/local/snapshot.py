@@ -171,32 +171,17 @@ class LocalDataStore:
         return ClaimRepository(wake_sender=None).rebuild_totals()
 
     def _restore_users(self, name: str, pool_id: str) -> int:
+        from infra.local.journal import put_user
+
         path = self.root / "cognito" / f"{name}.json"
         if not path.exists():
             return 0
-        from moto.cognitoidp.models import CognitoIdpUser, UserStatus
-
         pool = _user_pool(pool_id)
         restored = 0
         for saved in json.loads(path.read_text(encoding="utf-8"))["users"]:
             if saved["username"] in pool.users:
                 continue
-            user = CognitoIdpUser(
-                pool_id,
-                saved["username"],
-                saved["password"],
-                UserStatus(saved["status"]),
-                saved["attributes"],
-            )
-            user.id = saved["sub"]  # the account items are keyed by it
-            user.update_attributes([{"Name": "sub", "Value": saved["sub"]}])
-            user.enabled = saved["enabled"]
-            pool.users[user.username] = user
-            for group_name in saved["groups"]:
-                group = pool.groups.get(group_name)
-                if group is not None:
-                    group.users.add(user)
-                    user.groups.add(group)
+            put_user(pool_id, saved)
             restored += 1
         return restored
 

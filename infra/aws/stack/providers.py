@@ -27,19 +27,7 @@ def environment(config: StageConfig) -> dict[str, str]:
 
 def grant_read(scope: cdk.Stack, config: StageConfig, role: iam.Role) -> None:
     """``role`` may read the Webstat secret (nothing when the feed is off)."""
-    if config.rate_feed != "live":
-        return
-    role.add_to_policy(
-        iam.PolicyStatement(
-            actions=["secretsmanager:GetSecretValue"],
-            # A secret's ARN ends with "-" and six random characters.
-            resources=[
-                scope.format_arn(
-                    service="secretsmanager",
-                    resource="secret",
-                    resource_name=f"{config.webstat_secret_name}-??????",
-                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                )
-            ],
-        )
-    )
+    from infra.aws.stack.stripe_secret import grant_secret_read
+
+    if config.rate_feed == "live":
+        grant_secret_read(scope, role, config.webstat_secret_name)

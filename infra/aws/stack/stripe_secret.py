@@ -26,8 +26,12 @@ def environment(scope: cdk.Stack, config: StageConfig) -> dict[str, str]:
 
 
 def grant_read(scope: cdk.Stack, config: StageConfig, role: iam.Role) -> None:
-    if not config.stripe_secret_name:
-        return
+    if config.stripe_secret_name:
+        grant_secret_read(scope, role, config.stripe_secret_name)
+
+
+def grant_secret_read(scope: cdk.Stack, role: iam.Role, name: str) -> None:
+    """``role`` may read the secret the operator created under ``name`` (and nothing else)."""
     role.add_to_policy(
         iam.PolicyStatement(
             actions=["secretsmanager:GetSecretValue"],
@@ -36,7 +40,7 @@ def grant_read(scope: cdk.Stack, config: StageConfig, role: iam.Role) -> None:
                 scope.format_arn(
                     service="secretsmanager",
                     resource="secret",
-                    resource_name=f"{config.stripe_secret_name}-??????",
+                    resource_name=f"{name}-??????",
                     arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
                 )
             ],
