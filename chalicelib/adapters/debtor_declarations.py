@@ -94,3 +94,27 @@ class DebtorDeclarations:
         except UpdateError as error:
             raise TransientError(f"debtor declaration not updated: {error}") from error
         return _declaration(item)
+
+    def accepted_plans(self) -> list[Declaration]:
+        """Every payment plan a creditor accepted (a scan: the table holds what debtors declared only)."""
+        from pynamodb.exceptions import ScanError
+
+        from chalicelib.adapters.dynamo import DebtorDeclarationModel
+
+        try:
+            found = DebtorDeclarationModel.scan(
+                (DebtorDeclarationModel.kind == "plan") & (DebtorDeclarationModel.status == "accepted")
+            )
+            return [_declaration(item) for item in found]
+        except ScanError as error:
+            raise TransientError(f"debtor declarations unavailable: {error}") from error
+
+    def set_details(self, claim_id: str, declaration_id: str, details: dict[str, Any]) -> None:
+        from chalicelib.adapters.dynamo import DebtorDeclarationModel
+
+        try:
+            DebtorDeclarationModel(claim_id, declaration_id).update(
+                actions=[DebtorDeclarationModel.details.set(details)]
+            )
+        except UpdateError as error:
+            raise TransientError(f"debtor declaration not updated: {error}") from error

@@ -176,6 +176,11 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"instalments": "count", "first_date": "date", "amount_claimed": "amount", "answer_url": "url"},
         ),
         _claim(
+            "debtor_plan_missed",
+            "une échéance de l'échéancier accepté n'a pas été réglée : reprendre les démarches ?",
+            {"due_on": "date", "amount_due": "amount", "claim_url_resume": "url"},
+        ),
+        _claim(
             "debtor_proceedings",
             "le BODACC publie une procédure collective du débiteur : déclarer la créance",
             {"proceedings_kind": "text", "published_on": "date"},

@@ -416,3 +416,70 @@ def answer_plan(
         now=now,
     )
     return decided
+
+
+# --- an accepted plan followed day by day ----------------------------------------------------------------
+def missed_instalment(plan: Declaration, paid_since: Any, today: dt.date) -> dict[str, str] | None:
+    """The first instalment past its due date that the payments recorded since the plan do not cover
+    (cumulatively), or None. Pure."""
+    from decimal import Decimal
+
+    due = Decimal("0")
+    for item in plan.details.get("schedule") or []:
+        due += Decimal(str(item["amount"]))
+        if dt.date.fromisoformat(str(item["due_on"])) < today and paid_since < due:
+            return {"due_on": str(item["due_on"]), "amount": str(item["amount"])}
+    return None
+
+
+def check_plans(
+    claims: ClaimRepository,
+    declarations: DebtorDeclarations,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    base_url: str,
+) -> list[str]:
+    """The daily look at the accepted plans: an instalment missed is said once to the creditor (timeline and
+    email), who may then resume the steps. Returns the claims told today."""
+    from decimal import Decimal
+
+    from chalicelib.domain.claim_content import ClaimContent
+
+    told = []
+    for plan in declarations.accepted_plans():
+        try:
+            claim = claims.get(plan.claim_id)
+        except Exception:  # the claim was erased (retention): nothing to follow
+            continue
+        if claim.content is None:
+            continue
+        since = plan.declared_at.date()
+        content = ClaimContent.model_validate(claim.content)
+        paid = sum((p.amount for p in content.payments if p.date >= since), Decimal("0"))
+        missed = missed_instalment(plan, paid, today)
+        if missed is None or missed["due_on"] in (plan.details.get("missed") or []):
+            continue
+        details = dict(plan.details)
+        details["missed"] = [*details.get("missed", []), missed["due_on"]]
+        declarations.set_details(plan.claim_id, plan.declaration_id, details)
+        claims.record(
+            plan.claim_id,
+            kind=EventKind.NOTE,
+            actor="plateforme",
+            reason=(
+                f"Échéance du {dt.date.fromisoformat(missed['due_on']).strftime('%d/%m/%Y')} "
+                f"({_euros(missed['amount'])}) de l'échéancier non réglée"
+            ),
+            now=now,
+            notify=Notification(
+                "debtor_plan_missed",
+                {
+                    "due_on": missed["due_on"],
+                    "amount_due": missed["amount"],
+                    "claim_url_resume": f"{base_url.rstrip('/')}/#/creances/{plan.claim_id}",
+                },
+            ),
+        )
+        told.append(plan.claim_id)
+    return told

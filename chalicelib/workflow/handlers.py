@@ -63,12 +63,22 @@ def _reject_if_blocked(claims: ClaimRepository, claim: Claim, fresh: dict[str, A
 
 
 def recheck_debtors() -> dict[str, object]:
-    """The daily BODACC check of the claims waiting in the escalation (the ``recheck_debtors`` schedule)."""
-    from chalicelib.services import debtor_check
+    """The daily look at the debtors (the ``recheck_debtors`` schedule): the BODACC for the claims waiting in
+    the escalation, and the accepted payment plans (an instalment missed is said to the creditor)."""
+    from chalicelib.services import debtor_check, debtor_declarations
 
-    return debtor_check.recheck_waiting(
-        bootstrap.claims(), debtor_check.bodacc_source(), today=get_settings().today(), now=business_now()
+    settings = get_settings()
+    report = debtor_check.recheck_waiting(
+        bootstrap.claims(), debtor_check.bodacc_source(), today=settings.today(), now=business_now()
     ).as_dict()
+    report["plans_missed"] = debtor_declarations.check_plans(
+        bootstrap.claims(),
+        bootstrap.debtor_declarations(),
+        today=settings.today(),
+        now=business_now(),
+        base_url=settings.public_url,
+    )
+    return report
 
 
 def prepare_declaration(event: dict[str, Any]) -> dict[str, object]:

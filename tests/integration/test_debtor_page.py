@@ -285,3 +285,29 @@ def test_the_debtor_asks_for_time_it_acknowledges_the_debt_and_the_creditor_acce
     page = debtor_api.http.get(f"/v1/debtor/{debtor_token}").json_body
     assert page["plan"]["status"] == "accepted" and len(page["plan"]["schedule"]) == 3
     assert post(debtor_api, f"{path}/refuse", {}, token).status_code == 409  # answered once
+
+
+def test_a_missed_instalment_of_an_accepted_plan_is_said_once_to_the_creditor(debtor_api, monkeypatch):
+    from chalicelib.settings import get_settings
+    from chalicelib.workflow import handlers
+
+    token, _, codes = _sent(debtor_api, "claire@debiteur-echeance.fr", "clm_debtorpage07")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+    asked = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/plan",
+        headers={"Content-Type": "application/json"},
+        body='{"instalments": 2, "first_date": "2025-04-15"}',
+    ).json_body["declaration"]
+    path = f"/v1/claims/clm_debtorpage07/debtor-declarations/{asked['declaration_id']}"
+    assert post(debtor_api, f"{path}/confirm", {}, token).status_code == 200
+    assert "clm_debtorpage07" not in handlers.recheck_debtors()["plans_missed"]  # nothing due yet
+
+    monkeypatch.setenv("CLAIMS_TODAY", "2025-04-20")  # the first instalment's day has passed, unpaid
+    get_settings.cache_clear()
+    assert "clm_debtorpage07" in handlers.recheck_debtors()["plans_missed"]
+    assert "clm_debtorpage07" not in handlers.recheck_debtors()["plans_missed"]  # said once
+    [mail] = wait_for_mail("claire@debiteur-echeance.fr", lambda m: "non réglée" in m["subject"])
+    assert "reprendre les démarches" in mail["body"]
+    events = get(debtor_api, "/v1/claims/clm_debtorpage07/timeline", token).json_body["events"]
+    assert "Échéance du 15/04/2025" in events[-1]["reason"]

@@ -89,6 +89,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "amount_claimed": "1061.26",
         "answer_url": f"{BASE}/#/creances/CLM-2026-0042",
     },
+    "debtor_plan_missed": CLAIM
+    | {
+        "due_on": "2026-12-15",
+        "amount_due": "353.75",
+        "claim_url_resume": f"{BASE}/#/creances/CLM-2026-0042",
+    },
     "debtor_proceedings": CLAIM
     | {
         "proceedings_kind": "liquidation judiciaire",
