@@ -320,6 +320,20 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             },
             needs_attachment=True,
         ),
+        EmailKind(
+            "debtor_instalment_reminder",
+            "debtor",
+            "rappel au débiteur d'une échéance prochaine de l'échéancier accepté par le créancier",
+            {
+                "creditor_name": "text",
+                "debtor_name": "text",
+                "claim_reference": "text",
+                "amount_due": "amount",
+                "due_on": "date",
+                "rf_reference": "text",
+            },
+            {"debtor_page_url": "url", "creditor_email": "text"},
+        ),
         # --- to a partner lawyer ----------------------------------------------------------------------
         EmailKind(
             "dossier_assigned",

@@ -439,15 +439,19 @@ def check_plans(
     today: dt.date,
     now: dt.datetime,
     base_url: str,
+    remind: Callable[[Declaration, Any, dict[str, str]], bool] | None = None,
 ) -> list[str]:
     """The daily look at the accepted plans: an instalment missed is said once to the creditor (timeline and
-    email), who may then resume the steps. Returns the claims told today."""
+    email), who may then resume the steps; ``remind`` emails the debtor once before each instalment (the
+    ``REMIND_DAYS`` before its day). Returns the claims whose creditor was told today."""
     from decimal import Decimal
 
     from chalicelib.domain.claim_content import ClaimContent
 
     told = []
     for plan in declarations.accepted_plans():
+        if remind is not None:
+            _remind_next(plan, declarations, today, remind)
         try:
             claim = claims.get(plan.claim_id)
         except Exception:  # the claim was erased (retention): nothing to follow
@@ -483,3 +487,60 @@ def check_plans(
         )
         told.append(plan.claim_id)
     return told
+
+
+REMIND_DAYS = 3  # POLICY: the debtor is reminded of an instalment this many days before it
+
+
+def _remind_next(
+    plan: Declaration,
+    declarations: DebtorDeclarations,
+    today: dt.date,
+    remind: Callable[[Declaration, Any, dict[str, str]], bool],
+) -> None:
+    reminded = list(plan.details.get("reminded") or [])
+    for item in plan.details.get("schedule") or []:
+        due_on = dt.date.fromisoformat(str(item["due_on"]))
+        if today <= due_on <= today + dt.timedelta(days=REMIND_DAYS) and item["due_on"] not in reminded:
+            if remind(plan, due_on, item):
+                details = dict(plan.details)
+                details["reminded"] = [*reminded, item["due_on"]]
+                declarations.set_details(plan.claim_id, plan.declaration_id, details)
+            return
+
+
+def instalment_reminder(
+    claims: ClaimRepository,
+    accounts: Any,
+    links: DebtorLinks,
+    send_email: Callable[[str, Any], Any],
+    public_url: str,
+) -> Callable[[Declaration, Any, dict[str, str]], bool]:
+    """The debtor's reminder of one instalment, in the creditor's name (False when there is no email)."""
+    from chalicelib.documents.emails import render_email
+    from chalicelib.domain.claim_content import ClaimContent
+    from chalicelib.domain.debtor_payment import rf_reference
+
+    def remind(plan: Declaration, due_on: dt.date, item: dict[str, str]) -> bool:
+        claim = claims.get(plan.claim_id)
+        if claim.content is None:
+            return False
+        content = ClaimContent.model_validate(claim.content)
+        account = accounts.find(claim.creditor_id)
+        if not content.debtor.email or account is None or account.creditor is None:
+            return False
+        link = links.current(claim.claim_id)
+        context = {
+            "creditor_name": account.creditor.legal_name,
+            "debtor_name": content.debtor.display_name,
+            "claim_reference": content.reference or claim.reference or claim.claim_id,
+            "amount_due": str(item["amount"]),
+            "due_on": due_on.isoformat(),
+            "rf_reference": rf_reference(claim.claim_id),
+            "debtor_page_url": link.url(public_url) if link is not None and link.active else None,
+            "creditor_email": account.email or None,
+        }
+        send_email(content.debtor.email, render_email("debtor_instalment_reminder", context))
+        return True
+
+    return remind

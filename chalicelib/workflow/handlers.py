@@ -77,6 +77,13 @@ def recheck_debtors() -> dict[str, object]:
         today=settings.today(),
         now=business_now(),
         base_url=settings.public_url,
+        remind=debtor_declarations.instalment_reminder(
+            bootstrap.claims(),
+            bootstrap.accounts(),
+            bootstrap.debtor_links(),
+            bootstrap.send_email,
+            settings.public_url,
+        ),
     )
     return report
 

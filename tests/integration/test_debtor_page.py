@@ -303,6 +303,16 @@ def test_a_missed_instalment_of_an_accepted_plan_is_said_once_to_the_creditor(de
     assert post(debtor_api, f"{path}/confirm", {}, token).status_code == 200
     assert "clm_debtorpage07" not in handlers.recheck_debtors()["plans_missed"]  # nothing due yet
 
+    # Two days before the first instalment: the debtor is reminded, once.
+    monkeypatch.setenv("CLAIMS_TODAY", "2025-04-13")
+    get_settings.cache_clear()
+    handlers.recheck_debtors()
+    handlers.recheck_debtors()
+    reminders = [
+        m for m in mailbox("compta@rhone-distribution.example.fr") if "Échéance du 15 avril" in m["subject"]
+    ]
+    assert len(reminders) == 1 and "530,63" in reminders[0]["body"].replace("\xa0", " ")
+
     monkeypatch.setenv("CLAIMS_TODAY", "2025-04-20")  # the first instalment's day has passed, unpaid
     get_settings.cache_clear()
     assert "clm_debtorpage07" in handlers.recheck_debtors()["plans_missed"]

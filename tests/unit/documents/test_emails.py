@@ -224,6 +224,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "creditor_email": "contact@plomberie-martin.example.fr",
         "debtor_page_url": f"{BASE}/#/d/Xk3mPq9rTz2w7Yb5Nc8Ld1Vf4H",
     },
+    "debtor_instalment_reminder": {
+        "creditor_name": "Plomberie Martin SARL",
+        "debtor_name": DEBTOR,
+        "claim_reference": "F-2025-0010",
+        "amount_due": "353.75",
+        "due_on": "2026-12-15",
+        "rf_reference": "RF183C21AFDD34AA48388EB2",
+        "debtor_page_url": f"{BASE}/#/d/Xk3mPq9rTz2w7Yb5Nc8Ld1Vf4H",
+    },
     "debtor_reminder": {
         "creditor_name": "Plomberie Martin SARL",
         "debtor_name": DEBTOR,
