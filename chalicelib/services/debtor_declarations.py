@@ -544,3 +544,33 @@ def instalment_reminder(
         return True
 
     return remind
+
+
+def plan_wait_until(
+    declarations: DebtorDeclarations, claims: ClaimRepository, claim_id: str, today: dt.date
+) -> dt.date | None:
+    """While the debtor keeps an accepted payment plan, the day after its next instalment (the escalation
+    waits until then); None when there is no accepted plan, an instalment was missed, or the plan is over."""
+    from decimal import Decimal
+
+    from chalicelib.domain.claim_content import ClaimContent
+
+    plans = [d for d in declarations.of_claim(claim_id) if d.kind == "plan" and d.status == "accepted"]
+    if not plans:
+        return None
+    plan = plans[-1]
+    claim = claims.get(claim_id)
+    if claim.content is None:
+        return None
+    since = plan.declared_at.date()
+    paid = sum(
+        (p.amount for p in ClaimContent.model_validate(claim.content).payments if p.date >= since),
+        Decimal("0"),
+    )
+    if missed_instalment(plan, paid, today) is not None:
+        return None
+    for item in plan.details.get("schedule") or []:
+        due_on = dt.date.fromisoformat(str(item["due_on"]))
+        if due_on >= today:
+            return due_on + dt.timedelta(days=1)
+    return None

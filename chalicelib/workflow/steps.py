@@ -61,6 +61,8 @@ def send_notice(event: dict[str, Any]) -> dict[str, object]:
 
 
 def follow_up(event: dict[str, Any]) -> dict[str, object]:
+    from chalicelib.services import debtor_declarations
+
     task = parse(FollowUpInput, event)
     return escalation.follow_up(
         bootstrap.claims(),
@@ -69,6 +71,9 @@ def follow_up(event: dict[str, Any]) -> dict[str, object]:
         today=get_settings().today(),
         real_now=real_now(),
         waited_for=task.notice.deadline,
+        plan_until=lambda claim_id, today: debtor_declarations.plan_wait_until(
+            bootstrap.debtor_declarations(), bootstrap.claims(), claim_id, today
+        ),
     )
 
 

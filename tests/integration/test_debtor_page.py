@@ -5,6 +5,8 @@ link, an ended claim and guessing are refused in French."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests import artefacts
@@ -287,6 +289,29 @@ def test_the_debtor_asks_for_time_it_acknowledges_the_debt_and_the_creditor_acce
     assert post(debtor_api, f"{path}/refuse", {}, token).status_code == 409  # answered once
 
 
+def _follow_up(claim_id: str, today: dt.date) -> dict:
+    """The escalation's FollowUp task after the notice's deadline, on ``today`` (wired as in steps.py)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.debtor_declarations import DebtorDeclarations
+    from chalicelib.services import debtor_declarations, escalation
+
+    claims = ClaimRepository()
+    deadline = claims.get(claim_id).notice.deadline.isoformat()
+    return escalation.follow_up(
+        claims,
+        claim_id,
+        now=datetime.combine(today, dt.time(10), tzinfo=UTC),
+        today=today,
+        real_now=datetime.now(UTC),
+        waited_for=deadline,
+        plan_until=lambda claim, day: debtor_declarations.plan_wait_until(
+            DebtorDeclarations(), claims, claim, day
+        ),
+    )
+
+
 def test_a_missed_instalment_of_an_accepted_plan_is_said_once_to_the_creditor(debtor_api, monkeypatch):
     from chalicelib.settings import get_settings
     from chalicelib.workflow import handlers
@@ -313,8 +338,14 @@ def test_a_missed_instalment_of_an_accepted_plan_is_said_once_to_the_creditor(de
     ]
     assert len(reminders) == 1 and "530,63" in reminders[0]["body"].replace("\xa0", " ")
 
+    # After the notice's deadline, the escalation waits for the plan's next instalment instead of offering
+    # the injonction (the day after it), as long as the plan is kept.
+    followed = _follow_up("clm_debtorpage07", dt.date(2025, 4, 13))
+    assert followed["deadline_passed"] is False and followed["deadline"] == "2025-04-16"
+
     monkeypatch.setenv("CLAIMS_TODAY", "2025-04-20")  # the first instalment's day has passed, unpaid
     get_settings.cache_clear()
+    assert _follow_up("clm_debtorpage07", dt.date(2025, 4, 20))["deadline_passed"] is True  # offer it
     assert "clm_debtorpage07" in handlers.recheck_debtors()["plans_missed"]
     assert "clm_debtorpage07" not in handlers.recheck_debtors()["plans_missed"]  # said once
     [mail] = wait_for_mail("claire@debiteur-echeance.fr", lambda m: "non réglée" in m["subject"])

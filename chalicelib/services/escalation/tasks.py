@@ -131,14 +131,17 @@ def follow_up(
     today: dt.date,
     real_now: dt.datetime,
     waited_for: str = "",
+    plan_until: Callable[[str, dt.date], dt.date | None] | None = None,
 ) -> dict[str, object]:
     """The notice as recorded now: a first presentation recorded later moves the deadline, in which case
     the execution waits again. Payments reported meanwhile are part of the claim's content: the dossier's
     décompte is computed on the balance.
 
-    ``now``/``today`` are the business clock's, ``waited_for`` the deadline (YYYY-MM-DD) the execution has
-    just waited for: the deadline has passed when it has not moved since, or when the business clock is
-    past it. The ``deadline_at`` returned is on the real clock, for the next Wait (:func:`wait_timestamp`)."""
+    ``plan_until``: the day to wait for instead when the debtor keeps a payment plan the creditor accepted
+    (None: no such plan, or it was not kept). ``now``/``today`` are the business clock's, ``waited_for`` the
+    deadline (YYYY-MM-DD) the execution has just waited for: the deadline has passed when it has not moved
+    since, or when the business clock is past it. The ``deadline_at`` returned is on the real clock, for
+    the next Wait (:func:`wait_timestamp`)."""
     claim = claims.get(claim_id)
     notice = claim.notice or NoticeRecord()
     deadline_at = notice.deadline_at or iso_z(now)
@@ -146,6 +149,16 @@ def follow_up(
     passed = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00")) <= now or (
         bool(waited_for) and deadline <= waited_for
     )
+    until = plan_until(claim_id, today) if passed and plan_until is not None else None
+    if until is not None:
+        # A payment plan the creditor accepted is being kept: the injonction waits for its next
+        # instalment's day (issue 22); a missed one, or the plan's end unpaid, brings the offer back.
+        resume_at = iso_z(dt.datetime.combine(until, dt.time(9, 0), tzinfo=clock.PARIS).astimezone(dt.UTC))
+        return {
+            "deadline_at": wait_timestamp(resume_at, today=today, real_now=real_now),
+            "deadline": until.isoformat(),
+            "deadline_passed": False,
+        }
     return {
         "deadline_at": wait_timestamp(deadline_at, today=today, real_now=real_now),
         "deadline": deadline,
