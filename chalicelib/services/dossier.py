@@ -136,6 +136,42 @@ def assemble_claim_dossier(
                 ),
             )
         )
+    # The debtor's disputes (issue 22): the creditor goes on anyway, so their files are exhibits and the
+    # lawyer's note says what the debtor wrote.
+    disputes = _debtor_disputes(claim_id)
+    for declared, file in [(d, f) for d in disputes for f in d.details.get("files") or []]:
+        exhibits.append(
+            Exhibit(
+                number=len(exhibits) + 1,
+                title="Pièce jointe par le débiteur à sa contestation du "
+                + declared.declared_at.strftime("%d/%m/%Y"),
+                date=declared.declared_at.date(),
+                filename=str(file["filename"]),
+                media_type=str(file["media_type"]),
+                content=verified(
+                    store,
+                    str(file["storage_key"]),
+                    str(file["sha256"]),
+                    what=f"La pièce du débiteur « {file['filename']} »",
+                    max_bytes=MAX_UPLOAD_BYTES,
+                ),
+            )
+        )
+    if disputes:
+        from chalicelib.domain.debtor_declaration import DISPUTE_REASONS
+
+        ctx = replace(
+            ctx,
+            extra={
+                **ctx.extra,
+                "debtor_disputes": "\n".join(
+                    f"{d.declared_at.strftime('%d/%m/%Y')} : "
+                    + DISPUTE_REASONS.get(str(d.details.get("reason")), "")
+                    + (f" — « {d.details.get('text')} »" if d.details.get("text") else "")
+                    for d in disputes
+                ),
+            },
+        )
     # The requête is dated the day the dossier is made, never on or before the notice's deadline: the
     # injonction is asked for only once the time given to the debtor has run out (RULEBOOK 4.2 item 7).
     deadline = notice.deadline
@@ -215,3 +251,10 @@ def _invoice_date_of(document: Any, dates: dict[str, str]) -> str:
         if number and number in label:
             return issued
     return next(iter(dates.values())) if len(dates) == 1 else ""
+
+
+def _debtor_disputes(claim_id: str) -> list[Any]:
+    """What the debtor contested from their page (chalicelib/services/debtor_declarations.py)."""
+    from chalicelib.adapters.debtor_declarations import DebtorDeclarations
+
+    return [d for d in DebtorDeclarations().of_claim(claim_id) if d.kind == "dispute"]

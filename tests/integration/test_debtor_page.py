@@ -352,3 +352,57 @@ def test_a_missed_instalment_of_an_accepted_plan_is_said_once_to_the_creditor(de
     assert "reprendre les démarches" in mail["body"]
     events = get(debtor_api, "/v1/claims/clm_debtorpage07/timeline", token).json_body["events"]
     assert "Échéance du 15/04/2025" in events[-1]["reason"]
+
+
+def test_when_the_creditor_goes_on_the_disputes_files_are_exhibits_and_the_lawyers_note_says_it(debtor_api):
+    import base64
+    import io
+    import json
+    from datetime import UTC, datetime
+
+    from pypdf import PdfReader
+
+    from chalicelib.adapters.accounts_repository import AccountRepository
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.domain.claim import ClaimStatus
+    from chalicelib.services.dossier import assemble_claim_dossier
+    from tests.integration.claims_helpers import pdf_bytes
+
+    _, _, codes = _sent(debtor_api, "claire@debiteur-dossier.fr", "clm_debtorpage08")
+    [link] = [code for code in codes if "/#/d/" in code]
+    debtor_token = link.rsplit("/", 1)[1]
+    headers = {"Content-Type": "application/json"}
+    disputed = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/dispute",
+        headers=headers,
+        body='{"reason": "not_received", "text": "Jamais livré à Lyon."}',
+    ).json_body["declaration"]
+    body = json.dumps({"filename": "courrier.pdf", "content_base64": base64.b64encode(pdf_bytes(2)).decode()})
+    attached = debtor_api.http.post(
+        f"/v1/debtor/{debtor_token}/declarations/{disputed['declaration_id']}/files",
+        headers=headers,
+        body=body,
+    )
+    assert attached.status_code == 201, attached.body
+    # The creditor goes on anyway (the offer accepted and paid): the dossier is assembled.
+    claims = ClaimRepository()
+    claims.transition(
+        "clm_debtorpage08",
+        ClaimStatus.ESCALATION_OFFERED,
+        actor="test",
+        reason="reprise par le créancier",
+        notify=status_email(ClaimStatus.ESCALATION_OFFERED),
+    )
+    result = assemble_claim_dossier(
+        claims,
+        "clm_debtorpage08",
+        accounts=AccountRepository(),
+        store=DocumentStore(),
+        today=dt.date(2025, 4, 20),
+        now=datetime(2025, 4, 20, 9, tzinfo=UTC),
+    )
+    merged = stored(result.pdf_key)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(merged)).pages).split())
+    assert "contestation du débiteur" in text.casefold() and "Jamais livré à Lyon." in text
+    assert "Pièce jointe par le débiteur à sa contestation du" in text
