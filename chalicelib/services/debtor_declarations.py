@@ -55,19 +55,10 @@ def declare_payment(
     now: dt.datetime,
     base_url: str,
 ) -> Declaration:
-    from chalicelib.domain.claim_content import MAX_AMOUNT, parse_amount
+    from chalicelib.services.escalation.reports import checked_payment
 
     claim = _claim_of(token, links, claims, now)
-    try:
-        value = parse_amount(amount)
-    except ValueError as error:
-        raise InvalidInput(str(error), field="amount") from None
-    if value <= 0:
-        raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
-    if value > MAX_AMOUNT:
-        raise InvalidInput("Le montant est trop élevé : vérifiez la saisie.", field="amount")
-    if paid_on > today:
-        raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
+    value = checked_payment(amount, paid_on, today)
     declared = declarations.add(
         claim.claim_id, "payment", {"paid_on": paid_on.isoformat(), "amount": f"{value:.2f}"}, now
     )

@@ -112,23 +112,14 @@ def _record_debtor_payment(
     resume: Callable[[str, dict[str, Any]], None],
     now: dt.datetime,
 ) -> Claim:
-    from chalicelib.domain.claim_content import MAX_AMOUNT, ClaimContent, PaymentPart, parse_amount
+    from chalicelib.domain.claim_content import ClaimContent, PaymentPart
 
     claim = claims.get(claim_id)
     if claim.status not in _SETTLEABLE or claim.content is None:
         raise InvalidTransition(
             "Un paiement du débiteur ne peut être déclaré qu'après l'envoi de la mise en demeure."
         )
-    try:
-        value = parse_amount(amount)
-    except ValueError as error:
-        raise InvalidInput(str(error), field="amount") from None
-    if value <= 0:
-        raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
-    if value > MAX_AMOUNT:
-        raise InvalidInput("Le montant dépasse 10 000 000 € : vérifiez la saisie.", field="amount")
-    if paid_on > clock.day_of(now):
-        raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
+    value = checked_payment(amount, paid_on, clock.day_of(now))
     content = ClaimContent.model_validate(claim.content)
     balance = content.balance
     updated_content = content.model_copy(
@@ -160,6 +151,24 @@ def _record_debtor_payment(
         expected_version=claim.version,
         now=now,
     )
+
+
+def checked_payment(amount: Any, paid_on: dt.date, today: dt.date) -> Any:
+    """A payment's amount as a Decimal, refused in French when it is not a positive amount within bounds or
+    when its date is in the future (the creditor's report and the debtor's declaration alike)."""
+    from chalicelib.domain.claim_content import MAX_AMOUNT, parse_amount
+
+    try:
+        value = parse_amount(amount)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="amount") from None
+    if value <= 0:
+        raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
+    if value > MAX_AMOUNT:
+        raise InvalidInput("Le montant dépasse 10 000 000 € : vérifiez la saisie.", field="amount")
+    if paid_on > today:
+        raise InvalidInput("La date du paiement ne peut pas être dans le futur.", field="date")
+    return value
 
 
 def _fr(amount: Any) -> str:
