@@ -81,3 +81,57 @@ def test_the_debtor_answers_from_the_letters_link_and_the_creditor_confirms(plat
         wait_for_text(page, "démarches automatiques sont suspendues", "#je-conteste")
     creditor.wait_status(claim_id, "disputed", timeout=10)
     assert "ne fonctionne pas sur mobile" in creditor.timeline(claim_id)[-1]["reason"]
+
+
+def test_a_plan_asked_for_accepted_then_missed_tells_the_creditor_to_resume(platform, tmp_path):
+    """« Je demande un délai » in the debtor's browser, accepted in the creditor's; then time passes (the
+    platform restarted on a later business day, its data kept) and the missed instalment is said to the
+    creditor on the claim page, with the way to resume."""
+    from tests.e2e.platform import RunningPlatform
+
+    creditor = Creditor(platform)
+    claim_id, checkout = creditor.submitted("DEB-2025-002")
+    creditor.pay(checkout)
+    creditor.wait_status(claim_id, "notice_sent")
+    [letter_mail] = [
+        m for m in mails(platform, DEBTOR_EMAIL) if m["attachments"] and "DEB-2025-002" in m["body"]
+    ]
+    pdf = requests.get(platform.url + letter_mail["attachments"][0]["url"], timeout=10).content
+    [link] = [code for code in qr_codes_in_pdf(pdf) if "/#/d/" in code]
+
+    with chromium(tmp_path / "debtor") as browser:
+        page = browser.new_page()
+        page.set_viewport_size(PHONE)
+        page.goto(link)
+        wait_for_text(page, "Payer par virement")
+        page.get_by_text("Je demande un délai").click()
+        page.get_by_label("Nombre de mensualités").select_option("2")
+        page.get_by_label("Date de la première mensualité").fill("2025-04-10")
+        page.get_by_role("button", name="Demander ce délai").click()
+        wait_for_text(page, "transmise au créancier", "#je-demande-un-delai")
+
+    with chromium(tmp_path / "creditor") as browser:
+        page = browser.new_page()
+        sign_in(page, platform.url, "creancier@demo.localhost", "Creancier2026")
+        page.wait_for_url("**/#/creances**")
+        page.goto(f"{platform.url}/#/creances/{claim_id}")
+        wait_for_text(page, "Demande de délai", "#declarations-debiteur")
+        page.get_by_role("button", name="Accepter l'échéancier").click()
+        wait_for_text(page, "Échéancier accepté")
+
+    # Time passes: the same data, ten days later on the business calendar; the first instalment was not paid.
+    assert platform.stop() == 0
+    later = RunningPlatform(platform.data_dir, time_scale=100, env={"CLAIMS_TODAY": "2025-04-20"})
+    later.start()
+    try:
+        with chromium(tmp_path / "creditor-later") as browser:
+            page = browser.new_page()
+            sign_in(page, later.url, "creancier@demo.localhost", "Creancier2026")
+            page.wait_for_url("**/#/creances**")
+            page.goto(f"{later.url}/#/creances/{claim_id}")
+            wait_for_text(page, "Échéance du 10/04/2025", "#historique")
+            shot(page, "creancier-echeance-manquee")
+        [missed] = [m for m in mails(later, "creancier@demo.localhost", "non réglée")]
+        assert "reprendre les démarches" in missed["body"]
+    finally:
+        later.stop()
