@@ -11,6 +11,7 @@ import requests
 
 from tests.e2e.browser import PHONE, chromium, shot, text, wait_for_text
 from tests.e2e.test_escalation_e2e import DEBTOR_EMAIL, Creditor, mails
+from tests.e2e.test_web_forms import UNLABELLED_CONTROLS
 from tests.e2e.test_web_journey import sign_in
 from tests.helpers.qr import qr_codes_in_pdf, qr_codes_in_png
 from tests.platforms import PlatformSpec
@@ -43,6 +44,8 @@ def test_the_debtor_answers_from_the_letters_link_and_the_creditor_confirms(plat
         wait_for_text(page, "Payer par virement")
         assert qr_codes_in_png(page.locator("#qr-virement").screenshot()) == [epc]
         assert "1 061,26 €" in text(page, "#montant-du")
+        assert page.evaluate(UNLABELLED_CONTROLS) == []  # every field of the three answers has its label
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         page.get_by_text("J'ai payé").click()
         page.get_by_label("Date du paiement").fill("2025-03-28")
         page.get_by_label("Montant payé (€)").fill("300,00")
