@@ -51,6 +51,8 @@ def mime_message(to: str, email: RenderedEmail, sender: str) -> EmailMessage:
     message["Date"] = formatdate(business_now().timestamp(), usegmt=True)  # the business clock's
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: auto-responders stay quiet
+    if email.idempotency_key:
+        message["X-Claims-Outbox-Id"] = email.idempotency_key
     message.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     for attachment in email.attachments:

@@ -433,6 +433,9 @@ class RenderedEmail:
     text: str
     html: str
     attachments: tuple[Attachment, ...] = ()
+    # The outbox item it is sent for: a header (``X-Claims-Outbox-Id``); the local SES twin keeps one message
+    # per item (a send repeated after a crash between SES's answer and the outbox's record shows once).
+    idempotency_key: str = ""
 
 
 # --- checking the context ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import mimetypes
 import posixpath
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import logs
@@ -197,7 +197,7 @@ def _deliver_one(
         return
     try:
         to, email = _prepare(leased, ports)
-        message_id = ports.send(to, email)
+        message_id = ports.send(to, replace(email, idempotency_key=leased.outbox_id))
     except _Skip as skip:
         ports.outbox.mark_skipped(leased.outbox_id, owner=owner, reason=str(skip), now=clock())
         logger.info("outbox %s (%s): skipped, %s", leased.outbox_id, leased.kind, skip)

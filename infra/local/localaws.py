@@ -171,6 +171,33 @@ def _emulate_authorizer_errors() -> None:
     local.LocalGatewayAuthorizer.authorize = authorize  # type: ignore[method-assign]
 
 
+def _one_message_per_outbox_item() -> None:
+    """The local SES keeps one message per outbox item (the ``X-Claims-Outbox-Id`` header the mailer adds):
+    an email sent again because the platform died between SES's answer and the outbox's record appears once
+    in the local mailbox. Real SES has no such idempotency: on AWS that window can still send it twice."""
+    import re
+
+    from moto.ses.models import SESBackend
+
+    original = SESBackend.send_raw_email
+    header = re.compile(r"^X-Claims-Outbox-Id:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
+
+    def key_of(raw: str) -> str:
+        head = re.split(r"\r?\n\r?\n", raw, maxsplit=1)[0]
+        found = header.search(head)
+        return found.group(1) if found else ""
+
+    def send_raw_email(self: Any, source: Any, destinations: Any, raw_data: str) -> Any:
+        key = key_of(raw_data)
+        if key:
+            for message in self.sent_messages:
+                if key_of(str(getattr(message, "raw_data", ""))) == key:
+                    return message
+        return original(self, source, destinations, raw_data)
+
+    SESBackend.send_raw_email = send_raw_email  # type: ignore[method-assign]
+
+
 def _stamp_sent_emails() -> None:
     from moto.ses.models import SESBackend
 
@@ -485,6 +512,7 @@ def install(time_scale: float | None = None) -> None:
     timestamp.Timestamp._get_wait_seconds = _utc_timestamp_wait_seconds  # type: ignore[method-assign]
     retrier_decl.time = _ScaledTime()  # type: ignore[assignment]
     _emulate_authorizer_errors()
+    _one_message_per_outbox_item()
     _stamp_sent_emails()
     _fast_transactions()
     _atomic_dynamodb_writes()

@@ -37,15 +37,28 @@ def _session(platform: RunningPlatform) -> requests.Session:
     return session
 
 
+WITHDRAWN: set[str] = set()  # claims whose withdrawal was answered (each must get its email once)
+
+
 def _write_until_killed(
     platform: RunningPlatform, session: requests.Session, acknowledged: dict[str, int], stop: threading.Event
 ) -> None:
-    """Create claims and update them; only what got its answer is recorded as acknowledged."""
+    """Create claims, update them and withdraw some (a status change: an email); only what got its answer is
+    recorded as acknowledged."""
     n = 0
     while not stop.is_set():
         n += 1
+        open_claims = [c for c in acknowledged if c not in WITHDRAWN]
         try:
-            if n % 3 or not acknowledged:
+            if n % 7 == 0 and open_claims:
+                claim_id = random.choice(open_claims)
+                answer = session.post(
+                    platform.url + f"/v1/claims/{claim_id}/withdraw", json={"reason": "essai"}, timeout=5
+                )
+                if answer.status_code == 200:
+                    WITHDRAWN.add(claim_id)
+                    acknowledged[claim_id] = answer.json()["version"]
+            elif n % 3 or not open_claims:
                 answer = session.post(
                     platform.url + "/v1/claims", json={"content": content(f"CRASH-{n}")}, timeout=5
                 )
@@ -53,7 +66,7 @@ def _write_until_killed(
                     body = answer.json()
                     acknowledged[body["claim_id"]] = body["version"]
             else:
-                claim_id = random.choice(list(acknowledged))
+                claim_id = random.choice(open_claims)
                 version = acknowledged[claim_id]
                 answer = session.put(
                     platform.url + f"/v1/claims/{claim_id}",
@@ -73,7 +86,12 @@ def _check(
         found = session.get(platform.url + f"/v1/claims/{claim_id}", timeout=10)
         assert found.status_code == 200, (claim_id, found.text, platform.log()[-2000:])
         assert found.json()["version"] >= version, (claim_id, found.json()["version"], version)
-    for claim_id in random.sample(list(acknowledged), min(sample, len(acknowledged))):
+    statuses = {}
+    for claim_id in acknowledged:
+        statuses[claim_id] = session.get(platform.url + f"/v1/claims/{claim_id}", timeout=10).json()["status"]
+    assert all(statuses[c] == "withdrawn" for c in WITHDRAWN), "an acknowledged withdrawal was lost"
+    open_claims = [c for c, status in statuses.items() if status != "withdrawn"]
+    for claim_id in random.sample(open_claims, min(sample, len(open_claims))):
         chain = session.get(platform.url + f"/v1/claims/{claim_id}/timeline/verify", timeout=10).json()
         assert chain["valid"], chain
         current = session.get(platform.url + f"/v1/claims/{claim_id}", timeout=10).json()
@@ -98,7 +116,7 @@ def test_every_acknowledged_write_survives_sigkill_twenty_times(tmp_path: Path):
             session = _session(platform)
             _check(platform, session, acknowledged, sample=3)
             if round_ == ROUNDS:
-                break
+                break  # the platform stays up for the email count below
             stop = threading.Event()
             writer = threading.Thread(
                 target=_write_until_killed, args=(platform, session, acknowledged, stop)
@@ -112,11 +130,35 @@ def test_every_acknowledged_write_survives_sigkill_twenty_times(tmp_path: Path):
             writer.join(timeout=30)
             dropped_frames += platform.log().count("écriture jamais confirmée")
         finally:
-            if platform.process is not None and platform.process.poll() is None:
+            if round_ < ROUNDS and platform.process is not None and platform.process.poll() is None:
                 platform.process.kill()
-    assert len(acknowledged) >= ROUNDS  # the test wrote something in (nearly) every round
+    try:
+        _count_emails(platform, session, acknowledged)
+    finally:
+        platform.stop()
     print(f"\n{len(acknowledged)} claims acknowledged over {ROUNDS} kills; torn records: {dropped_frames}")
-    platform.stop()
+
+
+def _count_emails(platform: RunningPlatform, session: requests.Session, acknowledged: dict[str, int]) -> None:
+    assert len(acknowledged) >= ROUNDS  # the test wrote something in (nearly) every round
+    # No email twice for one status change: one « créance retirée » per withdrawn claim, once the outbox is
+    # drained (a withdrawal committed just before a kill is emailed after the restart).
+    withdrawn = [
+        c
+        for c in acknowledged
+        if requests.get(platform.url + f"/v1/claims/{c}", headers=session.headers, timeout=10).json()[
+            "status"
+        ]
+        == "withdrawn"
+    ]
+    deadline = time.monotonic() + 60
+    while True:
+        _, box = platform.get("/_local/api/mailbox")
+        sent = [m for m in box["messages"] if "créance retirée" in m["subject"]]
+        if len(sent) >= len(withdrawn) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert withdrawn and len(sent) == len(withdrawn), (len(sent), len(withdrawn))
 
 
 def test_the_local_mailbox_survives_a_kill(tmp_path: Path):

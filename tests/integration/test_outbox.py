@@ -330,3 +330,24 @@ def test_a_run_reads_each_claim_and_creditor_once_whatever_its_number_of_emails(
     report = drain(claims=CountingClaims(), accounts=CountingAccounts())
     assert report.sent >= 3
     assert sorted(reads) == sorted(["creditor-1", claim_id])
+
+
+def test_the_local_ses_keeps_one_message_per_outbox_item(aws):
+    """An email sent again for the same outbox item (the platform died between SES's answer and the outbox's
+    record) shows once in the local mailbox (infra/local/localaws.py); another item's email is another one."""
+    from chalicelib.adapters.mailer import send_rendered
+    from chalicelib.domain.email_kinds import RenderedEmail
+    from chalicelib.settings import get_settings
+    from infra.local import mailbox
+
+    region = get_settings().region
+    before = mailbox.count(region)
+    email = RenderedEmail("claim_submitted", "Objet", "Texte", "<p>Texte</p>", idempotency_key="clm_x#3#1")
+    first = send_rendered("claire@exemple.fr", email)
+    again = send_rendered("claire@exemple.fr", email)
+    assert first == again and mailbox.count(region) == before + 1
+    other = send_rendered(
+        "claire@exemple.fr",
+        RenderedEmail("claim_submitted", "Objet", "T", "<p>T</p>", idempotency_key="clm_x#4#1"),
+    )
+    assert other != first and mailbox.count(region) == before + 2
