@@ -107,6 +107,28 @@ class OutboxRepository:
         except QueryError as error:
             raise TransientError(f"outbox table unavailable: {error}") from error
 
+    def release_leases(self) -> int:
+        """Free every pending item's sending lease (the local platform at start: the process that held them is
+        gone, so its emails go out now rather than when their lease runs out). A send that had reached SES is
+        not shown twice: the local SES keeps one message per outbox item. Returns how many were freed."""
+        from pynamodb.exceptions import UpdateError
+
+        freed = 0
+        try:
+            rows = list(OutboxModel.pending.query(PENDING, filter_condition=OutboxModel.lease_owner.exists()))
+        except QueryError as error:
+            raise TransientError(f"outbox table unavailable: {error}") from error
+        for row in rows:
+            try:
+                row.update(
+                    actions=[OutboxModel.lease_until.remove(), OutboxModel.lease_owner.remove()],
+                    condition=OutboxModel.lease_owner == row.lease_owner,
+                )
+                freed += 1
+            except UpdateError:
+                continue  # settled meanwhile
+        return freed
+
     def for_claim(self, claim_id: str) -> list[OutboxItem]:
         """Every item of a claim, sent or not (for operators and tests: a scan of the table)."""
         try:

@@ -201,6 +201,9 @@ class LocalPlatform:
         self.journal.install()
         self.journal.open_next()
         self.journal.enabled = True
+        from chalicelib.adapters.outbox_repository import OutboxRepository
+
+        OutboxRepository().release_leases()  # held by the process that died: its emails go out now
         demo_accounts = ensure_demo_accounts(settings)
         localaws.tune_gc()
         self._saver = Checkpointer(self.store, self.journal, args.save_interval)

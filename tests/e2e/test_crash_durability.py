@@ -151,7 +151,7 @@ def _count_emails(platform: RunningPlatform, session: requests.Session, acknowle
         ]
         == "withdrawn"
     ]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 150  # a lease left by a kill is freed at start; its lease is 2 min at worst
     while True:
         _, box = platform.get("/_local/api/mailbox")
         sent = [m for m in box["messages"] if "créance retirée" in m["subject"]]
