@@ -54,6 +54,15 @@ class DebtorDeclarations:
         except QueryError as error:
             raise TransientError(f"debtor declarations unavailable: {error}") from error
 
+    def get(self, claim_id: str, declaration_id: str) -> Declaration | None:
+        """One declaration of the claim, by its key (None when it is not this claim's)."""
+        from chalicelib.adapters.dynamo import DebtorDeclarationModel
+
+        try:
+            return _declaration(DebtorDeclarationModel.get(claim_id, declaration_id))
+        except DoesNotExist:
+            return None
+
     def decide(
         self, claim_id: str, declaration_id: str, status: str, actor: str, now: dt.datetime
     ) -> Declaration:

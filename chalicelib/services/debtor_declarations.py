@@ -142,9 +142,10 @@ def confirm_payment(
     from chalicelib.services.escalation import record_debtor_payment
 
     claims.get_for(identity, claim_id)
-    if _kind_of(declarations, claim_id, declaration_id) == "plan":
+    found = declarations.get(claim_id, declaration_id)
+    if found is not None and found.kind == "plan":
         return answer_plan(claims, declarations, identity, claim_id, declaration_id, accept=True, now=now)
-    pending = _pending_payment(declarations, claim_id, declaration_id)
+    pending = _pending_payment(found)
     record_debtor_payment(
         claims,
         claim_id,
@@ -167,9 +168,10 @@ def refuse_payment(
     now: dt.datetime,
 ) -> Declaration:
     claims.get_for(identity, claim_id)
-    if _kind_of(declarations, claim_id, declaration_id) == "plan":
+    found = declarations.get(claim_id, declaration_id)
+    if found is not None and found.kind == "plan":
         return answer_plan(claims, declarations, identity, claim_id, declaration_id, accept=False, now=now)
-    pending = _pending_payment(declarations, claim_id, declaration_id)
+    pending = _pending_payment(found)
     decided = declarations.decide(claim_id, declaration_id, "refused", identity.user_id, now)
     claims.record(
         claim_id,
@@ -185,13 +187,7 @@ def refuse_payment(
     return decided
 
 
-def _kind_of(declarations: DebtorDeclarations, claim_id: str, declaration_id: str) -> str:
-    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
-    return found.kind if found is not None else ""
-
-
-def _pending_payment(declarations: DebtorDeclarations, claim_id: str, declaration_id: str) -> Declaration:
-    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+def _pending_payment(found: Declaration | None) -> Declaration:
     if found is None or found.kind != "payment":
         raise InvalidInput("Ce paiement déclaré n'existe pas.", field="declaration_id")
     if found.status != "pending":
@@ -225,9 +221,7 @@ def attach_file(
     from chalicelib.documents.inspection import download_name, inspect_upload, safe_filename
 
     claim = _claim_of(token, links, claims, now)
-    found = next(
-        (d for d in declarations.of_claim(claim.claim_id) if d.declaration_id == declaration_id), None
-    )
+    found = declarations.get(claim.claim_id, declaration_id)
     if found is None:
         raise InvalidInput("Cette déclaration est introuvable.", field="declaration_id")
     files = list(found.details.get("files") or [])
@@ -273,7 +267,7 @@ def file_link(
     from chalicelib.domain.errors import NotFound
 
     claims.get_for(identity, claim_id)
-    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+    found = declarations.get(claim_id, declaration_id)
     entry = (
         next((f for f in (found.details.get("files") or []) if f.get("file_id") == file_id), None)
         if found
@@ -388,7 +382,7 @@ def answer_plan(
     now: dt.datetime,
 ) -> Declaration:
     claims.get_for(identity, claim_id)
-    found = next((d for d in declarations.of_claim(claim_id) if d.declaration_id == declaration_id), None)
+    found = declarations.get(claim_id, declaration_id)
     if found is None or found.kind != "plan":
         raise InvalidInput("Cette demande de délai n'existe pas.", field="declaration_id")
     if found.status != "pending":
@@ -410,6 +404,17 @@ def answer_plan(
 
 
 # --- an accepted plan followed day by day ----------------------------------------------------------------
+def paid_since(plan: Declaration, claim: Any) -> Any:
+    """What the claim's recorded payments since the plan was asked for add up to (a Decimal)."""
+    from decimal import Decimal
+
+    from chalicelib.domain.claim_content import ClaimContent
+
+    since = plan.declared_at.date()
+    payments = ClaimContent.model_validate(claim.content).payments
+    return sum((p.amount for p in payments if p.date >= since), Decimal("0"))
+
+
 def missed_instalment(plan: Declaration, paid_since: Any, today: dt.date) -> dict[str, str] | None:
     """The first instalment past its due date that the payments recorded since the plan do not cover
     (cumulatively), or None. Pure."""
@@ -435,9 +440,6 @@ def check_plans(
     """The daily look at the accepted plans: an instalment missed is said once to the creditor (timeline and
     email), who may then resume the steps; ``remind`` emails the debtor once before each instalment (the
     ``REMIND_DAYS`` before its day). Returns the claims whose creditor was told today."""
-    from decimal import Decimal
-
-    from chalicelib.domain.claim_content import ClaimContent
 
     told = []
     for plan in declarations.accepted_plans():
@@ -449,10 +451,7 @@ def check_plans(
             continue
         if claim.content is None:
             continue
-        since = plan.declared_at.date()
-        content = ClaimContent.model_validate(claim.content)
-        paid = sum((p.amount for p in content.payments if p.date >= since), Decimal("0"))
-        missed = missed_instalment(plan, paid, today)
+        missed = missed_instalment(plan, paid_since(plan, claim), today)
         if missed is None or missed["due_on"] in (plan.details.get("missed") or []):
             continue
         details = dict(plan.details)
@@ -542,9 +541,6 @@ def plan_wait_until(
 ) -> dt.date | None:
     """While the debtor keeps an accepted payment plan, the day after its next instalment (the escalation
     waits until then); None when there is no accepted plan, an instalment was missed, or the plan is over."""
-    from decimal import Decimal
-
-    from chalicelib.domain.claim_content import ClaimContent
 
     plans = [d for d in declarations.of_claim(claim_id) if d.kind == "plan" and d.status == "accepted"]
     if not plans:
@@ -553,12 +549,7 @@ def plan_wait_until(
     claim = claims.get(claim_id)
     if claim.content is None:
         return None
-    since = plan.declared_at.date()
-    paid = sum(
-        (p.amount for p in ClaimContent.model_validate(claim.content).payments if p.date >= since),
-        Decimal("0"),
-    )
-    if missed_instalment(plan, paid, today) is not None:
+    if missed_instalment(plan, paid_since(plan, claim), today) is not None:
         return None
     for item in plan.details.get("schedule") or []:
         due_on = dt.date.fromisoformat(str(item["due_on"]))
