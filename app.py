@@ -21,6 +21,7 @@ from chalicelib.api.lawyers import lawyer_routes
 from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
+from chalicelib.api.postal import postal_routes
 from chalicelib.api.privacy import privacy_routes
 from chalicelib.api.rates import rate_routes
 from chalicelib.domain.errors import DomainError
@@ -42,6 +43,7 @@ app.register_blueprint(escalation_routes, url_prefix="/v1")
 app.register_blueprint(import_routes, url_prefix="/v1")
 app.register_blueprint(notice_routes, url_prefix="/v1")
 app.register_blueprint(payment_routes, url_prefix="/v1")
+app.register_blueprint(postal_routes, url_prefix="/v1")
 app.register_blueprint(lawyer_routes, url_prefix="/v1")
 app.register_blueprint(privacy_routes, url_prefix="/v1")
 app.register_blueprint(rate_routes, url_prefix="/v1")
@@ -147,6 +149,15 @@ def recheck_debtors(event: Any) -> dict[str, object]:
     from chalicelib.workflow import handlers
 
     return handlers.recheck_debtors()
+
+
+# Every hour, the registered letters still travelling are asked about (services/notice/delivery.py): the
+# qualified LRE has no webhook, and a missed Maileva webhook is caught up. The local platform polls too.
+@app.schedule("rate(1 hour)", name="poll_registered_mail")
+def poll_registered_mail(event: Any) -> dict[str, object]:
+    from chalicelib.workflow import handlers
+
+    return handlers.poll_registered_mail()
 
 
 @app.lambda_function(name="prepare_declaration")

@@ -60,6 +60,17 @@ def _after_the_run(meter: Any, claim_id: str) -> None:
             meter.usage.state_transitions += sum(
                 e["type"].endswith("StateEntered") for e in history["events"]
             )
+        from bench.cost_model import letter_price
+        from chalicelib.adapters.claims_repository import ClaimRepository
+
+        notice = ClaimRepository().get(claim_id).notice
+        letter = letter_price(
+            notice.to_json() if notice else {},
+            lrar_cents=settings.postal_price_lrar_cents,
+            lre_cents=settings.postal_price_lre_cents,
+        )
+        if letter is not None:
+            meter.usage.letters.append(letter)
         for prefix in (f"claims/{claim_id}/", f"shares/{claim_id}/"):
             listed = s3.list_objects_v2(Bucket=settings.documents_bucket, Prefix=prefix).get("Contents", [])
             meter.usage.stored_bytes += sum(obj["Size"] for obj in listed)
@@ -148,6 +159,7 @@ def run() -> list[tuple[str, str]]:
         ),
     ]
     rows += [(f"cost:   {name}", f"{value:.6f} USD") for name, value in priced.lines.items()]
+    rows += [(f"cost: {name}", f"{value:.2f} EUR HT") for name, value in priced.provider_eur.items()]
     rows.append(("cost: prices", PRICES_AS_OF))
     return rows
 

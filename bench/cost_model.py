@@ -68,6 +68,9 @@ class Usage:
     s3_gets: int = 0
     state_transitions: int = 0
     stored_bytes: int = 0
+    # Registered letters sent (issue 23): (channel, price in euro cents VAT excluded, where the price comes
+    # from — "provider" when Maileva reported it, "estimate" for the operator's POSTAL_PRICE_* setting).
+    letters: list[tuple[str, int, str]] = field(default_factory=list)
 
     def lambda_requests(self) -> int:
         return self.api_requests + self.authorizer_calls + sum(self.invocations.values())
@@ -228,6 +231,8 @@ class UsageMeter:
 class Cost:
     lines: dict[str, float]
     gb_seconds: float
+    # Outside AWS and in euros: the registered letters (the provider's invoice, not AWS's).
+    provider_eur: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -249,4 +254,27 @@ def cost(usage: Usage, memory_mb: dict[str, int], *, storage_months: float = 1.0
         "S3 requests": usage.s3_puts * S3_PER_PUT + usage.s3_gets * S3_PER_GET,
         "S3 storage": usage.stored_bytes / 1024**3 * S3_PER_GB_MONTH * storage_months,
     }
-    return Cost(lines, gb_seconds)
+    return Cost(lines, gb_seconds, letter_costs(usage.letters))
+
+
+def letter_costs(letters: list[tuple[str, int, str]]) -> dict[str, float]:
+    """Euros per channel for the letters sent (paper LRAR and electronic LRE are priced apart)."""
+    names = {"lrar": "Lettre recommandée papier (LRAR)", "lre": "Envoi recommandé électronique (LRE)"}
+    totals: dict[str, float] = {}
+    for channel, cents, source in letters:
+        label = (
+            f"{names.get(channel, channel)}, prix {'du prestataire' if source == 'provider' else 'estimé'}"
+        )
+        totals[label] = totals.get(label, 0.0) + cents / 100
+    return totals
+
+
+def letter_price(notice: dict[str, Any], *, lrar_cents: int, lre_cents: int) -> tuple[str, int, str] | None:
+    """One claim's letter as counted: the provider's price when it reported one, else the estimate."""
+    if notice.get("status") != "sent":
+        return None
+    channel = "lre" if notice.get("channel") == "lre" else "lrar"
+    reported = (notice.get("delivery") or {}).get("price_cents")
+    if isinstance(reported, int):
+        return channel, reported, "provider"
+    return channel, lre_cents if channel == "lre" else lrar_cents, "estimate"

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -117,6 +118,27 @@ class Settings:
     # The local simulation presents the letter on the day the letter itself assumes (letter date + 3,
     # documents/context.py PRESENTATION_ALLOWANCE_DAYS): letter, claim page and emails give one deadline.
     postal_first_presentation_days: int = 3
+    # POSTAL_PROVIDER=maileva (chalicelib/adapters/maileva.py): Maileva's REST API — on the local platform its
+    # twin at ``<public_url>/_local/maileva``. Credentials from the environment or, on AWS, from the Secrets
+    # Manager secret ``maileva_secret_name`` (JSON with the same names, lower case, without MAILEVA_).
+    maileva_api_base: str = "https://api.maileva.com"
+    maileva_auth_url: str = "https://connexion.maileva.com/auth/realms/services/protocol/openid-connect"
+    maileva_client_id: str = ""
+    maileva_client_secret: str = ""
+    maileva_username: str = ""
+    maileva_password: str = ""
+    # The qualified LRE's sender (electronic_mail_emitter) and its OTP key: both set, the LRE is used for the
+    # debtors the rulebook allows (chalicelib/domain/registered_mail.py); else every letter goes on paper.
+    maileva_lre_sender_id: str = ""
+    maileva_lre_otp_key: str = ""
+    # HTTP Basic credentials Maileva's webhooks present (notification_center subscriptions).
+    maileva_webhook_login: str = ""
+    maileva_webhook_password: str = ""
+    maileva_secret_name: str = ""
+    # The operator's estimate of a letter's price, in cents VAT excluded, when the provider reports none
+    # (POLICY: shown to the operator and counted in bench/cost_model.py; the LREL's own price wins).
+    postal_price_lrar_cents: int = 600
+    postal_price_lre_cents: int = 400
     # The only origin browsers may call the API from (CORS): the web interface's, by default the public URL's
     # scheme, host and port (CLAIMS_ALLOWED_ORIGIN).
     allowed_origin: str = "http://127.0.0.1:8765"
@@ -177,6 +199,37 @@ class Settings:
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+# The local twin's account (infra/local/fake_maileva/settings.py): public values, local platform only.
+LOCAL_MAILEVA = {
+    "client_id": "claims-local",
+    "client_secret": "local-secret",
+    "username": "claims-operator",
+    "password": "local-password",
+    "lre_sender_id": "0f6a9a4e-5c1b-4f6e-9a57-2d5e8f1b7c30",
+    "lre_otp_key": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    "webhook_login": "claims-webhook",
+    "webhook_password": "local-webhook-secret",
+}
+
+
+def _maileva(public_url: str, local: bool) -> dict[str, Any]:
+    base = f"{public_url}/_local/maileva" if local else ""
+    values: dict[str, Any] = {
+        "maileva_api_base": _env("MAILEVA_API_BASE", base or "https://api.maileva.com").rstrip("/"),
+        "maileva_auth_url": _env(
+            "MAILEVA_AUTH_URL",
+            (base or "https://connexion.maileva.com") + "/auth/realms/services/protocol/openid-connect",
+        ).rstrip("/"),
+        "maileva_secret_name": _env("MAILEVA_SECRET_NAME", ""),
+        "postal_price_lrar_cents": int(_env("POSTAL_PRICE_LRAR_CENTS", "600")),
+        "postal_price_lre_cents": int(_env("POSTAL_PRICE_LRE_CENTS", "400")),
+    }
+    twin = local and "/_local/maileva" in values["maileva_api_base"]
+    for name, local_value in LOCAL_MAILEVA.items():
+        values[f"maileva_{name}"] = _env(f"MAILEVA_{name.upper()}", local_value if twin else "")
+    return values
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -257,6 +310,7 @@ def get_settings() -> Settings:
             "POSTAL_PROVIDER", "local" if _flag("CLAIMS_LOCAL_MODE", stage == "local") else "manual"
         ).lower(),
         postal_first_presentation_days=int(_env("POSTAL_FIRST_PRESENTATION_DAYS", "3")),
+        **_maileva(public_url, _flag("CLAIMS_LOCAL_MODE", stage == "local")),
         allowed_origin=_env("CLAIMS_ALLOWED_ORIGIN", _origin(public_url)),
         rate_feed=_rate_feed(stage),
         company_registry=_company_registry(stage),

@@ -10,6 +10,11 @@ sign-in. Their account item is written to the accounts table (``ACCOUNTS_TABLE``
 
 sets every creditor's dashboard totals (``CLAIM_TOTALS_TABLE``) from their claims: once after upgrading
 from a version that kept none (run it while nothing writes claims: a full scan of the claims table).
+
+    CLAIMS_STAGE=prod POSTAL_PROVIDER=maileva MAILEVA_… python -m infra.admin maileva-subscribe https://<api>/v1/webhooks/maileva
+
+subscribes the platform's webhook to Maileva's notification center (the registered letters' events), with
+the Basic credentials ``MAILEVA_WEBHOOK_LOGIN`` / ``_PASSWORD``; only the missing subscriptions are created.
 """
 
 from __future__ import annotations
@@ -29,6 +34,19 @@ def create_operator(email: str) -> str:
     return account.user_id
 
 
+def maileva_subscribe(callback_url: str) -> int:
+    from chalicelib.adapters.postal import postal_sender
+    from chalicelib.settings import get_settings
+
+    sender = postal_sender(get_settings())
+    if not hasattr(sender, "subscribe"):
+        print("Échec : POSTAL_PROVIDER n'est pas « maileva ».", file=sys.stderr)
+        return 1
+    created = sender.subscribe(callback_url)
+    print(f"Abonnements créés : {len(created)} ({', '.join(created) or 'tous existaient déjà'}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m infra.admin", description="Administration de la plateforme."
@@ -43,8 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         "rebuild-totals",
         help="recalcule les totaux des tableaux de bord des créanciers depuis leurs créances",
     )
+    subscribe = commands.add_parser(
+        "maileva-subscribe", help="abonne le webhook de la plateforme aux événements des lettres recommandées"
+    )
+    subscribe.add_argument("callback_url")
     args = parser.parse_args(argv)
 
+    if args.command == "maileva-subscribe":
+        return maileva_subscribe(args.callback_url)
     if args.command == "rebuild-totals":
         from chalicelib.adapters.claims_repository import ClaimRepository
 

@@ -14,7 +14,10 @@ Two implementations of :class:`PostalSender`, chosen by the ``POSTAL_PROVIDER`` 
   operator's queue; the tracking number and the first presentation are unknown (``""`` / ``None``) until
   the creditor or the operator records them (``POST /v1/claims/{id}/notice/presentation``).
 
-A connected provider (La Poste's e-LRAR, Maileva, AR24…) is one more class with the same method.
+* ``maileva`` (:mod:`chalicelib.adapters.maileva`): Maileva's API — paper LRAR (registered_mail/v4) or a
+  qualified electronic registered letter (LRE), chosen per claim by
+  :func:`chalicelib.domain.registered_mail.choose_channel`; its events and proofs come back by webhook
+  and by polling (:mod:`chalicelib.services.notice.delivery`). The local platform talks to its twin.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.settings import Settings
 
 PostalChannel = Literal["lrar", "lre"]
-PROVIDERS = ("local", "manual")
+PROVIDERS = ("local", "manual", "maileva")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class PostalReceipt:
     first_presented_on: dt.date | None
     provider: str
     proof_key: str | None
+    # A connected provider's handle on the letter (``product:sending:recipient``) and its price, when known.
+    provider_ref: str = ""
+    price_cents: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -52,7 +58,21 @@ class PostalReceipt:
             "first_presented_on": self.first_presented_on.isoformat() if self.first_presented_on else None,
             "provider": self.provider,
             "proof_key": self.proof_key,
+            "provider_ref": self.provider_ref,
+            "price_cents": self.price_cents,
         }
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """The debtor as the two products need it: envelope lines (paper) or name and email (LRE)."""
+
+    lines: tuple[str, ...]
+    email: str = ""
+    company: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    is_business: bool = True
 
 
 class PostalSender(Protocol):
@@ -66,11 +86,20 @@ class PostalSender(Protocol):
         sender_lines: list[str],
         reference: str,
         today: dt.date,
+        channel: str = "lrar",
+        addressee: Any = None,
     ) -> PostalReceipt: ...
 
 
 class ObjectStore(Protocol):
     def put(self, key: str, content: bytes, content_type: str) -> None: ...
+
+
+class ProviderTracking(Protocol):
+    """A connected provider also reports what became of the letter (chalicelib/adapters/maileva.py)."""
+
+    def tracking(self, provider_ref: str) -> Any: ...
+    def download(self, provider_ref: str, proof: Any) -> bytes: ...
 
 
 def postal_key(claim_id: str, name: str) -> str:
@@ -128,6 +157,8 @@ class LocalPostalSender:
         sender_lines: list[str],
         reference: str,
         today: dt.date,
+        channel: str = "lrar",
+        addressee: Any = None,
     ) -> PostalReceipt:
         tracking = self.tracking_number(claim_id, pdf)
         presented = today + dt.timedelta(days=self.first_presentation_days)
@@ -174,6 +205,8 @@ class ManualPostalSender:
         sender_lines: list[str],
         reference: str,
         today: dt.date,
+        channel: str = "lrar",
+        addressee: Any = None,
     ) -> PostalReceipt:
         if self.store is not None:
             request = _request(
@@ -207,4 +240,9 @@ def postal_sender(settings: Settings | None = None, store: ObjectStore | None = 
         return LocalPostalSender(store, first_presentation_days=settings.postal_first_presentation_days)
     if provider == "manual":
         return ManualPostalSender(store)
+    if provider == "maileva":
+        from chalicelib.adapters.maileva import MailevaSender, credentials, shared_client
+
+        client = shared_client(settings.maileva_api_base, settings.maileva_auth_url, credentials(settings))
+        return MailevaSender(client, store)
     raise ValueError(f"POSTAL_PROVIDER must be one of {PROVIDERS}, got {provider!r}")

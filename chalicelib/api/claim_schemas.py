@@ -4,6 +4,7 @@ them (``chalicelib/api/openapi.py``), and every response is built through them, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -203,10 +204,42 @@ class ClaimSummary(BaseModel):
     notice_deadline: dt.date | None = Field(
         default=None, description="Dernier jour de paiement fixé par la mise en demeure, une fois envoyée"
     )
+    letter: str | None = Field(
+        default=None,
+        description="Opérateur seulement : l'envoi recommandé (mode, prestataire, prix HT du prestataire)",
+    )
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimSummary:
         return cls(**_summary(claim))
+
+    @classmethod
+    def for_operator(cls, claim: Claim) -> ClaimSummary:
+        return cls(**_summary(claim), letter=_letter(claim))
+
+
+def _letter(claim: Claim) -> str | None:
+    """The registered letter as the operator needs it: channel, provider, its price (issue 23)."""
+    notice = claim.notice
+    if notice is None or not notice.is_sent:
+        return None
+    delivery = notice.extra.get("delivery") or {}
+    channel = "LRE" if notice.channel == "lre" else "LRAR"
+    price = delivery.get("price_cents")
+    if isinstance(price, int):
+        cost = f"{euros(price).replace('.', ',')} € HT (prestataire)"
+    else:
+        from chalicelib.settings import get_settings
+
+        settings = get_settings()
+        estimate = settings.postal_price_lre_cents if channel == "LRE" else settings.postal_price_lrar_cents
+        cost = (
+            f"≈ {euros(estimate).replace('.', ',')} € HT (estimation)"
+            if notice.provider == "maileva"
+            else "—"
+        )
+    outcome = str(delivery.get("outcome") or "")
+    return f"{channel} · {notice.provider or '—'} · {cost}" + (f" · {outcome}" if outcome else "")
 
 
 def _summary(claim: Claim) -> dict[str, Any]:
@@ -575,6 +608,51 @@ class NoticePresentationBody(Body):
     first_presented_on: Day = Field(description="Date de première présentation au débiteur")
 
 
+class DeliveryEventView(BaseModel):
+    kind: str = Field(
+        description="dispatched, first_presented, delivered, refused, not_claimed, undeliverable"
+    )
+    on: dt.date
+    label: str = ""
+
+
+class DeliveryProofView(BaseModel):
+    kind: str = Field(description="deposit, receipt, refusal, not_claimed ou undelivered")
+    title: str
+    sha256: str
+
+
+class DeliveryView(BaseModel):
+    """What the registered-mail provider reported (issue 23); proofs at ``/notice/proofs/{kind}``."""
+
+    channel_reason: str = Field(default="", description="Pourquoi ce mode d'envoi (règle appliquée)")
+    outcome: str = Field(
+        default="", description="delivered, refused, not_claimed, undeliverable ; vide : en cours"
+    )
+    events: list[DeliveryEventView] = Field(default_factory=list)
+    proofs: list[DeliveryProofView] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> DeliveryView:
+        reasons = (data.get("choice") or {}).get("reasons") or []
+        return cls(
+            channel_reason=str(reasons[0].get("message") or "") if reasons else "",
+            outcome=str(data.get("outcome") or ""),
+            events=[
+                DeliveryEventView(kind=str(e["kind"]), on=e["on"], label=str(e.get("label") or ""))
+                for e in data.get("events") or []
+                if e.get("kind") and e.get("on")
+            ],
+            proofs=[
+                DeliveryProofView(
+                    kind=str(p["kind"]), title=str(p.get("title") or ""), sha256=str(p["sha256"])
+                )
+                for p in data.get("proofs") or []
+                if p.get("kind") and p.get("sha256")
+            ],
+        )
+
+
 class NoticeView(BaseModel):
     """The formal notice as recorded on the claim (storage keys are not shown: see ``/notice/pdf``)."""
 
@@ -599,16 +677,28 @@ class NoticeView(BaseModel):
     amount_claimed: str | None = Field(default=None, description="Total réclamé, en euros")
     sha256: str = ""
     emailed_to: str | None = None
+    delivery: DeliveryView | None = Field(default=None, description="Suivi du prestataire de l'envoi")
+    returned_letters: int = Field(default=0, description="Lettres revenues non distribuables, déjà renvoyées")
 
     @classmethod
     def of(cls, claim_id: str, notice: NoticeRecord) -> NoticeView:
-        shown = set(cls.model_fields) - {"claim_id", "status", "tracking_number", "sha256"}
+        shown = set(cls.model_fields) - {
+            "claim_id",
+            "status",
+            "tracking_number",
+            "sha256",
+            "delivery",
+            "returned_letters",
+        }
         values = {name: getattr(notice, name) for name in shown}
+        delivery = notice.extra.get("delivery")
         return cls(
             claim_id=claim_id,
             status=notice.status,
             tracking_number=notice.tracking_number,
             sha256=notice.sha256,
+            delivery=DeliveryView.of(delivery) if isinstance(delivery, Mapping) and delivery else None,
+            returned_letters=len(notice.extra.get("returned") or []),
             **{name: value for name, value in values.items() if value not in (None, "", 0)},
         )
 

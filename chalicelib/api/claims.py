@@ -81,7 +81,8 @@ def list_claims(identity: Identity) -> Response:
     claims, last_key = bootstrap.claims().page_for(
         identity, limit=page.limit, after=page.after, statuses=statuses, text=text
     )
-    summaries = [schemas.ClaimSummary.of(c) for c in claims]
+    summary = schemas.ClaimSummary.for_operator if identity.role is Role.OPERATOR else schemas.ClaimSummary.of
+    summaries = [summary(c) for c in claims]
     return _reply(schemas.ClaimList(claims=summaries, next_cursor=page.next_cursor(last_key)))
 
 

@@ -51,3 +51,20 @@ def notice_pdf(identity: Identity, claim_id: str) -> Response:
         url=link.url, filename=link.filename, expires_in=link.expires_in, sha256=link.sha256
     )
     return json_response(view.model_dump(mode="json"))
+
+
+@notice_routes.route(
+    "/claims/{claim_id}/notice/proofs/{kind}", methods=["GET"], authorizer=signed_in, cors=API_CORS
+)
+@handles_errors
+@requires_role(notice_routes, Role.CREDITOR, Role.OPERATOR, Role.LAWYER)
+def notice_proof(identity: Identity, claim_id: str, kind: str) -> Response:
+    from chalicelib.services.notice.download import proof_download
+
+    link = proof_download(
+        claim_id, kind[:20], claims=bootstrap.claims(), store=bootstrap.documents(), identity=identity
+    )
+    view = NoticeDownloadView(
+        url=link.url, filename=link.filename, expires_in=link.expires_in, sha256=link.sha256
+    )
+    return json_response(view.model_dump(mode="json"))

@@ -251,6 +251,16 @@ OPERATIONS: dict[str, Operation] = {
         "Webhook Stripe (signature vérifiée sur le corps brut ; chaque événement agit une seule fois)",
         "Paiement",
     ),
+    "maileva_webhook": Operation(
+        "Webhook Maileva (authentification HTTP Basic ; l'état du pli est relu auprès de Maileva)",
+        "Envoi recommandé",
+    ),
+    "correct_notice_address": Operation(
+        "Corriger l'adresse du débiteur après un pli non distribuable (la lettre repart, sans paiement)",
+        "Créances",
+        "postal:AddressBody",
+        roles=CREDITOR,
+    ),
     "reject_claim": Operation(
         "Refuser une créance payée (remboursement automatique, créancier prévenu)",
         "Opérateur",
@@ -294,6 +304,12 @@ OPERATIONS: dict[str, Operation] = {
         f"{_C}:NoticePresentationBody",
         f"{_C}:NoticeView",
         roles=CREDITOR,
+    ),
+    "notice_proof": Operation(
+        "Télécharger une preuve de l'envoi recommandé (dépôt, avis de réception, refus…)",
+        "Créances",
+        response=f"{_C}:NoticeDownloadView",
+        roles=READERS,
     ),
     "notice_pdf": Operation(
         "Télécharger la mise en demeure (lien temporaire)",

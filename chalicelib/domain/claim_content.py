@@ -183,6 +183,12 @@ class Debtor(Part, CompanyIdentifiers):
     address: DebtorAddress
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=30)
+    # CPCE L100: a non-professional receives a registered letter electronically only if he consented.
+    lre_consent: bool = Field(
+        default=False,
+        description="Le débiteur (non professionnel) a consenti par écrit à recevoir des envois recommandés "
+        "électroniques",
+    )
     collective_proceedings: CollectiveProceedingsPart | None = None
     over_indebtedness: bool = False
     purpose: DebtorPurpose | None = Field(

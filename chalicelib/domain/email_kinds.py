@@ -150,6 +150,12 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             needs_attachment=True,
         ),
         _claim(
+            "notice_delivery",
+            "suivi de la lettre recommandée : reçue, refusée, non réclamée ou non distribuable",
+            {"outcome": "text", "event_on": "date", "explanation": "text"},
+            {"article": "text", "deadline": "date", "correct_address": "flag"},
+        ),
+        _claim(
             "settled", "créance réglée, dossier clos", {}, {"settled_on": "date", "amount_paid": "amount"}
         ),
         _claim(

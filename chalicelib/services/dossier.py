@@ -118,7 +118,29 @@ def assemble_claim_dossier(
         )
     tracking = notice.tracking_number or None
     presented_on = notice.first_presented_on
-    if notice.pdf_key and (tracking or presented_on):
+    # The provider's own proofs (issue 23): proof of dispatch, then the avis de réception, the refusal,
+    # the non-claim or the returned letter — each checked against the hash the timeline recorded.
+    proofs = [p for p in (notice.extra.get("delivery") or {}).get("proofs") or [] if p.get("key")]
+    for proof in sorted(proofs, key=lambda p: (p.get("kind") != "deposit", str(p.get("stored_at")))):
+        stored_on = str(proof.get("stored_at") or "")[:10]
+        exhibits.append(
+            Exhibit(
+                number=len(exhibits) + 1,
+                title=str(proof.get("title") or "Preuve de l'envoi recommandé")
+                + (f" (n° {tracking})" if tracking else ""),
+                date=dt.date.fromisoformat(stored_on) if stored_on else notice.sent_on,
+                filename=f"{proof.get('kind', 'preuve')}-recommande.pdf",
+                media_type="application/pdf",
+                content=verified(
+                    store,
+                    str(proof["key"]),
+                    str(proof.get("sha256") or ""),
+                    what=str(proof.get("title") or "La preuve de l'envoi recommandé"),
+                    max_bytes=MAX_UPLOAD_BYTES,
+                ),
+            )
+        )
+    if notice.pdf_key and (tracking or presented_on) and not proofs:
         from chalicelib.documents.letters import registered_letter_proof_pdf
 
         sent = notice.sent_on

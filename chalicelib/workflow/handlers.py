@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import bootstrap
 from chalicelib.clock import business_now
 from chalicelib.documents.emails import render_email
-from chalicelib.domain.claim import Claim
+from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.imports import ImportJob
 from chalicelib.services import escalation
 from chalicelib.services.bulk_import import run_import
@@ -86,6 +86,34 @@ def recheck_debtors() -> dict[str, object]:
         ),
     )
     return report
+
+
+def poll_registered_mail() -> dict[str, object]:
+    """The ``poll_registered_mail`` schedule: every letter a provider still has news of is asked about."""
+    from chalicelib.services.debtor_check import WAITING
+    from chalicelib.services.notice.delivery import pending_deliveries, refresh_delivery
+
+    claims = bootstrap.claims()
+    postal = bootstrap.postal()
+    if not hasattr(postal, "tracking"):
+        return {"checked": 0, "updated": []}
+    statuses = (*WAITING, ClaimStatus.NEEDS_ATTENTION)
+    updated: list[str] = []
+    checked = 0
+    for claim_id in pending_deliveries(claims, statuses):
+        checked += 1
+        try:
+            result = refresh_delivery(
+                claim_id, claims=claims, store=bootstrap.documents(), postal=postal, now=business_now()
+            )
+        except Exception as error:  # one letter's failure never stops the others'
+            import logging
+
+            logging.getLogger("claims.postal").warning("delivery poll failed for %s: %s", claim_id, error)
+            continue
+        if result.new_events or result.new_proofs:
+            updated.append(claim_id)
+    return {"checked": checked, "updated": updated}
 
 
 def prepare_declaration(event: dict[str, Any]) -> dict[str, object]:

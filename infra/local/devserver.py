@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+# The local stand-in for the hourly ``poll_registered_mail`` schedule: every this many outbox sweeps (10 s).
+POSTAL_POLL_TICKS = 5
 # The local stand-in for the ``sweep_outbox`` schedule (every minute on AWS): claim emails still pending.
 OUTBOX_SWEEP_SECONDS = 2.0
 # A first SIGINT/SIGTERM stops the platform within this time, whatever fails or waits (then: forced exit).
@@ -108,6 +110,9 @@ def configure_environment(args: argparse.Namespace) -> None:
     )
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
+    if "/_local/maileva" in os.environ.get("MAILEVA_API_BASE", "/_local/maileva"):
+        # No real Maileva account: the registered letters go through Maileva's local twin (issue 23).
+        os.environ.setdefault("POSTAL_PROVIDER", "maileva")
 
 
 class LocalPlatform:
@@ -124,6 +129,7 @@ class LocalPlatform:
         self._stop_sweeping = threading.Event()
         self.store: Any = None
         self.fake_stripe: Any = None
+        self.fake_maileva: Any = None
         self._stop_lock = threading.Lock()
         self._stop_requested_at: float | None = None
         self.stop_failures: list[str] = []
@@ -233,12 +239,38 @@ class LocalPlatform:
             stripe_line = (
                 f"  Stripe       {settings.stripe_api_base} (clés Stripe fournies, pas de simulation)\n"
             )
+        maileva_base = os.environ.get("MAILEVA_API_BASE", "")
+        if not maileva_base or "/_local/maileva" in maileva_base:
+            # No real Maileva: the platform's Maileva adapter talks to this local twin, served on this
+            # origin (``<public_url>/_local/maileva``), which posts its webhooks back to the subscribers.
+            from chalicelib.clock import business_now
+            from infra.local.fake_maileva import FakeMaileva
+            from infra.local.fake_maileva import persistence as maileva_state
+
+            # Its letters are stamped on the platform's business clock (CLAIMS_TODAY); one-time codes
+            # stay on the real one.
+            self.fake_maileva = FakeMaileva(public_url=settings.public_url, clock=business_now)
+            maileva_state.restore(self.fake_maileva, args.data_dir / "maileva.json")
+            maileva_state.attach(self.fake_maileva, args.data_dir / "maileva.json")
+            maileva_line = (
+                f"  Maileva      {settings.public_url}/_local/maileva (simulation, aucun courrier posté)\n"
+            )
+        else:
+            maileva_line = f"  Maileva      {maileva_base}\n"
         # Before the server answers (the banner follows /health closely): reads only the embedded AWS.
         proposals = self._check_rate_feeds()
-        self._http = create_server(chalice_app, config, args.host, args.port, fake_stripe=self.fake_stripe)
+        self._http = create_server(
+            chalice_app,
+            config,
+            args.host,
+            args.port,
+            fake_stripe=self.fake_stripe,
+            fake_maileva=self.fake_maileva,
+        )
         threading.Thread(target=self._http.server.serve_forever, name="http", daemon=True).start()
         redriven = self._resume_escalations()
         self._recheck_debtors()
+        self._subscribe_postal_webhooks(settings.public_url)
         from chalicelib.services.rates import coverage, current_tables
 
         rates_through = coverage(current_tables())["interest_through"]
@@ -250,6 +282,7 @@ class LocalPlatform:
             f"fichiers restaurés : {restored['objects']}, utilisateurs restaurés : {restored['users']})\n"
             f"  boîte mail   http://{args.host}:{args.port}/_local/mailbox\n"
             f"{stripe_line}"
+            f"{maileva_line}"
             f"  échelle du temps ×{args.time_scale:g}\n"
             f"  date         {settings.today().isoformat()}"
             f"{' (simulée : CLAIMS_TODAY)' if settings.today_override else ''}\n"
@@ -342,17 +375,43 @@ class LocalPlatform:
             summary += "aucune proposition"
         return summary + "".join(f" ; {note}" for note in report.notes + report.errors)
 
+    @staticmethod
+    def _subscribe_postal_webhooks(public_url: str) -> None:
+        """What the operator does once on AWS (``infra.admin maileva-subscribe``): Maileva's webhooks to the
+        API. Only with POSTAL_PROVIDER=maileva; never blocks the start."""
+        from chalicelib.adapters.postal import postal_sender
+
+        try:
+            sender = postal_sender()
+            if hasattr(sender, "subscribe"):
+                sender.subscribe(f"{public_url}/v1/webhooks/maileva")
+        except Exception as error:
+            logging.getLogger("claims.local").warning("maileva subscription failed: %s", error)
+
+    def _poll_registered_mail(self) -> None:
+        """What the hourly ``poll_registered_mail`` schedule does on AWS (the LRE has no webhook)."""
+        from chalicelib.workflow.handlers import poll_registered_mail
+
+        try:
+            poll_registered_mail()
+        except Exception as error:
+            logging.getLogger("claims.local").warning("registered mail poll failed: %s", error)
+
     def _sweep_outbox(self) -> None:
         """What the ``sweep_outbox`` schedule does on AWS: send the claim emails still pending (those whose
         background start failed, retries after a failure, emails restored from the saved data)."""
         from chalicelib.services.outbox import deliver_pending
 
         log = logging.getLogger("claims.local")
+        ticks = 0
         while not self._stop_sweeping.wait(OUTBOX_SWEEP_SECONDS):
+            ticks += 1
             try:
                 deliver_pending()
             except Exception as error:  # e.g. moto stopping: try again at the next tick
                 log.warning("outbox sweep failed: %s", error)
+            if ticks % POSTAL_POLL_TICKS == 0 and self._http is not None:
+                self._poll_registered_mail()
 
     def _final_checkpoint(self) -> None:
         """A snapshot of everything, then the journal it covers deleted (if it fails, the journal stays:
@@ -378,6 +437,7 @@ class LocalPlatform:
                 ("l'envoi des e-mails", self._stop_sweeper),
                 ("le serveur web", lambda: self._http is not None and self._http.server.shutdown()),
                 ("la simulation Stripe", lambda: self.fake_stripe is not None and self.fake_stripe.close()),
+                ("la simulation Maileva", lambda: self.fake_maileva and self.fake_maileva.close()),
                 ("la sauvegarde périodique", lambda: self._saver is not None and self._saver.stop()),
                 ("la sauvegarde des données", self._final_checkpoint),
                 ("les exécutions en cours", self._stop_executions),

@@ -3,7 +3,9 @@
 
 ``/_local/…`` pages exist only here (never on AWS): the mailbox of what SES sent, attachments included,
 and, when no real Stripe key is set, the Stripe simulation (``infra/local/fake_stripe/``): its API under
-``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``.
+``/_local/stripe/v1/…``, its console at ``/_local/stripe``, its checkout pages at ``/_local/checkout/…``;
+and, when no real Maileva is configured, the Maileva twin (``infra/local/fake_maileva/``): its APIs and its
+console under ``/_local/maileva``.
 
 Every response gets the security headers CloudFront adds on AWS (``infra/aws/stack/edge.py``), when the answer
 does not carry them already: the web interface's Content-Security-Policy for ``frontend/`` (its own files,
@@ -36,6 +38,7 @@ from chalicelib.api.errors import (
 )
 
 if TYPE_CHECKING:
+    from infra.local.fake_maileva import FakeMaileva
     from infra.local.fake_stripe import FakeStripe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +46,8 @@ FRONTEND = ROOT / "frontend"
 LOCAL_PREFIX = "/_local/"
 STRIPE_PAGES = "/_local/stripe"
 STRIPE_PREFIXES = ("/_local/stripe/", "/_local/checkout/")
+MAILEVA_PAGES = "/_local/maileva"
+MAILEVA_PREFIX = "/_local/maileva/"
 
 
 def _whole(query: dict[str, str], name: str, default: int) -> int:
@@ -172,6 +177,14 @@ class PlatformRequestHandler(ChaliceRequestHandler):
             return None
         return fake
 
+    def _fake_maileva(self) -> Any:
+        """The Maileva twin when this request is for it (and it is mounted), else None."""
+        fake = getattr(self.server, "fake_maileva", None)
+        path = urlsplit(self.path).path
+        if fake is None or not (path == MAILEVA_PAGES or path.startswith(MAILEVA_PREFIX)):
+            return None
+        return fake
+
     def _stripe(self, fake: Any) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -185,8 +198,8 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         self._set_profile()
         if self._refuse_oversized_body():
             return
-        if (fake := self._fake_stripe()) is not None:
-            self._stripe(fake)
+        if (fake := self._fake_stripe() or self._fake_maileva()) is not None:
+            self._stripe(fake)  # the same call for either simulation
             return
         if urlsplit(self.path).path.startswith(LOCAL_PREFIX):
             self._local_page()
@@ -201,15 +214,26 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         self._set_profile()
         if self._refuse_oversized_body():
             return
-        if (fake := self._fake_stripe()) is not None:
+        if (fake := self._fake_stripe() or self._fake_maileva()) is not None:
+            self._stripe(fake)  # the same call for either simulation
+        else:
+            self._generic_handle()
+
+    def _maileva_or_api(self) -> None:
+        self._set_profile()
+        if self._refuse_oversized_body():
+            return
+        if (fake := self._fake_maileva()) is not None:
             self._stripe(fake)
         else:
             self._generic_handle()
 
     # The base class binds do_GET = do_POST = _generic_handle at class creation, so override the verbs
-    # themselves. POST goes to Chalice except for the Stripe simulation's pages and API.
+    # themselves. POST goes to Chalice except for the Stripe simulation's and the Maileva twin's pages and
+    # APIs; DELETE except for the Maileva twin's.
     do_GET = do_HEAD = _static_or_api
     do_POST = _stripe_or_api
+    do_DELETE = _maileva_or_api
 
     def _api_only(self) -> None:
         self._set_profile()
@@ -218,7 +242,7 @@ class PlatformRequestHandler(ChaliceRequestHandler):
         self._generic_handle()
 
     # The other verbs go to Chalice, with the API's headers.
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _api_only
+    do_PUT = do_PATCH = do_OPTIONS = _api_only
 
     def _local_page(self) -> None:
         from infra.local import mailbox
@@ -300,9 +324,16 @@ def _platform_server_class() -> type:
 
 
 def create_server(
-    app: Any, config: Any, host: str, port: int, *, fake_stripe: FakeStripe | None = None
+    app: Any,
+    config: Any,
+    host: str,
+    port: int,
+    *,
+    fake_stripe: FakeStripe | None = None,
+    fake_maileva: FakeMaileva | None = None,
 ) -> LocalDevServer:
-    """The local server; ``fake_stripe`` mounts the Stripe simulation (only without real Stripe keys)."""
+    """The local server; ``fake_stripe`` mounts the Stripe simulation (only without real Stripe keys),
+    ``fake_maileva`` the Maileva twin (only without a real Maileva)."""
     from chalice.local import CustomLocalChalice, LocalChalice
 
     # What chalice.local.create_local_server does, with our handler class.
@@ -313,5 +344,6 @@ def create_server(
         app, config, host, port, handler_cls=PlatformRequestHandler, server_cls=_platform_server_class()
     )
     server.server.fake_stripe = fake_stripe  # read by each request handler (PlatformRequestHandler)
+    server.server.fake_maileva = fake_maileva
     server.server.frontend_csp = frontend_content_security_policy(storage_origins())
     return server

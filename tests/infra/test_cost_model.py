@@ -40,3 +40,18 @@ def test_eventually_consistent_reads_cost_half_a_unit_per_4_kb():
     meter._dynamodb_units("GetItem", {}, {"Item": {"k": {"S": "v"}}})
     meter._dynamodb_units("GetItem", {"ConsistentRead": True}, {"Item": {"k": {"S": "v"}}})
     assert meter.usage.read_units == 1.5
+
+
+def test_a_registered_letter_is_counted_at_the_providers_price_or_the_operators_estimate():
+    from bench.cost_model import letter_price
+
+    reported = {"status": "sent", "channel": "lrar", "delivery": {"price_cents": 536}}
+    assert letter_price(reported, lrar_cents=600, lre_cents=400) == ("lrar", 536, "provider")
+    estimated = {"status": "sent", "channel": "lre", "delivery": {"price_cents": None}}
+    assert letter_price(estimated, lrar_cents=600, lre_cents=400) == ("lre", 400, "estimate")
+    assert letter_price({"status": "prepared"}, lrar_cents=600, lre_cents=400) is None
+    usage = Usage()
+    usage.letters += [("lrar", 536, "provider"), ("lre", 400, "estimate")]
+    priced = cost(usage, {})
+    assert sum(priced.provider_eur.values()) == pytest.approx(9.36)
+    assert priced.total == pytest.approx(sum(priced.lines.values()))  # AWS dollars and letters kept apart

@@ -107,7 +107,10 @@ def mark_notice_sent(
     claims: ClaimRepository, claim_id: str, *, notification: Notification, now: dt.datetime
 ) -> Claim:
     claim = claims.get(claim_id)
-    if claim.status is not ClaimStatus.ASSESSING:
+    resent = claim.status is ClaimStatus.NEEDS_ATTENTION and bool(
+        claim.notice and claim.notice.is_sent and claim.notice.extra.get("returned")
+    )
+    if claim.status is not ClaimStatus.ASSESSING and not resent:
         return claim  # a retried or redriven task: already moved on
     return claims.transition(
         claim_id,
@@ -144,6 +147,18 @@ def follow_up(
     the next Wait (:func:`wait_timestamp`)."""
     claim = claims.get(claim_id)
     notice = claim.notice or NoticeRecord()
+    returned = getattr(claim, "status", None) is ClaimStatus.NEEDS_ATTENTION and (
+        (notice.extra.get("delivery") or {}).get("outcome") == "undeliverable" or not notice.is_sent
+    )
+    if returned:
+        # The letter came back undeliverable (issue 23): nothing runs until the creditor's corrected
+        # address has sent it again; look again tomorrow.
+        again = iso_z(now + dt.timedelta(days=1))
+        return {
+            "deadline_at": wait_timestamp(again, today=today, real_now=real_now),
+            "deadline": (today + dt.timedelta(days=1)).isoformat(),
+            "deadline_passed": False,
+        }
     deadline_at = notice.deadline_at or iso_z(now)
     deadline = notice.deadline.isoformat() if notice.deadline else ""
     passed = dt.datetime.fromisoformat(deadline_at.replace("Z", "+00:00")) <= now or (

@@ -51,3 +51,34 @@ def notice_download(
         raise
     url = store.presigned_get(notice.pdf_key, filename, expires_in=expires_in)
     return NoticeDownload(url, filename, expires_in, notice.sha256)
+
+
+def proof_download(
+    claim_id: str,
+    kind: str,
+    *,
+    claims: ClaimStore,
+    store: DocumentStore,
+    identity: Identity,
+    expires_in: int = 300,
+) -> NoticeDownload:
+    """A short-lived link to one proof the registered-mail provider gave (issue 23), for whoever may see
+    the claim; checked against the hash the timeline recorded."""
+    claim = claims.get_for(identity, claim_id)
+    notice = claim.notice or NoticeRecord()
+    proofs = (notice.extra.get("delivery") or {}).get("proofs") or []
+    proof = next((p for p in proofs if p.get("kind") == kind and p.get("key")), None)
+    if proof is None:
+        raise NotFound("Cette preuve de l'envoi recommandé n'a pas (encore) été reçue du prestataire.")
+    from chalicelib.domain.errors import IntegrityError
+    from chalicelib.services.integrity import report, verified
+
+    title = str(proof.get("title") or "La preuve de l'envoi recommandé")
+    try:
+        verified(store, str(proof["key"]), str(proof["sha256"]), what=title)
+    except IntegrityError as error:
+        report(claims, claim_id, claim.status.value, error, actor=ACTOR)
+        raise
+    filename = f"{kind}-mise-en-demeure.pdf"
+    url = store.presigned_get(str(proof["key"]), filename, expires_in=expires_in)
+    return NoticeDownload(url, filename, expires_in, str(proof["sha256"]))

@@ -26,6 +26,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.precheck import refuse_not_due
+from chalicelib.domain.registered_mail import choose_channel
 from chalicelib.services.notice.common import (
     ACTOR,
     MAX_PDF_BYTES,
@@ -42,7 +43,7 @@ from chalicelib.services.ports import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.postal import PostalReceipt, PostalSender
+    from chalicelib.adapters.postal import Addressee, PostalReceipt, PostalSender
 
 logger = logging.getLogger("claims.notice")
 
@@ -160,6 +161,24 @@ def _lines(party: Party) -> list[str]:
     return [party.display_name, *party.address.lines]
 
 
+def _addressee(content: ClaimContent) -> Addressee:
+    """The debtor for the provider: the envelope's lines, and for an electronic letter its email and name."""
+    from chalicelib.adapters.postal import Addressee
+
+    debtor = content.debtor
+    party = debtor_party(debtor)
+    person = not debtor.is_business and bool(debtor.title)
+    first, _, last = debtor.legal_name.partition(" ") if person else ("", "", "")
+    return Addressee(
+        lines=tuple(_lines(party)),
+        email=debtor.email,
+        company=debtor.legal_name if debtor.is_business else "",
+        first_name=first,
+        last_name=last,
+        is_business=debtor.is_business,
+    )
+
+
 def _retryable(error: ConcurrentUpdate) -> Exception:
     from chalicelib.adapters.errors import TransientError
 
@@ -197,15 +216,33 @@ def send_notice(
         )
     profile, creditor_email = _creditor(accounts, claim)
     content = _content(claim)
+    choice = choose_channel(
+        debtor_is_business=content.debtor.is_business,
+        debtor_email=content.debtor.email,
+        lre_consent=content.debtor.lre_consent,
+        lre_enabled=bool(getattr(postal, "lre_enabled", False)),
+    )
 
     pdf: bytes | None = None
-    if notice.status == "prepared" and notice.letter_date == today:
+    if (
+        notice.status == "prepared"
+        and notice.letter_date == today
+        and (notice.channel or "lrar") == choice.channel
+    ):
         stored = store.get(notice.pdf_key, MAX_PDF_BYTES)
         if hashlib.sha256(stored).hexdigest() == notice.sha256:
             pdf = stored
     if pdf is None:
         pdf, notice, claim = _prepare(
-            claim, content, profile, creditor_email, claims=claims, store=store, today=today, now=now
+            claim,
+            content,
+            profile,
+            creditor_email,
+            claims=claims,
+            store=store,
+            today=today,
+            now=now,
+            channel=choice.channel,
         )
 
     creditor = creditor_party(profile, email=creditor_email)
@@ -217,6 +254,8 @@ def send_notice(
         sender_lines=_lines(creditor),
         reference=notice.reference or claim_id,
         today=today,
+        channel=choice.channel,
+        addressee=_addressee(content),
     )
     if notice.letter_date is None:
         raise ValueError(f"claim {claim_id}: the prepared notice has no letter date")
@@ -230,7 +269,17 @@ def send_notice(
     def record_sent(current: Claim) -> Claim:
         if current.notice is not None and current.notice.is_sent:  # another run got there first: retry
             raise ConcurrentUpdate("La mise en demeure a déjà été enregistrée comme envoyée.")
-        return _with_notice(current, **sent)
+        extra = dict((current.notice or NoticeRecord()).extra)
+        extra["delivery"] = {
+            "provider_ref": receipt.provider_ref,
+            "channel": receipt.channel,
+            "choice": choice.as_dict(),
+            "price_cents": receipt.price_cents,
+            "events": [],
+            "proofs": [],
+            "outcome": "",
+        }
+        return _with_notice(current, **sent, extra=extra)
 
     try:
         claim = claims.record(
@@ -283,6 +332,7 @@ def _prepare(
     store: DocumentStore,
     today: dt.date,
     now: dt.datetime,
+    channel: str = "lrar",
 ) -> tuple[bytes, NoticeRecord, Claim]:
     from chalicelib.documents.letters import document_pdf
 
@@ -293,6 +343,7 @@ def _prepare(
         profile,
         now,
     )
+    ctx = replace(ctx, channel="lre" if channel == "lre" else "lrar")
     pdf = document_pdf("mise_en_demeure", ctx)
     sha256 = hashlib.sha256(pdf).hexdigest()
     key = notice_key(claim.claim_id)
@@ -300,6 +351,7 @@ def _prepare(
     amounts = ctx.amounts
     prepared: dict[str, Any] = {
         "status": "prepared",
+        "channel": ctx.channel,
         "pdf_key": key,
         "sha256": sha256,
         "size": len(pdf),

@@ -12,6 +12,15 @@ import { debtorLinkSection, debtorDeclarationsSection } from "../debtor-link.js"
 
 const POLL_MS = 2000;
 const CHANNELS = { lrar: "Lettre recommandée avec accusé de réception", lre: "Lettre recommandée électronique" };
+// What the registered-mail provider reported (issue 23), in the creditor's words.
+const DELIVERY = {
+  dispatched: "Prise en charge par le prestataire",
+  first_presented: "Présentée au débiteur",
+  delivered: "Reçue (accusé de réception)",
+  refused: "Refusée par le débiteur",
+  not_claimed: "Non réclamée par le débiteur",
+  undeliverable: "Non distribuable (adresse)",
+};
 
 export async function render(ctx) {
   const { main, params } = ctx;
@@ -189,6 +198,25 @@ function actionsFor(view) {
       accept,
       decline,
     );
+  } else if (claim.status === "needs_attention" && claim.notice?.delivery?.outcome === "undeliverable") {
+    const address = claim.content?.debtor?.address || {};
+    add(
+      box,
+      notice("warning", "La mise en demeure est revenue non distribuable : l'adresse du débiteur est inconnue ou incomplète. Indiquez la bonne adresse : la lettre repartira aussitôt, sans nouveau paiement."),
+      actionForm({
+        id: "action-adresse",
+        summary: "Corriger l'adresse du débiteur",
+        fields: [
+          field({ name: "line1", label: "Adresse", required: true, value: address.line1 || "", wide: true }),
+          field({ name: "line2", label: "Complément d'adresse", value: address.line2 || "", wide: true }),
+          field({ name: "postal_code", label: "Code postal", required: true, value: address.postal_code || "", attrs: { inputmode: "numeric", maxlength: "5" } }),
+          field({ name: "city", label: "Ville", required: true, value: address.city || "" }),
+        ],
+        submitLabel: "Renvoyer la mise en demeure",
+        send: (values) => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/address`, { method: "POST", body: values }),
+        done: () => refresh(view, null, "Adresse corrigée : la mise en demeure repart à la nouvelle adresse."),
+      }),
+    );
   } else if (claim.status === "needs_attention") {
     add(box, notice("info", "Une étape automatique a échoué : notre équipe a été prévenue et reprend la créance. Rien n'est perdu."));
   }
@@ -306,6 +334,7 @@ function noticeSection(view) {
       }
     });
   });
+  const delivery = letter.delivery;
   const presentation = letter.status === "sent" && !ENDED.has(claim.status)
     ? actionForm({
         id: "action-presentation",
@@ -334,11 +363,42 @@ function noticeSection(view) {
       ["Délai de paiement", letter.deadline ? `jusqu'au ${dateLong(letter.deadline)}${letter.payment_days ? ` (${letter.payment_days} jours)` : ""}` : ""],
       ["Montant réclamé", euros(letter.amount_claimed)],
       ["Copie envoyée par e-mail à", letter.emailed_to],
+      ["Mode d'envoi retenu", delivery?.channel_reason],
+      ["Suivi", delivery?.outcome ? DELIVERY[delivery.outcome] : delivery ? "En cours d'acheminement" : ""],
+      ["Lettres revenues et renvoyées", letter.returned_letters ? String(letter.returned_letters) : ""],
     ]),
+    delivery && delivery.events.length
+      ? h("ol", { class: "delivery-events", "aria-label": "Suivi de l'envoi recommandé" }, delivery.events.map((event) => h("li", {}, `${dateLong(event.on)} — ${DELIVERY[event.kind] || event.kind}`)))
+      : null,
     download,
+    delivery && delivery.proofs.length ? proofButtons(claim, delivery.proofs, result) : null,
     result,
     presentation,
   );
+}
+
+/** One button per proof the provider gave (dépôt, avis de réception, refus…): a short-lived link each. */
+function proofButtons(claim, proofs, result) {
+  const box = h("div", { class: "actions" });
+  for (const proof of proofs) {
+    const trigger = h("button", { type: "button", class: "secondary", id: `preuve-${proof.kind}` }, `Télécharger : ${proof.title}`);
+    trigger.addEventListener("click", async () => {
+      await busy(trigger, "Préparation…", async () => {
+        try {
+          const link = await api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/proofs/${encodeURIComponent(proof.kind)}`);
+          const anchor = h("a", { href: link.url, download: link.filename, hidden: true });
+          document.body.append(anchor);
+          anchor.click();
+          anchor.remove();
+          result.textContent = `Téléchargement de « ${link.filename} » lancé (empreinte SHA-256 ${link.sha256.slice(0, 16)}…).`;
+        } catch (error) {
+          result.textContent = error.message;
+        }
+      });
+    });
+    box.append(trigger);
+  }
+  return box;
 }
 
 // --- the partner lawyer and the procedure after filing -------------------------------------------------------

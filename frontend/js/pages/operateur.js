@@ -46,6 +46,7 @@ async function claimsSection(area) {
             { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("code", {}, c.claim_id)] },
             { label: "Statut", value: (c) => c.status_label },
             { label: "Montant", value: (c) => euros(c.principal), class: "num" },
+            { label: "Envoi recommandé", value: (c) => c.letter || "—" },
             { label: "Mise à jour", value: (c) => when(c.updated_at) },
             { label: "Actions", value: (c) => claimActions(c, area) },
           ],

@@ -104,6 +104,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "court_name": "Tribunal de commerce de Toulouse",
     },
     "disputed": CLAIM | {"disputed_on": "2026-11-30", "dispute_summary": "Travaux non terminés"},
+    "notice_delivery": CLAIM
+    | {
+        "outcome": "non distribuable",
+        "event_on": "2026-11-25",
+        "explanation": "Pli non distribuable (adresse inconnue ou incomplète).",
+        "article": "RULEBOOK 4.3",
+        "correct_address": True,
+    },
     "escalation_offered": CLAIM
     | {
         "deadline": "2026-12-03",
