@@ -15,8 +15,18 @@ from infra.spec import camel_case
 # WeasyPrint layer. The others, and the API, never import WeasyPrint (tests/infra checks the API).
 PDF_FUNCTIONS = frozenset({"send_reminder", "send_notice", "assemble_dossier", "prepare_declaration"})
 # Functions started asynchronously (InvocationType=Event or a schedule): a failed event lands in a DLQ.
+# ``send_notice`` also runs in the background when the creditor corrects an undeliverable letter's address
+# (chalicelib/api/postal.py); ``poll_registered_mail`` is the registered letters' hourly schedule.
 ASYNC_FUNCTIONS = frozenset(
-    {"import_claims", "send_notifications", "sweep_outbox", "prepare_declaration", "recheck_debtors"}
+    {
+        "import_claims",
+        "send_notifications",
+        "sweep_outbox",
+        "prepare_declaration",
+        "recheck_debtors",
+        "send_notice",
+        "poll_registered_mail",
+    }
 )
 # Functions that call Stripe: the API (checkout, webhook) and the check that refunds a blocked claim.
 STRIPE_FUNCTIONS = frozenset({"api_handler", "check_claim"})

@@ -53,6 +53,12 @@ class StageConfig:
     webstat_secret_name: str = ""
     webstat_legal_rate_particuliers: str = ""
     webstat_legal_rate_autres_cas: str = ""
+    # The registered letters (README, « Sending the mise en demeure by registered mail »): ``manual`` (an
+    # operator prints and posts them) or ``maileva`` (its API; the account in the Secrets Manager secret
+    # ``maileva_secret_name``, created by the operator; ``maileva_sandbox`` for Maileva's sandbox).
+    postal_provider: str = "manual"
+    maileva_secret_name: str = ""
+    maileva_sandbox: bool = False
     # WeasyPrint's native libraries and fonts (infra/aws/layers/weasyprint/build.sh). By default the layer
     # the stage's CodeBuild project published (make pdf-layer), read from the SSM parameter
     # ``weasyprint_layer_parameter`` at deploy time. Alternatives: a published layer version ARN, or the zip
@@ -96,6 +102,12 @@ def _stage(name: str, settings: dict[str, Any], path: Path) -> StageConfig:
     for setting in ("company_registry", "rate_feed"):
         if (mode := getattr(config, setting)) not in {"live", "off"}:
             raise ValueError(f"stage {name!r}: {setting} must be live or off, not {mode!r}")
+    if config.postal_provider not in {"manual", "maileva"}:
+        raise ValueError(f"stage {name!r}: postal_provider must be manual or maileva")
+    if config.postal_provider == "maileva" and not config.maileva_secret_name:
+        raise ValueError(
+            f"stage {name!r}: postal_provider maileva needs maileva_secret_name (README, Maileva)"
+        )
     if config.rate_feed == "live":
         needed = ("webstat_secret_name", "webstat_legal_rate_particuliers", "webstat_legal_rate_autres_cas")
         missing = [setting for setting in needed if not getattr(config, setting)]

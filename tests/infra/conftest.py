@@ -153,6 +153,9 @@ CONFIGURED_PROD = {
     "webstat_secret_name": "claims/prod/webstat",
     "webstat_legal_rate_particuliers": "EXAMPLE.S.FR.TAUX_LEGAL.PARTICULIERS",
     "webstat_legal_rate_autres_cas": "EXAMPLE.S.FR.TAUX_LEGAL.AUTRES_CAS",
+    # The registered letters through Maileva, its account in a secret (issue 23).
+    "postal_provider": "maileva",
+    "maileva_secret_name": "claims/prod/maileva",
     "deletion_protection": True,
     "log_retention_days": 365,
     "cognito_email_via_ses": True,

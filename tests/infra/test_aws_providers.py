@@ -48,6 +48,30 @@ def test_a_live_rate_feed_reads_webstats_key_from_its_secret_at_run_time(synth_p
     assert all(r.endswith(':secret:claims/prod/webstat-??????"]]}') for r in webstat)
 
 
+def test_dev_leaves_the_letters_to_an_operator_and_reads_no_maileva_secret(synth: Synthesized):
+    for variables in _variables(synth):
+        assert variables["POSTAL_PROVIDER"] == "manual"
+        assert not {k for k in variables if k.startswith("MAILEVA_")}
+    assert not [r for r in _secret_reads(synth) if "maileva" in r]
+
+
+def test_maileva_sends_the_letters_with_its_account_read_from_the_secret(synth_prod: Synthesized):
+    for variables in _variables(synth_prod):
+        assert variables["POSTAL_PROVIDER"] == "maileva"
+        assert variables["MAILEVA_SECRET_NAME"] == "claims/prod/maileva"
+        assert variables["MAILEVA_API_BASE"] == "https://api.maileva.com"
+        assert not {"MAILEVA_PASSWORD", "MAILEVA_CLIENT_SECRET", "MAILEVA_LRE_OTP_KEY"} & set(variables)
+    maileva = [r for r in _secret_reads(synth_prod) if "maileva" in r]
+    assert len(maileva) == 2  # the workflow's role (the letters, the poll) and the API's (the webhook)
+
+
+def test_maileva_needs_its_secret(tmp_path: Path):
+    with pytest.raises(ValueError, match="maileva_secret_name"):
+        load_stage("dev", _config(tmp_path, postal_provider="maileva"))
+    with pytest.raises(ValueError, match="postal_provider must be"):
+        load_stage("dev", _config(tmp_path, postal_provider="local"))
+
+
 def _config(tmp_path: Path, **dev: object) -> Path:
     path = tmp_path / "config.json"
     base = {"mail_domain": "example.fr", "mail_sender": "a@example.fr"}

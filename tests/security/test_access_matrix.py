@@ -29,7 +29,9 @@ pytestmark = pytest.mark.integration
 PASSWORD = "MatriceAcces2026"
 NOW = datetime(2025, 3, 31, 9, 0, tzinfo=UTC)
 
-Scope = Literal["public", "webhook", "none", "claim", "dossier", "import", "any_claim", "lawyer_account"]
+Scope = Literal[
+    "public", "webhook", "basic_webhook", "none", "claim", "dossier", "import", "any_claim", "lawyer_account"
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ ACCESS: dict[str, Rule] = {
     "forgot_password": rule("public"),
     "reset_password": rule("public"),
     "stripe_webhook": rule("webhook"),
+    # Maileva proves itself with HTTP Basic credentials no user holds: 401 for every caller here.
+    "maileva_webhook": rule("basic_webhook"),
+    "correct_notice_address": rule("claim", CRED),
+    "notice_proof": rule("claim", *READERS),
     "get_me": rule("none", *READERS),
     "get_profile": rule("none", CRED),
     "put_profile": rule("none", CRED),
@@ -286,6 +292,8 @@ def _expected(entry: Rule, role: str, stage: str | None) -> str:
     """``401``, ``403``, ``404``, ``open`` (anything but 401/403/404) or ``public``."""
     if entry.scope in ("public", "webhook"):
         return "public"
+    if entry.scope == "basic_webhook":
+        return "401"
     if role == "anonymous":
         return "401"
     kind = {
