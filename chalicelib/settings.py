@@ -108,6 +108,13 @@ class Settings:
     # Prices per payable step, in cents, VAT included (POLICY: the operator's tariff).
     price_notice_cents: int = 2900
     price_dossier_cents: int = 8900
+    # The operator's legal identity (issue 24): printed on the fee invoices and the mentions légales. The
+    # local platform's defaults are a fictitious demonstration company, marked as such.
+    seller: Seller = field(default_factory=lambda: DEMO_SELLER)
+    # VAT on the fees, in percent (the prices above are VAT included): 20 % standard rate (CGI art. 278).
+    vat_rate_percent: int = 20
+    # The CGV version in force (a creditor accepts it before the first payment; a new one is accepted again).
+    cgv_version: str = "2026-12-01"
     # Local platform only (CLAIMS_TODAY=YYYY-MM-DD): the business date of every service and page (see
     # chalicelib/clock.py), for demos and tests. Set on another stage, the platform refuses to start.
     today_override: dt.date | None = None
@@ -232,6 +239,62 @@ def _maileva(public_url: str, local: bool) -> dict[str, Any]:
     return values
 
 
+@dataclass(frozen=True)
+class Seller:
+    """Who sells the service: the operator's company, from OPERATOR_* variables."""
+
+    legal_name: str
+    legal_form: str
+    siren: str
+    vat_number: str
+    address: str  # one line: street, postcode and town
+    email: str
+    phone: str = ""
+    share_capital: str = ""  # e.g. "10 000 €"
+    rcs: str = ""  # e.g. "RCS Paris"
+    publication_director: str = ""
+    host: str = "Amazon Web Services EMEA SARL, 38 avenue John F. Kennedy, L-1855 Luxembourg"
+    demo: bool = False
+
+
+DEMO_SELLER = Seller(
+    legal_name="Recouvrement Démo SAS",
+    legal_form="société par actions simplifiée",
+    siren="900000001",  # fictitious (valid check digit): the demonstration company
+    vat_number="FR68900000001",
+    address="12 rue du Sentier, 75002 Paris",
+    email="contact@recouvrement.localhost",
+    phone="01 00 00 00 00",
+    share_capital="10 000 €",
+    rcs="RCS Paris",
+    publication_director="Claire Martin",
+    demo=True,
+)
+
+
+def _seller(local: bool) -> Seller:
+    """OPERATOR_LEGAL_NAME, _LEGAL_FORM, _SIREN, _VAT_NUMBER, _ADDRESS, _EMAIL, _PHONE, _SHARE_CAPITAL, _RCS,
+    _PUBLICATION_DIRECTOR, _HOST; on the local platform the demonstration company fills what is unset."""
+    base = DEMO_SELLER if local else Seller("", "", "", "", "", "")
+    values = {
+        name: _env(f"OPERATOR_{name.upper()}", str(getattr(base, name)))
+        for name in (
+            "legal_name",
+            "legal_form",
+            "siren",
+            "vat_number",
+            "address",
+            "email",
+            "phone",
+            "share_capital",
+            "rcs",
+            "publication_director",
+            "host",
+        )
+    }
+    return Seller(**values, demo=local and values["siren"] == DEMO_SELLER.siren)
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name, "").strip().lower()
     if not value:
@@ -306,6 +369,9 @@ def get_settings() -> Settings:
         ),
         price_notice_cents=int(_env("PRICE_NOTICE_CENTS", "2900")),
         price_dossier_cents=int(_env("PRICE_DOSSIER_CENTS", "8900")),
+        seller=_seller(_flag("CLAIMS_LOCAL_MODE", stage == "local")),
+        vat_rate_percent=int(_env("VAT_RATE_PERCENT", "20")),
+        cgv_version=_env("CGV_VERSION", "2026-12-01"),
         postal_provider=_env(
             "POSTAL_PROVIDER", "local" if _flag("CLAIMS_LOCAL_MODE", stage == "local") else "manual"
         ).lower(),
