@@ -62,7 +62,7 @@ typecheck: setup
 	$(VENV)/bin/mypy chalicelib infra/local
 
 test: lint typecheck $(CDK_STAMP)
-	CLAIMS_LAMBDA_PYTHON="$$(bash scripts/lambda-python.sh)" \
+	CLAIMS_LAMBDA_PYTHON="$$(bash scripts/lambda-python.sh)" CLAIMS_AXE_JS="$$(bash scripts/axe-core.sh)" \
 	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: setup

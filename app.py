@@ -17,7 +17,9 @@ from chalicelib.api.debtor import debtor_routes
 from chalicelib.api.escalation import escalation_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.imports import import_routes
+from chalicelib.api.invoices import invoice_routes
 from chalicelib.api.lawyers import lawyer_routes
+from chalicelib.api.legal import legal_routes
 from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.payments import payment_routes
@@ -44,9 +46,11 @@ app.register_blueprint(import_routes, url_prefix="/v1")
 app.register_blueprint(notice_routes, url_prefix="/v1")
 app.register_blueprint(payment_routes, url_prefix="/v1")
 app.register_blueprint(postal_routes, url_prefix="/v1")
+app.register_blueprint(invoice_routes, url_prefix="/v1")
 app.register_blueprint(lawyer_routes, url_prefix="/v1")
 app.register_blueprint(privacy_routes, url_prefix="/v1")
 app.register_blueprint(rate_routes, url_prefix="/v1")
+app.register_blueprint(legal_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
 # Structured logs (chalicelib/logs.py), in one place for every route, Lambda function and schedule below:
@@ -166,6 +170,22 @@ def prepare_declaration(event: dict[str, Any], context: Any) -> dict[str, object
     from chalicelib.workflow import handlers
 
     return handlers.prepare_declaration(event)
+
+
+@app.lambda_function(name="render_invoice")
+def render_invoice(event: dict[str, Any], context: Any) -> dict[str, object]:
+    """A fee invoice's PDF (chalicelib/services/invoices.py), started by the Stripe webhook that issued it."""
+    from chalicelib import bootstrap
+    from chalicelib.clock import real_now
+    from chalicelib.services.invoices import render_pdf
+
+    invoice = render_pdf(
+        str(event.get("source_id", "")),
+        invoices=bootstrap.invoices(),
+        store=bootstrap.documents(),
+        now=real_now(),
+    )
+    return {"number": invoice.number, "pdf_key": invoice.pdf_key, "sha256": invoice.pdf_sha256}
 
 
 # --- claim emails: the outbox (chalicelib/services/outbox.py) ------------------------------------------

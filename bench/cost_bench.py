@@ -83,7 +83,7 @@ def measure() -> tuple[Any, dict[str, int]]:
     from bench.local_api import signed_in_creditor
     from chalicelib.settings import get_settings
     from infra.local.fake_stripe import serve_fake_stripe
-    from tests.integration.claims_helpers import PROFILE, create_claim, pdf_bytes, post, upload
+    from tests.integration.claims_helpers import PROFILE, cgv, create_claim, pdf_bytes, post, upload
 
     fake, server = serve_fake_stripe(webhook_url=None)
     os.environ.update({"STRIPE_API_BASE": fake.api_base, "CLAIMS_TODAY": "2025-03-31"})
@@ -109,7 +109,7 @@ def measure() -> tuple[Any, dict[str, int]]:
             confirmed, _ = upload(api, token, claim_id, pdf_bytes())
             assert confirmed.status_code == 200, confirmed.json_body
             meter.usage.s3_puts += 1  # the browser's presigned POST goes to S3 without the SDK
-            submitted = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+            submitted = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token)
             assert submitted.status_code == 200, submitted.json_body
             pay(submitted.json_body["checkout"]["session_id"])
             _wait(meter, claim_id, "escalation_offered")

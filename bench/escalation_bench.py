@@ -73,7 +73,7 @@ def run() -> list[tuple[str, str]]:
 
     from bench.local_api import signed_in_creditor
     from infra.local.fake_stripe import serve_fake_stripe
-    from tests.integration.claims_helpers import PROFILE, b2b_content
+    from tests.integration.claims_helpers import PROFILE, b2b_content, cgv
 
     fake, server = serve_fake_stripe(webhook_url=None)
     os.environ.update({"STRIPE_API_BASE": fake.api_base, "CLAIMS_TODAY": "2025-03-31"})
@@ -99,7 +99,9 @@ def run() -> list[tuple[str, str]]:
                 requests.post(slot["upload"]["url"], data=slot["upload"]["fields"], files={"file": _pdf()})
                 confirm = f"/v1/claims/{claim_id}/documents/{slot['document']['document_id']}/confirm"
                 api.http.post(confirm, headers=headers)
-                submitted = json.loads(api.http.post(f"/v1/claims/{claim_id}/submit", headers=headers).body)
+                submit = f"/v1/claims/{claim_id}/submit"
+                accept = json.dumps(cgv())  # the CGV in force, accepted before paying
+                submitted = json.loads(api.http.post(submit, headers=headers, body=accept).body)
                 sessions.append((claim_id, submitted["checkout"]["session_id"]))
 
             def pay(claim_id: str, session_id: str) -> None:

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from chalicelib.adapters.document_store import DocumentStore
     from chalicelib.adapters.identity import CognitoIdentityProvider
     from chalicelib.adapters.imports_repository import ImportRepository
+    from chalicelib.adapters.invoices_repository import InvoiceRepository
     from chalicelib.adapters.postal import PostalSender
     from chalicelib.adapters.rate_limiter import RateLimiter
     from chalicelib.adapters.rates_repository import RateProposalRepository, RateRepository
     from chalicelib.adapters.step_functions import StepFunctionsEngine
     from chalicelib.adapters.stripe_gateway import StripeGateway
     from chalicelib.domain.email_kinds import RenderedEmail
+    from chalicelib.services.invoices import Invoicing
     from chalicelib.settings import Settings
 
 T = TypeVar("T")
@@ -89,6 +91,45 @@ def imports() -> ImportRepository:
         return ImportRepository()
 
     return _built("imports", build)
+
+
+def invoices() -> InvoiceRepository:
+    """The fee invoices and their numbering (chalicelib/adapters/invoices_repository.py)."""
+
+    def build() -> InvoiceRepository:
+        from chalicelib.adapters.invoices_repository import InvoiceRepository
+
+        return InvoiceRepository()
+
+    return _built("invoices", build)
+
+
+def start_invoice_render(source_id: str) -> None:
+    """Start the PDF function ``render_invoice`` for one invoice, in the background."""
+    from chalicelib.adapters.lambda_invoker import invoke_async
+    from chalicelib.services.invoices import RENDER_FUNCTION
+
+    invoke_async(RENDER_FUNCTION, {"source_id": source_id})
+
+
+def invoicing() -> Invoicing:
+    """What the Stripe webhook issues invoices with: the repository, the creditors' profiles, the seller
+    and the VAT rate of the settings, and the background start of the PDF."""
+
+    def build() -> Invoicing:
+        from chalicelib.services.invoices import Invoicing, seller_party
+        from chalicelib.settings import get_settings
+
+        settings = get_settings()
+        return Invoicing(
+            invoices=invoices(),
+            accounts=accounts(),
+            seller=seller_party(settings.seller),
+            vat_rate_percent=settings.vat_rate_percent,
+            start_render=start_invoice_render,
+        )
+
+    return _built("invoicing", build)
 
 
 def rates() -> RateRepository:

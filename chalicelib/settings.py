@@ -49,6 +49,39 @@ STRIPE_SECRET_MAX_AGE_S = 300
 
 
 @dataclass(frozen=True)
+class Seller:
+    """Who sells the service: the operator's company, from OPERATOR_* variables."""
+
+    legal_name: str
+    legal_form: str
+    siren: str
+    vat_number: str
+    address: str  # one line: street, postcode and town
+    email: str
+    phone: str = ""
+    share_capital: str = ""  # e.g. "10 000 €"
+    rcs: str = ""  # e.g. "RCS Paris"
+    publication_director: str = ""
+    host: str = "Amazon Web Services EMEA SARL, 38 avenue John F. Kennedy, L-1855 Luxembourg"
+    demo: bool = False
+
+
+DEMO_SELLER = Seller(
+    legal_name="Recouvrement Démo SAS",
+    legal_form="société par actions simplifiée",
+    siren="900000001",  # fictitious (valid check digit): the demonstration company
+    vat_number="FR68900000001",
+    address="12 rue du Sentier, 75002 Paris",
+    email="contact@recouvrement.localhost",
+    phone="01 00 00 00 00",
+    share_capital="10 000 €",
+    rcs="RCS Paris",
+    publication_director="Claire Martin",
+    demo=True,
+)
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     region: str
@@ -72,6 +105,9 @@ class Settings:
     # What debtors declared from their page: payments, disputes (chalicelib/adapters/debtor_declarations.py).
     debtor_declarations_table: str
     idempotency_table: str
+    # The fee invoices and credit notes (chalicelib/services/invoices.py) and their numbering counters.
+    invoices_table: str
+    invoice_counters_table: str
     documents_bucket: str
     mail_sender: str
     # Who receives the operator's alerts (a claim that needs attention).
@@ -239,39 +275,6 @@ def _maileva(public_url: str, local: bool) -> dict[str, Any]:
     return values
 
 
-@dataclass(frozen=True)
-class Seller:
-    """Who sells the service: the operator's company, from OPERATOR_* variables."""
-
-    legal_name: str
-    legal_form: str
-    siren: str
-    vat_number: str
-    address: str  # one line: street, postcode and town
-    email: str
-    phone: str = ""
-    share_capital: str = ""  # e.g. "10 000 €"
-    rcs: str = ""  # e.g. "RCS Paris"
-    publication_director: str = ""
-    host: str = "Amazon Web Services EMEA SARL, 38 avenue John F. Kennedy, L-1855 Luxembourg"
-    demo: bool = False
-
-
-DEMO_SELLER = Seller(
-    legal_name="Recouvrement Démo SAS",
-    legal_form="société par actions simplifiée",
-    siren="900000001",  # fictitious (valid check digit): the demonstration company
-    vat_number="FR68900000001",
-    address="12 rue du Sentier, 75002 Paris",
-    email="contact@recouvrement.localhost",
-    phone="01 00 00 00 00",
-    share_capital="10 000 €",
-    rcs="RCS Paris",
-    publication_director="Claire Martin",
-    demo=True,
-)
-
-
 def _seller(local: bool) -> Seller:
     """OPERATOR_LEGAL_NAME, _LEGAL_FORM, _SIREN, _VAT_NUMBER, _ADDRESS, _EMAIL, _PHONE, _SHARE_CAPITAL, _RCS,
     _PUBLICATION_DIRECTOR, _HOST; on the local platform the demonstration company fills what is unset."""
@@ -343,6 +346,8 @@ def get_settings() -> Settings:
         debtor_links_table=_env("DEBTOR_LINKS_TABLE", f"{prefix}-debtor-links"),
         debtor_declarations_table=_env("DEBTOR_DECLARATIONS_TABLE", f"{prefix}-debtor-declarations"),
         idempotency_table=_env("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
+        invoices_table=_env("INVOICES_TABLE", f"{prefix}-invoices"),
+        invoice_counters_table=_env("INVOICE_COUNTERS_TABLE", f"{prefix}-invoice-counters"),
         documents_bucket=_env("DOCUMENTS_BUCKET", f"{prefix}-documents"),
         mail_sender=_env("MAIL_SENDER", "recouvrement@claims.localhost"),
         operator_email=_env("OPERATOR_ALERT_EMAIL", "operateur@demo.localhost"),

@@ -60,6 +60,8 @@ def _to_domain(item: AccountModel) -> Account:
         creditor=creditor,
         lawyer=lawyer,
         created_at=item.created_at,
+        cgv_version=item.cgv_version,
+        cgv_accepted_at=item.cgv_accepted_at,
     )
 
 
@@ -107,6 +109,25 @@ class AccountRepository:
         except PutError as error:
             raise ConcurrentUpdate(
                 "Ce profil a été modifié en même temps ailleurs ; veuillez recharger la page."
+            ) from error
+        return _to_domain(item)
+
+    def accept_terms(self, user_id: str, version: str, at: datetime) -> Account:
+        """Record that the account accepted the conditions générales de vente ``version`` at ``at``."""
+        try:
+            item = AccountModel.get(user_id, consistent_read=True)
+        except DoesNotExist:
+            raise NotFound("Ce compte est introuvable.") from None
+        except GetError as error:
+            raise TransientError(f"accounts table unavailable: {error}") from error
+        item.cgv_version = version
+        item.cgv_accepted_at = at
+        item.updated_at = datetime.now(UTC)
+        try:
+            item.save()  # guarded by the version attribute
+        except PutError as error:
+            raise ConcurrentUpdate(
+                "Ce compte a été modifié en même temps ailleurs ; veuillez réessayer."
             ) from error
         return _to_domain(item)
 

@@ -309,10 +309,12 @@ class ClaimRepository:
         after: Mapping[str, Any] | None = None,
         statuses: Sequence[ClaimStatus] = (),
         text: str = "",
+        creditor_id: str = "",
     ) -> tuple[list[Claim], dict[str, Any] | None]:
         """One page of what ``identity`` may see, newest first (an operator's list by status: last changed
         first), and the key to start the next page from (None: last page). ``statuses`` and ``text`` (in the
-        debtor's name or the reference, any case) are filters DynamoDB applies on the index it reads."""
+        debtor's name or the reference, any case) are filters DynamoDB applies on the index it reads;
+        ``creditor_id`` (operators only) reads one creditor's claims."""
         condition: Any = None
         if statuses and not (identity.role is Role.OPERATOR and len(statuses) == 1):
             condition = ClaimModel.status.is_in(*[status.value for status in statuses])
@@ -324,6 +326,16 @@ class ClaimRepository:
             if identity.role is Role.CREDITOR and identity.creditor_id:
                 rows = ClaimModel.by_creditor.query(
                     identity.creditor_id, scan_index_forward=False, filter_condition=condition, **options
+                )
+            elif identity.role is Role.OPERATOR and creditor_id:
+                if statuses:
+                    condition = (
+                        ClaimModel.status.is_in(*[status.value for status in statuses])
+                        if condition is None
+                        else condition & ClaimModel.status.is_in(*[status.value for status in statuses])
+                    )
+                rows = ClaimModel.by_creditor.query(
+                    creditor_id, scan_index_forward=False, filter_condition=condition, **options
                 )
             elif identity.role is Role.LAWYER and identity.lawyer_id:
                 rows = ClaimModel.by_assigned_lawyer.query(

@@ -136,6 +136,9 @@ class AccountModel(Model):
     updated_at = UTCDateTimeAttribute()
     # The role's profile as plain data (see chalicelib/adapters/accounts_repository.py for its shape).
     profile = MapAttribute[str, object](null=True)
+    # The conditions générales de vente accepted last: their version and when (chalicelib/services/terms.py).
+    cgv_version = UnicodeAttribute(null=True)
+    cgv_accepted_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
 
     by_role = AccountsByRole()
@@ -383,6 +386,64 @@ class ClaimTotalsModel(Model):
     cents = NumberAttribute(default=0)
 
 
+class InvoicesByClaim(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "by_claim"
+        projection = AllProjection()
+
+    claim_id = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
+class InvoicesByCreditor(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "by_creditor"
+        projection = AllProjection()
+
+    creditor_id = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
+class InvoiceModel(Model):
+    """One fee invoice or credit note (``chalicelib/domain/fee_invoices.py``), keyed by what Stripe paid or
+    refunded (``payment:<payment intent>`` / ``refund:<refund id>``), so a Stripe event delivered twice never
+    makes two. Written in one transaction with its number's counter (``InvoiceCounterModel``): a number is
+    never taken without its invoice. Never changed after, except the PDF's key and hash once rendered."""
+
+    class Meta:
+        table_name = _settings.invoices_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    source_id = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute()  # "FA-2026-000012": sorts in issue order within a year
+    claim_id = UnicodeAttribute()
+    creditor_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # invoice | credit_note
+    issued_at = UTCDateTimeAttribute()
+    ttc_cents = NumberAttribute()  # signed: a credit note's amounts are negative
+    document = JSONAttribute()  # the whole invoice as issued (parties, line, totals, payment): FeeInvoice
+    pdf_key = UnicodeAttribute(null=True)
+    pdf_sha256 = UnicodeAttribute(null=True)
+    pdf_rendered_at = UTCDateTimeAttribute(null=True)
+
+    by_claim = InvoicesByClaim()
+    by_creditor = InvoicesByCreditor()
+
+
+class InvoiceCounterModel(Model):
+    """The last number given in one invoice series (``series`` = the year, e.g. ``"2026"``): invoices and
+    credit notes share it. Moved only inside the transaction that writes the invoice taking the number."""
+
+    class Meta:
+        table_name = _settings.invoice_counters_table
+        region = _settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    series = UnicodeAttribute(hash_key=True)
+    last = NumberAttribute(default=0)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ClaimModel,
     ClaimEventModel,
@@ -396,6 +457,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     RateSemesterModel,
     RateProposalModel,
     RateCounterModel,
+    InvoiceModel,
+    InvoiceCounterModel,
 )
 # Tables the local platform needs on top of what AWS has (provisioned and saved locally only).
 LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)

@@ -36,6 +36,16 @@ def _body(model: type[M]) -> M:
 
 def account_view(account: Account) -> dict[str, Any]:
     view: dict[str, Any] = {"user_id": account.user_id, "email": account.email, "role": account.role.value}
+    # The conditions générales de vente this account accepted last (None: never); the version in force is
+    # in GET /v1/legal.
+    view["cgv_accepted"] = (
+        {
+            "version": account.cgv_version,
+            "accepted_at": account.cgv_accepted_at.isoformat() if account.cgv_accepted_at else None,
+        }
+        if account.cgv_version
+        else None
+    )
     if account.creditor is not None:
         profile = account.creditor
         view["profile"] = {

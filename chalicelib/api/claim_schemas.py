@@ -4,6 +4,7 @@ them (``chalicelib/api/openapi.py``), and every response is built through them, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -44,8 +45,24 @@ class UpdateClaimBody(Body):
     content: ClaimContent
 
 
+def _cgv_version() -> Any:
+    """The conditions générales de vente the creditor ticked before a payment (services/terms.py)."""
+    return Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Version des conditions générales de vente acceptées (celle de GET /v1/legal) ; inutile "
+        "si le compte a déjà accepté la version en vigueur",
+    )
+
+
 class SubmitBody(Body):
     version: int | None = Field(default=None, ge=1)
+    cgv_version: str | None = _cgv_version()
+
+
+class CheckoutBody(Body):
+    cgv_version: str | None = _cgv_version()
 
 
 class WithdrawBody(Body):
@@ -94,6 +111,7 @@ class EscalationDecisionBody(Body):
     decision: Literal["accept", "decline"] = Field(
         description="accept : payer le dossier d'injonction de payer ; decline : clôturer"
     )
+    cgv_version: str | None = _cgv_version()
 
 
 class DebtorPaymentBody(Body):
@@ -213,9 +231,13 @@ class ClaimSummary(BaseModel):
     def of(cls, claim: Claim) -> ClaimSummary:
         return cls(**_summary(claim))
 
+    creditor: str | None = Field(
+        default=None, description="Opérateur seulement : le créancier (nom et e-mail)"
+    )
+
     @classmethod
-    def for_operator(cls, claim: Claim) -> ClaimSummary:
-        return cls(**_summary(claim), letter=_letter(claim))
+    def for_operator(cls, claim: Claim, *, creditor: str = "") -> ClaimSummary:
+        return cls(**_summary(claim), letter=_letter(claim), creditor=creditor or None)
 
 
 def _letter(claim: Claim) -> str | None:
@@ -376,10 +398,17 @@ class ClaimView(ClaimSummary):
     review: ReviewView | None = Field(
         default=None, description="La revue par un avocat partenaire avant tout envoi, quand elle est requise"
     )
+    stages: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Les étapes de la créance : l'étape en cours et sa date, la suivante et son échéance",
+    )
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimView:
+        from chalicelib.domain.stages import tracker
+
         return cls(
+            stages=tracker(claim),
             **_summary(claim),
             editable=claim.status is ClaimStatus.DRAFT,
             content=dict(claim.content) if claim.content is not None else None,
@@ -492,6 +521,15 @@ class SubmitView(BaseModel):
     message: str
 
 
+# Internal identifiers the audit trail keeps (Stripe sessions, payment intents, refunds): not for users.
+_INTERNAL_IDS = re.compile(r"\s*\((?:session|paiement|remboursement) (?:cs|pi|re|ch)_[A-Za-z0-9_]+\)")
+
+
+def user_words(reason: str) -> str:
+    """The event's reason as a person reads it: the internal identifiers left out (the audit keeps them)."""
+    return _INTERNAL_IDS.sub("", reason).strip()
+
+
 class TimelineEventView(BaseModel):
     sequence: int
     at: dt.datetime
@@ -502,6 +540,9 @@ class TimelineEventView(BaseModel):
     to_status: str
     to_status_label: str
     reason: str
+    summary: str = Field(
+        default="", description="La raison en mots du créancier (sans identifiants internes) : à afficher"
+    )
     document_hashes: dict[str, str]
     prev_hash: str
     hash: str
@@ -518,6 +559,7 @@ class TimelineEventView(BaseModel):
             to_status=event.to_status.value,
             to_status_label=STATUS_LABELS_FR[event.to_status],
             reason=event.reason,
+            summary=user_words(event.reason),
             document_hashes=dict(event.document_hashes),
             prev_hash=event.prev_hash,
             hash=event.hash,

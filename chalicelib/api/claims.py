@@ -25,6 +25,7 @@ from chalicelib.documents.inspection import MAX_UPLOAD_BYTES
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import Claim, DocumentKind
 from chalicelib.services import claims
+from chalicelib.services.terms import CgvConsent
 from chalicelib.settings import get_settings
 
 claim_routes = Blueprint(__name__)
@@ -78,12 +79,61 @@ def list_claims(identity: Identity) -> Response:
     statuses, text = list_filters(params)
     scope = f"claims|{identity.role.value}|{identity.user_id}|{','.join(statuses)}|{text}"
     page = page_request(params, scope=scope)
+    if identity.role is Role.OPERATOR:
+        return _operator_list(identity, page, statuses, text)
     claims, last_key = bootstrap.claims().page_for(
         identity, limit=page.limit, after=page.after, statuses=statuses, text=text
     )
-    summary = schemas.ClaimSummary.for_operator if identity.role is Role.OPERATOR else schemas.ClaimSummary.of
-    summaries = [summary(c) for c in claims]
+    summaries = [schemas.ClaimSummary.of(c) for c in claims]
     return _reply(schemas.ClaimList(claims=summaries, next_cursor=page.next_cursor(last_key)))
+
+
+def _operator_list(identity: Identity, page: Any, statuses: list[Any], text: str) -> Response:
+    """The operator's search (issue 24): ``q`` is a claim id (``clm_…``), a creditor's email (``…@…``: their
+    claims) or words of the debtor's name or the reference; each row names its creditor."""
+    repository = bootstrap.claims()
+    accounts = bootstrap.accounts()
+    if text.startswith("clm_") and " " not in text:
+        from chalicelib.domain.errors import NotFound
+
+        try:
+            found = [repository.get(text)]
+        except NotFound:
+            found = []
+        claims = [c for c in found if not statuses or c.status in statuses]
+        last_key = None
+    elif "@" in text and " " not in text:
+        from chalicelib.domain.accounts import Role as AccountRole
+
+        matching = [a for a in accounts.list_by_role(AccountRole.CREDITOR) if a.email.lower() == text.lower()]
+        claims, last_key = [], None
+        if matching:
+            claims, last_key = repository.page_for(
+                identity,
+                limit=page.limit,
+                after=page.after,
+                statuses=statuses,
+                creditor_id=matching[0].user_id,
+            )
+    else:
+        claims, last_key = repository.page_for(
+            identity, limit=page.limit, after=page.after, statuses=statuses, text=text
+        )
+    names: dict[str, str] = {}
+    for creditor_id in {c.creditor_id for c in claims}:
+        account = accounts.find(creditor_id)
+        profile = account.creditor if account is not None else None
+        names[creditor_id] = (
+            f"{profile.legal_name} ({account.email})"
+            if profile and account
+            else account.email
+            if account
+            else "—"
+        )
+    summaries = [
+        claim_schemas.ClaimSummary.for_operator(c, creditor=names.get(c.creditor_id, "—")) for c in claims
+    ]
+    return _reply(claim_schemas.ClaimList(claims=summaries, next_cursor=page.next_cursor(last_key)))
 
 
 @claim_routes.route("/dashboard", methods=["GET"], authorizer=signed_in, cors=API_CORS)
@@ -177,6 +227,7 @@ def submit_claim(identity: Identity, claim_id: str) -> Response:
         claim_id,
         today=get_settings().today(),
         now=_now(),
+        consent=CgvConsent(in_force=get_settings().cgv_version, offered=body.cgv_version),
         expected_version=body.version,
     )
     claim, opened, message = _open_first_checkout(identity, result.claim)

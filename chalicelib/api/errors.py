@@ -27,6 +27,7 @@ from chalicelib.domain.errors import (
     InvalidTransition,
     NotEditable,
     NotFound,
+    TermsNotAccepted,
     TooManyAttempts,
     Unauthenticated,
 )
@@ -46,6 +47,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (Forbidden, 403),
     (TooManyAttempts, 429),
     (IntegrityError, 409),
+    (TermsNotAccepted, 409),
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -45,7 +45,7 @@ def answer_offer(identity: Identity, claim_id: str) -> Response:
     claims.get_for(identity, claim_id)
     body = parse_body(escalation_routes.current_request, EscalationDecisionBody)
     if body.decision == "accept":
-        _, checkout = open_checkout_for(identity, claim_id)
+        _, checkout = open_checkout_for(identity, claim_id, body.cgv_version)
         return json_response(CheckoutView.of(checkout).model_dump(mode="json"), 201)
     claim = decide_escalation(
         claims,

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from chalicelib.api.claim_schemas import Body, ReviewView, TimelineEventView
-from chalicelib.domain.claim import STATUS_LABELS_FR, AuditEvent, Claim, ClaimStatus
+from chalicelib.domain.claim import STATUS_LABELS_FR, AuditEvent, Claim, ClaimStatus, EventKind
 from chalicelib.domain.input_bounds import Day
 
 
@@ -190,5 +190,18 @@ def dossier_detail(
     return DossierDetailView(
         **base.model_dump(),
         actions=ACTIONS.get(claim.status, []),
-        timeline=[TimelineEventView.of(event) for event in events],
+        timeline=[lawyer_event(event) for event in events if event.kind not in _NOT_FOR_LAWYERS],
     )
+
+
+# What the creditor paid the platform, and how the platform chose among lawyers, is not the lawyer's
+# business (issue 24): the payment and refund events are left out of their timeline, the assignment's
+# reasoning out of its event.
+_NOT_FOR_LAWYERS = frozenset({EventKind.PAYMENT, EventKind.REFUND})
+
+
+def lawyer_event(event: AuditEvent) -> TimelineEventView:
+    view = TimelineEventView.of(event)
+    if view.summary.startswith("Dossier attribué à l'avocat partenaire"):
+        view = view.model_copy(update={"summary": view.summary.split(" — ", 1)[0]})
+    return view

@@ -197,7 +197,7 @@ OPERATIONS: dict[str, Operation] = {
         roles=CREDITOR,
     ),
     "submit_claim": Operation(
-        "Soumettre la créance (refusé si prescrite, bloquée ou non recevable)",
+        "Soumettre la créance (refusé si prescrite, bloquée, non recevable ou sans les CGV acceptées)",
         "Créances",
         f"{_C}:SubmitBody",
         f"{_C}:SubmitView",
@@ -241,8 +241,9 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "prices": Operation("Tarifs par étape (TTC), affichés avant le paiement", "Paiement"),
     "checkout": Operation(
-        "Ouvrir (ou reprendre) le paiement Stripe Checkout de l'étape en cours",
+        "Ouvrir (ou reprendre) le paiement Stripe Checkout de l'étape en cours (CGV en vigueur acceptées)",
         "Paiement",
+        f"{_C}:CheckoutBody",
         response=f"{_C}:CheckoutView",
         status=201,
         roles=CREDITOR,
@@ -250,6 +251,11 @@ OPERATIONS: dict[str, Operation] = {
     "stripe_webhook": Operation(
         "Webhook Stripe (signature vérifiée sur le corps brut ; chaque événement agit une seule fois)",
         "Paiement",
+    ),
+    "legal_information": Operation(
+        "Mentions légales : l'exploitant, les conditions générales de vente en vigueur, les prix HT/TVA/TTC",
+        "Plateforme",
+        response="legal:LegalView",
     ),
     "maileva_webhook": Operation(
         "Webhook Maileva (authentification HTTP Basic ; l'état du pli est relu auprès de Maileva)",
@@ -310,6 +316,25 @@ OPERATIONS: dict[str, Operation] = {
         "Créances",
         response=f"{_C}:NoticeDownloadView",
         roles=READERS,
+    ),
+    "claim_invoice_list": Operation(
+        "Factures et avoirs de la plateforme pour une créance (créancier et opérateurs)",
+        "Factures",
+        response="invoice_schemas:FeeInvoiceList",
+        roles=("creditor", "operator"),
+    ),
+    "claim_invoice_pdf": Operation(
+        "Télécharger une facture ou un avoir (lien temporaire ; 409 tant que le PDF est en préparation)",
+        "Factures",
+        response="invoice_schemas:FeeInvoiceDownloadView",
+        roles=("creditor", "operator"),
+    ),
+    "my_invoices": Operation(
+        "Mes factures et avoirs, une page à la fois (les plus récents d'abord)",
+        "Factures",
+        response="invoice_schemas:FeeInvoiceList",
+        roles=CREDITOR,
+        query=PAGE_QUERY[:2],
     ),
     "notice_pdf": Operation(
         "Télécharger la mise en demeure (lien temporaire)",

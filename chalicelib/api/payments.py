@@ -16,13 +16,14 @@ from chalice import Blueprint, Response
 from chalicelib import bootstrap
 from chalicelib.adapters.idempotency import AlreadyInProgress, run_once
 from chalicelib.api.auth import requires_role, signed_in
-from chalicelib.api.claim_schemas import CheckoutView, ClaimView, RejectBody
+from chalicelib.api.claim_schemas import CheckoutBody, CheckoutView, ClaimView, RejectBody
 from chalicelib.api.errors import API_CORS, handles_errors, json_response, response_for
 from chalicelib.api.validation import parse_body
 from chalicelib.clock import business_now
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.payments import STEP_DESCRIPTIONS_FR, STEP_LABELS_FR, PaymentStep, euros
 from chalicelib.services.payments import Prices, handle_event, open_checkout, reject_and_refund
+from chalicelib.services.terms import CgvConsent
 from chalicelib.settings import MissingSecret, get_settings
 
 payment_routes = Blueprint(__name__)
@@ -57,16 +58,20 @@ def prices() -> Response:
     return json_response({"prices": price_list()})
 
 
-def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
-
+def open_checkout_for(identity: Identity, claim_id: str, cgv_version: str | None = None) -> tuple[Any, Any]:
+    """The claim's checkout, once the conditions générales de vente in force are accepted (``cgv_version``:
+    the version the creditor ticked in this request, if any)."""
+    settings = get_settings()
     return open_checkout(
         bootstrap.claims(),
         bootstrap.stripe(),
         identity,
         claim_id,
         prices=_prices(),
-        base_url=get_settings().public_url,
+        base_url=settings.public_url,
         now=business_now(),
+        accounts=bootstrap.accounts(),
+        consent=CgvConsent(in_force=settings.cgv_version, offered=cgv_version),
     )
 
 
@@ -75,7 +80,9 @@ def open_checkout_for(identity: Identity, claim_id: str) -> tuple[Any, Any]:
 @requires_role(payment_routes, Role.CREDITOR)
 def checkout(identity: Identity, claim_id: str) -> Response:
 
-    _, opened = open_checkout_for(identity, claim_id)
+    request = payment_routes.current_request
+    body = parse_body(request, CheckoutBody) if (request.raw_body or b"").strip() else CheckoutBody()
+    _, opened = open_checkout_for(identity, claim_id, body.cgv_version)
     return json_response(CheckoutView.of(opened).model_dump(mode="json"), 201)
 
 
@@ -122,6 +129,7 @@ def _handle(event: dict[str, Any]) -> dict[str, Any]:
         claims=bootstrap.claims(),
         workflow=bootstrap.engine(),
         now=business_now(),
+        invoicing=bootstrap.invoicing(),
     )
     return outcome.as_dict()
 

@@ -35,6 +35,7 @@ def export_my_data(identity: Identity) -> Response:
         files=bootstrap.documents(),
         now=business_now(),
         today=get_settings().today(),
+        invoices=bootstrap.invoices(),
     )
     response = json_response(document)
     response.headers["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'

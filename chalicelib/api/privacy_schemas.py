@@ -39,4 +39,8 @@ class DataExportView(BaseModel):
         "e-mails, fichiers (liens temporaires), conservation"
     )
     imports: list[dict[str, Any]]
+    invoices: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Factures et avoirs de la plateforme tels qu'émis, avec un lien temporaire vers le PDF",
+    )
     notes: list[str]

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.domain.errors import FieldValueError, InvalidInput
+from chalicelib.legal.dates import french_count
 
 __all__ = ["FieldValueError", "field_path", "invalid_input", "parse_body"]
 
@@ -87,7 +88,14 @@ def invalid_input(error: ValidationError) -> InvalidInput:
         details.append({"field": field, "message": _short(_message(dict(item), field), MAX_DETAIL_CHARS)})
     if len(items) > MAX_DETAILS:
         more = len(items) - MAX_DETAILS
-        details.append({"field": "corps", "message": f"… et {more} autre(s) erreur(s) non détaillée(s)."})
+        details.append(
+            {
+                "field": "corps",
+                "message": "… et "
+                + french_count(more, "autre erreur non détaillée", "autres erreurs non détaillées")
+                + ".",
+            }
+        )
     first = details[0] if details else {"field": "corps", "message": "La requête n'est pas valide."}
     return InvalidInput(first["message"], field=first["field"], details=details)
 

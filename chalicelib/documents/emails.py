@@ -53,8 +53,10 @@ def duration(minutes: int) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str) -> str:
-    """``0 ligne rejetée``, ``1 ligne rejetée``, ``2 lignes rejetées`` (French: 0 and 1 are singular)."""
-    return f"{count} {singular if count < 2 else plural_form}"
+    """``0 ligne rejetée``, ``1 ligne rejetée``, ``2 lignes rejetées`` (CLDR's French rules, babel)."""
+    from chalicelib.legal.dates import french_count
+
+    return french_count(count, singular, plural_form)
 
 
 def status_label(value: str) -> str:

@@ -163,3 +163,7 @@ class Account:
     creditor: CreditorProfile | None = None
     lawyer: LawyerProfile | None = None
     created_at: datetime | None = None
+    # The conditions générales de vente the account accepted last (their version) and when (chalicelib/domain/
+    # terms.py): a creditor accepts the version in force before paying.
+    cgv_version: str | None = None
+    cgv_accepted_at: datetime | None = None

@@ -122,7 +122,7 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             "payment_received",
             "reçu du paiement du service et suite du traitement",
             {"amount_paid": "amount", "paid_on": "date"},
-            {"receipt_url": "url"},
+            {"receipt_url": "url", "invoice_number": "text"},
         ),
         _claim(
             "claim_rejected",
@@ -236,7 +236,7 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             "refund_issued",
             "remboursement émis",
             {"refund_amount": "amount", "reason": "text"},
-            {"refunded_on": "date"},
+            {"refunded_on": "date", "credit_note_number": "text"},
         ),
         _claim("withdrawn", "créance retirée", {}, {"withdrawn_on": "date"}),
         _claim("claim_closed", "dossier clôturé", {}, {"closed_on": "date"}),

@@ -100,3 +100,9 @@ class UploadRejected(DomainError):
     """An uploaded file failed the checks (type, size, content); it has been deleted."""
 
     code = "upload_rejected"
+
+
+class TermsNotAccepted(DomainError):
+    """The creditor has not accepted the conditions générales de vente in force: no payment is asked for."""
+
+    code = "cgv_not_accepted"

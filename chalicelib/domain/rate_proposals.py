@@ -117,7 +117,8 @@ def derive_semesters(
         if other is None:
             missing.append("taux légal « autres cas »")
         if mro is None or part is None or other is None:
-            return tuple(proposed), (f"Semestre {semester} : {', '.join(missing)} pas encore publié(s).",)
+            word = "pas encore publié" if len(missing) == 1 else "pas encore publiés"
+            return tuple(proposed), (f"Semestre {semester} : {', '.join(missing)} {word}.",)
         proposed.append(
             ProposedSemester(
                 semester,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from chalicelib.legal.dates import french_date
+from chalicelib.legal.dates import french_count, french_date
 from chalicelib.legal.findings import Finding, Level
 from chalicelib.legal.interest_ledger import Ledger, RateChooser, interest_end, long_term_exception
 from chalicelib.legal.model import Claim
@@ -116,7 +116,7 @@ def _flat_indemnity(
             "C. com. L441-10 II ; D441-5 ; CJUE C-585/20",
             "Indemnité forfaitaire pour frais de recouvrement de "
             f"{french_euros(settings.FLAT_INDEMNITY)} due de plein droit pour chaque facture non payée "
-            f"à son échéance ({indemnities} facture(s)).",
+            f"à son échéance ({french_count(indemnities, 'facture', 'factures')}).",
         )
     proceedings = claim.debtor.collective_proceedings
     if proceedings is not None:

@@ -97,3 +97,12 @@ def french_date(day: date) -> str:
 
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def french_count(count: int, one: str, other: str) -> str:
+    """``1 jour restant``, ``0 facture``, ``3 factures``: the number and the noun as CLDR's French plural
+    rules say (babel: 0 and 1 take the singular; « many » — a million and more — the plural)."""
+    from babel import Locale
+
+    form = Locale("fr").plural_form(count)
+    return f"{count} {one if form == 'one' else other}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from chalicelib.legal.dates import WEEKDAYS_FR, add_months, add_years, french_date
+from chalicelib.legal.dates import WEEKDAYS_FR, add_months, add_years, french_count, french_date
 from chalicelib.legal.findings import Finding, Level
 from chalicelib.legal.model import Claim, Invoice
 from chalicelib.legal.regime import PrescriptionRule
@@ -432,7 +432,7 @@ def _status_findings(
             "not_time_barred",
             result.rule.article,
             f"Créance non prescrite : dernier jour pour agir le {WEEKDAYS_FR[last.weekday()]} "
-            f"{french_date(last)} ({result.days_left} jour(s) restant(s)).",
+            f"{french_date(last)} ({french_count(result.days_left, 'jour restant', 'jours restants')}).",
         )
         if result.urgent:
             out.add(

@@ -31,7 +31,9 @@ from chalicelib.domain.errors import Forbidden, InvalidInput, NotEditable, NotFo
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
 from chalicelib.domain.precheck import Blocker, submission_blockers
-from chalicelib.services.ports import AccountFinder, DocumentStore
+from chalicelib.services import terms
+from chalicelib.services.ports import AccountFinder, DocumentStore, TermsLedger
+from chalicelib.services.terms import CgvConsent
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository as ClaimStore
@@ -268,17 +270,20 @@ def precheck(
 
 def submit(
     claims: ClaimStore,
-    accounts: AccountFinder,
+    accounts: TermsLedger,
     identity: Identity,
     claim_id: str,
     *,
     today: dt.date,
     now: dt.datetime,
+    consent: CgvConsent,
     expected_version: int | None = None,
 ) -> Precheck:
     """Pre-check again and, when nothing blocks, move the draft to *awaiting payment* with the assessment
     and the hashes of the evidence in the audit event, and queue the creditor's email saying what to pay
-    (the notice's price) and where. Otherwise :class:`NotSubmittable` lists why."""
+    (the notice's price) and where. Otherwise :class:`NotSubmittable` lists why. A submittable claim goes
+    ahead only once the account accepted the conditions générales de vente in force (``consent``):
+    accepted by this request, the acceptance is recorded on the account and in the timeline."""
     from chalicelib.settings import get_settings
 
     _creditor_only(identity)
@@ -298,6 +303,7 @@ def submit(
             "elle sera la première pièce du dossier.",
             code="invoice_missing",
         )
+    accepting = terms.version_to_record(accounts, identity, consent)
     snapshot = dict(result.assessment)
     settings = get_settings()
     submitted_email = Notification(
@@ -319,6 +325,8 @@ def submit(
         now=now,
         notify=submitted_email,
     )
+    if accepting is not None:
+        moved = terms.record_acceptance(accounts, claims, identity, claim_id, accepting, now=now)
     return replace(result, claim=moved)
 
 

@@ -31,10 +31,12 @@ from chalicelib.domain.payments import (
     refund_mismatch,
     session_mismatch,
 )
-from chalicelib.services.ports import PaymentGateway, WorkflowEngine
+from chalicelib.services.ports import PaymentGateway, TermsLedger, WorkflowEngine
+from chalicelib.services.terms import CgvConsent, require_acceptance
 
 if TYPE_CHECKING:
     from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.services.invoices import Invoicing
 
 logger = logging.getLogger("claims.payments")
 
@@ -90,13 +92,18 @@ def open_checkout(
     prices: Prices,
     base_url: str,
     now: dt.datetime,
+    accounts: TermsLedger,
+    consent: CgvConsent,
 ) -> tuple[Claim, Checkout]:
     """The Checkout the creditor pays through for the claim's current step: the open one if there is
-    one, else a new Stripe Checkout Session (an expired or failed one leaves the claim payable again)."""
+    one, else a new Stripe Checkout Session (an expired or failed one leaves the claim payable again).
+    Only once the account accepted the conditions générales de vente in force (``consent``: services/terms).
+    """
     if identity.role is not Role.CREDITOR:
         raise Forbidden("Seul le créancier peut payer sa créance.")
     claim = claims.get_for(identity, claim_id)
     step = payable_step(claim)
+    claim = require_acceptance(accounts, claims, identity, claim_id, consent, now=now) or claim
     current = claim.checkout_for(step)
     if current is not None and current.usable:
         return claim, current
@@ -163,7 +170,10 @@ def handle_event(
     claims: ClaimRepository,
     workflow: WorkflowEngine,
     now: dt.datetime,
+    invoicing: Invoicing | None = None,
 ) -> Outcome:
+    """``invoicing``: issue the fee invoice of a payment and the credit note of a refund (issue 24,
+    chalicelib/services/invoices.py) before the claim records them, so their emails name the number."""
     event_id, event_type = str(event.get("id")), str(event.get("type"))
     if event_type not in HANDLED_EVENTS:
         return Outcome(event_id, event_type, "ignored")
@@ -181,7 +191,9 @@ def handle_event(
         return Outcome(event_id, event_type, "ignored: unknown claim", str(claim_id))
 
     if event_type == "charge.refunded":
-        result = _record_refund(claims, claim, obj, event_id=event_id, now=now)
+        notes = invoicing.for_refund(claim, obj, now=now) if invoicing is not None else []
+        credit_note = notes[-1].number if notes else ""
+        result = _record_refund(claims, claim, obj, event_id=event_id, now=now, credit_note=credit_note)
     else:
         checkout = claim.checkout(str(obj.get("id")))
         if checkout is None:
@@ -193,14 +205,19 @@ def handle_event(
         payment_status = obj.get("payment_status")
         if event_type in _PAYING_EVENTS and payment_status not in _PAYING_EVENTS[event_type]:
             _refuse_if(f"{event_type} with payment_status {payment_status!r}", event_id, claim.claim_id)
+        invoice_number = ""
+        if invoicing is not None and event_type in _PAYING_EVENTS and payment_status == "paid":
+            invoice_number = invoicing.for_payment(
+                claim, checkout, obj, event_type=event_type, now=now
+            ).number
         if event_type == "checkout.session.completed" and payment_status == "paid":
-            result = _paid(claims, workflow, claim, checkout, obj, now=now)
+            result = _paid(claims, workflow, claim, checkout, obj, now=now, invoice_number=invoice_number)
         elif event_type == "checkout.session.completed":
             result = _update_checkout(
                 claims, claim, checkout, CheckoutStatus.PROCESSING, "Paiement par virement en attente", now
             )
         elif event_type == "checkout.session.async_payment_succeeded":
-            result = _paid(claims, workflow, claim, checkout, obj, now=now)
+            result = _paid(claims, workflow, claim, checkout, obj, now=now, invoice_number=invoice_number)
         elif event_type == "checkout.session.async_payment_failed":
             result = _update_checkout(
                 claims,
@@ -272,6 +289,7 @@ def _paid(
     session: Mapping[str, Any],
     *,
     now: dt.datetime,
+    invoice_number: str = "",
 ) -> str:
     if checkout.settled:
         return "already paid"
@@ -282,7 +300,9 @@ def _paid(
     )
     reason = f"Paiement reçu : {STEP_LABELS_FR[checkout.step]}, {_money_fr(checkout.amount_cents)}"
     receipt = Notification(
-        "payment_received", {"amount_paid": euros(checkout.amount_cents), "paid_on": day_of(now).isoformat()}
+        "payment_received",
+        {"amount_paid": euros(checkout.amount_cents), "paid_on": day_of(now).isoformat()}
+        | ({"invoice_number": invoice_number} if invoice_number else {}),
     )
     try:
         if checkout.step is PaymentStep.NOTICE and claim.status is ClaimStatus.AWAITING_PAYMENT:
@@ -351,7 +371,13 @@ def _paid(
 
 
 def _record_refund(
-    claims: ClaimRepository, claim: Claim, charge: Mapping[str, Any], *, event_id: str, now: dt.datetime
+    claims: ClaimRepository,
+    claim: Claim,
+    charge: Mapping[str, Any],
+    *,
+    event_id: str,
+    now: dt.datetime,
+    credit_note: str = "",
 ) -> str:
     payment_intent = str(charge.get("payment_intent") or "")
     checkout = next(
@@ -375,7 +401,8 @@ def _record_refund(
         now=now,
         notify=Notification(
             "refund_issued",
-            {"refund_amount": euros(newly), "reason": why, "refunded_on": day_of(now).isoformat()},
+            {"refund_amount": euros(newly), "reason": why, "refunded_on": day_of(now).isoformat()}
+            | ({"credit_note_number": credit_note} if credit_note else {}),
         ),
     )
     return "refund recorded"

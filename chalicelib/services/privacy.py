@@ -34,6 +34,7 @@ from chalicelib.domain.retention import (
     retention_of,
 )
 from chalicelib.services.bulk_import import with_report
+from chalicelib.services.invoices import CreditorInvoices, export_rows
 
 if TYPE_CHECKING:
     from chalicelib.adapters.accounts_repository import AccountRepository
@@ -71,8 +72,10 @@ def export_for(
     files: DocumentStore,
     now: dt.datetime,
     today: dt.date,
+    invoices: CreditorInvoices | None = None,
 ) -> dict[str, Any]:
-    """Everything the platform holds about a creditor, as one JSON document (files as short-lived links)."""
+    """Everything the platform holds about a creditor, as one JSON document (files as short-lived links);
+    with ``invoices``, the platform's fee invoices and credit notes too (issue 24)."""
     if identity.role is not Role.CREDITOR or not identity.creditor_id:
         raise Forbidden("Seul un compte créancier peut exporter ses données.")
     account = accounts.get(identity.user_id)
@@ -93,6 +96,13 @@ def export_for(
             "role": account.role.value,
             "created_at": account.created_at.isoformat() if account.created_at else None,
             "creditor_profile": asdict(account.creditor) if account.creditor is not None else None,
+            # The conditions générales de vente accepted last (chalicelib/services/terms.py).
+            "cgv_accepted": {
+                "version": account.cgv_version,
+                "accepted_at": account.cgv_accepted_at.isoformat() if account.cgv_accepted_at else None,
+            }
+            if account.cgv_version
+            else None,
         },
         "claims": [
             _claim_export(
@@ -102,6 +112,9 @@ def export_for(
             if claim.creditor_id == identity.creditor_id  # list_for already selects: said twice on purpose
         ],
         "imports": [_import_export(job, files) for job in jobs if job.creditor_id == identity.creditor_id],
+        "invoices": export_rows(invoices, files, identity.creditor_id, expires_in=EXPORT_LINK_SECONDS)
+        if invoices is not None
+        else [],
         "notes": [
             "Le mot de passe n'est connu que de Cognito, sous forme de condensat : il n'est pas exporté.",
             "Les liens de téléchargement expirent après "

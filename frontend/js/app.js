@@ -9,6 +9,12 @@ const PUBLIC = { public: true };
 const CREDITOR = { roles: ["creditor"] };
 
 router.route("/", () => import("./pages/accueil.js"), PUBLIC);
+// The legal pages (footer of every page): terms of sale, legal notice, privacy policy, contact.
+const legal = () => import("./pages/legal.js");
+router.route("/cgv", legal, { ...PUBLIC, view: "cgv" });
+router.route("/mentions-legales", legal, { ...PUBLIC, view: "mentions" });
+router.route("/confidentialite", legal, { ...PUBLIC, view: "confidentialite" });
+router.route("/contact", legal, { ...PUBLIC, view: "contact" });
 router.route("/d/:token", () => import("./pages/debiteur.js"), { ...PUBLIC, debtor: true });
 router.route("/connexion", auth, { ...PUBLIC, view: "signin" });
 router.route("/inscription", auth, { ...PUBLIC, view: "signup" });

@@ -102,3 +102,12 @@ export function bytes(size) {
   if (value < 1024 * 1024) return `${(value / 1024).toFixed(0)} Ko`;
   return `${(value / 1024 / 1024).toFixed(1).replace(".", ",")} Mo`;
 }
+
+const FRENCH_PLURAL = new Intl.PluralRules("fr-FR");
+
+/** ``count(1, "créance", "créances")`` → « 1 créance »; 0 and 1 singular, as CLDR's French rules say (the
+ * server uses the same rules through babel). ``other`` defaults to ``one`` + « s ». */
+export function count(n, one, other = `${one}s`) {
+  const number = Number(n || 0);
+  return `${number.toLocaleString("fr-FR")} ${FRENCH_PLURAL.select(number) === "one" ? one : other}`;
+}

@@ -45,10 +45,11 @@ export function fieldId(name) {
 
 /**
  * One labelled field. opts: name, label, type (text, email, date, password, select, textarea, checkbox),
- * value, required, hint, options ([[value, label]]), autocomplete, inputmode, attrs (extra attributes).
+ * value, required, hint, options ([[value, label]]), autocomplete, inputmode, attrs (extra attributes), id.
  */
 export function field(opts) {
-  const id = fieldId(opts.name);
+  // ``opts.id``: when the same form is on the page several times (one per row), each needs its own ids.
+  const id = opts.id || fieldId(opts.name);
   const hintId = `${id}-aide`;
   const errorId = `${id}-erreur`;
   const describedBy = [opts.hint ? hintId : null, errorId].filter(Boolean).join(" ");

@@ -13,7 +13,9 @@ from infra.spec import camel_case
 # Functions whose code renders PDFs with WeasyPrint (chalicelib/documents/render.py, through
 # chalicelib/services/notice.py and chalicelib/services/dossier.py): more memory, a longer timeout and the
 # WeasyPrint layer. The others, and the API, never import WeasyPrint (tests/infra checks the API).
-PDF_FUNCTIONS = frozenset({"send_reminder", "send_notice", "assemble_dossier", "prepare_declaration"})
+PDF_FUNCTIONS = frozenset(
+    {"send_reminder", "send_notice", "assemble_dossier", "prepare_declaration", "render_invoice"}
+)
 # Functions started asynchronously (InvocationType=Event or a schedule): a failed event lands in a DLQ.
 # ``send_notice`` also runs in the background when the creditor corrects an undeliverable letter's address
 # (chalicelib/api/postal.py); ``poll_registered_mail`` is the registered letters' hourly schedule.
@@ -23,6 +25,7 @@ ASYNC_FUNCTIONS = frozenset(
         "send_notifications",
         "sweep_outbox",
         "prepare_declaration",
+        "render_invoice",
         "recheck_debtors",
         "send_notice",
         "poll_registered_mail",

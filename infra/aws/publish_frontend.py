@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 # index.html must be fetched again at once after a deploy; the rest may be cached for an hour.
 NO_CACHE = {"index.html"}
+# Keys asked for by browsers and crawlers by themselves, uploaded from another file of frontend/ (the local
+# web server serves the same: infra/local/webserver.py ALIASES); without them CloudFront answers S3's 403.
+ALIASES = {"favicon.ico": "favicon.svg"}
 
 
 def _outputs(path: Path) -> dict[str, str]:
@@ -32,8 +35,9 @@ def publish(outputs: dict[str, str], frontend: Path = FRONTEND) -> int:
     s3 = boto3.client("s3")
     bucket = outputs["FrontendBucketName"]
     count = 0
-    for path in sorted(p for p in frontend.rglob("*") if p.is_file()):
-        key = path.relative_to(frontend).as_posix()
+    files = [(p.relative_to(frontend).as_posix(), p) for p in sorted(frontend.rglob("*")) if p.is_file()]
+    files += [(alias, frontend / name) for alias, name in ALIASES.items() if (frontend / name).is_file()]
+    for key, path in files:
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in {"application/javascript", "application/json"}:
             content_type += "; charset=utf-8"

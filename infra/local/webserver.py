@@ -80,6 +80,11 @@ LOCAL_PAGES_CSP = (
 )
 
 
+# Paths browsers and crawlers ask for by themselves, served from another file of frontend/ (the same on AWS:
+# infra/aws/publish_frontend.py uploads the file under both names).
+ALIASES = {"/favicon.ico": "/favicon.svg"}
+
+
 def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
     """The file of ``root`` a GET for ``url_path`` should return, or None (then the API answers).
 
@@ -88,7 +93,7 @@ def static_file(url_path: str, root: Path = FRONTEND) -> Path | None:
     normalised = posixpath.normpath(path)
     if "\x00" in path or not normalised.startswith("/"):
         return None
-    relative = normalised.lstrip("/")
+    relative = ALIASES.get(normalised, normalised).lstrip("/")
     candidate = (root / relative).resolve() if relative else root / "index.html"
     if candidate.is_dir():
         candidate = candidate / "index.html"

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.e2e.platform import RunningPlatform
+from tests.e2e.terms import accept_cgv
 from tests.e2e.test_intake_e2e import PROFILE, pdf
 from tests.platforms import PlatformSpec
 
@@ -82,7 +83,7 @@ class Creditor:
             self.url(f"/v1/claims/{claim_id}/documents/{slot['document']['document_id']}/confirm")
         )
         assert confirmed.status_code == 200, confirmed.text
-        submitted = self.api.post(self.url(f"/v1/claims/{claim_id}/submit"))
+        submitted = self.api.post(self.url(f"/v1/claims/{claim_id}/submit"), json=accept_cgv(self.url("")))
         assert submitted.status_code == 200, submitted.text
         return claim_id, submitted.json()["checkout"]
 

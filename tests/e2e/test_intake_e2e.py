@@ -9,6 +9,7 @@ import io
 import pytest
 import requests
 
+from tests.e2e.terms import accept_cgv
 from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -97,7 +98,7 @@ def test_a_creditor_files_uploads_prechecks_and_submits_on_the_local_platform(pl
 
     precheck = api.post(f"{platform.url}/v1/claims/{claim_id}/precheck").json()
     assert precheck["can_submit"] is True and precheck["amounts"]["total"] == "1061.26"
-    submitted = api.post(f"{platform.url}/v1/claims/{claim_id}/submit")
+    submitted = api.post(f"{platform.url}/v1/claims/{claim_id}/submit", json=accept_cgv(platform.url))
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["claim"]["status"] == "awaiting_payment"
     assert api.get(f"{platform.url}/v1/claims/{claim_id}/timeline/verify").json()["valid"] is True

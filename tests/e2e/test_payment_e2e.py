@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.e2e.platform import RunningPlatform
+from tests.e2e.terms import accept_cgv
 from tests.e2e.test_intake_e2e import CONTENT, PROFILE, pdf
 from tests.platforms import PlatformSpec
 
@@ -29,7 +30,7 @@ def submitted_claim(platform: RunningPlatform, api: requests.Session) -> tuple[s
     requests.post(slot["upload"]["url"], data=slot["upload"]["fields"], files={"file": pdf()}, timeout=10)
     document_id = slot["document"]["document_id"]
     assert api.post(f"{platform.url}/v1/claims/{claim_id}/documents/{document_id}/confirm").status_code == 200
-    result = api.post(f"{platform.url}/v1/claims/{claim_id}/submit").json()
+    result = api.post(f"{platform.url}/v1/claims/{claim_id}/submit", json=accept_cgv(platform.url)).json()
     return claim_id, result["checkout"]
 
 

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.e2e.platform import RunningPlatform
+from tests.e2e.terms import accept_cgv
 from tests.e2e.test_escalation_e2e import Creditor, content
 from tests.platforms import PlatformSpec
 
@@ -44,7 +45,7 @@ class Filer(Creditor):
         ).json()
         requests.post(slot["upload"]["url"], data=slot["upload"]["fields"], files={"file": pdf()}, timeout=10)
         self.api.post(self.url(f"/v1/claims/{claim_id}/documents/{slot['document']['document_id']}/confirm"))
-        submitted = self.api.post(self.url(f"/v1/claims/{claim_id}/submit"))
+        submitted = self.api.post(self.url(f"/v1/claims/{claim_id}/submit"), json=accept_cgv(self.url("")))
         assert submitted.status_code == 200, submitted.text
         return claim_id, submitted.json()["checkout"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.browser import PHONE, ROOT, chromium, mailbox_code, shot, text, wait_for_text
+from tests.e2e.terms import tick_cgv
 from tests.platforms import PlatformSpec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -124,6 +125,7 @@ def test_bad_input_is_explained_in_french_next_to_the_fields_and_reloading_loses
         assert "754,93 €" in summary and "12,00 %" in summary
         assert "Le paiement partiel du 15/02/2025 interrompt la prescription" in summary
         # Paying needs the invoice among the evidence: the refusal is explained, nothing is charged.
+        tick_cgv(page)
         page.locator("#payer").click()
         page.wait_for_selector(".error-summary")
         assert "facture" in text(page, ".error-summary").lower()

@@ -22,6 +22,7 @@ from tests.e2e.browser import (
     text,
     wait_for_text,
 )
+from tests.e2e.terms import tick_cgv
 from tests.helpers.qr import qr_codes_in_pdf, qr_codes_in_png
 from tests.platforms import PlatformSpec
 
@@ -151,6 +152,7 @@ def test_from_sign_up_to_the_dossier_in_the_browser(platform, tmp_path):
         shot(page, "05-precheck")
 
         # Pay on the local Stripe checkout page: back to the claim, which moves on by itself.
+        tick_cgv(page)  # the conditions générales de vente, accepted before the first payment
         page.locator("#payer").click()
         pay_on_local_checkout(page, url)
         claim_id = page.url.split("/#/creances/")[1].split("?")[0]

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.e2e.browser import chromium, shot, text, wait_for_text
+from tests.e2e.terms import accept_cgv
 from tests.e2e.test_escalation_e2e import Creditor, mails
 from tests.e2e.test_intake_e2e import pdf
 from tests.e2e.test_web_journey import sign_in
@@ -40,7 +41,7 @@ def at_risk_claim(creditor: Creditor) -> tuple[str, dict]:
     assert confirmed.status_code == 200, confirmed.text
     precheck = api.post(creditor.url(f"/v1/claims/{claim_id}/precheck")).json()
     assert precheck["can_submit"] and precheck["review"]["required"]
-    submitted = api.post(creditor.url(f"/v1/claims/{claim_id}/submit"))
+    submitted = api.post(creditor.url(f"/v1/claims/{claim_id}/submit"), json=accept_cgv(creditor.url("")))
     assert submitted.status_code == 200, submitted.text
     return claim_id, submitted.json()["checkout"]
 

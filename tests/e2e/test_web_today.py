@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.e2e.browser import chromium, facturx_invoice, shot, text, wait_for_text
+from tests.e2e.terms import tick_cgv
 from tests.e2e.test_web_journey import pay_on_local_checkout, sign_in
 from tests.platforms import PlatformSpec
 
@@ -67,6 +68,7 @@ def test_a_b2b_claim_filed_today_goes_ahead_with_interest_a_parfaire(platform, t
         assert "chalicelib" not in summary
         shot(page, "today-precheck-a-parfaire")
 
+        tick_cgv(page)
         page.locator("#payer").click()
         pay_on_local_checkout(page, url)
         wait_for_text(page, "Mise en demeure envoyée", "#historique", timeout=60)

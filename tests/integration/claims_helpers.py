@@ -74,6 +74,13 @@ def b2c_barred_content() -> dict:
     }
 
 
+def cgv() -> dict:
+    """The body that accepts the conditions générales de vente in force (needed before the first payment)."""
+    from chalicelib.settings import get_settings
+
+    return {"cgv_version": get_settings().cgv_version}
+
+
 def create_claim(api, token, content=None):
     response = post(api, "/v1/claims", {"content": content or b2b_content()}, token)
     assert response.status_code == 201, response.json_body

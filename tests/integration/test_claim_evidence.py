@@ -9,6 +9,7 @@ import io
 import pytest
 
 from tests.integration.claims_helpers import (
+    cgv,
     create_claim,
     creditor,
     get,
@@ -178,7 +179,7 @@ def test_draft_to_submitted_path(api, stripe):
 
     precheck = post(api, f"/v1/claims/{claim_id}/precheck", {}, token).json_body
     assert precheck["can_submit"] is True
-    submitted = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    submitted = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token)
     assert submitted.status_code == 200, submitted.json_body
     view = submitted.json_body["claim"]
     assert view["status"] == "awaiting_payment" and view["editable"] is False

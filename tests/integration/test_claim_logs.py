@@ -10,7 +10,16 @@ import pytest
 
 from tests.helpers.json_logs import JsonLines, json_logs
 from tests.integration.accounts_helpers import PASSWORD
-from tests.integration.claims_helpers import PROFILE, create_claim, creditor, get, pdf_bytes, post, upload
+from tests.integration.claims_helpers import (
+    PROFILE,
+    cgv,
+    create_claim,
+    creditor,
+    get,
+    pdf_bytes,
+    post,
+    upload,
+)
 from tests.integration.test_escalation_workflow import claim_in, entered_states, wait_for_end
 from tests.integration.test_payments import SECRET, deliver
 
@@ -77,7 +86,7 @@ def test_one_claims_story_from_submission_to_the_first_task(api, stripe):
     with json_logs() as captured:
         claim_id = create_claim(api, token)["claim_id"]
         assert upload(api, token, claim_id, pdf_bytes())[0].status_code == 200
-        checkout = post(api, f"/v1/claims/{claim_id}/submit", {}, token).json_body["checkout"]
+        checkout = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token).json_body["checkout"]
         assert deliver(api, stripe.pay(checkout["session_id"]), fake=stripe).status_code == 200
         check = wait_for_line(
             captured,

@@ -14,6 +14,7 @@ import pytest
 from tests.integration.accounts_helpers import mailbox
 from tests.integration.claims_helpers import (
     b2b_content,
+    cgv,
     create_claim,
     creditor,
     get,
@@ -42,7 +43,7 @@ def paid_claim(api, fake, token, content=None):
     claim_id = create_claim(api, token, content)["claim_id"]
     response, _ = upload(api, token, claim_id, pdf_bytes())
     assert response.status_code == 200
-    submitted = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    submitted = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token)
     assert submitted.status_code == 200, submitted.json_body
     deliver(api, fake, fake.pay(submitted.json_body["checkout"]["session_id"]))
     return claim_id

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.adapters.claims_repository import ClaimRepository
 from tests.integration.accounts_helpers import mailbox
-from tests.integration.claims_helpers import create_claim, creditor, get, pdf_bytes, post, upload
+from tests.integration.claims_helpers import cgv, create_claim, creditor, get, pdf_bytes, post, upload
 from tests.integration.test_escalation_pipeline import (
     CREDITOR,
     deliver,
@@ -57,7 +57,7 @@ def submitted(api, token) -> tuple[str, dict]:
     claim_id = create_claim(api, token, at_risk_content())["claim_id"]
     response, _ = upload(api, token, claim_id, pdf_bytes())
     assert response.status_code == 200
-    result = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    result = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token)
     assert result.status_code == 200, result.json_body
     return claim_id, result.json_body
 

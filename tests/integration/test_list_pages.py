@@ -198,3 +198,24 @@ def test_a_long_timeline_comes_a_page_at_a_time_in_order(api):
     assert reasons[-1] == "modification 6"
     other = creditor(api, "autre@exemple.fr")
     assert get(api, f"/v1/claims/{claim_id}/timeline?limit=3", other).status_code == 404
+
+
+def test_the_operator_finds_a_claim_by_id_creditor_email_or_debtor_and_sees_its_creditor(api):
+    token = creditor(api, "claire.operateur@exemple.fr")
+    creditor_id = me(api, token)
+    other = me(api, creditor(api, "autre.creancier@exemple.fr"))
+    seeded(creditor_id, 3, prefix="clm_mine")
+    seeded(other, 2, prefix="clm_other")
+    ops = operator_token(api)
+
+    by_id = get(api, "/v1/claims?q=clm_mine-0001", ops).json_body["claims"]
+    assert [c["claim_id"] for c in by_id] == ["clm_mine-0001"]
+    assert "claire.operateur@exemple.fr" in by_id[0]["creditor"]
+    by_email = get(api, "/v1/claims?q=autre.creancier@exemple.fr", ops).json_body["claims"]
+    assert sorted(c["claim_id"] for c in by_email) == ["clm_other-0000", "clm_other-0001"]
+    assert get(api, "/v1/claims?q=inconnu@exemple.fr", ops).json_body["claims"] == []
+    by_debtor = get(api, "/v1/claims?q=Rh%C3%B4ne", ops).json_body["claims"]
+    assert {c["claim_id"] for c in by_debtor} == {"clm_mine-0000", "clm_other-0000"}
+    # A creditor's own list names no creditor and no letter cost: the operator's columns only.
+    mine = get(api, "/v1/claims", token).json_body["claims"]
+    assert mine and all(c["creditor"] is None and c["letter"] is None for c in mine)

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.integration.accounts_helpers import PASSWORD, mailbox
-from tests.integration.claims_helpers import create_claim, creditor, get, pdf_bytes, post, upload
+from tests.integration.claims_helpers import cgv, create_claim, creditor, get, pdf_bytes, post, upload
 from tests.integration.outbox_helpers import status_email, wait_for_mail
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ def submitted(api, token):
     claim_id = create_claim(api, token)["claim_id"]
     response, _ = upload(api, token, claim_id, pdf_bytes())
     assert response.status_code == 200
-    result = post(api, f"/v1/claims/{claim_id}/submit", {}, token)
+    result = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token)
     assert result.status_code == 200, result.json_body
     return claim_id, result.json_body
 
@@ -270,9 +270,17 @@ def test_paying_for_the_dossier_resumes_the_waiting_execution(stripe):
 
     from chalicelib.adapters.claims_repository import ClaimRepository
     from chalicelib.adapters.stripe_gateway import StripeGateway
-    from chalicelib.domain.accounts import Identity, Role
+    from chalicelib.domain.accounts import Account, Identity, Role
     from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
     from chalicelib.services.payments import Prices, handle_event, open_checkout
+    from chalicelib.services.terms import CgvConsent
+
+    class TermsAccepted:  # the creditor accepted the CGV in force when submitting the claim
+        def find(self, user_id):
+            return Account(user_id, "c@example.fr", Role.CREDITOR, cgv_version="2026-12-01")
+
+        def accept_terms(self, user_id, version, at):
+            raise AssertionError("nothing new to accept")
 
     class Recorder:
         def __init__(self):
@@ -316,6 +324,8 @@ def test_paying_for_the_dossier_resumes_the_waiting_execution(stripe):
         prices=Prices(2900, 8900),
         base_url="http://x",
         now=now,
+        accounts=TermsAccepted(),
+        consent=CgvConsent(in_force="2026-12-01"),
     )
     assert checkout.amount_cents == 8900 and checkout.step.value == "dossier"
     workflow = Recorder()

@@ -129,13 +129,13 @@ def test_the_same_webhook_delivered_by_many_threads_moves_the_claim_once(aws, st
 
     import app
     from chalicelib.api.payments import receive_stripe_event
-    from tests.integration.claims_helpers import create_claim, creditor, pdf_bytes, post, upload
+    from tests.integration.claims_helpers import cgv, create_claim, creditor, pdf_bytes, post, upload
 
     with Client(app.app, stage_name="local") as api:
         token = creditor(api)
         claim_id = create_claim(api, token)["claim_id"]
         upload(api, token, claim_id, pdf_bytes())
-        submitted = post(api, f"/v1/claims/{claim_id}/submit", {}, token).json_body
+        submitted = post(api, f"/v1/claims/{claim_id}/submit", cgv(), token).json_body
     payload, header = stripe.signed(stripe.pay(submitted["checkout"]["session_id"]))
 
     results = race(lambda i: receive_stripe_event(payload, header))

@@ -20,7 +20,7 @@ from chalicelib.domain.claim import Claim, ClaimStatus, DocumentKind, EventKind,
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import Checkout, CheckoutStatus, PaymentStep
 from tests.integration.accounts_helpers import get, post
-from tests.integration.claims_helpers import b2b_content, creditor, pdf_bytes, upload
+from tests.integration.claims_helpers import b2b_content, cgv, creditor, pdf_bytes, upload
 from tests.integration.outbox_helpers import status_email
 
 pytestmark = pytest.mark.integration
@@ -79,7 +79,7 @@ def test_the_export_holds_everything_of_the_creditor_and_nothing_of_another(api,
     claim_a = post(api, "/v1/claims", {"content": b2b_content(reference="A-001")}, token_a).json_body
     confirmed, document_a = upload(api, token_a, claim_a["claim_id"], pdf_bytes(), filename="facture-a.pdf")
     assert confirmed.status_code == 200, confirmed.json_body
-    submitted = post(api, f"/v1/claims/{claim_a['claim_id']}/submit", {}, token_a)
+    submitted = post(api, f"/v1/claims/{claim_a['claim_id']}/submit", cgv(), token_a)
     assert submitted.status_code == 200, submitted.json_body  # a checkout opened and an email queued
 
     debtor_b = b2b_content(reference="B-SECRET-REF")

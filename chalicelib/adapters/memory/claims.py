@@ -128,9 +128,12 @@ class InMemoryClaimRepository(ClaimRepository):
         after: Mapping[str, Any] | None = None,
         statuses: Sequence[ClaimStatus] = (),
         text: str = "",
+        creditor_id: str = "",
     ) -> tuple[list[Claim], dict[str, Any] | None]:
         """As the real one, on the same order: the page after the claim ``after`` names."""
         every = self.list_for(identity)
+        if identity.role is Role.OPERATOR and creditor_id:
+            every = [claim for claim in every if claim.creditor_id == creditor_id]
         if identity.role is Role.OPERATOR and len(statuses) == 1:
             every = sorted(every, key=lambda claim: claim.updated_at, reverse=True)
         wanted = {status for status in statuses}

@@ -1,7 +1,9 @@
-// Landing page: what the service does, where to start, and whether the platform answers (GET /health:
-// ok or degraded; the details are for operators).
-import { h, add } from "../dom.js";
+// Landing page: what the service does, where to start, and what it costs (GET /v1/legal: each step's price
+// before VAT, VAT and VAT included, and what it includes). The platform's health is for operators (their
+// page, and the local platform's banner), not for prospects.
+import { h, add, clear, notice } from "../dom.js";
 import * as session from "../session.js";
+import { loadLegal, priceText, STEP_INCLUDES } from "./legal.js";
 
 export async function render({ main }) {
   const role = session.role();
@@ -13,7 +15,7 @@ export async function render({ main }) {
         h("a", { class: "button primary", href: "#/inscription" }, "Créer un compte créancier"),
         h("a", { class: "button", href: "#/connexion" }, "Se connecter"),
       );
-  const summary = h("p", { id: "health-summary", role: "status" }, "Vérification en cours…");
+  const prices = h("div", { id: "tarifs-liste", class: "price-cards" }, h("p", { role: "status" }, "Chargement des tarifs…"));
   add(
     main,
     h("h1", {}, "Recouvrement de créances en ligne"),
@@ -33,16 +35,41 @@ export async function render({ main }) {
       h("li", {}, h("strong", {}, "Payez"), " : la mise en demeure part en recommandé."),
       h("li", {}, h("strong", {}, "Suivez"), " chaque étape jusqu'à l'injonction de payer."),
     ),
-    h("section", { "aria-labelledby": "etat" }, h("h2", { id: "etat" }, "État de la plateforme"), summary),
+    h(
+      "section",
+      { "aria-labelledby": "tarifs" },
+      h("h2", { id: "tarifs" }, "Tarifs"),
+      h("p", {}, "Vous payez par créance et par étape, sans abonnement : rien n'est dû avant que vous décidiez d'envoyer la mise en demeure."),
+      prices,
+      h(
+        "p",
+        { class: "hint" },
+        "Les honoraires éventuels de l'avocat et les frais de justice ne sont pas compris. Voir les ",
+        h("a", { href: "#/cgv" }, "conditions générales de vente"),
+        ", les ",
+        h("a", { href: "#/mentions-legales" }, "mentions légales"),
+        " et la ",
+        h("a", { href: "#/confidentialite" }, "politique de confidentialité"),
+        ".",
+      ),
+    ),
   );
+  let legal;
   try {
-    const response = await fetch("/health", { headers: { Accept: "application/json" } });
-    const body = await response.json();
-    const ok = body.status === "ok";
-    summary.textContent = ok ? "Tous les services répondent." : "Certains services ne répondent pas.";
-    summary.className = ok ? "ok" : "bad";
-  } catch {
-    summary.textContent = "La plateforme ne répond pas.";
-    summary.className = "bad";
+    legal = await loadLegal();
+  } catch (error) {
+    clear(prices).append(notice("error", "Les tarifs n'ont pas pu être chargés : ", error.message));
+    return;
   }
+  clear(prices).append(
+    ...legal.prices.map((price) =>
+      h(
+        "article",
+        { class: "card price-card", "aria-labelledby": `tarif-${price.step}` },
+        h("h3", { id: `tarif-${price.step}` }, price.label),
+        h("p", { class: "price" }, priceText(price)),
+        h("ul", {}, (STEP_INCLUDES[price.step] || [price.description]).map((item) => h("li", {}, item))),
+      ),
+    ),
+  );
 }

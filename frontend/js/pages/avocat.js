@@ -193,7 +193,7 @@ function draw(root, dossier, message) {
             "li",
             { class: event.kind === "status_changed" ? "status-event" : "" },
             h("time", { datetime: event.at }, when(event.at)),
-            h("div", {}, h("strong", {}, event.kind === "status_changed" ? event.to_status_label : event.kind_label), event.reason ? ` — ${event.reason}` : ""),
+            h("div", {}, h("strong", {}, event.kind === "status_changed" ? event.to_status_label : event.kind_label), (event.summary || event.reason) ? ` — ${event.summary || event.reason}` : ""),
           ),
         ),
       ),

@@ -4,13 +4,53 @@
 // the platform moves it on (it asks again every few seconds).
 import { h, add, clear, notice, announce, button, table, facts } from "../dom.js";
 import { api, priceOf } from "../api.js";
+import { cgvState, cgvConsent } from "../cgv.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
 import { euros, dateLong, dateShort, when, bytes, todayIso, todayAttrs } from "../format.js";
 import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE, ENDED } from "../statuses.js";
 import { decompteView, interestLabel } from "./depot.js";
 import { debtorLinkSection, debtorDeclarationsSection } from "../debtor-link.js";
+import { invoicesSection } from "../invoices.js";
 
 const POLL_MS = 2000;
+// The statuses a payment leads to at once: the « paiement confirmé » banner is news only there.
+const JUST_PAID = new Set(["awaiting_payment", "assessing", "lawyer_review", "dossier_ready"]);
+
+/** Where the claim is on its way: the stages done, the current one with its date, the next with its date. */
+function stageTracker(claim) {
+  const stages = claim.stages;
+  if (!stages || !stages.steps) return null;
+  const mark = { done: "✓", current: "●", todo: "○" };
+  const words = { done: "étape franchie", current: "étape en cours", todo: "étape à venir" };
+  const list = h(
+    "ol",
+    { class: "stage-tracker", "aria-label": "Étapes de la créance" },
+    stages.steps.map((step) =>
+      h(
+        "li",
+        { class: `stage stage-${step.state}`, ...(step.state === "current" ? { "aria-current": "step" } : {}) },
+        h("span", { class: "stage-mark", "aria-hidden": "true" }, mark[step.state]),
+        h("span", { class: "stage-label" }, step.label),
+        h("span", { class: "visually-hidden" }, ` (${words[step.state]})`),
+        step.date ? h("span", { class: "stage-date" }, dateShort(step.date)) : null,
+      ),
+    ),
+  );
+  const now = stages.ended
+    ? `${stages.ended} — à l'étape « ${stages.current_label} »`
+    : `${stages.on_hold ? "En attente de notre équipe à l'étape" : "Étape en cours :"} « ${stages.current_label} », depuis le ${dateLong(stages.current_date)}`;
+  const next = stages.next
+    ? ` Étape suivante : ${stages.next.label}${stages.next.date ? `, le ${dateLong(stages.next.date)}` : ""}.`
+    : "";
+  return h(
+    "section",
+    { class: "card stages", "aria-labelledby": "titre-etapes", id: "etapes" },
+    h("h2", { id: "titre-etapes" }, "Où en est la créance"),
+    h("p", { id: "etape-en-cours" }, `${now}.${next}`),
+    list,
+  );
+}
+
 const CHANNELS = { lrar: "Lettre recommandée avec accusé de réception", lre: "Lettre recommandée électronique" };
 // What the registered-mail provider reported (issue 23), in the creditor's words.
 const DELIVERY = {
@@ -98,13 +138,15 @@ function draw(view) {
   const step = nextStep(claim);
   const query = ctx.query;
   const banner = [];
-  if (query.paiement === "ok") {
+  // Back from the checkout: said while it is news (the claim still at the step the payment opened), not
+  // stages later when the page is opened again from the same link.
+  if (query.paiement === "ok" && JUST_PAID.has(claim.status)) {
     banner.push(
       claim.status === "awaiting_payment"
         ? notice("info", "Paiement effectué : confirmation en cours auprès de notre prestataire…")
         : notice("success", "Paiement confirmé. Merci !"),
     );
-  } else if (query.paiement === "annule") {
+  } else if (query.paiement === "annule" && claim.status === "awaiting_payment") {
     banner.push(notice("warning", "Paiement annulé : vous pouvez le reprendre quand vous le souhaitez."));
   }
   add(
@@ -118,6 +160,7 @@ function draw(view) {
       claim.reference ? ` · Référence : ${claim.reference}` : "",
       ` · Déposée le ${dateShort(claim.created_at)}`,
     ),
+    stageTracker(claim),
     banner,
     h("div", { id: "message-action", "aria-live": "polite" }),
     h(
@@ -131,6 +174,7 @@ function draw(view) {
     debtorDeclarationsSection(claim.claim_id, (message) => refresh(view, null, message)),
     debtorLinkSection(claim.claim_id),
     noticeSection(view),
+    invoicesSection(claim),
     lawyerSection(claim),
     amountsSection(claim),
     documentsSection(claim),
@@ -169,16 +213,22 @@ function actionsFor(view) {
     priceOf("notice").then((price) => {
       if (price) pay.textContent = `Payer ${euros(price.amount)} — ${price.label}`;
     });
-    pay.addEventListener("click", () => checkout(view, pay, () => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/checkout`, { method: "POST" })));
-    add(box, h("p", {}, "La créance est vérifiée. Réglez le service pour que la mise en demeure parte."), pay);
+    const terms = termsBefore(box, pay);
+    pay.addEventListener("click", () => {
+      if (!terms.confirm(box)) return;
+      checkout(view, pay, () => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/checkout`, { method: "POST", body: terms.body() }));
+    });
+    add(box, h("p", {}, "La créance est vérifiée. Réglez le service pour que la mise en demeure parte."), terms.slot, pay);
   } else if (claim.status === "escalation_offered") {
     const accept = h("button", { type: "button", class: "primary large", id: "accepter-injonction" }, "Accepter et payer le dossier d'injonction de payer");
     priceOf("dossier").then((price) => {
       if (price) accept.textContent = `Accepter et payer ${euros(price.amount)} — ${price.label}`;
     });
-    accept.addEventListener("click", () =>
-      checkout(view, accept, () => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/escalation`, { method: "POST", body: { decision: "accept" } })),
-    );
+    const terms = termsBefore(box, accept);
+    accept.addEventListener("click", () => {
+      if (!terms.confirm(box)) return;
+      checkout(view, accept, () => api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/escalation`, { method: "POST", body: { decision: "accept", ...terms.body() } }));
+    });
     const decline = h("details", { class: "inline-action" }, h("summary", {}, "Refuser et clôturer la créance"));
     const confirm = h("button", { type: "button", class: "danger" }, "Confirmer le refus");
     confirm.addEventListener("click", async () => {
@@ -195,6 +245,7 @@ function actionsFor(view) {
     add(
       box,
       h("p", {}, "Le délai de la mise en demeure est passé sans paiement complet. Vous pouvez engager la procédure d'injonction de payer : nous constituons le dossier et le confions à un avocat partenaire."),
+      terms.slot,
       accept,
       decline,
     );
@@ -221,6 +272,24 @@ function actionsFor(view) {
     add(box, notice("info", "Une étape automatique a échoué : notre équipe a été prévenue et reprend la créance. Rien n'est perdu."));
   }
   return box;
+}
+
+/** The CGV box before a « Payer » button, only when the account has not accepted the version in force (a
+ * new version since the claim was filed): filled in once the platform has said (cgv.js). */
+function termsBefore(box, button) {
+  const slot = h("div", { class: "cgv-slot" });
+  let consent = null;
+  cgvState().then((state) => {
+    if (state.version && !state.accepted) {
+      consent = cgvConsent(state);
+      slot.append(consent.element);
+    }
+  });
+  return {
+    slot,
+    confirm: (container) => (consent ? consent.confirm(container || box) : true),
+    body: () => (consent ? consent.body() : {}),
+  };
 }
 
 async function checkout(view, trigger, open) {
@@ -492,6 +561,30 @@ function paymentsSection(claim) {
   );
 }
 
+/** The timeline in groups, one per status the claim went through (the events before the first: « Dépôt »). */
+function historyGroups(timeline) {
+  const groups = [];
+  let current = { label: "Dépôt", events: [] };
+  for (const event of timeline) {
+    if (event.kind === "status_changed") {
+      if (current.events.length) groups.push(current);
+      current = { label: event.to_status_label, events: [event] };
+    } else {
+      current.events.push(event);
+    }
+  }
+  if (current.events.length) groups.push(current);
+  return groups;
+}
+
+/** One event in the creditor's words: its reason (internal ids left out), its kind only when it adds something. */
+function eventWords(event) {
+  const reason = event.summary || event.reason || "";
+  if (event.kind === "status_changed") return reason || event.to_status_label;
+  if (!reason) return event.kind_label;
+  return reason.toLowerCase().startsWith(event.kind_label.toLowerCase()) ? reason : `${event.kind_label} — ${reason}`;
+}
+
 function timelineSection(view) {
   const { claim, timeline } = view;
   const verify = h("button", { type: "button", class: "secondary small" }, "Vérifier l'intégrité de l'historique");
@@ -516,16 +609,22 @@ function timelineSection(view) {
     h(
       "ol",
       { class: "timeline", id: "historique" },
-      timeline.map((event) =>
+      historyGroups(timeline).map((group) =>
         h(
           "li",
-          { class: event.kind === "status_changed" ? "status-event" : "" },
-          h("time", { datetime: event.at }, when(event.at)),
+          { class: "history-group" },
+          h("h3", { class: "history-stage" }, group.label),
           h(
-            "div",
+            "ol",
             {},
-            event.kind === "status_changed" ? h("strong", {}, event.to_status_label) : h("span", { class: "kind" }, event.kind_label),
-            event.reason ? h("span", { class: "reason" }, ` — ${event.reason}`) : null,
+            group.events.map((event) =>
+              h(
+                "li",
+                { class: event.kind === "status_changed" ? "status-event" : "" },
+                h("time", { datetime: event.at }, when(event.at)),
+                h("div", {}, eventWords(event)),
+              ),
+            ),
           ),
         ),
       ),

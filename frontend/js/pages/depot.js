@@ -5,10 +5,11 @@
 import { h, add, clear, notice, announce, button, table, facts } from "../dom.js";
 import { api, priceOf, ApiError } from "../api.js";
 import { field, showErrors, checkRequired, busy, getPath, setPath, clearErrors } from "../forms.js";
-import { euros, dateLong, dateShort, bytes } from "../format.js";
+import { euros, dateLong, dateShort, bytes, count } from "../format.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
 import { declarationCard } from "../declaration.js";
+import { cgvConsent, cgvState } from "../cgv.js";
 
 const STEPS = [
   ["debiteur", "Débiteur"],
@@ -68,7 +69,7 @@ const DOCUMENT_KINDS = [
 const MEDIA_TYPES = { pdf: "application/pdf", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg" };
 const MAX_BYTES = 10 * 1024 * 1024;
 const PRESCRIPTION = { not_barred: "Non prescrite", at_risk: "À risque", barred: "Prescrite" };
-const ROUTE = { admissible: "ouverte", not_admissible: "non ouverte", blocked: "bloquée" };
+const ROUTE = { admissible: "possible", not_admissible: "impossible", blocked: "bloquée pour l'instant" };
 const COURT_KINDS = {
   tribunal_de_commerce: "Tribunal de commerce (ou des activités économiques)",
   tribunal_judiciaire: "Tribunal judiciaire",
@@ -911,8 +912,9 @@ async function summaryStep(wizard) {
   if (state.dirty && !(await save(wizard, area))) return;
   let precheck;
   let price;
+  let terms;
   try {
-    [precheck, price] = await Promise.all([api(`/v1/claims/${encodeURIComponent(state.claimId)}/precheck`, { method: "POST" }), priceOf("notice")]);
+    [precheck, price, terms] = await Promise.all([api(`/v1/claims/${encodeURIComponent(state.claimId)}/precheck`, { method: "POST" }), priceOf("notice"), cgvState()]);
   } catch (error) {
     clear(area).removeAttribute("aria-busy");
     if (error.code === "profile_incomplete") {
@@ -936,6 +938,7 @@ async function summaryStep(wizard) {
   const amounts = precheck.amounts || {};
   const route = precheck.route || {};
   const prescription = precheck.prescription || {};
+  const consent = cgvConsent(terms);
   const payButton = h(
     "button",
     { type: "button", class: "primary large", id: "payer", disabled: !precheck.can_submit },
@@ -982,7 +985,7 @@ async function summaryStep(wizard) {
         ["Débiteur", `${content.debtor.legal_name} — ${[content.debtor.address.line1, content.debtor.address.postal_code, content.debtor.address.city].filter(Boolean).join(", ")}`],
         ["SIREN", content.debtor.siren],
         ["Factures", content.invoices.map((inv) => `n° ${inv.number} du ${dateShort(inv.issue_date)}${inv.due_date ? `, échéance ${dateShort(inv.due_date)}` : ""} : ${euros(inv.amount_ttc)}`).join(" ; ")],
-        ["Pièces", `${(state.claim?.documents || []).filter((d) => d.status === "accepted").length} pièce(s) vérifiée(s)`],
+        ["Pièces", count((state.claim?.documents || []).filter((d) => d.status === "accepted").length, "pièce vérifiée", "pièces vérifiées")],
       ]),
       button("Modifier", () => goTo(wizard, "debiteur"), { class: "secondary small" }),
     ),
@@ -1040,13 +1043,16 @@ async function summaryStep(wizard) {
       h("h3", { id: "recap-prix" }, "Prix"),
       price ? h("p", { id: "prix" }, h("strong", {}, `${price.label} : ${euros(price.amount)} TTC`), ` — ${price.description}.`) : null,
       h("p", { class: "hint" }, "Le paiement se fait sur la page sécurisée de notre prestataire ; la mise en demeure part dès sa confirmation."),
+      precheck.can_submit ? consent.element : null,
       payButton,
     ),
   );
   payButton.addEventListener("click", async () => {
+    // The conditions générales de vente in force are accepted before any payment (unless already accepted).
+    if (!consent.confirm(area)) return;
     await busy(payButton, "Préparation du paiement…", async () => {
       try {
-        const result = await api(`/v1/claims/${encodeURIComponent(state.claimId)}/submit`, { method: "POST", body: { version: state.version } });
+        const result = await api(`/v1/claims/${encodeURIComponent(state.claimId)}/submit`, { method: "POST", body: { version: state.version, ...consent.body() } });
         dropLocal(state.claimId);
         if (result.checkout?.url) {
           location.assign(result.checkout.url);

@@ -3,7 +3,7 @@
 import { h, add, clear, notice, announce, table, link, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, busy, clearErrors } from "../forms.js";
-import { euros, when } from "../format.js";
+import { euros, when, count } from "../format.js";
 
 const POLL_MS = 1000;
 const FINISHED = new Set(["done", "failed"]);
@@ -93,7 +93,7 @@ async function importPage(ctx) {
     bar.textContent = `${job.percent} %`;
     label.textContent = `Avancement : ${job.percent} % — ${job.status_label}`;
     const line = job.total_lines
-      ? `${job.lines_read} ligne(s) lue(s) sur ${job.total_lines} ; ${job.drafts_created} brouillon(s) créé(s) sur ${job.drafts_total} ; ${job.lines_rejected} ligne(s) refusée(s).`
+      ? `${count(job.lines_read, "ligne lue", "lignes lues")} sur ${job.total_lines} ; ${count(job.drafts_created, "brouillon créé", "brouillons créés")} sur ${job.drafts_total} ; ${count(job.lines_rejected, "ligne refusée", "lignes refusées")}.`
       : job.status_label;
     if (job.status !== lastStatus || FINISHED.has(job.status)) status.textContent = line;
     lastStatus = job.status;
@@ -117,7 +117,7 @@ function showReport(area, job) {
     area.append(
       notice(
         job.lines_rejected ? "warning" : "success",
-        `Import terminé : ${result.imported_lines ?? 0} ligne(s) importée(s), ${result.draft_count ?? job.drafts_created} brouillon(s) créé(s), ${result.rejected_lines ?? job.lines_rejected} ligne(s) refusée(s).`,
+        `Import terminé : ${count(result.imported_lines ?? 0, "ligne importée", "lignes importées")}, ${count(result.draft_count ?? job.drafts_created, "brouillon créé", "brouillons créés")}, ${count(result.rejected_lines ?? job.lines_rejected, "ligne refusée", "lignes refusées")}.`,
       ),
     );
   }
@@ -136,7 +136,7 @@ function showReport(area, job) {
       ),
     );
     if (result.rejected_not_shown) {
-      area.append(notice("info", `… et ${result.rejected_not_shown} autre(s) motif(s) de refus non affiché(s) : corrigez d'abord ceux-ci, puis importez le fichier à nouveau.`));
+      area.append(notice("info", `… et ${count(result.rejected_not_shown, "autre motif de refus non affiché", "autres motifs de refus non affichés")} : corrigez d'abord ceux-ci, puis importez le fichier à nouveau.`));
     }
   }
   if (result.claims?.length) {

@@ -4,7 +4,7 @@
 import { h, add, clear, notice, announce, table, link, facts, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy } from "../forms.js";
-import { euros, when, dateLong } from "../format.js";
+import { euros, when, dateLong, count } from "../format.js";
 
 const list = (text) =>
   String(text || "")
@@ -31,19 +31,30 @@ export async function render({ main }) {
 async function claimsSection(area) {
   clear(area).append(h("h2", { id: "titre-creances" }, "Créances"));
   const only = h("input", { type: "checkbox", id: "seulement-a-examiner", checked: true });
+  const search = h("input", { type: "search", id: "recherche-creances", name: "q", autocomplete: "off", "aria-describedby": "recherche-creances-aide" });
+  const searchForm = h(
+    "form",
+    { role: "search", class: "filters", "aria-label": "Rechercher une créance" },
+    h("label", { for: "recherche-creances" }, "Rechercher"),
+    h("p", { class: "hint", id: "recherche-creances-aide" }, "Numéro de créance (clm_…), e-mail du créancier, nom du débiteur ou référence."),
+    search,
+    h("button", { type: "submit", class: "secondary" }, "Rechercher"),
+  );
   const results = h("div");
   const status = h("p", { role: "status", class: "status-line" });
   const show = () => {
     const attention = only.checked;
+    const q = search.value.trim();
     const list = pagedList({
       fetchPage: async (cursor) => {
-        const page = await api(`/v1/claims${queryString({ status: attention ? "needs_attention" : "", limit: 50, cursor })}`);
+        const page = await api(`/v1/claims${queryString({ status: attention ? "needs_attention" : "", q, limit: 50, cursor })}`);
         return { items: page.claims, next_cursor: page.next_cursor };
       },
       render: (claims) =>
         table(
           [
-            { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("code", {}, c.claim_id)] },
+            { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("a", { href: `#/creances/${encodeURIComponent(c.claim_id)}` }, h("code", {}, c.claim_id))] },
+            { label: "Créancier", value: (c) => c.creditor || "—" },
             { label: "Statut", value: (c) => c.status_label },
             { label: "Montant", value: (c) => euros(c.principal), class: "num" },
             { label: "Envoi recommandé", value: (c) => c.letter || "—" },
@@ -61,11 +72,21 @@ async function claimsSection(area) {
     return list.load();
   };
   only.addEventListener("change", show);
-  add(area, h("div", { class: "check" }, only, h("label", { for: "seulement-a-examiner" }, "Seulement les créances à examiner")), status, results);
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    show();
+  });
+  add(area, searchForm, h("div", { class: "check" }, only, h("label", { for: "seulement-a-examiner" }, "Seulement les créances à examiner")), status, results);
   await show();
 }
 
+// The operator's actions, offered only where the API accepts them: a redrive for a claim a step failed on,
+// a refusal with refund while the claim is paid and not yet on its way (the lifecycle's moves to rejected).
+const REDRIVABLE = new Set(["needs_attention"]);
+const REJECTABLE = new Set(["assessing", "lawyer_review", "needs_attention"]);
+
 function claimActions(claim, area) {
+  if (!REDRIVABLE.has(claim.status) && !REJECTABLE.has(claim.status)) return "—";
   const message = h("span", { role: "status" });
   const redrive = h("button", { type: "button", class: "secondary small" }, "Relancer le traitement");
   redrive.addEventListener("click", async () => {
@@ -83,7 +104,7 @@ function claimActions(claim, area) {
   const form = h(
     "form",
     { novalidate: true },
-    field({ name: "reasons", label: `Motifs (un par ligne) — ${claim.debtor_name}`, type: "textarea", required: true }),
+    field({ name: "reasons", id: `motifs-${claim.claim_id}`, label: `Motifs (un par ligne) — ${claim.debtor_name}`, type: "textarea", required: true }),
     submit,
   );
   form.addEventListener("submit", async (event) => {
@@ -100,7 +121,7 @@ function claimActions(claim, area) {
     }
   });
   reject.append(form);
-  return h("div", {}, redrive, " ", message, reject);
+  return h("div", {}, REDRIVABLE.has(claim.status) ? [redrive, " ", message] : null, REJECTABLE.has(claim.status) ? reject : null);
 }
 
 // --- partner lawyers -------------------------------------------------------------------------------------------
@@ -140,10 +161,10 @@ function lawyerEditor(account, area) {
   const form = h(
     "form",
     { novalidate: true, class: "stack" },
-    field({ name: "departements", label: "Départements couverts", value: (lawyer.departements || []).join(", "), hint: "Séparés par des virgules : 69, 01, 2A…", attrs: { "data-avocat": key } }),
-    field({ name: "courts", label: "Juridictions (une par ligne)", type: "textarea", value: (lawyer.courts || []).join("\n") }),
-    field({ name: "capacity", label: "Dossiers en cours au plus", inputmode: "numeric", value: lawyer.capacity ? String(lawyer.capacity) : "", hint: "Vide : pas de limite." }),
-    field({ name: "active", label: "Actif (reçoit de nouveaux dossiers)", type: "checkbox", value: lawyer.active !== false }),
+    field({ name: "departements", id: `avocat-${key}-departements`, label: "Départements couverts", value: (lawyer.departements || []).join(", "), hint: "Séparés par des virgules : 69, 01, 2A…", attrs: { "data-avocat": key } }),
+    field({ name: "courts", id: `avocat-${key}-juridictions`, label: "Juridictions (une par ligne)", type: "textarea", value: (lawyer.courts || []).join("\n") }),
+    field({ name: "capacity", id: `avocat-${key}-capacite`, label: "Dossiers en cours au plus", inputmode: "numeric", value: lawyer.capacity ? String(lawyer.capacity) : "", hint: "Vide : pas de limite." }),
+    field({ name: "active", id: `avocat-${key}-actif`, label: "Actif (reçoit de nouveaux dossiers)", type: "checkbox", value: lawyer.active !== false }),
     submit,
   );
   form.addEventListener("submit", async (event) => {
@@ -360,7 +381,7 @@ async function proposalsSection(container, ratesArea) {
       try {
         const report = await api("/v1/operator/rate-proposals/check", { method: "POST" });
         const parts = [
-          report.proposed.length ? `${report.proposed.length} nouvelle(s) proposition(s).` : "Aucune nouvelle proposition.",
+          report.proposed.length ? `${count(report.proposed.length, "nouvelle proposition", "nouvelles propositions")}.` : "Aucune nouvelle proposition.",
           ...report.notes,
           ...report.errors,
         ];
@@ -414,7 +435,7 @@ function proposalActions(proposal, container, ratesArea) {
   });
   const reject = h("details", { class: "inline-action" }, h("summary", {}, "Rejeter"));
   const submit = h("button", { type: "submit", class: "danger small" }, "Rejeter la proposition");
-  const form = h("form", { novalidate: true }, field({ name: "reason", label: `Motif (facultatif) — ${proposal.semester}`, type: "textarea" }), submit);
+  const form = h("form", { novalidate: true }, field({ name: "reason", id: `motif-${proposal.proposal_id}`, label: `Motif (facultatif) — ${proposal.semester}`, type: "textarea" }), submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const reason = form.querySelector("textarea").value.trim();

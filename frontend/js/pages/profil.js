@@ -3,6 +3,7 @@ import { h, add, notice, announce } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy, getPath, setPath, controlValue } from "../forms.js";
 import * as session from "../session.js";
+import { accountInvoicesSection } from "../invoices.js";
 
 const FIELDS = [
   ["legal_name", "Raison sociale ou nom", { required: true, autocomplete: "organization" }],
@@ -31,7 +32,8 @@ export async function render({ main, query }) {
     return;
   }
   const profile = answer.profile || {};
-  const categories = Object.entries(answer.categories || {});
+  // The API's labels fit in a sentence (« un commerçant ou… »); a list starts each with a capital.
+  const categories = Object.entries(answer.categories || {}).map(([key, label]) => [key, label.charAt(0).toUpperCase() + label.slice(1)]);
   const submit = h("button", { type: "submit", class: "primary" }, "Enregistrer le profil");
   const form = h(
     "form",
@@ -70,4 +72,5 @@ export async function render({ main, query }) {
       showErrors(form, error);
     }
   });
+  add(main, accountInvoicesSection());
 }

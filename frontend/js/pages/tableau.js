@@ -3,7 +3,7 @@
 // a time (GET /v1/claims: newest first, « Afficher plus »), filtered by the API (status or group, text).
 import { h, add, clear, notice, table, link, pagedList, queryString } from "../dom.js";
 import { api } from "../api.js";
-import { euros, dateShort } from "../format.js";
+import { euros, dateShort, count as countOf } from "../format.js";
 import { GROUPS, groupOf, nextStep, statusesOf } from "../statuses.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
@@ -48,8 +48,8 @@ function agedView(figures) {
   );
 }
 
-function plural(count, word) {
-  return `${count} ${word}${count > 1 ? "s" : ""}`;
+function plural(n, word) {
+  return countOf(n, word);
 }
 
 function filterView(figures, query, onChange) {
@@ -164,7 +164,7 @@ export async function render({ main, query }) {
           ],
           figures.by_status,
           {
-            caption: `${plural(figures.count, "créance")}, dont ${figures.open_count} ouverte${figures.open_count > 1 ? "s" : ""}`,
+            caption: `${plural(figures.count, "créance")}, dont ${countOf(figures.open_count, "ouverte")}`,
             attrs: { id: "totaux-statut" },
           },
         ),

@@ -1,0 +1,165 @@
+"""The fee invoice and the credit note as PDF/A: every mention French law requires of a B2B invoice
+(C. com. L441-9, L441-10 II; CGI art. 242 nonies A), read back from the PDF's text."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from chalicelib.documents.fee_invoice import fee_invoice_pdf
+from chalicelib.domain.accounts import CreditorProfile, PostalAddress
+from chalicelib.domain.fee_invoices import FeeInvoice, buyer_of, credit_note, payment_invoice
+from chalicelib.domain.payments import PaymentStep
+from chalicelib.services.invoices import seller_party
+from chalicelib.settings import DEMO_SELLER, Seller
+from tests.unit.documents.helpers import pdf_text, save_pages
+
+SELLER = Seller(
+    legal_name="Recouvrement Conseil SAS",
+    legal_form="société par actions simplifiée",
+    siren="732829320",
+    vat_number="FR44732829320",
+    address="8 rue de la République, 69002 Lyon",
+    email="facturation@recouvrement.example.fr",
+    phone="04 00 00 00 00",
+    share_capital="50 000 €",
+    rcs="RCS Lyon",
+)
+BUYER = CreditorProfile(
+    legal_name="Atelier Numérique SARL",
+    category="commercant",
+    legal_form="SARL",
+    siren="552100554",
+    address=PostalAddress(line1="3 quai Saint-Antoine", postal_code="69002", city="Lyon"),
+)
+PAID_AT = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
+
+
+def _invoice(
+    seller: Seller = SELLER, *, step: PaymentStep = PaymentStep.NOTICE, cents: int = 2900
+) -> FeeInvoice:
+    return payment_invoice(
+        claim_id="clm-123",
+        creditor_id="user-1",
+        reference="F-2026-041",
+        debtor_name="Bâtiments Durand SAS",
+        step=step,
+        ttc_cents=cents,
+        vat_rate_percent=20,
+        seller=seller_party(seller),
+        buyer=buyer_of(BUYER, email="claire@atelier-numerique.fr"),
+        paid_at=PAID_AT,
+        paid_on=date(2026, 11, 22),
+        payment_method="card",
+        payment_intent="pi_123",
+        session_id="cs_123",
+    ).numbered(12)
+
+
+_RENDERED: dict[str, tuple[bytes, str]] = {}
+
+
+def _rendered(name: str, invoice: FeeInvoice) -> tuple[bytes, str]:
+    if name not in _RENDERED:
+        pdf = fee_invoice_pdf(invoice)
+        save_pages(pdf, name)
+        _RENDERED[name] = (pdf, pdf_text(pdf))
+    return _RENDERED[name]
+
+
+def _credit_note(invoice: FeeInvoice, cents: int) -> FeeInvoice:
+    return credit_note(
+        invoice,
+        refund_id="re_456",
+        refunded_cents=cents,
+        refunded_at=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+        refunded_on=date(2026, 11, 24),
+    ).numbered(13)
+
+
+def test_the_invoice_prints_the_sellers_legal_identity():
+    _, text = _rendered("facture", _invoice())
+    for mention in (
+        "Recouvrement Conseil SAS",
+        "société par actions simplifiée au capital de 50 000 €",
+        "8 rue de la République",
+        "69002 Lyon",
+        "SIREN 732 829 320 — RCS Lyon",
+        "N° TVA intracommunautaire : FR44732829320",
+    ):
+        assert mention in text, mention
+
+
+def test_the_invoice_prints_the_buyer_number_date_and_service():
+    _, text = _rendered("facture", _invoice())
+    assert "Atelier Numérique SARL (SARL)" in text
+    assert "3 quai Saint-Antoine" in text and "SIREN 552 100 554" in text
+    assert "FACTURE N° FA-2026-000012" in text
+    assert "Date d'émission : 22 novembre 2026" in text
+    assert "Mise en demeure — Vérification de la créance" in text
+    assert "Créance F-2026-041 sur Bâtiments Durand SAS" in text
+    assert "Opération : prestation de services" in text
+
+
+def test_the_invoice_prints_ht_vat_and_ttc_that_add_up():
+    _, text = _rendered("facture", _invoice())
+    assert "Total HT 24,17 €" in text
+    assert "TVA au taux de 20,00 % 4,83 €" in text
+    assert "Total TTC 29,00 €" in text
+    assert "1 24,17 € 20,00 % 24,17 €" in text  # quantity, unit price HT, rate, amount HT
+
+
+def test_the_invoice_is_paid_and_carries_the_b2b_mentions():
+    _, text = _rendered("facture", _invoice())
+    assert "Facture acquittée : payée le 22 novembre 2026 par carte bancaire (Stripe)." in text
+    assert "Pas d'escompte pour paiement anticipé." in text
+    assert "taux d'intérêt de la BCE majoré de 10 points" in text
+    assert "indemnité forfaitaire pour frais de recouvrement de 40 €" in text
+    assert "C. com. L441-10 II et D441-5" in text
+    assert "démonstration" not in text
+
+
+def test_a_credit_note_refers_to_its_invoice_with_negative_amounts():
+    invoice = _invoice(step=PaymentStep.DOSSIER, cents=8900)
+    _, text = _rendered("avoir", _credit_note(invoice, 8900))
+    assert "FACTURE D'AVOIR N° FA-2026-000013" in text
+    assert "Facture d'origine : n° FA-2026-000012 du 22 novembre 2026" in text
+    assert "Date d'émission : 24 novembre 2026" in text
+    assert "annulation de la facture n° FA-2026-000012" in text
+    assert "Total HT -74,17 €" in text and "-14,83 €" in text and "Total TTC de l'avoir -89,00 €" in text
+    assert "Avoir remboursé le 24 novembre 2026 par carte bancaire (Stripe)" in text
+    assert "remboursement re_456" in text
+
+
+def test_the_demonstration_seller_is_said_to_be_fictitious():
+    _, text = _rendered("facture-demo", _invoice(DEMO_SELLER))
+    assert "Document de démonstration : la société émettrice est fictive" in text
+    assert "Recouvrement Démo SAS" in text and "FR68900000001" in text
+
+
+def test_the_invoice_is_pdf_a_3b_with_embedded_fonts_and_the_same_bytes_each_time():
+    invoice = _invoice()
+    pdf, _ = _rendered("facture", invoice)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
+    assert reader.metadata is not None and reader.metadata.creation_date is not None
+    assert reader.metadata.creation_date.year == 2026
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
+    }
+    assert any("Doc-Serif" in f for f in fonts)
+    assert len(reader.pages) == 1
+    assert fee_invoice_pdf(invoice) == pdf  # a second render (two deliveries racing) stores the same file
+
+
+def test_an_unnumbered_invoice_is_never_printed():
+    invoice = _invoice()
+    with pytest.raises(ValueError, match="numbered"):
+        fee_invoice_pdf(invoice.__class__(**{**invoice.__dict__, "number": ""}))
