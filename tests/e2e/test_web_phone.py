@@ -66,6 +66,11 @@ def test_every_page_state_fits_a_phone_and_passes_axe(platform, tmp_path):
     creditor.pay(checkout)
     creditor.wait_status(claim_id, "escalation_offered")
     url = platform.url
+    from tests.e2e.test_escalation_e2e import content
+
+    draft_id = creditor.api.post(creditor.url("/v1/claims"), json={"content": content("PHONE-DRAFT")}).json()[
+        "claim_id"
+    ]
     debtor_url = creditor.api.get(creditor.url(f"/v1/claims/{claim_id}/debtor-link")).json()["url"]
     debtor_path = debtor_url.split("/", 3)[3]  # "#/d/<token>"
     states = [
@@ -79,6 +84,15 @@ def test_every_page_state_fits_a_phone_and_passes_axe(platform, tmp_path):
         ("contact", None, "#/contact", "h1"),
         ("tableau", "creancier@demo.localhost:Creancier2026", "#/creances", "h1"),
         ("depot", "creancier@demo.localhost:Creancier2026", "#/creances/nouvelle", "h1"),
+        *[
+            (
+                f"depot-{step}",
+                "creancier@demo.localhost:Creancier2026",
+                f"#/creances/{draft_id}?etape={step}",
+                "h1",
+            )
+            for step in ("factures", "pieces", "faits", "recapitulatif")
+        ],
         ("creance", "creancier@demo.localhost:Creancier2026", f"#/creances/{claim_id}", "#etapes"),
         ("profil", "creancier@demo.localhost:Creancier2026", "#/profil", "h1"),
         ("imports", "creancier@demo.localhost:Creancier2026", "#/imports", "h1"),

@@ -4,7 +4,7 @@
 // has it, and a reload comes back to the same step.
 import { h, add, clear, notice, announce, button, table, facts } from "../dom.js";
 import { api, priceOf, ApiError } from "../api.js";
-import { field, showErrors, checkRequired, busy, getPath, setPath, clearErrors } from "../forms.js";
+import { field, showErrors, checkRequired, busy, getPath, setPath, clearErrors, showFieldError } from "../forms.js";
 import { euros, dateLong, dateShort, bytes, count } from "../format.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
@@ -69,6 +69,27 @@ const DOCUMENT_KINDS = [
 const MEDIA_TYPES = { pdf: "application/pdf", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg" };
 const MAX_BYTES = 10 * 1024 * 1024;
 const PRESCRIPTION = { not_barred: "Non prescrite", at_risk: "À risque", barred: "Prescrite" };
+// The debtor's country (ISO 3166 code, as the API wants it): France first, then the European Union, the
+// EEA and the neighbours, by name.
+const COUNTRIES = [
+  ["FR", "France"],
+  ...[
+    ["DE", "Allemagne"], ["AD", "Andorre"], ["AT", "Autriche"], ["BE", "Belgique"], ["BG", "Bulgarie"],
+    ["CY", "Chypre"], ["HR", "Croatie"], ["DK", "Danemark"], ["ES", "Espagne"], ["EE", "Estonie"],
+    ["FI", "Finlande"], ["GR", "Grèce"], ["HU", "Hongrie"], ["IE", "Irlande"], ["IS", "Islande"],
+    ["IT", "Italie"], ["LV", "Lettonie"], ["LI", "Liechtenstein"], ["LT", "Lituanie"], ["LU", "Luxembourg"],
+    ["MT", "Malte"], ["MC", "Monaco"], ["NO", "Norvège"], ["NL", "Pays-Bas"], ["PL", "Pologne"],
+    ["PT", "Portugal"], ["CZ", "République tchèque"], ["RO", "Roumanie"], ["GB", "Royaume-Uni"],
+    ["SK", "Slovaquie"], ["SI", "Slovénie"], ["SE", "Suède"], ["CH", "Suisse"], ["US", "États-Unis"],
+  ],
+];
+
+/** The list, with a country the claim already holds (an import, an older draft) kept as it is. */
+function countriesWith(code) {
+  const value = String(code || "").toUpperCase();
+  return !value || COUNTRIES.some(([known]) => known === value) ? COUNTRIES : [...COUNTRIES, [value, value]];
+}
+
 const ROUTE = { admissible: "possible", not_admissible: "impossible", blocked: "bloquée pour l'instant" };
 const COURT_KINDS = {
   tribunal_de_commerce: "Tribunal de commerce (ou des activités économiques)",
@@ -376,6 +397,7 @@ function stepForm(wizard, fields, { back, next, nextLabel = "Continuer", saveBut
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!checkRequired(form)) return;
+    if (!sirenChecked(form)) return;
     await busy(nextButton, "Enregistrement…", async () => {
       if (next.save && (state.dirty || !state.claimId) && !(await save(wizard, form))) return;
       showStep(wizard, next.step);
@@ -383,6 +405,30 @@ function stepForm(wizard, fields, { back, next, nextLabel = "Continuer", saveBut
   });
   wizard.body.append(form);
   return form;
+}
+
+/** The debtor's SIREN checked on its own step (issue 24): 9 digits and the Luhn key INSEE gives it. */
+export function sirenProblem(value) {
+  const digits = String(value || "").replace(/[\s.]/g, "");
+  if (!digits) return "";
+  if (!/^\d{9}$/.test(digits)) return `Le SIREN « ${String(value).slice(0, 20)} » doit comporter 9 chiffres.`;
+  let sum = 0;
+  for (let i = 0; i < 9; i += 1) {
+    let d = Number(digits[8 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0 ? "" : `Le SIREN ${digits} n'est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le sur l'avis de situation ou une facture.`;
+}
+
+function sirenChecked(form) {
+  const control = form.querySelector('[name="debtor.siren"]');
+  if (!control) return true;
+  const problem = sirenProblem(control.value);
+  if (!problem) return true;
+  showFieldError(form, "debtor.siren", problem);
+  control.focus();
+  return false;
 }
 
 function f(state, name, label, opts = {}) {
@@ -549,7 +595,7 @@ function debtorStep(wizard) {
       f(state, "debtor.address.line2", "Complément d'adresse", { wide: true }),
       f(state, "debtor.address.postal_code", "Code postal", { required: true, inputmode: "numeric" }),
       f(state, "debtor.address.city", "Ville", { required: true }),
-      f(state, "debtor.address.country", "Pays (code ISO)", { hint: "FR pour la France, BE, DE…", attrs: { maxlength: "2" } }),
+      f(state, "debtor.address.country", "Pays", { type: "select", options: countriesWith(debtor.address?.country), hint: "Hors de France, la procédure peut changer (injonction de payer européenne)." }),
       f(state, "debtor.email", "E-mail du débiteur", { type: "email", hint: business ? "La mise en demeure lui est adressée par envoi recommandé électronique qualifié (sinon par lettre recommandée papier)." : "Une copie de la mise en demeure lui est envoyée." }),
       business ? null : f(state, "debtor.lre_consent", "Le débiteur a accepté par écrit de recevoir des envois recommandés électroniques", { type: "checkbox", wide: true, hint: "Sans cet accord, la mise en demeure d'un particulier part par lettre recommandée papier (article L100 du code des postes et des communications électroniques)." }),
       f(state, "debtor.phone", "Téléphone du débiteur", { type: "tel" }),
@@ -620,6 +666,38 @@ function invoicesStep(wizard) {
 }
 
 // --- step 3: the evidence (uploads straight to storage, then checked by the API) --------------------------
+/** The file field as a drop zone (issue 24): a file dropped anywhere on the form fills it; the chosen file's
+ * name and size are said under it. The input stays a real, labelled file input (keyboard, screen readers). */
+function dropZone(form) {
+  const input = form.querySelector('input[type="file"]');
+  if (!input) return;
+  const zone = input.closest(".field");
+  zone.classList.add("dropzone");
+  const chosen = h("p", { class: "hint dropzone-chosen", "aria-live": "polite" }, "Glissez-déposez le fichier ici, ou choisissez-le.");
+  zone.append(chosen);
+  const say = () => {
+    const file = input.files[0];
+    chosen.textContent = file ? `Fichier choisi : ${file.name} (${bytes(file.size)})` : "Glissez-déposez le fichier ici, ou choisissez-le.";
+  };
+  input.addEventListener("change", say);
+  for (const kind of ["dragenter", "dragover"]) {
+    form.addEventListener(kind, (event) => {
+      event.preventDefault();
+      zone.classList.add("dropzone-active");
+    });
+  }
+  for (const kind of ["dragleave", "drop"]) {
+    form.addEventListener(kind, () => zone.classList.remove("dropzone-active"));
+  }
+  form.addEventListener("drop", (event) => {
+    event.preventDefault();
+    if (event.dataTransfer?.files?.length) {
+      input.files = event.dataTransfer.files;
+      say();
+    }
+  });
+}
+
 function evidenceStep(wizard) {
   const { state } = wizard;
   const documents = state.claim?.documents || [];
@@ -662,6 +740,7 @@ function evidenceStep(wizard) {
     h("div", { class: "actions wide" }, h("button", { type: "submit", class: "primary" }, "Déposer la pièce")),
     status,
   );
+  dropZone(upload);
   const prefillArea = h("div", { id: "prefill" });
   upload.addEventListener("submit", async (event) => {
     event.preventDefault();

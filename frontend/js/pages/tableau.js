@@ -2,7 +2,7 @@
 // the platform keeps up to date with every claim, whatever the number of claims), then the claims, a page at
 // a time (GET /v1/claims: newest first, « Afficher plus »), filtered by the API (status or group, text).
 import { h, add, clear, notice, table, link, pagedList, queryString } from "../dom.js";
-import { api } from "../api.js";
+import { api, priceOf } from "../api.js";
 import { euros, dateShort, count as countOf } from "../format.js";
 import { GROUPS, groupOf, nextStep, statusesOf } from "../statuses.js";
 import { setQuery } from "../router.js";
@@ -129,7 +129,29 @@ export async function render({ main, query }) {
     return;
   }
   if (!figures.count) {
-    add(main, notice("info", "Vous n'avez encore déposé aucune créance."));
+    // The first visit: what to do first, in order (issue 24), rather than an empty list.
+    const profileDone = session.current()?.has_profile !== false;
+    const price = h("span", {}, "Payez la mise en demeure");
+    priceOf("notice").then((found) => {
+      if (found) price.textContent = `Payez ${euros(found.amount)} TTC`;
+    });
+    add(
+      main,
+      h(
+        "section",
+        { class: "card first-steps", "aria-labelledby": "premiers-pas" },
+        h("h2", { id: "premiers-pas" }, "Vos premiers pas"),
+        h("p", {}, "Vous n'avez encore déposé aucune créance. En trois étapes :"),
+        h(
+          "ol",
+          {},
+          h("li", {}, profileDone ? "Votre profil est complet : il figure sur les lettres. " : "Complétez votre profil (raison sociale, SIREN, adresse, IBAN) : il figure sur les lettres. ", link("#/profil", profileDone ? "Le revoir" : "Compléter mon profil")),
+          h("li", {}, "Déposez une facture impayée : le débiteur, la facture, les pièces. La plateforme vérifie qu'elle est exigible et non prescrite et calcule ce qui est dû. ", link("#/creances/nouvelle", "Déposer une créance")),
+          h("li", {}, price, " : la mise en demeure part en recommandé. Sans paiement du débiteur, vous pourrez engager l'injonction de payer. ", link("#/cgv", "Conditions et tarifs")),
+        ),
+        h("p", {}, "Plusieurs factures à relancer ? ", link("#/imports", "Importez votre balance âgée (CSV)"), "."),
+      ),
+    );
     return;
   }
   const inGroup = (key) => figures.by_status.filter((row) => groupOf(row.key) === key);
