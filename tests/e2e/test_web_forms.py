@@ -74,6 +74,12 @@ def test_bad_input_is_explained_in_french_next_to_the_fields_and_reloading_loses
         assert page.get_by_label("Code postal").input_value() == "690"
         page.get_by_role("button", name="Continuer").click()
 
+        # The SIREN's check digit is checked on the debtor step itself (issue 24), before anything is sent.
+        assert "clé de contrôle" in error_of(page, "debtor.siren")
+        assert page.locator("text=Étape 1 sur 5").is_visible()
+        page.get_by_label("SIREN").fill("542051180")
+        page.get_by_role("button", name="Continuer").click()
+
         # The API refuses the content: each message goes next to its field, on the step that holds it.
         page.wait_for_selector("text=Étape 2 sur 5")
         page.get_by_label("Numéro de la facture").fill("F-2025-0012")
@@ -86,7 +92,6 @@ def test_bad_input_is_explained_in_french_next_to_the_fields_and_reloading_loses
             error_of(page, "debtor.address.postal_code")
             == "Le code postal « 690 » doit comporter 5 chiffres."
         )
-        assert "SIREN" in error_of(page, "debtor.siren")
         page.set_viewport_size(PHONE)
         shot(page, "20-erreurs-telephone")
         page.set_viewport_size({"width": 1280, "height": 900})
