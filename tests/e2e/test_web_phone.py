@@ -19,6 +19,13 @@ PLATFORM = PlatformSpec(env={"CLAIMS_TODAY": "2025-03-31"}, shared=True)
 PHONE = {"width": 360, "height": 740}
 SCREEN = {"width": 1280, "height": 800}
 IMPACTS = ("critical", "serious", "moderate")
+# Controls a finger must hit (checkboxes and radios sit in a label; inline links are text), under 44 px.
+TOO_SMALL = """() => [...document.querySelectorAll(
+    'button, select, summary, a.button, input:not([type=checkbox]):not([type=radio]):not([type=hidden])')]
+  .filter((e) => e.offsetParent !== null)
+  .filter((e) => { const r = e.getBoundingClientRect(); return r.height < 43.5 || r.width < 43.5; })
+  .slice(0, 3)
+  .map((e) => `${e.tagName}${e.id ? '#' + e.id : ''} ${Math.round(e.getBoundingClientRect().height)}px`)"""
 
 
 def axe_script() -> Path:
@@ -41,6 +48,10 @@ def check(page, name: str, problems: list[str]) -> None:
                 .slice(0, 3).map((e) => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className)"""
         )
         problems.append(f"{name}: {widths[0]} px wide on a {widths[1]} px screen ({wide})")
+    small = page.evaluate(TOO_SMALL)
+    if small and widths[1] <= PHONE["width"]:
+        problems.append(f"{name}: touch targets under 44 px: {small}")
+    page.wait_for_selector("h1")  # a page that re-renders (the filing form restoring a draft) has settled
     found = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map("
         "(v) => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 2).map((n) => n.target.join(' '))}))"
@@ -78,6 +89,8 @@ def test_every_page_state_fits_a_phone_and_passes_axe(platform, tmp_path):
         ("accueil", None, "#/", "h1"),
         ("connexion", None, "#/connexion", "h1"),
         ("inscription", None, "#/inscription", "h1"),
+        ("mot-de-passe-oublie", None, "#/mot-de-passe-oublie", "h1"),
+        ("verification", None, "#/verification", "h1"),
         ("cgv", None, "#/cgv", "h1"),
         ("mentions-legales", None, "#/mentions-legales", "h1"),
         ("confidentialite", None, "#/confidentialite", "h1"),
