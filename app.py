@@ -177,14 +177,13 @@ def render_invoice(event: dict[str, Any], context: Any) -> dict[str, object]:
     """A fee invoice's PDF (chalicelib/services/invoices.py), started by the Stripe webhook that issued it."""
     from chalicelib import bootstrap
     from chalicelib.clock import real_now
-    from chalicelib.services.invoices import invoice_email, render_pdf
+    from chalicelib.services.invoices import render_pdf
 
     invoice = render_pdf(
         str(event.get("source_id", "")),
         invoices=bootstrap.invoices(),
         store=bootstrap.documents(),
         now=real_now(),
-        announce=invoice_email(bootstrap.claims(), now=real_now()),
     )
     return {"number": invoice.number, "pdf_key": invoice.pdf_key, "sha256": invoice.pdf_sha256}
 

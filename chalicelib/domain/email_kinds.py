@@ -150,12 +150,6 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             needs_attachment=True,
         ),
         _claim(
-            "invoice_issued",
-            "la facture (ou l'avoir) des frais de la plateforme, en PDF",
-            {"invoice_label": "text", "invoice_number": "text", "issued_on": "date", "amount_ttc": "amount"},
-            needs_attachment=True,
-        ),
-        _claim(
             "notice_delivery",
             "suivi de la lettre recommandée : reçue, refusée, non réclamée ou non distribuable",
             {"outcome": "text", "event_on": "date", "explanation": "text"},

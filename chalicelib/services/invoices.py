@@ -240,17 +240,8 @@ class Invoicing:
 # ---------------------------------------------------------------------------------------------------
 # rendering (the PDF function)
 # ---------------------------------------------------------------------------------------------------
-def render_pdf(
-    source_id: str,
-    *,
-    invoices: InvoiceStore,
-    store: BlobStore,
-    now: dt.datetime,
-    announce: Callable[[FeeInvoice, str], None] | None = None,
-) -> FeeInvoice:
-    """Render, store and record the PDF of one invoice (nothing to do when it is there). ``announce`` (the
-    invoice, the PDF's SHA-256) emails it to the creditor once it is stored, before it is recorded as
-    rendered: a retry after a crash in between may send it twice, never not at all."""
+def render_pdf(source_id: str, *, invoices: InvoiceStore, store: BlobStore, now: dt.datetime) -> FeeInvoice:
+    """Render, store and record the PDF of one invoice (nothing to do when it is there)."""
     from chalicelib.documents.fee_invoice import fee_invoice_pdf  # WeasyPrint: the PDF function only
 
     invoice = invoices.by_source(source_id)
@@ -260,43 +251,9 @@ def render_pdf(
         return invoice
     pdf = fee_invoice_pdf(invoice)
     store.put(invoice.storage_key, pdf, "application/pdf")
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    if announce is not None:
-        announce(invoice, sha256)
-    return invoices.record_pdf(source_id, key=invoice.storage_key, sha256=sha256, at=now)
-
-
-def invoice_email(claims: Any, *, now: dt.datetime) -> Callable[[FeeInvoice, str], None]:
-    """The creditor's email carrying the invoice's PDF (issue 24: « emailed with the receipt »), queued with
-    a timeline event that records the document's hash."""
-    from chalicelib.documents.formatting import date_long
-    from chalicelib.domain.claim import EventKind
-    from chalicelib.domain.fee_invoices import KIND_LABELS_FR
-    from chalicelib.domain.notifications import Notification
-    from chalicelib.domain.payments import euros
-
-    def send(invoice: FeeInvoice, sha256: str) -> None:
-        label = KIND_LABELS_FR[invoice.kind]
-        claims.record(
-            invoice.claim_id,
-            kind=EventKind.DOCUMENT_ADDED,
-            actor="platform:invoices",
-            reason=f"{label} {invoice.number} du {date_long(invoice.issued_on)} émise et envoyée par e-mail",
-            document_hashes={f"facture_{invoice.number}": sha256},
-            now=now,
-            notify=Notification(
-                "invoice_issued",
-                {
-                    "invoice_label": label,
-                    "invoice_number": invoice.number,
-                    "issued_on": invoice.issued_on.isoformat(),
-                    "amount_ttc": euros(abs(invoice.amounts.ttc_cents)),
-                },
-                attachments=(invoice.storage_key,),
-            ),
-        )
-
-    return send
+    return invoices.record_pdf(
+        source_id, key=invoice.storage_key, sha256=hashlib.sha256(pdf).hexdigest(), at=now
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -104,13 +104,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "court_name": "Tribunal de commerce de Toulouse",
     },
     "disputed": CLAIM | {"disputed_on": "2026-11-30", "dispute_summary": "Travaux non terminés"},
-    "invoice_issued": CLAIM
-    | {
-        "invoice_label": "Facture",
-        "invoice_number": "FA-2026-000001",
-        "issued_on": "2026-11-25",
-        "amount_ttc": "29.00",
-    },
     "notice_delivery": CLAIM
     | {
         "outcome": "non distribuable",
