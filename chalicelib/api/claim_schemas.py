@@ -245,7 +245,7 @@ def _letter(claim: Claim) -> str | None:
     notice = claim.notice
     if notice is None or not notice.is_sent:
         return None
-    delivery = notice.extra.get("delivery") or {}
+    delivery = notice.delivery
     channel = "LRE" if notice.channel == "lre" else "LRAR"
     price = delivery.get("price_cents")
     if isinstance(price, int):
@@ -733,13 +733,12 @@ class NoticeView(BaseModel):
             "returned_letters",
         }
         values = {name: getattr(notice, name) for name in shown}
-        delivery = notice.extra.get("delivery")
         return cls(
             claim_id=claim_id,
             status=notice.status,
             tracking_number=notice.tracking_number,
             sha256=notice.sha256,
-            delivery=DeliveryView.of(delivery) if isinstance(delivery, Mapping) and delivery else None,
+            delivery=DeliveryView.of(notice.delivery) if notice.delivery else None,
             returned_letters=len(notice.extra.get("returned") or []),
             **{name: value for name, value in values.items() if value not in (None, "", 0)},
         )

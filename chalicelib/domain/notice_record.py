@@ -122,6 +122,13 @@ class NoticeRecord:
         return self.status == "sent"
 
     @property
+    def delivery(self) -> Mapping[str, Any]:
+        """What the registered-mail provider reported of the letter (issue 23: its reference, events, proofs
+        and outcome, written by chalicelib/services/notice/delivery.py); empty before a provider sends it."""
+        value = self.extra.get("delivery")
+        return value if isinstance(value, Mapping) else {}
+
+    @property
     def filename_or_default(self) -> str:
         return self.filename or "mise-en-demeure.pdf"
 

@@ -107,20 +107,14 @@ def _dates(claim: Claim) -> dict[str, dt.date | None]:
     }
 
 
-def current_stage(claim: Claim, reached: str | None = None) -> str:
-    """The stage the claim stands at; an ended or held claim keeps the furthest stage it reached."""
+def current_stage(claim: Claim, dates: Mapping[str, dt.date | None], reached: str | None = None) -> str:
+    """The stage the claim stands at; an ended or held claim keeps the furthest stage it reached (``dates``:
+    :func:`_dates` of the claim)."""
     if claim.status in STAGE_OF:
-        stage = STAGE_OF[claim.status]
-        # The notice is sent and its deadline runs: the tracker shows the wait (« Délai du débiteur »).
-        return stage
+        return STAGE_OF[claim.status]
     if reached:
         return reached
-    dates = _dates(claim)
-    furthest = "draft"
-    for key in KEYS:
-        if dates[key] is not None:
-            furthest = key
-    return furthest
+    return next((key for key in reversed(KEYS) if dates[key] is not None), "draft")
 
 
 def tracker(claim: Claim, *, reached: str | None = None) -> dict[str, Any]:
@@ -128,9 +122,9 @@ def tracker(claim: Claim, *, reached: str | None = None) -> dict[str, Any]:
 
     ``reached``: for an ended or held claim, the stage it had reached (the caller may know it from the
     timeline; otherwise it is deduced from the dates the claim records)."""
-    current = current_stage(claim, reached)
-    index = KEYS.index(current)
     dates = _dates(claim)
+    current = current_stage(claim, dates, reached)
+    index = KEYS.index(current)
     ended = ENDINGS.get(claim.status)
     steps = []
     for position, (key, label) in enumerate(STAGES):

@@ -120,7 +120,7 @@ def assemble_claim_dossier(
     presented_on = notice.first_presented_on
     # The provider's own proofs (issue 23): proof of dispatch, then the avis de réception, the refusal,
     # the non-claim or the returned letter — each checked against the hash the timeline recorded.
-    proofs = [p for p in (notice.extra.get("delivery") or {}).get("proofs") or [] if p.get("key")]
+    proofs = [p for p in notice.delivery.get("proofs") or [] if p.get("key")]
     for proof in sorted(proofs, key=lambda p: (p.get("kind") != "deposit", str(p.get("stored_at")))):
         stored_on = str(proof.get("stored_at") or "")[:10]
         exhibits.append(

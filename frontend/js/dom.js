@@ -92,6 +92,14 @@ export function announce(message) {
 }
 
 let uid = 0;
+/** Download a file from a short-lived link the API gave ({url, filename}): a hidden anchor, clicked. */
+export function startDownload(link) {
+  const anchor = h("a", { href: link.url, download: link.filename, hidden: true });
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
 export function uniqueId(prefix = "id") {
   uid += 1;
   return `${prefix}-${uid}`;

@@ -1,7 +1,7 @@
 // The platform's invoices for its fees (29 € the notice, 89 € the injonction dossier): a claim's invoices and
 // credit notes on the claim's page, every invoice of the account on the profile page. Lists, not tables, so
 // they fit a 360-px-wide phone; one download button (44 px high) per invoice.
-import { h, add, clear, notice, pagedList, uniqueId, queryString } from "./dom.js";
+import { h, add, clear, notice, pagedList, uniqueId, queryString, startDownload } from "./dom.js";
 import { api } from "./api.js";
 import { euros, dateLong, count } from "./format.js";
 
@@ -15,10 +15,7 @@ async function download(invoice, status) {
   for (;;) {
     try {
       const link = await api(invoice.download_path);
-      const anchor = h("a", { href: link.url, download: link.filename, hidden: true });
-      document.body.append(anchor);
-      anchor.click();
-      anchor.remove();
+      startDownload(link);
       status.textContent = `Téléchargement de « ${link.filename} » lancé.`;
       return;
     } catch (error) {

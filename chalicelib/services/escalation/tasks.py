@@ -148,7 +148,7 @@ def follow_up(
     claim = claims.get(claim_id)
     notice = claim.notice or NoticeRecord()
     returned = getattr(claim, "status", None) is ClaimStatus.NEEDS_ATTENTION and (
-        (notice.extra.get("delivery") or {}).get("outcome") == "undeliverable" or not notice.is_sent
+        notice.delivery.get("outcome") == "undeliverable" or not notice.is_sent
     )
     if returned:
         # The letter came back undeliverable (issue 23): nothing runs until the creditor's corrected

@@ -52,7 +52,7 @@ OUTCOME_WORDS: Mapping[str, str] = {
 
 
 def delivery_of(notice: NoticeRecord) -> dict[str, Any]:
-    return dict(notice.extra.get("delivery") or {})
+    return dict(notice.delivery)
 
 
 def provider_ref_of(claim: Claim) -> str:

@@ -66,7 +66,7 @@ def proof_download(
     the claim; checked against the hash the timeline recorded."""
     claim = claims.get_for(identity, claim_id)
     notice = claim.notice or NoticeRecord()
-    proofs = (notice.extra.get("delivery") or {}).get("proofs") or []
+    proofs = notice.delivery.get("proofs") or []
     proof = next((p for p in proofs if p.get("kind") == kind and p.get("key")), None)
     if proof is None:
         raise NotFound("Cette preuve de l'envoi recommandé n'a pas (encore) été reçue du prestataire.")

@@ -246,16 +246,17 @@ def send_notice(
         )
 
     creditor = creditor_party(profile, email=creditor_email)
+    addressee = _addressee(content)
     receipt = postal.send_registered(
         pdf,
         claim_id=claim_id,
-        recipient_lines=_lines(debtor_party(content.debtor)),
+        recipient_lines=list(addressee.lines),
         recipient_email=content.debtor.email or None,
         sender_lines=_lines(creditor),
         reference=notice.reference or claim_id,
         today=today,
         channel=choice.channel,
-        addressee=_addressee(content),
+        addressee=addressee,
     )
     if notice.letter_date is None:
         raise ValueError(f"claim {claim_id}: the prepared notice has no letter date")

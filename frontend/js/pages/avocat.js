@@ -1,7 +1,7 @@
 // The partner lawyer's portal: the dossiers assigned to them (urgent first, then by deadline), and one
 // dossier: review a claim before its notice (approve or refuse), accept or decline, download the merged PDF or the ZIP through a short-lived link, then record
 // the filing, the judge's order, the service, an opposition, the enforcement.
-import { h, add, clear, notice, announce, table, link, facts, pagedList, queryString } from "../dom.js";
+import { h, add, clear, notice, announce, table, link, facts, pagedList, queryString, startDownload } from "../dom.js";
 import { api } from "../api.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
 import { dateLong, dateShort, when, todayIso, todayAttrs } from "../format.js";
@@ -277,10 +277,7 @@ function downloads(base) {
       await busy(trigger, "Préparation du lien…", async () => {
         try {
           const found = await api(`${base}/links`, { method: "POST", body: { document: kind } });
-          const anchor = h("a", { href: found.url, download: found.filename, hidden: true });
-          document.body.append(anchor);
-          anchor.click();
-          anchor.remove();
+          startDownload(found);
           status.textContent = `Téléchargement de « ${found.filename} » lancé (lien valable jusqu'à ${when(found.expires_at)}).`;
         } catch (error) {
           status.textContent = error.message;

@@ -2,7 +2,7 @@
 // registered letter's first presentation, withdraw), the notice to download, the evidence, the payments
 // and the hash-chained timeline. A draft opens the filing form instead. The page follows the claim while
 // the platform moves it on (it asks again every few seconds).
-import { h, add, clear, notice, announce, button, table, facts } from "../dom.js";
+import { h, add, clear, notice, announce, button, table, facts, startDownload } from "../dom.js";
 import { api, priceOf } from "../api.js";
 import { cgvState, cgvConsent } from "../cgv.js";
 import { field, showErrors, checkRequired, busy, controlValue } from "../forms.js";
@@ -395,22 +395,12 @@ function noticeSection(view) {
   const { claim } = view;
   const letter = claim.notice;
   if (!letter) return null;
-  const download = h("button", { type: "button", class: "primary", id: "telecharger-mise-en-demeure" }, "Télécharger la mise en demeure (PDF)");
   const result = h("p", { role: "status", class: "status-line" });
-  download.addEventListener("click", async () => {
-    await busy(download, "Préparation…", async () => {
-      try {
-        const link = await api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/pdf`);
-        const anchor = h("a", { href: link.url, download: link.filename, hidden: true });
-        document.body.append(anchor);
-        anchor.click();
-        anchor.remove();
-        result.textContent = `Téléchargement de « ${link.filename} » lancé (empreinte SHA-256 ${link.sha256.slice(0, 16)}…).`;
-      } catch (error) {
-        result.textContent = error.message;
-      }
-    });
-  });
+  const download = hashedDownload(
+    h("button", { type: "button", class: "primary", id: "telecharger-mise-en-demeure" }, "Télécharger la mise en demeure (PDF)"),
+    `/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/pdf`,
+    result,
+  );
   const delivery = letter.delivery;
   const presentation = letter.status === "sent" && !ENDED.has(claim.status)
     ? actionForm({
@@ -459,23 +449,25 @@ function proofButtons(claim, proofs, result) {
   const box = h("div", { class: "actions" });
   for (const proof of proofs) {
     const trigger = h("button", { type: "button", class: "secondary", id: `preuve-${proof.kind}` }, `Télécharger : ${proof.title}`);
-    trigger.addEventListener("click", async () => {
-      await busy(trigger, "Préparation…", async () => {
-        try {
-          const link = await api(`/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/proofs/${encodeURIComponent(proof.kind)}`);
-          const anchor = h("a", { href: link.url, download: link.filename, hidden: true });
-          document.body.append(anchor);
-          anchor.click();
-          anchor.remove();
-          result.textContent = `Téléchargement de « ${link.filename} » lancé (empreinte SHA-256 ${link.sha256.slice(0, 16)}…).`;
-        } catch (error) {
-          result.textContent = error.message;
-        }
-      });
-    });
-    box.append(trigger);
+    box.append(hashedDownload(trigger, `/v1/claims/${encodeURIComponent(claim.claim_id)}/notice/proofs/${encodeURIComponent(proof.kind)}`, result));
   }
   return box;
+}
+
+/** ``trigger`` asks ``path`` for a short-lived link to a stored document, downloads it and says its hash. */
+function hashedDownload(trigger, path, result) {
+  trigger.addEventListener("click", async () => {
+    await busy(trigger, "Préparation…", async () => {
+      try {
+        const link = await api(path);
+        startDownload(link);
+        result.textContent = `Téléchargement de « ${link.filename} » lancé (empreinte SHA-256 ${link.sha256.slice(0, 16)}…).`;
+      } catch (error) {
+        result.textContent = error.message;
+      }
+    });
+  });
+  return trigger;
 }
 
 // --- the partner lawyer and the procedure after filing -------------------------------------------------------
