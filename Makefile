@@ -105,7 +105,9 @@ synth: setup $(CDK_STAMP)
 bootstrap: setup $(CDK_STAMP)
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk bootstrap --no-notices -c stage=$(STAGE)
 
-deploy: synth
+deploy: setup
+	$(PY) -m infra.aws.config $(STAGE)
+	$(MAKE) synth STAGE=$(STAGE)
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk deploy --app cdk.out --no-notices \
 		--require-approval broadening --outputs-file cdk.out/outputs.json $(STAGE)
 	$(PY) -m infra.aws.publish_frontend $(CDK_DIR)/cdk.out/outputs.json

@@ -81,6 +81,39 @@ DEMO_SELLER = Seller(
 )
 
 
+# What a fee invoice and the mentions légales cannot do without (C. com. L441-9 and R123-237, LCEN art. 6):
+# outside the local platform the app refuses to start while one is missing (:func:`seller_problems`).
+SELLER_REQUIRED = ("legal_name", "legal_form", "siren", "vat_number", "address", "email")
+
+
+def seller_problems(seller: Seller, *, local: bool) -> list[tuple[str, str]]:
+    """``(variable, problem)`` for each part of the operator's identity that is missing or wrong: a required
+    field empty, a SIREN whose check digit fails, a VAT number that is not the French number of that SIREN
+    (python-stdnum's checks), an email without ``@``; and, outside the local platform, the demonstration
+    company's fictitious SIREN. Empty when the identity can be printed on an invoice."""
+    from stdnum.fr import siren as siren_number
+    from stdnum.fr import tva
+
+    problems = [
+        (f"OPERATOR_{name.upper()}", "is missing")
+        for name in SELLER_REQUIRED
+        if not str(getattr(seller, name)).strip()
+    ]
+    siren = siren_number.compact(seller.siren) if seller.siren.strip() else ""
+    if siren and not siren_number.is_valid(siren):
+        problems.append(("OPERATOR_SIREN", f"{seller.siren!r} is not a valid SIREN (check digit)"))
+    elif siren and not local and siren == DEMO_SELLER.siren:
+        problems.append(("OPERATOR_SIREN", "is the demonstration company's fictitious SIREN"))
+    vat = tva.compact(seller.vat_number) if seller.vat_number.strip() else ""
+    if vat and (not tva.is_valid(vat) or not vat.endswith(siren)):
+        problems.append(
+            ("OPERATOR_VAT_NUMBER", f"{seller.vat_number!r} is not the French VAT number of SIREN {siren}")
+        )
+    if seller.email.strip() and "@" not in seller.email:
+        problems.append(("OPERATOR_EMAIL", f"{seller.email!r} is not an email address"))
+    return problems
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
@@ -440,8 +473,9 @@ def _rate_feed(stage: str) -> str:
 def check_secrets(settings: Settings, *, stripe: bool = True) -> None:
     """Fail closed: outside the local platform (stage other than ``local``), :class:`MissingSecret` for the
     first secret that is missing or a public placeholder — the Stripe keys when ``stripe`` (the functions
-    that call Stripe), the user pool the tokens' signing keys come from, and moto's public signing key,
-    which must not be accepted. Nothing to check on the local platform (its simulation is the point)."""
+    that call Stripe), the user pool the tokens' signing keys come from, moto's public signing key, which
+    must not be accepted, and the operator's legal identity (OPERATOR_*, :func:`seller_problems`), printed on
+    every fee invoice. Nothing to check on the local platform (its simulation is the point)."""
     if settings.stage == "local":
         return
     if settings.allow_local_signing_key:
@@ -455,6 +489,12 @@ def check_secrets(settings: Settings, *, stripe: bool = True) -> None:
             raise MissingSecret(name, "is missing: tokens could not be verified", settings.stage)
     if stripe:
         check_stripe_secrets(settings)
+    for setting, problem in seller_problems(settings.seller, local=False):
+        raise MissingSecret(
+            setting,
+            f"{problem}: the fee invoices and the mentions légales print the operator's identity",
+            settings.stage,
+        )
 
 
 def check_stripe_secrets(settings: Settings) -> None:

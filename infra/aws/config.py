@@ -8,6 +8,7 @@ Secrets Manager secret by name and CloudFormation resolves it at deploy time.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,11 @@ class StageConfig:
     # the first deploy; set it once the DNS records are in and SES shows the domain verified, then deploy
     # again (README, "Deploying to AWS").
     cognito_email_via_ses: bool = False
+    # The operator's legal identity, printed on every fee invoice and on the mentions légales (issue 24):
+    # legal_name, legal_form, siren, vat_number, address, email, and optionally phone, share_capital, rcs,
+    # publication_director, host. The functions receive it as OPERATOR_* variables and refuse to start
+    # without a complete, valid one (chalicelib.settings.seller_problems); ``make deploy`` checks it first.
+    operator_identity: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -113,9 +119,60 @@ def _stage(name: str, settings: dict[str, Any], path: Path) -> StageConfig:
         missing = [setting for setting in needed if not getattr(config, setting)]
         if missing:
             raise ValueError(f"stage {name!r}: rate_feed live needs {', '.join(missing)} (README, Webstat)")
+    identity = config.operator_identity
+    wrong = set(identity) - set(IDENTITY_FIELDS)
+    if wrong:
+        raise KeyError(f"stage {name!r}: unknown operator_identity field(s): {', '.join(sorted(wrong))}")
+    if any(str(value).strip() for value in identity.values()):
+        # Filled in: it must be right (an empty one is the example's, refused by ``make deploy`` only).
+        require_operator_identity(config)
     if config.mail_sender.rpartition("@")[2].lower() != config.mail_domain.lower():
         raise ValueError(f"stage {name!r}: mail_sender {config.mail_sender} is not at mail_domain")
     return config
+
+
+# chalicelib.settings.Seller's fields (tests/infra check they agree).
+IDENTITY_FIELDS = (
+    "legal_name",
+    "legal_form",
+    "siren",
+    "vat_number",
+    "address",
+    "email",
+    "phone",
+    "share_capital",
+    "rcs",
+    "publication_director",
+    "host",
+)
+
+
+def operator_environment(config: StageConfig) -> dict[str, str]:
+    """The OPERATOR_* variables of the functions, from ``operator_identity`` (the fields set)."""
+    return {
+        f"OPERATOR_{name.upper()}": str(value).strip()
+        for name, value in config.operator_identity.items()
+        if str(value).strip()
+    }
+
+
+def require_operator_identity(config: StageConfig) -> None:
+    """ValueError naming what is missing or wrong in the stage's ``operator_identity``: the functions would
+    refuse to start with it (``chalicelib.settings.check_startup``), so ``make deploy`` stops before."""
+    from chalicelib.settings import Seller, seller_problems
+
+    values = {name: str(config.operator_identity.get(name, "")).strip() for name in IDENTITY_FIELDS}
+    if not values["host"]:
+        values.pop("host")  # the default host (AWS EMEA) applies
+    problems = seller_problems(Seller(**values), local=False)
+    if problems:
+        listed = "; ".join(
+            f"{variable.removeprefix('OPERATOR_').lower()} {problem}" for variable, problem in problems
+        )
+        raise ValueError(
+            f"stage {config.name!r}: operator_identity in infra/aws/config.json: {listed} (the fee invoices "
+            "and the mentions légales print the operator's identity; README, « Deploying to AWS »)"
+        )
 
 
 def load_stage(name: str, path: Path = CONFIG_PATH) -> StageConfig:
@@ -138,3 +195,23 @@ def load_stage(name: str, path: Path = CONFIG_PATH) -> StageConfig:
         if shared:
             raise ValueError(f"stages {name!r} and {other.name!r} both list {sorted(shared)} as recipients")
     return mine
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m infra.aws.config STAGE`` (``make deploy``, before anything is built): the stage is
+    complete enough to be deployed — today, its operator identity."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    stage = args[0] if args else "dev"
+    try:
+        require_operator_identity(load_stage(stage))
+    except (KeyError, ValueError) as error:
+        print(f"make deploy: {error}", file=sys.stderr)
+        return 1
+    print(f"stage {stage!r}: ready to deploy")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -133,6 +133,21 @@ def synth() -> Iterator[Synthesized]:
             shutil.rmtree(out_dir, ignore_errors=True)
 
 
+# The operator's legal identity as the functions receive it (a real company's shape: a SIREN and its French
+# VAT number); outside the local platform the app does not start without it.
+IDENTITY = {
+    "legal_name": "Recouvrement Exemple SAS",
+    "legal_form": "société par actions simplifiée",
+    "siren": "732829320",
+    "vat_number": "FR44732829320",
+    "address": "1 rue de l'Exemple, 75001 Paris",
+    "email": "contact@recouvrement.example.fr",
+    "share_capital": "10 000 €",
+    "rcs": "RCS Paris",
+}
+OPERATOR_IDENTITY = {f"OPERATOR_{name.upper()}": value for name, value in IDENTITY.items()}
+
+
 # The prod stage with everything an operator sets once the first deploy went through: custom domain and
 # certificate, alarm address, SES domain verified (Cognito through SES), sandbox recipients, the rate feed.
 CONFIGURED_PROD = {
@@ -159,6 +174,7 @@ CONFIGURED_PROD = {
     "deletion_protection": True,
     "log_retention_days": 365,
     "cognito_email_via_ses": True,
+    "operator_identity": IDENTITY,
 }
 
 

@@ -30,7 +30,7 @@ from infra.aws.packaging import (
     compile_tree,
     find_target_python,
 )
-from tests.infra.conftest import ROOT, Synthesized
+from tests.infra.conftest import OPERATOR_IDENTITY, ROOT, Synthesized
 
 pytestmark = pytest.mark.slow
 
@@ -272,6 +272,7 @@ def test_api_imports_from_the_package_without_weasyprint_using_the_shipped_bytec
             "COGNITO_CLIENT_ID": "exampleclientid",
             "STRIPE_SECRET_KEY": "sk_test_package_check",
             "STRIPE_WEBHOOK_SECRET": "whsec_package_check",
+            **OPERATOR_IDENTITY,
         },
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -314,6 +315,7 @@ def test_the_deployed_zips_import_on_the_runtimes_python_using_their_own_bytecod
         "COGNITO_CLIENT_ID": "exampleclientid",
         "STRIPE_SECRET_KEY": "sk_test_package_check",
         "STRIPE_WEBHOOK_SECRET": "whsec_package_check",
+        **OPERATOR_IDENTITY,
     }
     result = subprocess.run(
         [python, "-I", "-S", "-c", _IMPORT_API_WITHOUT_WEASYPRINT, str(code_dir), str(layer_dir / "python")],

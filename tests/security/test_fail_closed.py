@@ -26,6 +26,13 @@ REAL = {
     "COGNITO_CLIENT_ID": "exampleclientid",
     "STRIPE_SECRET_KEY": "sk_live_realkey",
     "STRIPE_WEBHOOK_SECRET": "whsec_realsecret",
+    # The operator's identity on the fee invoices (a real company's shape: SIREN and its French VAT number).
+    "OPERATOR_LEGAL_NAME": "Recouvrement Exemple SAS",
+    "OPERATOR_LEGAL_FORM": "société par actions simplifiée",
+    "OPERATOR_SIREN": "732829320",
+    "OPERATOR_VAT_NUMBER": "FR44732829320",
+    "OPERATOR_ADDRESS": "1 rue de l'Exemple, 75001 Paris",
+    "OPERATOR_EMAIL": "contact@recouvrement.example.fr",
 }
 
 
@@ -65,6 +72,13 @@ def stage(monkeypatch):
         ("STRIPE_WEBHOOK_SECRET", "not-a-stripe-secret"),
         ("COGNITO_USER_POOL_ID", None),
         ("COGNITO_CLIENT_ID", None),
+        ("OPERATOR_LEGAL_NAME", None),
+        ("OPERATOR_SIREN", None),
+        ("OPERATOR_SIREN", "732829321"),  # wrong check digit
+        ("OPERATOR_SIREN", "900000001"),  # the demonstration company's
+        ("OPERATOR_VAT_NUMBER", "FR96552100554"),  # another company's number
+        ("OPERATOR_ADDRESS", ""),
+        ("OPERATOR_EMAIL", "contact"),
     ],
 )
 def test_start_up_outside_local_without_a_real_secret_raises_naming_it(stage, missing, value):

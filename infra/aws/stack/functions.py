@@ -21,7 +21,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from infra.aws.app_functions import ASYNC_FUNCTIONS, MEMORY_MB, STRIPE_FUNCTIONS, TIMEOUT_S, AppFunction
-from infra.aws.config import StageConfig
+from infra.aws.config import StageConfig, operator_environment
 from infra.aws.packaging import ARCHITECTURE, RUNTIME, add_bytecode_to_zip, dependency_layer
 from infra.aws.stack.api_gateway import API_STAGE
 
@@ -100,6 +100,8 @@ def runtime_environment(
         "DOCUMENTS_BUCKET": documents_bucket,
         "MAIL_SENDER": config.mail_sender,
         "OPERATOR_ALERT_EMAIL": config.operator_email,
+        # The operator's legal identity on the fee invoices and the mentions légales (issue 24).
+        **operator_environment(config),
         "ESCALATION_STATE_MACHINE_ARN": state_machine_arn,
         "CLAIMS_PUBLIC_URL": public_url or PUBLIC_URL_PLACEHOLDER,
         "COGNITO_USER_POOL_ID": user_pool.ref,
