@@ -161,7 +161,9 @@ def require_operator_identity(config: StageConfig) -> None:
     refuse to start with it (``chalicelib.settings.check_startup``), so ``make deploy`` stops before."""
     from chalicelib.settings import Seller, seller_problems
 
-    values = {name: str(config.operator_identity.get(name, "")).strip() for name in IDENTITY_FIELDS}
+    values: dict[str, Any] = {
+        name: str(config.operator_identity.get(name, "")).strip() for name in IDENTITY_FIELDS
+    }
     if not values["host"]:
         values.pop("host")  # the default host (AWS EMEA) applies
     problems = seller_problems(Seller(**values), local=False)
