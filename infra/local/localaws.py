@@ -27,6 +27,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from infra.local import moto_indexes
+
 MOTO_CONFIG: dict[str, Any] = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
@@ -516,6 +518,7 @@ def install(time_scale: float | None = None) -> None:
     _stamp_sent_emails()
     _fast_transactions()
     _atomic_dynamodb_writes()
+    moto_indexes.install()  # index queries read one partition, as DynamoDB's do
     _expire_presigned_urls()
     _enforce_s3_access()
     _fail_faulty_services()
