@@ -22,6 +22,7 @@ from chalicelib.api.lawyers import lawyer_routes
 from chalicelib.api.legal import legal_routes
 from chalicelib.api.notices import notice_routes
 from chalicelib.api.openapi import openapi_routes
+from chalicelib.api.operator import operator_routes
 from chalicelib.api.payments import payment_routes
 from chalicelib.api.postal import postal_routes
 from chalicelib.api.privacy import privacy_routes
@@ -50,6 +51,7 @@ app.register_blueprint(invoice_routes, url_prefix="/v1")
 app.register_blueprint(lawyer_routes, url_prefix="/v1")
 app.register_blueprint(privacy_routes, url_prefix="/v1")
 app.register_blueprint(rate_routes, url_prefix="/v1")
+app.register_blueprint(operator_routes, url_prefix="/v1")
 app.register_blueprint(legal_routes, url_prefix="/v1")
 app.register_blueprint(openapi_routes)
 
@@ -183,6 +185,7 @@ def render_invoice(event: dict[str, Any], context: Any) -> dict[str, object]:
         str(event.get("source_id", "")),
         invoices=bootstrap.invoices(),
         store=bootstrap.documents(),
+        outbox=bootstrap.outbox(),  # the PDF emailed to the creditor; its queueing starts the sending
         now=real_now(),
     )
     return {"number": invoice.number, "pdf_key": invoice.pdf_key, "sha256": invoice.pdf_sha256}

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.identity import CognitoIdentityProvider
     from chalicelib.adapters.imports_repository import ImportRepository
     from chalicelib.adapters.invoices_repository import InvoiceRepository
+    from chalicelib.adapters.outbox_repository import OutboxRepository
     from chalicelib.adapters.postal import PostalSender
     from chalicelib.adapters.rate_limiter import RateLimiter
     from chalicelib.adapters.rates_repository import RateProposalRepository, RateRepository
@@ -102,6 +103,18 @@ def invoices() -> InvoiceRepository:
         return InvoiceRepository()
 
     return _built("invoices", build)
+
+
+def outbox() -> OutboxRepository:
+    """The outbox, for an email queued on its own (a fee invoice's PDF, by the PDF function): the queueing
+    starts ``send_notifications`` for its claim, as a claim write that queues an email does."""
+
+    def build() -> OutboxRepository:
+        from chalicelib.adapters.outbox_repository import OutboxRepository, start_delivery
+
+        return OutboxRepository(wake_sender=start_delivery)
+
+    return _built("outbox", build)
 
 
 def start_invoice_render(source_id: str) -> None:

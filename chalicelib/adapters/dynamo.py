@@ -197,7 +197,8 @@ class PendingOutbox(GlobalSecondaryIndex["OutboxModel"]):
 
 class OutboxModel(Model):
     """One email owed because of a claim change, written in the same transaction as the change
-    (``chalicelib/services/outbox.py`` sends it). ``outbox_id`` = ``<claim id>#<event sequence>#<n>``.
+    (``chalicelib/services/outbox.py`` sends it). ``outbox_id`` = ``<claim id>#<event sequence>#<n>``; an
+    email no change owes (a fee invoice's PDF) is ``<claim id>#<key>#1`` with ``sequence`` 0, put once.
 
     A drainer takes a lease (``lease_owner`` until ``lease_until``) with a conditional update before
     sending, so two drainers never send the same item; a failed attempt sets ``lease_until`` to the time

@@ -1,8 +1,10 @@
 """The outbox of claim emails in DynamoDB (``OutboxModel``).
 
 Items are written by :class:`chalicelib.adapters.claims_repository.ClaimRepository` in the same transaction
-as the claim change that owes them (:func:`new_item`); this module reads the pending ones and moves each
-through its states with conditional updates, so that concurrent drainers never send one item twice:
+as the claim change that owes them (:func:`new_item`), or on their own, once per key, when no claim change
+owes them (:meth:`OutboxRepository.queue_once`: a fee invoice's PDF, rendered after the payment's write);
+this module reads the pending ones and moves each through its states with conditional updates, so that
+concurrent drainers never send one item twice:
 
 ``pending`` ──lease (status pending, lease expired)──▶ leased ──▶ ``sent`` | ``skipped`` | ``failed``
                                                            └──▶ ``pending`` again, leased until the retry time
@@ -14,13 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from pynamodb.exceptions import QueryError, ScanError, UpdateError
+from pynamodb.exceptions import PutError, QueryError, ScanError, UpdateError
 
 from chalicelib.adapters.dynamo import OutboxModel
 from chalicelib.adapters.errors import TransientError
-from chalicelib.domain.notifications import Notification, OutboxItem, OutboxStatus, outbox_id
+from chalicelib.domain.notifications import (
+    NO_EVENT,
+    Notification,
+    OutboxItem,
+    OutboxStatus,
+    keyed_outbox_id,
+    outbox_id,
+)
 
 logger = logging.getLogger("claims.outbox")
 
@@ -71,6 +81,29 @@ def new_platform_item(subject: str, key: str, notification: Notification, now: d
     )
 
 
+def new_keyed_item(claim_id: str, key: str, notification: Notification, now: dt.datetime) -> OutboxModel:
+    """The item of the one email about a claim that ``key`` names, queued without a claim write:
+    ``<claim id>#<key>#1`` (:func:`~chalicelib.domain.notifications.keyed_outbox_id`), owed by no audit
+    event (``sequence`` :data:`~chalicelib.domain.notifications.NO_EVENT`). Checked as a claim write's
+    emails are: one that could not be rendered is refused now, not when it is sent."""
+    from chalicelib.domain.email_kinds import check_queued
+
+    check_queued(notification.kind, notification.context, attachments=len(notification.attachments))
+    return OutboxModel(
+        keyed_outbox_id(claim_id, key),
+        claim_id=claim_id,
+        sequence=NO_EVENT,
+        kind=notification.kind,
+        recipient=notification.to,
+        context=notification.json_context(),
+        attachments=list(notification.attachments),
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        created_at=now,
+        queue=PENDING,
+    )
+
+
 def _to_domain(row: OutboxModel) -> OutboxItem:
     return OutboxItem(
         outbox_id=row.outbox_id,
@@ -95,6 +128,26 @@ def _lost_race(error: UpdateError) -> bool:
 
 
 class OutboxRepository:
+    def __init__(self, *, wake_sender: Callable[[str], None] | None = None) -> None:
+        """``wake_sender(claim_id)`` runs after :meth:`queue_once` queued an email (None: the sweep sends
+        it); the drainers, which only read and settle items, need none."""
+        self._wake_sender = wake_sender
+
+    def queue_once(self, claim_id: str, key: str, notification: Notification, *, now: dt.datetime) -> bool:
+        """Queue the email ``key`` names about a claim, unless it was queued before (a conditional put on
+        its id: a retry, or a second run at the same time, queues nothing more); True when queued now. No
+        claim write, so no claim version to race with."""
+        row = new_keyed_item(claim_id, key, notification, now)
+        try:
+            row.save(condition=OutboxModel.outbox_id.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise TransientError(f"outbox table unavailable: {error}") from error
+        if self._wake_sender is not None:
+            self._wake_sender(claim_id)
+        return True
+
     def pending(self, *, now: dt.datetime, limit: int = 50, claim_id: str | None = None) -> list[OutboxItem]:
         """Pending items whose lease (or retry time) has passed, oldest first (through the sparse index:
         eventually consistent, which is fine: every item is leased with a conditional update)."""

@@ -523,11 +523,13 @@ class SubmitView(BaseModel):
 
 # Internal identifiers the audit trail keeps (Stripe sessions, payment intents, refunds): not for users.
 _INTERNAL_IDS = re.compile(r"\s*\((?:session|paiement|remboursement) (?:cs|pi|re|ch)_[A-Za-z0-9_]+\)")
+# Stripe's id last in a parenthesis: « (Mise en demeure, re_3Q…) » → « (Mise en demeure) ».
+_TRAILING_IDS = re.compile(r",\s*(?:cs|pi|re|ch|in)_[A-Za-z0-9_]+(?=\))")
 
 
 def user_words(reason: str) -> str:
     """The event's reason as a person reads it: the internal identifiers left out (the audit keeps them)."""
-    return _INTERNAL_IDS.sub("", reason).strip()
+    return _TRAILING_IDS.sub("", _INTERNAL_IDS.sub("", reason)).strip()
 
 
 class TimelineEventView(BaseModel):

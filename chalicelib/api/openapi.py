@@ -414,6 +414,14 @@ OPERATIONS: dict[str, Operation] = {
         f"{_L}:DossierDetailView",
         roles=LAWYER,
     ),
+    "operator_claim": Operation(
+        "Dossier d'une créance pour le support (opérateur) : créancier, paiements et remboursements avec "
+        "leurs références Stripe, factures, lettre recommandée, avocat, e-mails (sans leur contenu), "
+        "historique",
+        "Opérateur",
+        response="operator_schemas:OperatorClaimView",
+        roles=("operator",),
+    ),
     "retry_assignment": Operation(
         "Relancer l'attribution d'un dossier en attente d'avocat (opérateur)",
         "Opérateur",

@@ -238,6 +238,13 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"refund_amount": "amount", "reason": "text"},
             {"refunded_on": "date", "credit_note_number": "text"},
         ),
+        _claim(
+            "invoice_issued",
+            "la facture (ou la facture d'avoir) des frais de la plateforme, PDF joint",
+            {"invoice_number": "text", "credit_note": "flag", "issued_on": "date", "amount_ttc": "amount"},
+            {"credited_number": "text"},
+            needs_attachment=True,
+        ),
         _claim("withdrawn", "créance retirée", {}, {"withdrawn_on": "date"}),
         _claim("claim_closed", "dossier clôturé", {}, {"closed_on": "date"}),
         _claim("needs_attention", "une étape automatique a échoué : le dossier est examiné par l'équipe"),

@@ -6,6 +6,9 @@ that kind needs beyond the common ones of a claim (link, claim id, debtor and cr
 sender adds), JSON-ready: amounts as decimal strings (``"29.00"``), dates ISO. ``attachments`` are storage
 keys of files to attach (e.g. the mise en demeure PDF).
 
+One kind of email about a claim is queued on its own, with no claim change: a fee invoice's PDF, rendered
+after the payment's write (:func:`keyed_outbox_id`, once per key).
+
 Every status change emails the creditor: when the writer of a transition names no email for the creditor,
 :func:`with_defaults` adds the one :data:`STATUS_EMAIL_KINDS` gives for the new status (and, for a claim
 handed to an operator, the operator's alert). Kinds whose template needs more than the common keys (an
@@ -16,6 +19,7 @@ whose email could not be rendered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -130,6 +134,22 @@ def is_platform_subject(claim_id: str) -> bool:
 def outbox_id(claim_id: str, sequence: int, n: int) -> str:
     """``<claim id>#<audit event sequence>#<n>``: the n-th email (1-based) queued by that event."""
     return f"{claim_id}#{sequence}#{n}"
+
+
+# The ``sequence`` of an email about a claim queued outside any claim write (:func:`keyed_outbox_id`):
+# no audit event owes it (the events are numbered from 1).
+NO_EVENT = 0
+_OUTBOX_KEY = re.compile(r"[a-z][A-Za-z0-9_-]*")
+
+
+def keyed_outbox_id(claim_id: str, key: str) -> str:
+    """``<claim id>#<key>#1``: the one email about a claim that ``key`` names, queued on its own rather than
+    with a claim write (a fee invoice's PDF: ``invoice-FA-2026-000001``). Queued once per key (a
+    conditional put), it still starts with ``<claim id>#`` as the sender's per-claim run reads it, and the
+    key starts with a letter, so it never takes the id of an email owed by an audit event."""
+    if not _OUTBOX_KEY.fullmatch(key):
+        raise ValueError(f"outbox key {key!r}: a lower-case letter, then letters, digits, - or _")
+    return f"{claim_id}#{key}#1"
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,15 @@ listed and downloaded by the creditor who paid (and the operators); never shown 
   ``invoices/<year>/<number>.pdf`` — outside ``claims/<id>/``, so a claim's anonymisation never deletes an
   accounting document (10 years, C. com. L123-22) — with its SHA-256 on the record. A download that finds no
   PDF yet starts the function again and answers « en préparation » (409): the page asks again.
-* **Emailed how**: the receipt email (``payment_received``) and the refund email (``refund_issued``) are
-  queued with the payment's claim write, before the PDF exists; they give the invoice's number and where to
-  download it (the claim's page, « Factures », and the account's list) rather than an attachment.
+* **Emailed how**: twice. The receipt email (``payment_received``) and the refund email (``refund_issued``)
+  are queued with the payment's claim write, before the PDF exists: they give the invoice's number and where
+  to download it (the claim's page, « Factures », and the account's list). Then the PDF function, once the
+  PDF is stored, queues the creditor's ``invoice_issued`` email with the PDF attached (« Votre facture
+  FA-… » / « Votre avoir FA-… »): an outbox item of its own, ``<claim id>#invoice-<number>#1``, put only if
+  absent (:func:`invoice_email`, ``OutboxWriter.queue_once``), and no claim write at all — the webhook's
+  claim write, which may run at the same time, checks the claim's version and would be refused by any other
+  write in between. It is queued before the PDF is recorded: a crash in between renders again and finds the
+  email queued already (queued once, never not at all).
 
 Stripe's own objects: the Checkout Session asks Stripe for its post-payment invoice (``invoice_creation``)
 and its id is kept on our invoice for reconciliation, but the invoice of record is the platform's: Stripe's
@@ -50,8 +56,9 @@ from chalicelib.domain.fee_invoices import (
     refund_source,
     refunds_in_charge,
 )
-from chalicelib.domain.payments import Checkout, refund_mismatch
-from chalicelib.services.ports import AccountFinder, BlobStore, ClaimStore, DocumentStore
+from chalicelib.domain.notifications import Notification
+from chalicelib.domain.payments import Checkout, euros, refund_mismatch
+from chalicelib.services.ports import AccountFinder, BlobStore, ClaimStore, DocumentStore, OutboxWriter
 
 logger = logging.getLogger("claims.invoices")
 
@@ -59,6 +66,8 @@ INVOICE_NOT_FOUND = "Cette facture est introuvable."
 ASYNC_PAYMENT_EVENT = "checkout.session.async_payment_succeeded"
 # The Lambda function that renders an invoice's PDF (app.py), started by the composition root.
 RENDER_FUNCTION = "render_invoice"
+# The creditor's email that carries an invoice's or a credit note's PDF.
+INVOICE_EMAIL = "invoice_issued"
 
 
 class InvoiceStore(Protocol):
@@ -240,8 +249,12 @@ class Invoicing:
 # ---------------------------------------------------------------------------------------------------
 # rendering (the PDF function)
 # ---------------------------------------------------------------------------------------------------
-def render_pdf(source_id: str, *, invoices: InvoiceStore, store: BlobStore, now: dt.datetime) -> FeeInvoice:
-    """Render, store and record the PDF of one invoice (nothing to do when it is there)."""
+def render_pdf(
+    source_id: str, *, invoices: InvoiceStore, store: BlobStore, outbox: OutboxWriter, now: dt.datetime
+) -> FeeInvoice:
+    """Render, store, email and record the PDF of one invoice (nothing to do when it is recorded). The
+    email is queued once the PDF is stored and before it is recorded: a run that dies in between is run
+    again (a download starts it) and finds the email queued already: it is queued once."""
     from chalicelib.documents.fee_invoice import fee_invoice_pdf  # WeasyPrint: the PDF function only
 
     invoice = invoices.by_source(source_id)
@@ -251,9 +264,31 @@ def render_pdf(source_id: str, *, invoices: InvoiceStore, store: BlobStore, now:
         return invoice
     pdf = fee_invoice_pdf(invoice)
     store.put(invoice.storage_key, pdf, "application/pdf")
+    if not outbox.queue_once(invoice.claim_id, invoice_email_key(invoice), invoice_email(invoice), now=now):
+        logger.info("invoice %s: its email was queued by an earlier run", invoice.number)
     return invoices.record_pdf(
         source_id, key=invoice.storage_key, sha256=hashlib.sha256(pdf).hexdigest(), at=now
     )
+
+
+def invoice_email_key(invoice: FeeInvoice) -> str:
+    """What names an invoice's email in the outbox (``<claim id>#invoice-<number>#1``): one per number."""
+    return f"invoice-{invoice.number}"
+
+
+def invoice_email(invoice: FeeInvoice) -> Notification:
+    """The creditor's email carrying the PDF of an invoice or a credit note (issue 24, « emailed with the
+    receipt »): its number, date and amount TTC (a credit note's as a positive amount, and the invoice it
+    credits); the sender adds the claim's reference, debtor and link."""
+    context: dict[str, object] = {
+        "invoice_number": invoice.number,
+        "credit_note": invoice.is_credit_note,
+        "issued_on": invoice.issued_on,
+        "amount_ttc": euros(abs(invoice.amounts.ttc_cents)),
+    }
+    if invoice.is_credit_note and invoice.credited_number:
+        context["credited_number"] = invoice.credited_number
+    return Notification(INVOICE_EMAIL, context, attachments=(invoice.storage_key,))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Send the emails the outbox holds: the ones claim changes owe, written in the same transaction as the
 change (``ClaimRepository.transition/record/create`` with ``notify``), so each is sent once and never for a
-change that did not happen.
+change that did not happen; and the few no claim change owes, each put once under its own key
+(``OutboxRepository.queue_once``: a fee invoice's PDF).
 
 :func:`deliver_pending` is run by ``send_notifications`` right after a write that queued emails (for that
 claim), by the ``sweep_outbox`` schedule every minute (all claims), and locally by the devserver every 2 s.

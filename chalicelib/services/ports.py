@@ -169,6 +169,14 @@ class PaymentGateway(Protocol):
     ) -> Refund: ...
 
 
+class OutboxWriter(Protocol):
+    """Queues an email about a claim that no claim write owes (a fee invoice's PDF), once per ``key``."""
+
+    def queue_once(
+        self, claim_id: str, key: str, notification: Notification, *, now: dt.datetime
+    ) -> bool: ...
+
+
 class OutboxQueue(Protocol):
     def pending(
         self, *, now: dt.datetime, limit: int = 50, claim_id: str | None = None

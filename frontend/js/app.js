@@ -31,6 +31,7 @@ router.route("/imports/:id", () => import("./pages/imports.js"), CREDITOR);
 router.route("/avocat", () => import("./pages/avocat.js"), { roles: ["lawyer"] });
 router.route("/avocat/dossiers/:id", () => import("./pages/avocat.js"), { roles: ["lawyer"] });
 router.route("/operateur", () => import("./pages/operateur.js"), { roles: ["operator"] });
+router.route("/operateur/creances/:id", () => import("./pages/operateur-creance.js"), { roles: ["operator"] });
 
 const MENUS = {
   creditor: [

@@ -9,8 +9,9 @@ const PAGE_SIZE = 20;
 const RETRY_MS = 1500;
 const WAIT_MS = 45000;
 
-/** Ask for the download link, waiting while the PDF is being made (409 invoice_not_ready), then download. */
-async function download(invoice, status) {
+/** Ask for the download link, waiting while the PDF is being made (409 invoice_not_ready), then download
+ * (``status``: where to say how it goes). Also the operator's claim page's (pages/operateur-creance.js). */
+export async function downloadInvoice(invoice, status) {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     try {
@@ -40,7 +41,7 @@ function invoiceItem(invoice, { withClaim }) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      await download(invoice, status);
+      await downloadInvoice(invoice, status);
     } finally {
       button.disabled = false;
     }

@@ -6,6 +6,7 @@ while it waits → closed; one email per status change; a restart resumes a wait
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -98,6 +99,12 @@ def mails(platform: RunningPlatform, to: str, subject_contains: str = "") -> lis
     return [m for m in box["messages"] if to in m["to"] and subject_contains in m["subject"]]
 
 
+def is_fee_invoice(message: dict) -> bool:
+    """The email of a fee invoice or credit note (its own PDF attached, sent once the PDF is rendered, in
+    the background: issue 24), apart from the status emails."""
+    return message["subject"].startswith(("Votre facture ", "Votre avoir "))
+
+
 def pdf_text(platform: RunningPlatform, attachment_url: str) -> str:
     from pypdf import PdfReader
 
@@ -119,7 +126,11 @@ def test_a_b2b_claim_goes_from_payment_to_the_lawyer_and_another_settles_while_w
     text = pdf_text(platform, to_debtor["attachments"][0]["url"])
     for amount in ("1 000,00", "21,26", "40,00", "1 061,26"):
         assert amount in text.replace("\u202f", " ").replace("\u00a0", " "), amount
-    copies = [m for m in mails(platform, "creancier@demo.localhost", "E2E-A") if m["attachments"]]
+    copies = [
+        m
+        for m in mails(platform, "creancier@demo.localhost", "E2E-A")
+        if m["attachments"] and not is_fee_invoice(m)
+    ]
     assert len(copies) == 1
 
     accepted = creditor.api.post(
@@ -158,18 +169,31 @@ def test_a_b2b_claim_goes_from_payment_to_the_lawyer_and_another_settles_while_w
     ]
     b_changes = [e for e in creditor.timeline(other_id) if e["kind"] == "status_changed" and e["from_status"]]
     expected_a = len(changes) - 1 + 1  # every change but the creation, plus the dossier receipt
+
+    def subjects(reference: str) -> tuple[list[str], list[str]]:
+        """The status emails about a claim, and apart its fee invoices' (one per payment, PDF attached)."""
+        found = mails(platform, "creancier@demo.localhost", reference)
+        return [m["subject"] for m in found if not is_fee_invoice(m)], [
+            m["subject"] for m in found if is_fee_invoice(m) and m["attachments"]
+        ]
+
+    expected = (expected_a, len(b_changes), 2, 1)  # A paid the notice and the dossier, B the notice
     deadline = time.monotonic() + 30  # the outbox is drained in the background (sweeper every 2 s)
     while True:
-        about_a = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-A")]
-        about_b = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-B")]
-        if (len(about_a), len(about_b)) == (expected_a, len(b_changes)) or time.monotonic() > deadline:
+        (about_a, invoices_a), (about_b, invoices_b) = subjects("E2E-A"), subjects("E2E-B")
+        counts = (len(about_a), len(about_b), len(invoices_a), len(invoices_b))
+        if counts == expected or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    time.sleep(3)  # and no more arrive: exactly one per change
-    about_a = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-A")]
-    about_b = [m["subject"] for m in mails(platform, "creancier@demo.localhost", "E2E-B")]
+    time.sleep(3)  # and no more arrive: exactly one per change, one per invoice
+    (about_a, invoices_a), (about_b, invoices_b) = subjects("E2E-A"), subjects("E2E-B")
     assert len(about_a) == expected_a, about_a
     assert len(about_b) == len(b_changes), about_b
+    invoice_subject = re.compile(
+        r"Votre facture FA-2025-\d{6} — créance E2E-[AB] \(Rhône Distribution SARL\)"
+    )
+    assert all(invoice_subject.fullmatch(s) for s in invoices_a + invoices_b), (invoices_a, invoices_b)
+    assert len(set(invoices_a + invoices_b)) == 3  # three payments, three numbers
     assert creditor.api.get(creditor.url(f"/v1/claims/{claim_id}/timeline/verify")).json()["valid"] is True
 
 

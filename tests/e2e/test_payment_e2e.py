@@ -88,3 +88,23 @@ def test_paying_on_the_local_checkout_page_moves_the_claim_on_once(platform):
     [machine] = sfn.list_state_machines()["stateMachines"]
     listed = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
     assert [e["name"] for e in listed if e["name"].startswith(claim_id)] == [f"{claim_id}-notice"]
+    # One invoice, emailed once with its PDF (in the background, once rendered), however often it came.
+    deadline = time.monotonic() + 30
+    while not _invoice_emails(platform):
+        assert time.monotonic() < deadline, "the invoice was never emailed"
+        time.sleep(0.5)
+    time.sleep(3)  # and no second one arrives
+    [invoice] = _invoice_emails(platform)
+    assert [(a["filename"], a["content_type"]) for a in invoice["attachments"]] == [
+        (f"{invoice['subject'].split()[2]}.pdf", "application/pdf")
+    ]
+
+
+def _invoice_emails(platform: RunningPlatform) -> list[dict]:
+    status, box = platform.get("/_local/api/mailbox")
+    assert status == 200
+    return [
+        m
+        for m in box["messages"]
+        if "creancier@demo.localhost" in m["to"] and m["subject"].startswith("Votre facture FA-")
+    ]

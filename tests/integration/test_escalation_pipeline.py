@@ -162,7 +162,12 @@ def test_a_paid_b2b_claim_goes_from_notice_to_waiting_for_a_lawyer(api, stripe):
         len([m for m in sent if "paiement" not in m["subject"].lower() or "reçu" not in m["subject"].lower()])
         >= 1
     )
-    notice_mails = [m for m in sent if m["attachments"]]
+    # The fee invoices come with their own PDF, each in its own email (issue 24): not the notice's copy.
+    notice_mails = [
+        m
+        for m in sent
+        if m["attachments"] and not m["subject"].startswith(("Votre facture ", "Votre avoir "))
+    ]
     assert len(notice_mails) == 1 and notice_mails[0]["attachments"][0]["filename"].endswith(".pdf")
     assert len(sent) >= len(status_changes), subjects
     debtor = emails_to(DEBTOR, settle=0)

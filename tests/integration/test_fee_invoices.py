@@ -1,7 +1,7 @@
 """The platform's fee invoices on in-process moto: numbered without gaps under concurrent payments, once
 per Stripe payment however often its event comes, a credit note for a refund, the PDF made in the
-background by the PDF function, listed and downloaded by the creditor only (and the operators), in the
-data export."""
+background by the PDF function and emailed to the creditor (PDF attached, once, without writing the claim),
+listed and downloaded by the creditor only (and the operators), in the data export."""
 
 from __future__ import annotations
 
@@ -233,6 +233,172 @@ def test_the_same_payment_issued_by_racing_deliveries_takes_one_number(aws):
     assert created and other.number == "FA-2026-000002"
 
 
+# ---------------------------------------------------------------------------------------------------
+# the invoice's email, queued by the PDF function (no claim write)
+# ---------------------------------------------------------------------------------------------------
+class CrashOnce:
+    """An invoice store whose first ``record_pdf`` fails: the PDF function dies after queueing the email."""
+
+    def __init__(self, invoices) -> None:
+        self.invoices = invoices
+        self.crashed = False
+
+    def __getattr__(self, name: str):
+        return getattr(self.invoices, name)
+
+    def record_pdf(self, source_id: str, **kwargs):
+        if not self.crashed:
+            self.crashed = True
+            raise RuntimeError("the PDF function died before recording the PDF")
+        return self.invoices.record_pdf(source_id, **kwargs)
+
+
+def _render(source_id: str, invoices=None):
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.invoices_repository import InvoiceRepository
+    from chalicelib.adapters.outbox_repository import OutboxRepository
+    from chalicelib.services.invoices import render_pdf
+
+    return render_pdf(
+        source_id,
+        invoices=invoices or InvoiceRepository(),
+        store=DocumentStore(),
+        outbox=OutboxRepository(wake_sender=None),
+        now=NOW,
+    )
+
+
+def _invoice_emails(claim_id: str) -> list:
+    from chalicelib.adapters.outbox_repository import OutboxRepository
+
+    return [item for item in OutboxRepository().for_claim(claim_id) if item.kind == "invoice_issued"]
+
+
+def test_the_invoice_is_emailed_once_with_its_pdf_however_often_it_is_rendered(aws):
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.invoices_repository import InvoiceRepository
+    from chalicelib.services.outbox import deliver_pending
+    from chalicelib.services.payments import handle_event
+
+    creditor_id = _creditor_account()
+    claims = ClaimRepository(wake_sender=None)
+    paid = _awaiting_payment(claims, "clm-mail", creditor_id, 1)
+    assert handle_event(
+        paid, claims=claims, workflow=NoWorkflow(), now=NOW, invoicing=_invoicing()
+    ).result == ("paid; escalation started")
+    # The first run dies between queueing the email and recording the PDF; it is run again, then twice more.
+    with pytest.raises(RuntimeError, match="died"):
+        _render("payment:pi_1", CrashOnce(InvoiceRepository()))
+    assert InvoiceRepository().by_source("payment:pi_1").pdf_sha256 == ""
+    rendered = _render("payment:pi_1")
+    assert _render("payment:pi_1") == _render("payment:pi_1") == rendered and rendered.pdf_sha256
+    [queued] = _invoice_emails("clm-mail")
+    assert (queued.outbox_id, queued.sequence, queued.recipient) == (
+        "clm-mail#invoice-FA-2026-000001#1",
+        0,
+        "creditor",
+    )
+    assert queued.attachments == ("invoices/2026/FA-2026-000001.pdf",)
+
+    # The sender attaches the PDF, read outside the claim's folder, to the creditor's email.
+    sent: list = []
+    report = deliver_pending(claim_id="clm-mail", send=lambda to, email: sent.append((to, email)) or "m-1")
+    [(to, email)] = [(to, email) for to, email in sent if email.kind == "invoice_issued"]
+    assert report.failed == 0 and to == "c@example.fr"
+    assert email.subject == "Votre facture FA-2026-000001 — créance R-1 (Débiteur 1 SARL)"
+    [pdf] = email.attachments
+    assert (pdf.filename, pdf.media_type) == ("FA-2026-000001.pdf", "application/pdf")
+    assert pdf.content == DocumentStore().get("invoices/2026/FA-2026-000001.pdf", 5_000_000)
+    assert email.idempotency_key == "clm-mail#invoice-FA-2026-000001#1"
+    # Rendered again later (a download that found no PDF): nothing more to send.
+    _render("payment:pi_1")
+    assert deliver_pending(claim_id="clm-mail", send=lambda to, email: "m-2").sent == 0
+
+
+def test_the_invoice_email_is_queued_once_by_runs_at_the_same_time(aws):
+    from chalicelib.adapters.outbox_repository import OutboxRepository
+    from chalicelib.domain.notifications import Notification
+
+    woken: list[str] = []
+    email = Notification(
+        "invoice_issued",
+        {
+            "invoice_number": "FA-2026-000007",
+            "credit_note": False,
+            "issued_on": "2026-11-22",
+            "amount_ttc": "29.00",
+        },
+        attachments=("invoices/2026/FA-2026-000007.pdf",),
+    )
+    outbox = [OutboxRepository(wake_sender=woken.append) for _ in range(10)]
+    queued = _all_at_once(
+        [lambda o=o: o.queue_once("clm-x", "invoice-FA-2026-000007", email, now=NOW) for o in outbox]
+    )
+    assert sorted(queued) == [False] * 9 + [True] and woken == ["clm-x"]
+    assert len(_invoice_emails("clm-x")) == 1
+    # An email its template could not render is refused when queued, not when sent.
+    with pytest.raises(ValueError, match="attach"):
+        outbox[0].queue_once(
+            "clm-x", "invoice-FA-2026-000008", Notification("invoice_issued", email.context), now=NOW
+        )
+
+
+def test_the_pdf_rendered_during_the_webhook_leaves_its_claim_write_alone(aws):
+    """The race that made the first attempt fail: the webhook reads the claim, issues the invoice (which
+    starts the PDF), then writes the claim if its version has not moved. The PDF function, run right there,
+    must not write the claim: it queues its email on its own."""
+    from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.services.invoices import Invoicing
+    from chalicelib.services.payments import STRIPE_ACTOR, handle_event
+
+    creditor_id = _creditor_account()
+    claims = ClaimRepository(wake_sender=None)
+    paid = _awaiting_payment(claims, "clm-race", creditor_id, 1)
+    before = claims.get("clm-race")
+    seen: list[tuple[int | None, int]] = []
+
+    def render_now(source_id: str) -> None:  # between the webhook's read and its write
+        _render(source_id)
+        claim = claims.get("clm-race")
+        seen.append((claim.version, claim.event_count))
+
+    invoicing = replace(_invoicing(), start_render=render_now)
+    assert isinstance(invoicing, Invoicing)
+    outcome = handle_event(paid, claims=claims, workflow=NoWorkflow(), now=NOW, invoicing=invoicing)
+    assert outcome.result == "paid; escalation started"
+    assert seen == [(before.version, before.event_count)]  # the render wrote nothing on the claim
+    assert claims.get("clm-race").checkouts[0].settled
+    # Every event since is the webhook's own (the payment, the start of the processing).
+    assert {e.actor for e in claims.events("clm-race")[before.event_count :]} == {STRIPE_ACTOR}
+    assert len(_invoice_emails("clm-race")) == 1
+
+    # The refund's credit note, rendered in its webhook too: the refund is recorded, the note emailed.
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "amount": 2900,
+        "amount_refunded": 2900,
+        "currency": "eur",
+        "payment_intent": "pi_1",
+        "metadata": {"claim_id": "clm-race"},
+        "refunds": {"data": [{"id": "re_1", "amount": 2900, "status": "succeeded"}]},
+    }
+    refund = {"id": "evt_r", "object": "event", "type": "charge.refunded", "data": {"object": charge}}
+    outcome = handle_event(refund, claims=claims, workflow=NoWorkflow(), now=NOW, invoicing=invoicing)
+    assert outcome.result == "refund recorded"
+    emails = sorted(item.outbox_id for item in _invoice_emails("clm-race"))
+    assert emails == ["clm-race#invoice-FA-2026-000001#1", "clm-race#invoice-FA-2026-000002#1"]
+    [note] = [item for item in _invoice_emails("clm-race") if item.context["credit_note"]]
+    assert note.context == {
+        "invoice_number": "FA-2026-000002",
+        "credit_note": True,
+        "issued_on": "2026-11-22",
+        "amount_ttc": "29.00",
+        "credited_number": "FA-2026-000001",
+    }
+
+
 def _blind_once(lookup):
     calls = {"n": 0}
 
@@ -310,8 +476,14 @@ def test_a_paid_claim_has_its_invoice_a_refund_its_credit_note_for_its_creditor_
     assert "Facture acquittée : payée le 31 mars 2025 par carte bancaire (Stripe)." in text
     assert "Créance DOS-2025-001 sur Rhône Distribution SARL" in text
     # The receipt names the invoice and where to download it.
-    [receipt] = wait_for_mail(CREDITOR_EMAIL, lambda m: "FA-2025-000001" in m["body"])
+    [receipt] = wait_for_mail(
+        CREDITOR_EMAIL, lambda m: "FA-2025-000001" in m["body"] and "paiement reçu" in m["subject"]
+    )
     assert "rubrique « Factures »" in receipt["body"]
+    # The invoice itself follows, its PDF attached, once rendered (issue 24: « emailed with the receipt »).
+    sent = _invoice_email("Votre facture FA-2025-000001 — créance DOS-2025-001 (Rhône Distribution SARL)")
+    assert _attached(sent) == ("FA-2025-000001.pdf", "application/pdf", link["sha256"])
+    assert "Montant TTC : 29,00 €" in _said(sent) and "Date : 31 mars 2025" in _said(sent)
     # Delivered again: still one invoice.
     assert deliver(api, paid, stripe).status_code == 200
     assert len(get(api, f"/v1/claims/{claim_id}/invoices", token).json_body["invoices"]) == 1
@@ -347,12 +519,18 @@ def test_a_paid_claim_has_its_invoice_a_refund_its_credit_note_for_its_creditor_
         ("FA-2025-000002", "credit_note", "-29.00"),
     ]
     assert listed[1]["credited_number"] == "FA-2025-000001" and listed[1]["kind_label"] == "Facture d'avoir"
-    _ready(api, token, claim_id, "FA-2025-000002")
+    note_link = _ready(api, token, claim_id, "FA-2025-000002")
     text = _pdf_text("FA-2025-000002")
     assert "FACTURE D'AVOIR N° FA-2025-000002" in text and "Facture d'origine : n° FA-2025-000001" in text
     assert "Total TTC de l'avoir -29,00 €" in text
-    [refund_email] = wait_for_mail(CREDITOR_EMAIL, lambda m: "FA-2025-000002" in m["body"])
+    [refund_email] = wait_for_mail(
+        CREDITOR_EMAIL, lambda m: "FA-2025-000002" in m["body"] and "remboursement" in m["subject"]
+    )
     assert "facture d'avoir" in refund_email["body"].lower()
+    sent_note = _invoice_email("Votre avoir FA-2025-000002 — créance DOS-2025-001")
+    assert _attached(sent_note) == ("FA-2025-000002.pdf", "application/pdf", note_link["sha256"])
+    assert "Montant TTC de l'avoir : 29,00 €" in _said(sent_note)
+    assert "Facture d'origine : n° FA-2025-000001" in _said(sent_note)
 
     # The creditor's own list, a page at a time, newest first.
     first = get(api, "/v1/me/invoices?limit=1", token).json_body
@@ -375,6 +553,43 @@ def test_a_paid_claim_has_its_invoice_a_refund_its_credit_note_for_its_creditor_
     assert get(api, "/v1/me/export", other).json_body["invoices"] == []
     json.dumps(export)
     assert len(mailbox(CREDITOR_EMAIL)) >= 2
+    # Each PDF was emailed once, however often the events came and the PDFs were asked for.
+    subjects = [
+        m["subject"]
+        for m in mailbox(CREDITOR_EMAIL)
+        if m["subject"].startswith(("Votre facture ", "Votre avoir "))
+    ]
+    assert sorted(subjects) == [
+        "Votre avoir FA-2025-000002 — créance DOS-2025-001 (Rhône Distribution SARL)",
+        "Votre facture FA-2025-000001 — créance DOS-2025-001 (Rhône Distribution SARL)",
+    ]
+
+
+def _invoice_email(subject_start: str) -> dict:
+    """The invoice's own email, which the PDF function queues once the PDF is stored (in the background)."""
+    [sent] = wait_for_mail(CREDITOR_EMAIL, lambda m: m["subject"].startswith(subject_start), timeout=60)
+    return sent
+
+
+def _said(message: dict) -> str:
+    """A message's text, its spaces (narrow no-break ones in amounts) made plain."""
+    from tests.unit.documents.helpers import normalise
+
+    return normalise(message["body"])
+
+
+def _attached(message: dict) -> tuple[str, str, str]:
+    """(filename, type, SHA-256) of a message's one attachment, read back from the local SES."""
+    import hashlib
+
+    from chalicelib.settings import get_settings
+    from infra.local.mailbox import attachment
+
+    [only] = message["attachments"]
+    found = attachment(get_settings().region, message["id"], only["index"])
+    assert found is not None
+    filename, content_type, content = found
+    return filename, content_type, hashlib.sha256(content).hexdigest()
 
 
 def test_a_refund_of_a_payment_invoiced_before_invoices_existed_invoices_it_first(aws):

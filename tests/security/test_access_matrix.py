@@ -126,6 +126,7 @@ ACCESS: dict[str, Rule] = {
     "redrive_claim": rule("any_claim", OPS),
     "reject_claim": rule("any_claim", OPS),
     "retry_assignment": rule("any_claim", OPS),
+    "operator_claim": rule("any_claim", OPS),
     "export_my_data": rule("none", CRED),
     "run_retention": rule("none", OPS),
     "list_rates": rule("none", OPS),

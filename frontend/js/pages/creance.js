@@ -11,7 +11,6 @@ import { nextStep, groupOf, isOpen, WITHDRAWABLE, AFTER_NOTICE, ENDED } from "..
 import { decompteView, interestLabel } from "./depot.js";
 import { debtorLinkSection, debtorDeclarationsSection } from "../debtor-link.js";
 import { invoicesSection } from "../invoices.js";
-import { role } from "../session.js";
 
 const POLL_MS = 2000;
 // The statuses a payment leads to at once: the « paiement confirmé » banner is news only there.
@@ -169,7 +168,7 @@ function draw(view) {
       { class: "card next-step", "aria-labelledby": "prochaine-etape" },
       h("h2", { id: "prochaine-etape" }, "Prochaine étape"),
       h("p", { id: "etape-suivante" }, h("strong", {}, step.label), step.date ? ` — ${step.dateLabel.toLowerCase()} : ${dateLong(step.date)}` : ""),
-      creditorOnly(() => actionsFor(view)),
+      actionsFor(view),
     ),
     reviewSection(claim),
     debtorDeclarationsSection(claim.claim_id, (message) => refresh(view, null, message)),
@@ -181,7 +180,7 @@ function draw(view) {
     documentsSection(claim),
     paymentsSection(claim),
     timelineSection(view),
-    creditorOnly(() => secondaryActions(view)),
+    secondaryActions(view),
   );
 }
 
@@ -273,13 +272,6 @@ function actionsFor(view) {
     add(box, notice("info", "Une étape automatique a échoué : notre équipe a été prévenue et reprend la créance. Rien n'est perdu."));
   }
   return box;
-}
-
-/** The creditor's actions; an operator opening the claim (from the operator page) reads it without them
- * and is told so. */
-function creditorOnly(build) {
-  if (role() !== "operator") return build();
-  return h("p", { class: "hint", id: "lecture-operateur" }, "Vue opérateur : lecture seule. Les actions de l'opérateur sont sur la page Exploitation.");
 }
 
 /** The CGV box before a « Payer » button, only when the account has not accepted the version in force (a

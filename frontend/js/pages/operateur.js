@@ -53,16 +53,16 @@ async function claimsSection(area) {
       render: (claims) =>
         table(
           [
-            { label: "Créance", value: (c) => [h("strong", {}, c.debtor_name), h("br"), h("a", { href: `#/creances/${encodeURIComponent(c.claim_id)}` }, h("code", {}, c.claim_id))] },
+            { label: "Créance", value: (c) => h("div", {}, h("strong", {}, c.debtor_name), h("br"), h("a", { href: `#/operateur/creances/${encodeURIComponent(c.claim_id)}` }, h("code", {}, c.claim_id))) },
             { label: "Créancier", value: (c) => c.creditor || "—" },
             { label: "Statut", value: (c) => c.status_label },
             { label: "Montant", value: (c) => euros(c.principal), class: "num" },
             { label: "Envoi recommandé", value: (c) => c.letter || "—" },
             { label: "Mise à jour", value: (c) => when(c.updated_at) },
-            { label: "Actions", value: (c) => claimActions(c, area) },
+            { label: "Actions", value: (c) => claimActions(c, () => claimsSection(area)) },
           ],
           claims,
-          { caption: "Créances de tous les créanciers", empty: attention ? "Aucune créance à examiner." : "Aucune créance.", attrs: { id: "creances-operateur" } },
+          { caption: "Créances de tous les créanciers", empty: attention ? "Aucune créance à examiner." : "Aucune créance.", attrs: { id: "creances-operateur", class: "cards" } },
         ),
       onLoaded: (count, more) => {
         status.textContent = `${count} créance${count > 1 ? "s" : ""} affichée${count > 1 ? "s" : ""}${more ? " ; d'autres suivent." : "."}`;
@@ -82,11 +82,19 @@ async function claimsSection(area) {
 
 // The operator's actions, offered only where the API accepts them: a redrive for a claim a step failed on,
 // a refusal with refund while the claim is paid and not yet on its way (the lifecycle's moves to rejected).
+// The list's rows and a claim's own page (operateur-creance.js) offer the same ones.
 const REDRIVABLE = new Set(["needs_attention"]);
 const REJECTABLE = new Set(["assessing", "lawyer_review", "needs_attention"]);
 
-function claimActions(claim, area) {
-  if (!REDRIVABLE.has(claim.status) && !REJECTABLE.has(claim.status)) return "—";
+/** Whether the operator can act on a claim at this status (redrive, refuse and refund). */
+export function hasOperatorActions(status) {
+  return REDRIVABLE.has(status) || REJECTABLE.has(status);
+}
+
+/** « Relancer le traitement » and « Refuser et rembourser » for ``claim`` ({claim_id, status, debtor_name})
+ * where its status allows them; ``rejected()`` runs once the claim is refused (to show it again). */
+export function claimActions(claim, rejected) {
+  if (!hasOperatorActions(claim.status)) return "—";
   const message = h("span", { role: "status" });
   const redrive = h("button", { type: "button", class: "secondary small" }, "Relancer le traitement");
   redrive.addEventListener("click", async () => {
@@ -115,7 +123,7 @@ function claimActions(claim, area) {
         api(`/v1/operator/claims/${encodeURIComponent(claim.claim_id)}/reject`, { method: "POST", body: { reasons: list(form.querySelector("textarea").value.replace(/[,;]/g, " ")) } }),
       );
       announce("Créance refusée ; le remboursement est en cours.");
-      await claimsSection(area);
+      await rejected();
     } catch (error) {
       showErrors(form, error);
     }

@@ -104,6 +104,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "court_name": "Tribunal de commerce de Toulouse",
     },
     "disputed": CLAIM | {"disputed_on": "2026-11-30", "dispute_summary": "Travaux non terminés"},
+    "invoice_issued": CLAIM
+    | {
+        "invoice_number": "FA-2026-000001",
+        "credit_note": False,
+        "issued_on": "2026-11-25",
+        "amount_ttc": "29.00",
+    },
     "notice_delivery": CLAIM
     | {
         "outcome": "non distribuable",
@@ -419,6 +426,81 @@ def test_the_notice_email_announces_its_attachment_and_carries_it() -> None:
     assert "mise-en-demeure-F-2025-0010.pdf" in email.text and "mise-en-demeure-F-2025-0010.pdf" in email.html
     with pytest.raises(ValueError, match="attachment"):
         render_email("notice_sent", SAMPLES["notice_sent"])
+
+
+INVOICE_PDF = Attachment("FA-2026-000001.pdf", b"%PDF-1.7\n%facture\n")
+
+
+def test_the_invoice_email_carries_its_pdf_with_its_number_date_and_amount() -> None:
+    email = render_email("invoice_issued", SAMPLES["invoice_issued"], attachments=(INVOICE_PDF,))
+    assert email.subject == "Votre facture FA-2026-000001 — créance F-2025-0010 (Dupont & <Fils>)"
+    assert email.attachments == (INVOICE_PDF,)
+    text = normalise(email.text)
+    assert "Vous trouverez ci-joint, au format PDF, la facture n° FA-2026-000001" in text
+    for line in ("Date : 25 novembre 2026", "Montant TTC : 29,00 €", "Pièce jointe : FA-2026-000001.pdf"):
+        assert line in text, line
+    assert "acquittée : il n'y a rien à régler" in text and "Facture d'origine" not in text
+    html = _visible(email.html)
+    assert "Montant TTC 29,00 €" in html and "Pièce jointe FA-2026-000001.pdf" in html
+    with pytest.raises(ValueError, match="attach"):
+        render_email("invoice_issued", SAMPLES["invoice_issued"])
+
+
+def test_the_credit_note_email_says_avoir_and_names_the_invoice_it_credits() -> None:
+    context = SAMPLES["invoice_issued"] | {
+        "invoice_number": "FA-2026-000002",
+        "credit_note": True,
+        "credited_number": "FA-2026-000001",
+    }
+    email = render_email("invoice_issued", context, attachments=(INVOICE_PDF,))
+    assert email.subject.startswith("Votre avoir FA-2026-000002 — créance F-2025-0010")
+    text = normalise(email.text)
+    assert "la facture d'avoir n° FA-2026-000002" in text
+    assert "Montant TTC de l'avoir : 29,00 €" in text and "Facture d'origine : n° FA-2026-000001" in text
+    assert "remboursement" in text and "acquittée" not in text
+    assert "Facture d'origine n° FA-2026-000001" in _visible(email.html)
+
+
+def test_the_invoice_service_queues_what_the_template_renders() -> None:
+    """``services/invoices.invoice_email`` passes the queue's check, with the PDF's key as attachment."""
+    from datetime import UTC, datetime
+
+    from chalicelib.documents.emails import check_queued
+    from chalicelib.domain.fee_invoices import Party, credit_note, payment_invoice
+    from chalicelib.domain.payments import PaymentStep
+    from chalicelib.services.invoices import invoice_email, invoice_email_key
+
+    paid_at = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    invoice = payment_invoice(
+        claim_id="CLM-2026-0042",
+        creditor_id="creditor-1",
+        reference="F-2025-0010",
+        debtor_name=DEBTOR,
+        step=PaymentStep.NOTICE,
+        ttc_cents=2900,
+        vat_rate_percent=20,
+        seller=Party("Recouvrement Démo SAS"),
+        buyer=Party("Atelier Numérique SAS"),
+        paid_at=paid_at,
+        paid_on=paid_at.date(),
+        payment_method="card",
+        payment_intent="pi_1",
+    ).numbered(1)
+    note = credit_note(
+        invoice, refund_id="re_1", refunded_cents=2900, refunded_at=paid_at, refunded_on=paid_at.date()
+    ).numbered(2)
+    for document, subject in (
+        (invoice, "Votre facture FA-2026-000001"),
+        (note, "Votre avoir FA-2026-000002"),
+    ):
+        queued = invoice_email(document)
+        assert queued.to == "creditor" and queued.attachments == (f"invoices/2026/{document.number}.pdf",)
+        assert queued.json_context()["amount_ttc"] == "29.00"  # a credit note's amount is shown positive
+        check_queued(queued.kind, queued.json_context(), attachments=len(queued.attachments))
+        email = render_email(queued.kind, CLAIM | queued.json_context(), attachments=(INVOICE_PDF,))
+        assert email.subject.startswith(subject)
+    assert invoice_email(note).json_context()["credited_number"] == "FA-2026-000001"
+    assert invoice_email_key(invoice) == "invoice-FA-2026-000001"
 
 
 def test_the_escalation_offer_gives_the_price_and_the_link_to_accept() -> None:

@@ -9,7 +9,13 @@ import pytest
 
 from chalicelib.documents.emails import EMAIL_KINDS
 from chalicelib.domain.claim import ClaimStatus
-from chalicelib.domain.notifications import STATUS_EMAIL_KINDS, Notification, outbox_id, with_defaults
+from chalicelib.domain.notifications import (
+    STATUS_EMAIL_KINDS,
+    Notification,
+    keyed_outbox_id,
+    outbox_id,
+    with_defaults,
+)
 
 
 def test_every_status_but_draft_has_a_creditor_email_that_exists() -> None:
@@ -65,3 +71,10 @@ def test_the_context_is_stored_as_plain_json() -> None:
     )
     assert notification.json_context() == {"amount_paid": "29.00", "paid_on": "2026-11-23"}
     assert outbox_id("clm_1", 4, 2) == "clm_1#4#2"
+
+
+def test_an_email_queued_without_a_claim_write_is_named_by_its_key_never_like_an_events() -> None:
+    assert keyed_outbox_id("clm_1", "invoice-FA-2026-000001") == "clm_1#invoice-FA-2026-000001#1"
+    for key in ("4", "12-a", "", "invoice#2", "invoice FA", "Invoice-1"):
+        with pytest.raises(ValueError, match="outbox key"):
+            keyed_outbox_id("clm_1", key)
