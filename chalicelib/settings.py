@@ -81,6 +81,8 @@ DEMO_SELLER = Seller(
 )
 
 
+# The identity's fields, each an OPERATOR_<FIELD> variable (and, on AWS, the stage's operator_identity).
+SELLER_FIELDS = tuple(name for name in Seller.__dataclass_fields__ if name != "demo")
 # What a fee invoice and the mentions légales cannot do without (C. com. L441-9 and R123-237, LCEN art. 6):
 # outside the local platform the app refuses to start while one is missing (:func:`seller_problems`).
 SELLER_REQUIRED = ("legal_name", "legal_form", "siren", "vat_number", "address", "email")
@@ -312,22 +314,7 @@ def _seller(local: bool) -> Seller:
     """OPERATOR_LEGAL_NAME, _LEGAL_FORM, _SIREN, _VAT_NUMBER, _ADDRESS, _EMAIL, _PHONE, _SHARE_CAPITAL, _RCS,
     _PUBLICATION_DIRECTOR, _HOST; on the local platform the demonstration company fills what is unset."""
     base = DEMO_SELLER if local else Seller("", "", "", "", "", "")
-    values = {
-        name: _env(f"OPERATOR_{name.upper()}", str(getattr(base, name)))
-        for name in (
-            "legal_name",
-            "legal_form",
-            "siren",
-            "vat_number",
-            "address",
-            "email",
-            "phone",
-            "share_capital",
-            "rcs",
-            "publication_director",
-            "host",
-        )
-    }
+    values = {name: _env(f"OPERATOR_{name.upper()}", str(getattr(base, name))) for name in SELLER_FIELDS}
     return Seller(**values, demo=local and values["siren"] == DEMO_SELLER.siren)
 
 

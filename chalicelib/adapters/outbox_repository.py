@@ -37,12 +37,12 @@ logger = logging.getLogger("claims.outbox")
 PENDING = "pending"  # the value of ``queue`` while an item waits (the sparse index's only partition)
 
 
-def new_item(
-    claim_id: str, sequence: int, n: int, notification: Notification, now: dt.datetime
+def _pending_row(
+    item_id: str, claim_id: str, sequence: int, notification: Notification, now: dt.datetime
 ) -> OutboxModel:
-    """The item of the ``n``-th email (1-based) owed by the audit event ``sequence`` of a claim."""
+    """A new item waiting to be sent."""
     return OutboxModel(
-        outbox_id(claim_id, sequence, n),
+        item_id,
         claim_id=claim_id,
         sequence=sequence,
         kind=notification.kind,
@@ -56,52 +56,38 @@ def new_item(
     )
 
 
+def _checked(notification: Notification) -> Notification:
+    """The email as queued on its own (no claim write checked it): one that could not be rendered is
+    refused now, not when it is sent."""
+    from chalicelib.domain.email_kinds import check_queued
+
+    check_queued(notification.kind, notification.context, attachments=len(notification.attachments))
+    return notification
+
+
+def new_item(
+    claim_id: str, sequence: int, n: int, notification: Notification, now: dt.datetime
+) -> OutboxModel:
+    """The item of the ``n``-th email (1-based) owed by the audit event ``sequence`` of a claim."""
+    return _pending_row(outbox_id(claim_id, sequence, n), claim_id, sequence, notification, now)
+
+
 def new_platform_item(subject: str, key: str, notification: Notification, now: dt.datetime) -> OutboxModel:
     """The item of an email about the platform itself (``subject`` starts with
     :data:`~chalicelib.domain.notifications.PLATFORM_SUBJECT_PREFIX`), once per ``key``:
     ``<subject>#<key>#1``. Only the operator receives such emails."""
-    from chalicelib.domain.email_kinds import check_queued
     from chalicelib.domain.notifications import is_platform_subject
 
     if not is_platform_subject(subject) or notification.to != "operator":
         raise ValueError(f"platform email {notification.kind!r}: subject {subject!r} to {notification.to!r}")
-    check_queued(notification.kind, notification.context, attachments=len(notification.attachments))
-    return OutboxModel(
-        f"{subject}#{key}#1",
-        claim_id=subject,
-        sequence=0,
-        kind=notification.kind,
-        recipient=notification.to,
-        context=notification.json_context(),
-        attachments=list(notification.attachments),
-        status=OutboxStatus.PENDING.value,
-        attempts=0,
-        created_at=now,
-        queue=PENDING,
-    )
+    return _pending_row(f"{subject}#{key}#1", subject, 0, _checked(notification), now)
 
 
 def new_keyed_item(claim_id: str, key: str, notification: Notification, now: dt.datetime) -> OutboxModel:
     """The item of the one email about a claim that ``key`` names, queued without a claim write:
     ``<claim id>#<key>#1`` (:func:`~chalicelib.domain.notifications.keyed_outbox_id`), owed by no audit
-    event (``sequence`` :data:`~chalicelib.domain.notifications.NO_EVENT`). Checked as a claim write's
-    emails are: one that could not be rendered is refused now, not when it is sent."""
-    from chalicelib.domain.email_kinds import check_queued
-
-    check_queued(notification.kind, notification.context, attachments=len(notification.attachments))
-    return OutboxModel(
-        keyed_outbox_id(claim_id, key),
-        claim_id=claim_id,
-        sequence=NO_EVENT,
-        kind=notification.kind,
-        recipient=notification.to,
-        context=notification.json_context(),
-        attachments=list(notification.attachments),
-        status=OutboxStatus.PENDING.value,
-        attempts=0,
-        created_at=now,
-        queue=PENDING,
-    )
+    event (``sequence`` :data:`~chalicelib.domain.notifications.NO_EVENT`)."""
+    return _pending_row(keyed_outbox_id(claim_id, key), claim_id, NO_EVENT, _checked(notification), now)
 
 
 def _to_domain(row: OutboxModel) -> OutboxItem:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from chalicelib.settings import SELLER_FIELDS
+
 HERE = Path(__file__).resolve().parent
 CONFIG_PATH = HERE / "config.json"
 
@@ -131,20 +133,8 @@ def _stage(name: str, settings: dict[str, Any], path: Path) -> StageConfig:
     return config
 
 
-# chalicelib.settings.Seller's fields (tests/infra check they agree).
-IDENTITY_FIELDS = (
-    "legal_name",
-    "legal_form",
-    "siren",
-    "vat_number",
-    "address",
-    "email",
-    "phone",
-    "share_capital",
-    "rcs",
-    "publication_director",
-    "host",
-)
+# chalicelib.settings.Seller's fields.
+IDENTITY_FIELDS = SELLER_FIELDS
 
 
 def operator_environment(config: StageConfig) -> dict[str, str]:

@@ -38,6 +38,7 @@ def _config(tmp_path: Path, **identity: str) -> Path:
 
 def test_the_identity_fields_are_the_sellers():
     assert set(IDENTITY_FIELDS) == {f.name for f in dataclasses.fields(Seller)} - {"demo"}
+    assert "siren" in IDENTITY_FIELDS and "demo" not in IDENTITY_FIELDS
 
 
 def test_the_example_stage_synthesises_but_does_not_deploy_without_an_identity(tmp_path: Path, capsys):
