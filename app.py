@@ -148,6 +148,26 @@ def import_claims(event: dict[str, Any], context: Any) -> dict[str, object]:
     return handlers.import_claims(event)
 
 
+@app.lambda_function(name="export_data")
+def export_data(event: dict[str, Any], context: Any) -> dict[str, object]:
+    """A creditor's data export (chalicelib/services/data_export.py), started by POST /v1/me/exports."""
+    from chalicelib import bootstrap
+    from chalicelib.clock import real_now
+    from chalicelib.services.data_export import run_export
+
+    creditor_id = str(event.get("creditor_id", ""))
+    job = run_export(
+        creditor_id,
+        str(event.get("export_id", "")),
+        int(event.get("attempt") or 1),
+        jobs=bootstrap.export_jobs(),
+        build=bootstrap.data_export_builder(creditor_id),
+        notify=bootstrap.email_export_ready,  # sent as the import's report is
+        now=real_now,
+    )
+    return {"export_id": job.export_id, "status": job.status.value, "claims": job.claims_total}
+
+
 # Every morning, the claims waiting in the escalation are checked against the BODACC (RULEBOOK 2.9): a
 # judgment published since goes into the claim and the creditor is told (services/debtor_check.py).
 @app.schedule("cron(30 5 * * ? *)", name="recheck_debtors")

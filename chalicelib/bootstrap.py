@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.debtor_declarations import DebtorDeclarations
     from chalicelib.adapters.debtor_links import DebtorLinks
     from chalicelib.adapters.document_store import DocumentStore
+    from chalicelib.adapters.export_jobs import ExportJobStore
     from chalicelib.adapters.identity import CognitoIdentityProvider
     from chalicelib.adapters.imports_repository import ImportRepository
     from chalicelib.adapters.invoices_repository import InvoiceRepository
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.rates_repository import RateProposalRepository, RateRepository
     from chalicelib.adapters.step_functions import StepFunctionsEngine
     from chalicelib.adapters.stripe_gateway import StripeGateway
+    from chalicelib.domain.data_export import ExportJob
     from chalicelib.domain.email_kinds import RenderedEmail
     from chalicelib.services.invoices import Invoicing
     from chalicelib.settings import Settings
@@ -92,6 +94,62 @@ def imports() -> ImportRepository:
         return ImportRepository()
 
     return _built("imports", build)
+
+
+def export_jobs() -> ExportJobStore:
+    """The creditors' data exports, kept in the documents bucket (chalicelib/adapters/export_jobs.py)."""
+
+    def build() -> ExportJobStore:
+        from chalicelib.adapters.export_jobs import ExportJobStore
+
+        return ExportJobStore(documents())
+
+    return _built("export_jobs", build)
+
+
+def start_data_export(job: ExportJob) -> None:
+    """Start the export function ``export_data`` for one export, in the background."""
+    from chalicelib.adapters.lambda_invoker import invoke_async
+    from chalicelib.services.data_export import EXPORT_FUNCTION
+
+    invoke_async(
+        EXPORT_FUNCTION, {"creditor_id": job.creditor_id, "export_id": job.export_id, "attempt": job.attempt}
+    )
+
+
+def data_export_builder(creditor_id: str) -> Callable[[Callable[[int, int], None]], dict[str, Any]]:
+    """What the export function builds for one creditor: ``export_for`` with every collaborator, on the
+    business clock (``build(progress)``)."""
+    from chalicelib.clock import business_now
+    from chalicelib.domain.accounts import Identity
+    from chalicelib.services.privacy import export_for
+    from chalicelib.settings import get_settings
+
+    def build(progress: Callable[[int, int], None]) -> dict[str, Any]:
+        account = accounts().get(creditor_id)
+        return export_for(
+            Identity(account.user_id, account.email, account.role),
+            accounts=accounts(),
+            claims=claims(),
+            imports=imports(),
+            files=documents(),
+            now=business_now(),
+            today=get_settings().today(),
+            invoices=invoices(),
+            progress=progress,
+        )
+
+    return build
+
+
+def email_export_ready(job: ExportJob) -> None:
+    """Email the creditor that their export is ready (``data_export_ready``, sent as the import's report)."""
+    from chalicelib.services.data_export import READY_EMAIL, ready_email
+    from chalicelib.settings import get_settings
+
+    ready = ready_email(job, accounts().find(job.creditor_id), base_url=get_settings().public_url)
+    if ready is not None:
+        send_account_email(ready[0], READY_EMAIL, ready[1])
 
 
 def invoices() -> InvoiceRepository:

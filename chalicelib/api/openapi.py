@@ -439,11 +439,24 @@ OPERATIONS: dict[str, Operation] = {
         "Avancement et rapport d'un import", "Import", response=f"{_C}:ImportView", roles=CREDITOR
     ),
     # --- privacy (RGPD) ---
-    "export_my_data": Operation(
-        "Exporter toutes mes données (RGPD art. 15 et 20) : compte, créances, historiques, e-mails, imports, "
-        "fichiers par liens temporaires",
+    "start_export": Operation(
+        "Demander l'export de toutes mes données (RGPD art. 15 et 20), préparé en arrière-plan ; si un "
+        "export est déjà en préparation, c'est lui qui est renvoyé",
         "Données personnelles",
-        response="privacy_schemas:DataExportView",
+        response="privacy_schemas:ExportView",
+        status=202,
+        roles=CREDITOR,
+    ),
+    "list_exports": Operation(
+        "Mes derniers exports de données (10 au plus)",
+        "Données personnelles",
+        response="privacy_schemas:ExportList",
+        roles=CREDITOR,
+    ),
+    "get_export": Operation(
+        "Avancement d'un export de données et, une fois prêt, son lien de téléchargement (15 minutes)",
+        "Données personnelles",
+        response="privacy_schemas:ExportView",
         roles=CREDITOR,
     ),
     "run_retention": Operation(

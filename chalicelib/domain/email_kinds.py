@@ -266,6 +266,13 @@ EMAIL_KINDS: Mapping[str, EmailKind] = {
             {"base_url": "url", "drafts_created": "count", "lines_rejected": "count", "report_url": "url"},
             {"file_name": "text"},
         ),
+        EmailKind(
+            "data_export_ready",
+            "creditor",
+            "l'export des données du créancier (RGPD) est prêt : à télécharger depuis son profil (non joint)",
+            {"base_url": "url", "profile_url": "url", "available_days": "count"},
+            {"claims_count": "count"},
+        ),
         # --- to the platform's operators -------------------------------------------------------------
         EmailKind(
             "operator_alert",

@@ -4,6 +4,8 @@ the retention plan of RULEBOOK 7.1 applied to ended claims (GDPR art. 5(1)(e)).
 * :func:`export_for` — the caller's account, every claim of theirs with its content, evidence metadata,
   timeline, letter, lawyer record, checkouts and emails, their imports, and short-lived links to every file
   stored for them. Only their own: the claims come from the creditor index and pass the access rule again.
+  Built in the background by the ``export_data`` function (:mod:`chalicelib.services.data_export`), which
+  stores it for the creditor to download: thousands of claims take longer than an API request may.
 * :func:`run_retention` — every ended claim is judged by :func:`chalicelib.domain.retention.retention_of`;
   those whose archive period is over are anonymised: their files (``claims/<id>/``, ``shares/<id>/``) and
   emails deleted, the claim item stripped of the debtor's data, the timeline re-sealed as tombstones that
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +54,8 @@ EXPORT_FORMAT = "claims-platform-export/1"
 EXPORT_LINK_SECONDS = 900
 # Imports a creditor may have (the export reads them all).
 MAX_IMPORTS = 10_000
+# Claims read per query of the creditor index.
+EXPORT_PAGE = 100
 
 
 def claim_prefixes(claim_id: str) -> tuple[str, str]:
@@ -73,13 +78,16 @@ def export_for(
     now: dt.datetime,
     today: dt.date,
     invoices: CreditorInvoices | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Everything the platform holds about a creditor, as one JSON document (files as short-lived links);
-    with ``invoices``, the platform's fee invoices and credit notes too (issue 24)."""
+    with ``invoices``, the platform's fee invoices and credit notes too (issue 24). ``progress(done,
+    total)`` is called after each claim (a timeline query and a file listing each: the long part)."""
     if identity.role is not Role.CREDITOR or not identity.creditor_id:
         raise Forbidden("Seul un compte créancier peut exporter ses données.")
     account = accounts.get(identity.user_id)
-    own = claims.list_for(identity)
+    # The creditor index already selects: said twice on purpose.
+    own = [claim for claim in _own_claims(identity, claims) if claim.creditor_id == identity.creditor_id]
     emails = claims.emails_of([claim.claim_id for claim in own])
     by_claim: dict[str, list[OutboxItem]] = {}
     for email in emails:
@@ -104,24 +112,49 @@ def export_for(
             if account.cgv_version
             else None,
         },
-        "claims": [
-            _claim_export(
-                claim, claims.events(claim.claim_id), by_claim.get(claim.claim_id, []), files, today
-            )
-            for claim in own
-            if claim.creditor_id == identity.creditor_id  # list_for already selects: said twice on purpose
-        ],
+        "claims": _claims_export(own, by_claim, claims, files, today, progress),
         "imports": [_import_export(job, files) for job in jobs if job.creditor_id == identity.creditor_id],
         "invoices": export_rows(invoices, files, identity.creditor_id, expires_in=EXPORT_LINK_SECONDS)
         if invoices is not None
         else [],
         "notes": [
             "Le mot de passe n'est connu que de Cognito, sous forme de condensat : il n'est pas exporté.",
-            "Les liens de téléchargement expirent après "
-            f"{EXPORT_LINK_SECONDS // 60} minutes ; relancez l'export pour en obtenir de nouveaux.",
+            "Les liens de téléchargement des fichiers expirent "
+            f"{EXPORT_LINK_SECONDS // 60} minutes après la préparation de l'export (generated_at) ; "
+            "préparez un nouvel export depuis votre profil pour en obtenir de nouveaux.",
             f"Durées de conservation : {RULEBOOK} (voir « retention » pour chaque créance).",
         ],
     }
+
+
+def _own_claims(identity: Identity, claims: ClaimRepository) -> list[Claim]:
+    """The creditor's claims, newest first, read :data:`EXPORT_PAGE` at a time from the creditor index."""
+    own: list[Claim] = []
+    after: dict[str, Any] | None = None
+    while True:
+        page, after = claims.page_for(identity, limit=EXPORT_PAGE, after=after)
+        own += page
+        if after is None:
+            return own
+
+
+def _claims_export(
+    own: list[Claim],
+    emails: dict[str, list[OutboxItem]],
+    claims: ClaimRepository,
+    files: DocumentStore,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None,
+) -> list[dict[str, Any]]:
+    exported = []
+    if progress is not None:
+        progress(0, len(own))
+    for claim in own:
+        events = claims.events(claim.claim_id)
+        exported.append(_claim_export(claim, events, emails.get(claim.claim_id, []), files, today))
+        if progress is not None:
+            progress(len(exported), len(own))
+    return exported
 
 
 def _claim_export(

@@ -22,6 +22,7 @@ PDF_FUNCTIONS = frozenset(
 ASYNC_FUNCTIONS = frozenset(
     {
         "import_claims",
+        "export_data",
         "send_notifications",
         "sweep_outbox",
         "prepare_declaration",
@@ -35,9 +36,15 @@ ASYNC_FUNCTIONS = frozenset(
 STRIPE_FUNCTIONS = frozenset({"api_handler", "check_claim"})
 # The function the state machine calls when a step failed for good: each call is a claim for an operator.
 NEEDS_ATTENTION_FUNCTION = "mark_needs_attention"
-# Memory (MB) and timeout (s) by kind of function: the API (and its authorizer), PDF rendering, the rest.
-MEMORY_MB = {"api": 1024, "pdf": 2048, "other": 512}
-TIMEOUT_S = {"api": 29, "pdf": 300, "other": 120}
+# Background functions that read a whole account, as long as Lambda allows: the creditor's data export
+# (chalicelib/services/data_export.py) reads every claim's timeline and files, one query and one listing
+# per claim, and holds the document in memory before storing it (tens of MB for thousands of claims). One
+# that still dies is started again, at most three times, when its progress stops for 5 minutes.
+LONG_FUNCTIONS = frozenset({"export_data"})
+# Memory (MB) and timeout (s) by kind of function: the API (and its authorizer), PDF rendering, whole-account
+# background work, the rest.
+MEMORY_MB = {"api": 1024, "pdf": 2048, "long": 1024, "other": 512}
+TIMEOUT_S = {"api": 29, "pdf": 300, "long": 900, "other": 120}
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,13 @@ def app_functions() -> list[AppFunction]:
     found = [AppFunction("api_handler", "APIHandler", "api")]
     found += [AppFunction(a.name, camel_case(a.name), "api") for a in chalice_app.builtin_auth_handlers]
     for function in chalice_app.pure_lambda_functions:
-        kind = "pdf" if function.name in PDF_FUNCTIONS else "other"
+        kind = (
+            "pdf"
+            if function.name in PDF_FUNCTIONS
+            else "long"
+            if function.name in LONG_FUNCTIONS
+            else "other"
+        )
         found.append(AppFunction(function.name, camel_case(function.name), kind))
     for event in chalice_app.event_sources:
         found.append(AppFunction(event.name, camel_case(event.name), "other"))

@@ -1,7 +1,8 @@
 """The web interface's forms in a real browser (Chromium) on the real local platform: bad input gets French
 messages next to the fields (the API's ``details[].field`` mapped to the form's fields, on the right step),
 nothing typed is lost when the page is reloaded, every control has a label, the sign-in works from the
-keyboard alone, and a CSV import shows its progress and its line-by-line report."""
+keyboard alone, a CSV import shows its progress and its line-by-line report, and the profile prepares the
+creditor's data export in the background, then downloads it."""
 
 from __future__ import annotations
 
@@ -233,6 +234,27 @@ def test_an_aged_balance_import_shows_progress_and_its_report(platform, tmp_path
         shot(page, "22-import")
         page.locator("#brouillons-importes a").first.click()
         page.wait_for_selector("text=Étape 2 sur 5")  # an imported draft opens in the filing form
+
+
+def test_the_profile_exports_the_creditors_data_in_the_background_then_offers_the_download(
+    platform, tmp_path
+):
+    url = platform.url
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        keyboard_sign_in(page, url)
+        page.goto(url + "/#/profil")
+        page.get_by_role("button", name="Exporter mes données").click()
+        wait_for_text(
+            page, "Votre export est prêt", "#etat-export"
+        )  # after « Préparation de l'export… NN % »
+        assert page.locator("#telecharger-export").is_visible()
+        wait_for_text(page, "Prêt", "#mes-donnees ul.exports")
+        with page.expect_download() as download:
+            page.locator("#telecharger-export").click()
+        assert download.value.suggested_filename == "mes-donnees.json"
+        document = download.value.path().read_text(encoding="utf-8")
+        assert '"format": "claims-platform-export/1"' in document and "creancier@demo.localhost" in document
 
 
 def test_the_claim_page_records_the_letters_presentation_a_partial_payment_and_the_settlement(

@@ -113,6 +113,9 @@ def test_every_function_the_app_declares_is_deployed_under_the_name_the_runtime_
         assert pdf["MemorySize"] > api["MemorySize"] and pdf["Timeout"] > api["Timeout"]
     for name in ASYNC_FUNCTIONS:
         assert names[f"claims-dev-{name}"]["DeadLetterQueue"]["Type"] == "SQS"
+    # The data export reads a whole account: as long as Lambda allows (15 min), more memory than the import.
+    export, bulk_import = names["claims-dev-export_data"], names["claims-dev-import_claims"]
+    assert export["Timeout"] == 900 and export["MemorySize"] > bulk_import["MemorySize"]
 
 
 def test_iam_grants_no_wildcard_action_on_data(synth: Synthesized):
@@ -233,8 +236,13 @@ def test_buckets_are_private_encrypted_versioned_and_documents_follow_the_retent
         assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
     documents = next(b["Properties"] for b in buckets.values() if "CorsConfiguration" in b["Properties"])
     rules = {rule["Id"]: rule for rule in documents["LifecycleConfiguration"]["Rules"]}
-    assert {"claim-file-archive", "import-files", "lawyer-share-copies"} <= set(rules)
+    assert {"claim-file-archive", "import-files", "lawyer-share-copies", "data-exports"} <= set(rules)
     assert rules["claim-file-archive"]["Prefix"] == "claims/"
+    # The « export prêt » email says how long the file stays (chalicelib/services/data_export.py).
+    from chalicelib.services.data_export import KEPT_DAYS
+
+    assert rules["data-exports"]["Prefix"] == "exports/"
+    assert rules["data-exports"]["ExpirationInDays"] == KEPT_DAYS
     [cors] = documents["CorsConfiguration"]["CorsRules"]
     assert set(cors["AllowedMethods"]) == {"POST", "GET"}
 

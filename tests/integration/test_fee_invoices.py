@@ -15,6 +15,7 @@ import pytest
 
 from tests.integration.accounts_helpers import PASSWORD, mailbox
 from tests.integration.claims_helpers import cgv, create_claim, creditor, get, pdf_bytes, post, upload
+from tests.integration.export_helpers import exported
 from tests.integration.outbox_helpers import status_email, wait_for_mail
 
 pytestmark = pytest.mark.integration
@@ -539,7 +540,7 @@ def test_a_paid_claim_has_its_invoice_a_refund_its_credit_note_for_its_creditor_
     assert [i["number"] for i in second["invoices"]] == ["FA-2025-000001"]
 
     # The data export holds them, as issued, with a link to each PDF.
-    export = get(api, "/v1/me/export", token).json_body
+    export = exported(api, token)
     rows = {row["number"]: row for row in export["invoices"]}
     assert set(rows) == {"FA-2025-000001", "FA-2025-000002"}
     assert rows["FA-2025-000001"]["amounts"] == {
@@ -550,7 +551,7 @@ def test_a_paid_claim_has_its_invoice_a_refund_its_credit_note_for_its_creditor_
     }
     assert rows["FA-2025-000002"]["credited_number"] == "FA-2025-000001"
     assert rows["FA-2025-000001"]["pdf_url"].startswith("http") and rows["FA-2025-000001"]["pdf_sha256"]
-    assert get(api, "/v1/me/export", other).json_body["invoices"] == []
+    assert exported(api, other)["invoices"] == []
     json.dumps(export)
     assert len(mailbox(CREDITOR_EMAIL)) >= 2
     # Each PDF was emailed once, however often the events came and the PDFs were asked for.

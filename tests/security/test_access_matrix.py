@@ -5,7 +5,7 @@ route cannot ship without saying who may call it. For each call the expectation 
 
 * anonymous → 401 on every signed-in route;
 * a role the route is not for → 403;
-* the right role but someone else's object (another creditor's claim or import, a dossier assigned to
+* the right role but someone else's object (another creditor's claim, import or export, a dossier assigned to
   another lawyer or not yet assigned) → 404, never 403 (ids do not leak) — and nothing changed;
 * the right role on their own object → anything but 401/403/404 (a 400 for the empty body or a 409 for the
   claim's state is fine: the door was open);
@@ -30,7 +30,16 @@ PASSWORD = "MatriceAcces2026"
 NOW = datetime(2025, 3, 31, 9, 0, tzinfo=UTC)
 
 Scope = Literal[
-    "public", "webhook", "basic_webhook", "none", "claim", "dossier", "import", "any_claim", "lawyer_account"
+    "public",
+    "webhook",
+    "basic_webhook",
+    "none",
+    "claim",
+    "dossier",
+    "import",
+    "export",
+    "any_claim",
+    "lawyer_account",
 ]
 
 
@@ -127,7 +136,9 @@ ACCESS: dict[str, Rule] = {
     "reject_claim": rule("any_claim", OPS),
     "retry_assignment": rule("any_claim", OPS),
     "operator_claim": rule("any_claim", OPS),
-    "export_my_data": rule("none", CRED),
+    "start_export": rule("none", CRED),
+    "list_exports": rule("none", CRED),
+    "get_export": rule("export", CRED),
     "run_retention": rule("none", OPS),
     "list_rates": rule("none", OPS),
     "add_rates": rule("none", OPS),
@@ -253,6 +264,17 @@ def _import(world: World) -> str:
     return job.import_id
 
 
+def _export(world: World) -> str:
+    from chalicelib.adapters.export_jobs import ExportJobStore
+    from chalicelib.domain.data_export import ExportJob, ExportStatus
+
+    job = ExportJob(
+        "exp_20250331090000000000_0123abcd", world.users["creditor_a"], ExportStatus.DONE, NOW, NOW
+    )
+    ExportJobStore().save(job)
+    return job.export_id
+
+
 def _routes() -> list[tuple[str, str, str]]:
     import app
 
@@ -277,6 +299,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route():
 
 CLAIM_NOT_FOUND = "Cette créance est introuvable."
 IMPORT_NOT_FOUND = "Cet import est introuvable."
+EXPORT_NOT_FOUND = "Cet export est introuvable (les exports sont conservés 7 jours)."
 
 
 def _call(api, method: str, path: str, token: str | None, content_type: str = "application/json"):
@@ -312,7 +335,7 @@ def _expected(entry: Rule, role: str, stage: str | None) -> str:
         return "403"
     if entry.scope in ("none", "any_claim", "lawyer_account"):
         return "open"
-    if entry.scope == "import":
+    if entry.scope in ("import", "export"):
         return "open" if role == "creditor_a" else "404"
     if entry.scope == "dossier":
         return "open" if role == "lawyer_assigned" and stage in ASSIGNED_FROM else "404"
@@ -351,11 +374,12 @@ def test_every_route_for_every_role_and_claim_stage(api, world):
                 ):
                     failures.append(f"{method} {path} as {role}: refused, yet the claim changed")
 
-    import_id = _import(world)
+    import_id, export_id = _import(world), _export(world)
     lawyer_id = world.users["lawyer_other"]
     for method, template, view in other_routes:
         entry = ACCESS[view]
         path = template.replace("{import_id}", import_id).replace("{user_id}", lawyer_id)
+        path = path.replace("{export_id}", export_id)
         content_types = _route_content_types(template, method)
         content_type = "application/json" if "application/json" in content_types else content_types[0]
         for role in order:
@@ -387,7 +411,7 @@ def _judge(response, expected: str, what: str) -> str | None:
         return None
     if str(status) != expected:
         return f"{what}: expected {expected}, got {status} {response.body[:160]!r}"
-    if expected == "404" and message not in (CLAIM_NOT_FOUND, IMPORT_NOT_FOUND):
+    if expected == "404" and message not in (CLAIM_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_NOT_FOUND):
         return f"{what}: a refused caller must get the same 404 as for an unknown id, got {message!r}"
     return None
 

@@ -21,6 +21,7 @@ from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import Checkout, CheckoutStatus, PaymentStep
 from tests.integration.accounts_helpers import get, post
 from tests.integration.claims_helpers import b2b_content, cgv, creditor, pdf_bytes, upload
+from tests.integration.export_helpers import exported
 from tests.integration.outbox_helpers import status_email
 
 pytestmark = pytest.mark.integration
@@ -94,9 +95,7 @@ def test_the_export_holds_everything_of_the_creditor_and_nothing_of_another(api,
         DocumentStore().put(key, f"debiteur;montant\n{job_id};100\n".encode(), "text/csv")
         ImportRepository().create(ImportJob(job_id, owner, f"{job_id}.csv", key, ImportStatus.DONE, now, now))
 
-    response = get(api, "/v1/me/export", token_a)
-    assert response.status_code == 200, response.body
-    export = response.json_body
+    export = exported(api, token_a)
 
     assert export["format"] == "claims-platform-export/1"
     assert export["account"]["email"] == "claire@atelier-numerique.fr"
@@ -132,16 +131,19 @@ def test_the_export_holds_everything_of_the_creditor_and_nothing_of_another(api,
     ):
         assert foreign not in text, foreign
 
-    other = get(api, "/v1/me/export", token_b).json_body
+    other = exported(api, token_b)
     assert [c["claim_id"] for c in other["claims"]] == [claim_b["claim_id"]]
     assert claim_a["claim_id"] not in json.dumps(other) and user_a not in json.dumps(other)
 
 
 def test_only_a_creditor_exports_and_only_an_operator_runs_the_retention(api, stripe):
     token = creditor(api)
-    assert get(api, "/v1/me/export").status_code == 401
+    assert post(api, "/v1/me/exports", {}).status_code == 401
+    assert get(api, "/v1/me/exports").status_code == 401
     assert post(api, "/v1/operator/retention/run", {}, token).status_code == 403
-    assert get(api, "/v1/me/export", _operator(api)).status_code == 403
+    operator = _operator(api)
+    assert post(api, "/v1/me/exports", {}, operator).status_code == 403
+    assert get(api, "/v1/me/exports", operator).status_code == 403
 
 
 # --- retention ------------------------------------------------------------------------------------------

@@ -358,6 +358,7 @@ function confidentialite(info) {
         "Factures et données de paiement de la plateforme : dix ans (code de commerce).",
         "Compte du créancier : pendant la relation contractuelle, puis cinq ans.",
         "Fichiers d'import (CSV) : quatre-vingt-dix jours.",
+        "Exports de ses données demandés par un créancier : sept jours.",
       ]),
     ),
     article(
@@ -367,7 +368,7 @@ function confidentialite(info) {
         "p",
         {},
         "Vous disposez d'un droit d'accès, de rectification, d'effacement, de limitation, d'opposition et de portabilité (articles 15 à 21 du RGPD). " +
-          "Un créancier peut obtenir à tout moment l'export complet de ses données, au format JSON, par l'interface de programmation de la plateforme (GET /v1/me/export). ",
+          "Un créancier peut obtenir à tout moment l'export complet de ses données, au format JSON, depuis son profil (rubrique « Mes données ») : le fichier est préparé en quelques minutes, un e-mail le signale, et il reste téléchargeable sept jours. ",
         "Pour exercer vos droits, écrivez à ",
         mail(info.support_email),
         seller.address ? ` ou par courrier à ${name}, ${seller.address}` : "",

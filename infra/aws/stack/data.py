@@ -34,6 +34,9 @@ CLAIM_FILE_DEEP_ARCHIVE_AFTER_DAYS = 3 * 365
 CLAIM_FILE_BACKSTOP_DAYS = 15 * 365 + 4
 IMPORT_FILE_DAYS = 90  # the CSV of a bulk import: its rows became claims; the report is in DynamoDB
 SHARE_COPY_DAYS = 7  # a lawyer's download copy, recreated on demand (chalicelib/services/lawyers.py)
+# A creditor's data export and its job record (chalicelib/adapters/export_jobs.py): a copy of what the
+# platform holds, made again on demand; the email that announces it says 7 days (services/data_export.py).
+DATA_EXPORT_DAYS = 7
 NONCURRENT_VERSION_DAYS = 30
 
 
@@ -173,7 +176,8 @@ def documents_bucket(
     public_url: str,
     retain: cdk.RemovalPolicy,
 ) -> s3.Bucket:
-    """The claim files, imports and lawyers' copies, each kept as long as ``RULEBOOK §7.1`` says."""
+    """The claim files, imports, lawyers' copies and data exports, each kept as long as ``RULEBOOK §7.1``
+    says."""
     origins_allowed = [f"https://{distribution.distribution_domain_name}"]
     if public_url:
         origins_allowed.insert(0, public_url)
@@ -203,6 +207,9 @@ def documents_bucket(
             ),
             s3.LifecycleRule(
                 id="lawyer-share-copies", prefix="shares/", expiration=cdk.Duration.days(SHARE_COPY_DAYS)
+            ),
+            s3.LifecycleRule(
+                id="data-exports", prefix="exports/", expiration=cdk.Duration.days(DATA_EXPORT_DAYS)
             ),
             s3.LifecycleRule(
                 id="old-versions-and-uploads",

@@ -141,7 +141,8 @@ def _grant_escalation(scope: cdk.Stack, config: StageConfig, role: iam.Role, sta
 
 
 def _grant_background_work(scope: cdk.Stack, config: StageConfig, role: iam.Role) -> None:
-    # Background work started by the app itself (chalicelib/adapters/lambda_invoker.py).
+    # Background work started by the app itself (chalicelib/adapters/lambda_invoker.py): the bulk import, the
+    # data export, the PDFs, the outbox sender… The functions themselves run with the workflow role.
     role.add_to_policy(
         iam.PolicyStatement(
             actions=["lambda:InvokeFunction"],

@@ -148,6 +148,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "report_url": f"{BASE}/#/imports/IMP-7",
         "file_name": "balance-agee-novembre.csv",
     },
+    "data_export_ready": {
+        "base_url": BASE,
+        "profile_url": f"{BASE}/#/profil",
+        "available_days": 7,
+        "claims_count": 2000,
+    },
     "reminder_escalation_pending": CLAIM
     | {
         "offered_on": "2026-12-04",
@@ -577,6 +583,14 @@ def test_import_report_counts_in_french() -> None:
     none_rejected = render_email("import_finished", SAMPLES["import_finished"] | {"lines_rejected": 0})
     assert "0 ligne rejetée" in none_rejected.subject
     assert "peuvent être corrigées" not in none_rejected.text
+
+
+def test_the_data_export_email_links_to_the_profile_and_attaches_nothing() -> None:
+    email = _render("data_export_ready")
+    assert email.subject == "Votre export de données est prêt" and email.attachments == ()
+    assert f"{BASE}/#/profil" in email.text and f'href="{BASE}/#/profil"' in email.html
+    assert "2 000 créances" in normalise(email.text) or "2000 créances" in normalise(email.text)
+    assert "n'est pas joint" in email.text and "7 jours" in email.text
 
 
 def test_optional_values_may_be_left_out() -> None:
