@@ -23,6 +23,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class _PortTaken(AssertionError):
+    """The platform could not bind the port chosen for it."""
+
+
 class RunningPlatform:
     def __init__(self, data_dir: Path, time_scale: float = 1e6, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
@@ -31,6 +35,7 @@ class RunningPlatform:
         self.port = free_port()
         self.moto_port = free_port()
         self.process: subprocess.Popen[str] | None = None
+        self._served = False  # started once: its address is known to the test
         self.log_path = data_dir.parent / f"platform-{self.port}.log"
 
     @property
@@ -42,6 +47,19 @@ class RunningPlatform:
         return f"http://127.0.0.1:{self.moto_port}"
 
     def start(self, ready_within: float = 60) -> float:
+        """Start and wait until ready (seconds taken). A first start whose port another process took since
+        :func:`free_port` chose it (another test worker's platform, an outgoing connection) tries new ports,
+        at most three times; a restart keeps its ports (the tests reuse the address)."""
+        for _ in range(2):
+            try:
+                return self._start(ready_within)
+            except _PortTaken:
+                if self._served:
+                    raise
+                self.port, self.moto_port = free_port(), free_port()
+        return self._start(ready_within)
+
+    def _start(self, ready_within: float) -> float:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")} | self.extra_env
         command = [
             sys.executable,
@@ -63,11 +81,14 @@ class RunningPlatform:
         )
         while time.monotonic() - started < ready_within:
             if self.process.poll() is not None:
+                if not self._served and "Address already in use" in self.log():
+                    raise _PortTaken(self.log())
                 raise AssertionError(f"the platform exited early:\n{self.log()}")
             try:
                 status, _ = self.get("/health")
                 # Serving starts before the start-up finishes (redrive, banner): ready once both are done.
                 if status == 200 and "Ctrl-C pour arrêter" in self.log():
+                    self._served = True
                     return time.monotonic() - started
             except OSError:
                 pass

@@ -21,6 +21,7 @@ import pytest
 from chalicelib.adapters.claims_repository import ClaimRepository
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind, verify_chain
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidTransition
+from chalicelib.domain.notifications import NO_EVENT
 from tests.integration.claims_helpers import b2b_content
 from tests.integration.outbox_helpers import status_email
 from tests.memory import MemoryAdapters
@@ -71,9 +72,10 @@ def claim_in(repository: ClaimRepository, claim_id: str, path: list[ClaimStatus]
 
 
 def outbox_kinds(repository: ClaimRepository, claim_id: str) -> Counter[tuple[int, str, str]]:
-    """(audit event sequence, kind, recipient) of every email queued for the claim."""
+    """(audit event sequence, kind, recipient) of every email a status change of the claim queued (not the
+    fee invoice's, queued on its own once its PDF is rendered, in the background)."""
     rows = repository.emails_of([claim_id])
-    return Counter((int(row.outbox_id.split("#")[1]), row.kind, row.recipient) for row in rows)
+    return Counter((row.sequence, row.kind, row.recipient) for row in rows if row.sequence != NO_EVENT)
 
 
 def assert_whole(repository: ClaimRepository, claim_id: str) -> list:

@@ -249,12 +249,14 @@ def _run(api, token, dry_run: bool | None):
 
 def _snapshot(claim_id: str) -> tuple:
     from chalicelib.adapters.claims_repository import ClaimRepository
+    from chalicelib.domain.notifications import NO_EVENT
 
     repository = ClaimRepository()
     claim = repository.get(claim_id)
     events = repository.events(claim_id)
     keys = _s3_keys(f"claims/{claim_id}/") + _s3_keys(f"shares/{claim_id}/")
-    emails = repository.emails_of([claim_id])
+    # The emails status changes queued (a fee invoice's own email may still be on its way, in the background).
+    emails = [email for email in repository.emails_of([claim_id]) if email.sequence != NO_EVENT]
     return claim, [(e.sequence, e.reason, e.hash) for e in events], sorted(keys), len(emails)
 
 
