@@ -55,7 +55,9 @@ def send_notice(event: dict[str, Any]) -> dict[str, object]:
         today=today,
         now=now,
     )
-    escalation.mark_notice_sent(claims, claim_id, notification=outcome.notification, now=now)
+    escalation.mark_notice_sent(
+        claims, claim_id, notification=outcome.notification, now=now, current=outcome.claim
+    )
     wait_until = escalation.wait_timestamp(outcome.deadline_at, today=today, real_now=real_now())
     return {"deadline_at": wait_until, "deadline": outcome.deadline.isoformat()}
 

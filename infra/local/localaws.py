@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from infra.local import moto_indexes
+from infra.local import moto_caches, moto_indexes
 
 MOTO_CONFIG: dict[str, Any] = {
     "stepfunctions": {"execute_state_machine": True},
@@ -519,6 +519,7 @@ def install(time_scale: float | None = None) -> None:
     _fast_transactions()
     _atomic_dynamodb_writes()
     moto_indexes.install()  # index queries read one partition, as DynamoDB's do
+    moto_caches.install()  # what moto computed again at every request, once (moto_caches.py)
     _expire_presigned_urls()
     _enforce_s3_access()
     _fail_faulty_services()

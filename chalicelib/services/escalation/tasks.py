@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
-from chalicelib.domain.errors import InvalidInput, InvalidTransition
+from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, InvalidTransition
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.payments import euros
@@ -104,23 +104,41 @@ def _wants_reminder(claim: Claim) -> bool:
 # 3. notice sent → the claim moves to notice_sent
 # ---------------------------------------------------------------------------------------------------
 def mark_notice_sent(
-    claims: ClaimRepository, claim_id: str, *, notification: Notification, now: dt.datetime
+    claims: ClaimRepository,
+    claim_id: str,
+    *,
+    notification: Notification,
+    now: dt.datetime,
+    current: Claim | None = None,
 ) -> Claim:
-    claim = claims.get(claim_id)
+    """``current``: the claim as the notice step just left it, so the task reads it once. The move is
+    written only if nobody wrote the claim since (its version); otherwise, and whenever ``current`` says
+    there is nothing to do, the claim is read afresh and decided on as without it."""
+    if current is None or current.claim_id != claim_id:
+        claim, fresh = claims.get(claim_id), True
+    else:
+        claim, fresh = current, False
     resent = claim.status is ClaimStatus.NEEDS_ATTENTION and bool(
         claim.notice and claim.notice.is_sent and claim.notice.extra.get("returned")
     )
     if claim.status is not ClaimStatus.ASSESSING and not resent:
+        if not fresh:
+            return mark_notice_sent(claims, claim_id, notification=notification, now=now)
         return claim  # a retried or redriven task: already moved on
-    return claims.transition(
-        claim_id,
-        ClaimStatus.NOTICE_SENT,
-        actor=WORKFLOW_ACTOR,
-        reason="Mise en demeure envoyée au débiteur",
-        notify=notification,
-        now=now,
-        current=claim,
-    )
+    try:
+        return claims.transition(
+            claim_id,
+            ClaimStatus.NOTICE_SENT,
+            actor=WORKFLOW_ACTOR,
+            reason="Mise en demeure envoyée au débiteur",
+            notify=notification,
+            now=now,
+            current=claim,
+        )
+    except ConcurrentUpdate:
+        if fresh:
+            raise
+        return mark_notice_sent(claims, claim_id, notification=notification, now=now)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.documents.context import (
@@ -65,6 +65,9 @@ class NoticeOutcome:
     amount_claimed: str
     notification: Notification
     already_sent: bool = False
+    # The claim as this task last wrote (or read) it: the next write of the same task starts from it rather
+    # than reading it again (not part of the state machine's output).
+    claim: Claim | None = field(default=None, compare=False, repr=False)
 
     def as_task_output(self) -> dict[str, object]:
         """What the state machine keeps (``$.notice``): JSON only."""
@@ -81,7 +84,9 @@ class NoticeOutcome:
         }
 
 
-def _outcome(claim_id: str, notice: NoticeRecord, *, already_sent: bool) -> NoticeOutcome:
+def _outcome(
+    claim_id: str, notice: NoticeRecord, *, already_sent: bool, claim: Claim | None = None
+) -> NoticeOutcome:
     if notice.sent_on is None or notice.deadline is None:
         raise ValueError(f"claim {claim_id}: the notice is recorded as sent without its dates")
     sent_on, deadline = notice.sent_on, notice.deadline
@@ -107,6 +112,7 @@ def _outcome(claim_id: str, notice: NoticeRecord, *, already_sent: bool) -> Noti
         amount_claimed=notice.amount_claimed,
         notification=Notification("notice_sent", context, attachments=(notice.pdf_key,)),
         already_sent=already_sent,
+        claim=claim,
     )
 
 
@@ -201,13 +207,13 @@ def send_notice(
     The PDF sent is the stored one: its addresses sit in the upper right, where a French window envelope
     shows them, so the same file is the print-ready one. A letter prepared on an earlier day and never sent
     is prepared again (its date and deadline would be stale)."""
-    claim = claims.get(claim_id)
+    claim = claims.get(claim_id)  # the task's one read: its writes start from the claim as they left it
     notice = claim.notice or NoticeRecord()
     if notice.is_sent:
-        _email_debtor_copy(
+        claim = _email_debtor_copy(
             claim, notice, accounts=accounts, store=store, send_email=send_email, claims=claims, now=now
         )
-        return _outcome(claim_id, notice, already_sent=True)
+        return _outcome(claim_id, notice, already_sent=True, claim=claim)
     if claim.status not in SENDABLE:
         raise InvalidTransition(
             "La mise en demeure ne peut pas être envoyée pour une créance au statut "
@@ -224,6 +230,7 @@ def send_notice(
     )
 
     pdf: bytes | None = None
+    letter_link: str | None = None  # the debtor's page printed on a letter prepared by this run
     if (
         notice.status == "prepared"
         and notice.letter_date == today
@@ -233,7 +240,7 @@ def send_notice(
         if hashlib.sha256(stored).hexdigest() == notice.sha256:
             pdf = stored
     if pdf is None:
-        pdf, notice, claim = _prepare(
+        pdf, notice, claim, letter_link = _prepare(
             claim,
             content,
             profile,
@@ -295,10 +302,19 @@ def send_notice(
     except ConcurrentUpdate as error:
         raise _retryable(error) from error
     notice = claim.notice or NoticeRecord()
-    _email_debtor_copy(
-        claim, notice, accounts=accounts, store=store, send_email=send_email, claims=claims, now=now, pdf=pdf
+    claim = _email_debtor_copy(
+        claim,
+        notice,
+        accounts=accounts,
+        store=store,
+        send_email=send_email,
+        claims=claims,
+        now=now,
+        pdf=pdf,
+        creditor=(profile, creditor_email),
+        debtor_page_url=letter_link,
     )
-    return _outcome(claim_id, notice, already_sent=False)
+    return _outcome(claim_id, notice, already_sent=False, claim=claim)
 
 
 def _debtor_page_url(claim_id: str) -> str | None:
@@ -334,7 +350,7 @@ def _prepare(
     today: dt.date,
     now: dt.datetime,
     channel: str = "lrar",
-) -> tuple[bytes, NoticeRecord, Claim]:
+) -> tuple[bytes, NoticeRecord, Claim, str | None]:
     from chalicelib.documents.letters import document_pdf
 
     assessment = _assessment(claim, profile, today)
@@ -391,7 +407,7 @@ def _prepare(
         )
     except ConcurrentUpdate as error:
         raise _retryable(error) from error
-    return pdf, updated.notice or NoticeRecord(), updated
+    return pdf, updated.notice or NoticeRecord(), updated, ctx.extra.get("debtor_link") or None
 
 
 def _sent_fields(receipt: PostalReceipt, deadline: dt.date, *, now: dt.datetime) -> dict[str, Any]:
@@ -448,21 +464,28 @@ def _email_debtor_copy(
     claims: ClaimStore,
     now: dt.datetime,
     pdf: bytes | None = None,
-) -> None:
+    creditor: tuple[CreditorProfile, str] | None = None,
+    debtor_page_url: str | None = None,
+) -> Claim:
     """The copy by email (RULEBOOK 4.3: a courtesy, never relied on alone). A passing outage propagates
-    (the task is retried and sends it then); any other failure is logged and recorded, never fatal."""
+    (the task is retried and sends it then); any other failure is logged and recorded, never fatal.
+    ``claim``: as the task last read or wrote it; ``creditor``: its profile and email, and
+    ``debtor_page_url``: the debtor's page the letter prints, when the task has them already (else they are
+    read). Returns the claim as this step leaves it."""
     from chalicelib.adapters.errors import TransientError
     from chalicelib.documents.emails import Attachment, render_email
 
     content = _content(claim)
     to = content.debtor.email
     if not to or notice.emailed_at or notice.email_error:
-        return
-    account = accounts.find(claim.creditor_id)
-    if account is None or account.creditor is None:  # nobody in whose name to write: the letter went anyway
-        logger.warning("claim %s: no creditor profile, the debtor's copy is not emailed", claim.claim_id)
-        return
-    profile = account.creditor
+        return claim
+    if creditor is None:
+        account = accounts.find(claim.creditor_id)
+        if account is None or account.creditor is None:  # nobody in whose name to write: the letter went
+            logger.warning("claim %s: no creditor profile, the debtor's copy is not emailed", claim.claim_id)
+            return claim
+        creditor = (account.creditor, account.email)
+    profile, creditor_email = creditor
     if notice.letter_date is None:
         raise ValueError(f"claim {claim.claim_id}: the notice has no letter date")
     letter_date = notice.letter_date
@@ -481,9 +504,9 @@ def _email_debtor_copy(
         ),
         "channel": notice.channel or "lrar",
         "tracking_number": notice.tracking_number or None,
-        "creditor_email": account.email or None,
+        "creditor_email": creditor_email or None,
         "creditor_phone": profile.phone or None,
-        "debtor_page_url": _debtor_page_url(claim.claim_id),
+        "debtor_page_url": debtor_page_url or _debtor_page_url(claim.claim_id),
     }
     try:
         content_pdf = pdf if pdf is not None else store.get(notice.pdf_key, MAX_PDF_BYTES)
@@ -495,20 +518,40 @@ def _email_debtor_copy(
     except Exception as error:
         logger.exception("claim %s: the notice's copy could not be emailed to the debtor", claim.claim_id)
         failure = f"{type(error).__name__}: {error}"[:300]
-        claims.record(
-            claim.claim_id,
-            kind=EventKind.NOTE,
-            actor=ACTOR,
+        return _record_from(
+            claims,
+            claim,
             reason=f"La copie de la mise en demeure n'a pas pu être envoyée par e-mail au débiteur ({to})",
             change=lambda c: _with_notice(c, email_error=failure),
             now=now,
         )
-        return
-    claims.record(
-        claim.claim_id,
-        kind=EventKind.NOTE,
-        actor=ACTOR,
+    return _record_from(
+        claims,
+        claim,
         reason=f"Copie de la mise en demeure envoyée par e-mail au débiteur ({to})",
         change=lambda c: _with_notice(c, emailed_to=to, emailed_at=now.isoformat()),
         now=now,
     )
+
+
+def _record_from(
+    claims: ClaimStore, claim: Claim, *, reason: str, change: Callable[[Claim], Claim], now: dt.datetime
+) -> Claim:
+    """A note recorded on ``claim`` as this task last read or wrote it, without reading it again; if someone
+    wrote it since (its version no longer matches: nothing is written), on the claim read afresh, as a
+    write without ``current`` does."""
+    for current in (claim, None):
+        try:
+            return claims.record(
+                claim.claim_id,
+                kind=EventKind.NOTE,
+                actor=ACTOR,
+                reason=reason,
+                change=change,
+                now=now,
+                current=current,
+            )
+        except ConcurrentUpdate:
+            if current is None:
+                raise
+    raise AssertionError("unreachable")
