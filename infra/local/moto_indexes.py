@@ -6,8 +6,10 @@ claims cost as much as the table is big (issue 26: 49 ms at 100 claims, 108 ms a
 partition). DynamoDB reads only the page, from a partition kept in order. Here each (table, index hash
 attribute) gets a map from key value to its items, and each partition its sorted order, built once and
 forgotten at every write of the backend (a write counter bumped before and after it); moto's own query code
-then runs on the one partition, so results, order, filters and pages stay moto's
-(tests/integration/test_moto_indexes.py compares them through random writes).
+then runs on the page's window of the partition (``Limit`` items from the start key, plus one: moto, like
+DynamoDB, applies the limit before the filter), so results, order, filters and pages stay moto's. A scan of a table (the
+operator's list of every claim) likewise sorted all its items for every page: they are sorted once per
+write (tests/integration/test_moto_indexes.py compares both with moto through random writes).
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ _LOCK = threading.RLock()
 _WRITES = [0]  # bumped by every write of the backend: a map built before is stale
 # (id(table), attribute) → (write count when built, the table, {key value: items in moto's order})
 _PARTITIONS: dict[tuple[int, str], tuple[int, Any, dict[Any, list[Any]]]] = {}
+# id(table) → (write count when sorted, the table, all its items in moto's order): a scan's input
+_ALL: dict[int, tuple[int, Any, list[Any]]] = {}
 # (id(table), attribute, value, hash attributes, range attributes) → (write count, partition, sorted items)
 _SORTED: dict[tuple[Any, ...], tuple[int, list[Any], list[Any]]] = {}
-_INSTALLED: dict[str, Any] = {"done": False, "moto_query": None}  # moto's own Table.query, kept
+# moto's own Table.query and Table.scan, kept (the tests compare with them)
+_INSTALLED: dict[str, Any] = {"done": False, "moto_query": None, "moto_scan": None}
 WRITES = (
     "put_item",
     "update_item",
@@ -63,6 +68,25 @@ class _OnePartition:
         return list(built[2])  # a copy: moto reverses it in place for a descending query
 
 
+class _Ordered:
+    """The table as moto's scan code sees it: its items in moto's order, sorted once per write."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+    def all_items(self) -> list[Any]:
+        key = id(self._table)
+        with _LOCK:
+            built = _ALL.get(key)
+            if built is None or built[0] != _WRITES[0] or built[1] is not self._table:
+                built = (_WRITES[0], self._table, self._table.all_items())
+                _ALL[key] = built
+        return built[2]
+
+
 def partition(table: Any, attribute: str, value: Any) -> list[Any]:
     """The items of ``table`` whose ``attribute`` is ``value``, in moto's item order."""
     from moto.dynamodb.models.dynamo_type import Item
@@ -80,11 +104,86 @@ def partition(table: Any, attribute: str, value: Any) -> list[Any]:
         return built[2].get(value, [])
 
 
+class _Window:
+    """The table as moto's query code sees it for one page: the few items of the partition the page can
+    read, in the index's order (moto reads ``Limit`` items before filtering, as DynamoDB does, plus one
+    to know whether there are more)."""
+
+    def __init__(self, table: Any, items: list[Any]) -> None:
+        self._table = table
+        self._items = items
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+    def all_items(self) -> list[Any]:
+        return self._items
+
+    def sorted_items(self, hash_attrs: list[str], range_attrs: list[Any], items: list[Any]) -> list[Any]:
+        return list(items)  # a slice of the sorted partition, unchanged by moto's filters: in order
+
+
+def _first_false(items: list[Any], before: Any) -> int:
+    """The first position in ``items`` where ``before`` is false (it is true on a prefix of them)."""
+    low, high = 0, len(items)
+    while low < high:
+        middle = (low + high) // 2
+        if before(items[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def window(
+    table: Any, index_name: str, attribute: str, value: Any, limit: int, start: Any, forward: bool
+) -> list[Any] | None:
+    """The items one page of a query of ``index_name`` (one hash key, one range key) can read: ``limit``
+    + 1 from the exclusive start key ``start`` in the query's direction, ascending (moto reverses them for a
+    descending query). None: an index of another shape (moto reads the whole partition)."""
+    index = {found.name: found for found in table.all_indexes()}.get(index_name)
+    if index is None:
+        return None
+    hashes = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"]
+    ranges = [key["AttributeName"] for key in index.schema if key["KeyType"] == "RANGE"]
+    if hashes != [attribute] or len(ranges) != 1:
+        return None
+    hash_attrs, range_attrs = [attribute, table.hash_key_attr], [ranges[0], table.range_key_attr]
+    key = ("window", id(table), attribute, value, tuple(hash_attrs), tuple(range_attrs))
+    with _LOCK:
+        built = _SORTED.get(key)
+        members = partition(table, attribute, value)
+        if built is None or built[0] != _WRITES[0] or built[1] is not members:
+            indexed = [item for item in members if item.attrs.get(ranges[0])]  # the index holds no other
+            built = (_WRITES[0], members, table.sorted_items(hash_attrs, range_attrs, indexed))
+            _SORTED[key] = built
+    ordered = built[2]
+    if forward:
+        first = (
+            0
+            if not start
+            else _first_false(
+                ordered, lambda item: table._item_comes_before_dct(item, start, hash_attrs, range_attrs, True)
+            )
+        )
+        return ordered[first : first + limit + 1]
+    end = (
+        len(ordered)
+        if not start
+        else _first_false(
+            ordered,
+            lambda item: not table._item_comes_before_dct(item, start, hash_attrs, range_attrs, False),
+        )
+    )
+    return ordered[max(0, end - limit - 1) : end]
+
+
 def _forget() -> None:
     with _LOCK:
         _WRITES[0] += 1
         _PARTITIONS.clear()
         _SORTED.clear()
+        _ALL.clear()
 
 
 def install() -> None:
@@ -115,12 +214,29 @@ def install() -> None:
         # moto's backend passes index_name as the eighth positional argument
         index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
         conditions = kwargs.get("hash_key_conditions") or []
-        if index_name and len(conditions) == 1:
+        if index_name and len(conditions) == 1 and len(args) > 7:
             attribute, value = conditions[0]
+            range_comparison, limit, start, forward = args[1], args[3], args[4], args[5]
+            plain = not range_comparison and set(kwargs) <= {"hash_key_conditions", "range_key_conditions"}
+            if plain and not kwargs.get("range_key_conditions") and limit and forward in (True, False):
+                page = window(self, index_name, attribute, value, int(limit), start, forward)
+                if page is not None:
+                    kwargs["hash_key_conditions"] = []
+                    return query(_Window(self, page), *args, **kwargs)
             # Every item of the partition has the key value: moto need not compare it again, item by item.
             kwargs["hash_key_conditions"] = []
             return query(_OnePartition(self, attribute, value), *args, **kwargs)
         return query(self, *args, **kwargs)
 
     Table.query = one_partition_query  # type: ignore[method-assign]
+
+    scan: Any = Table.scan
+    _INSTALLED["moto_scan"] = scan
+
+    def ordered_scan(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # a scan of the table (not of an index) reads its items sorted once per write, not per page
+        index_name = args[4] if len(args) > 4 else kwargs.get("index_name")
+        return scan(self if index_name else _Ordered(self), *args, **kwargs)
+
+    Table.scan = ordered_scan  # type: ignore[method-assign]
     _INSTALLED["done"] = True

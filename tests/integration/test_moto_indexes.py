@@ -1,6 +1,7 @@
-"""The embedded DynamoDB's index queries read one partition (infra/local/moto_indexes.py) and answer exactly
-what moto's own query code answers over the whole table, through a random sequence of writes (puts,
-updates that move an item from one partition to another, deletes, transactions) and pages."""
+"""The embedded DynamoDB's index queries read one partition, and its scans a list sorted once per write
+(infra/local/moto_indexes.py): they answer exactly what moto's own code answers over the whole table,
+through a random sequence of writes (puts, updates that move an item from one partition to another,
+deletes, transactions) and pages."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _table(client) -> str:
     return name
 
 
-def _pages(client, table: str, owner: str, limit: int) -> list[list[str]]:
+def _pages(client, table: str, owner: str, limit: int, forward: bool = False) -> list[list[str]]:
     pages, start = [], None
     while True:
         options = {"ExclusiveStartKey": start} if start else {}
@@ -48,7 +49,7 @@ def _pages(client, table: str, owner: str, limit: int) -> list[list[str]]:
             FilterExpression="attribute_not_exists(#h) OR #h = :f",
             ExpressionAttributeNames={"#o": "owner", "#h": "hidden"},
             ExpressionAttributeValues={":o": {"S": owner}, ":f": {"BOOL": False}},
-            ScanIndexForward=False,
+            ScanIndexForward=forward,
             Limit=limit,
             **options,
         )
@@ -72,6 +73,36 @@ def _moto_answer(table_name: str, owner: str) -> list[str]:
         table, None, None, [], None, None, False, None, "by_owner",
         hash_key_conditions=[("owner", DynamoType({"S": owner}))],
     )  # fmt: skip
+    return [item.attrs["id"].value for item in items]
+
+
+def _scan_pages(client, table: str, limit: int) -> list[str]:
+    keys, start = [], None
+    while True:
+        options = {"ExclusiveStartKey": start} if start else {}
+        answer = client.scan(
+            TableName=table,
+            FilterExpression="attribute_not_exists(#h) OR #h = :f",
+            ExpressionAttributeNames={"#h": "hidden"},
+            ExpressionAttributeValues={":f": {"BOOL": False}},
+            Limit=limit,
+            **options,
+        )
+        keys += [item["id"]["S"] for item in answer["Items"]]
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            return keys
+
+
+def _moto_scan(table_name: str) -> list[str]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    from chalicelib.settings import get_settings
+    from infra.local import moto_indexes
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][get_settings().region].get_table(table_name)
+    items, _, _ = moto_indexes._INSTALLED["moto_scan"](table, {}, None, None)
     return [item.attrs["id"].value for item in items]
 
 
@@ -139,7 +170,13 @@ def test_index_queries_answer_as_moto_does_through_random_writes(aws):
                 ]
                 small, whole = _pages(client, table, owner, 7), _pages(client, table, owner, 1000)
                 assert [key for page in small for key in page] == [key for page in whole for key in page]
+                ascending = [key for page in _pages(client, table, owner, 5, forward=True) for key in page]
+                assert ascending == [key for page in whole for key in page][::-1]
+            everything = _moto_scan(table)
+            visible = _visible(client, table, everything)
+            assert _scan_pages(client, table, 9) == [key for key in everything if key in visible]
             assert any(built[1].name == table for built in moto_indexes._PARTITIONS.values())  # the patch ran
+            assert any(key[0] == "window" for key in moto_indexes._SORTED)  # and read pages from a window
 
 
 def _visible(client, table: str, keys: list[str]) -> set[str]:
