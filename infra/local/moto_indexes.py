@@ -7,9 +7,10 @@ partition). DynamoDB reads only the page, from a partition kept in order. Here e
 attribute) gets a map from key value to its items, and each partition its sorted order, built once and
 forgotten at every write of the backend (a write counter bumped before and after it); moto's own query code
 then runs on the page's window of the partition (``Limit`` items from the start key, plus one: moto, like
-DynamoDB, applies the limit before the filter), so results, order, filters and pages stay moto's. A scan of a table (the
-operator's list of every claim) likewise sorted all its items for every page: they are sorted once per
-write (tests/integration/test_moto_indexes.py compares both with moto through random writes).
+DynamoDB, applies the limit before the filter), so results, order, filters and pages stay moto's. A scan
+of a table (the operator's list of every claim) likewise sorted all its items for every page: they are
+sorted once per write (tests/integration/test_moto_indexes.py compares both with moto through random
+writes).
 """
 
 from __future__ import annotations
