@@ -42,73 +42,18 @@ WRITES = (
 )
 
 
-class _OnePartition:
-    """The table as moto's query code sees it, holding only one partition's items, already in the index's
-    order (an index is kept sorted: DynamoDB does not sort a partition per query, moto did, twice)."""
-
-    def __init__(self, table: Any, attribute: str, value: Any) -> None:
-        self._table = table
-        self._key = (attribute, value)
-        self._items = partition(table, attribute, value)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._table, name)
-
-    def all_items(self) -> list[Any]:
-        return self._items
-
-    def sorted_items(self, hash_attrs: list[str], range_attrs: list[Any], items: list[Any]) -> list[Any]:
-        if len(items) != len(self._items):  # some lack the index's sort key: moto's own sort
-            return list(self._table.sorted_items(hash_attrs, range_attrs, items))
-        key = (id(self._table), *self._key, tuple(hash_attrs), tuple(range_attrs))
-        with _LOCK:
-            built = _SORTED.get(key)
-            if built is None or built[0] != _WRITES[0] or built[1] is not self._items:
-                built = (_WRITES[0], self._items, self._table.sorted_items(hash_attrs, range_attrs, items))
-                _SORTED[key] = built
-        return list(built[2])  # a copy: moto reverses it in place for a descending query
-
-
-class _Ordered:
-    """The table as moto's scan code sees it: its items in moto's order, sorted once per write."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._table, name)
-
-    def all_items(self) -> list[Any]:
-        key = id(self._table)
-        with _LOCK:
-            built = _ALL.get(key)
-            if built is None or built[0] != _WRITES[0] or built[1] is not self._table:
-                built = (_WRITES[0], self._table, self._table.all_items())
-                _ALL[key] = built
+def _cached(cache: dict[Any, Any], key: Any, owner: Any, build: Any) -> Any:
+    """``cache[key]``, built by ``build()`` for ``owner`` since the last write, else built again now."""
+    with _LOCK:
+        built = cache.get(key)
+        if built is None or built[0] != _WRITES[0] or built[1] is not owner:
+            built = (_WRITES[0], owner, build())
+            cache[key] = built
         return built[2]
 
 
-def partition(table: Any, attribute: str, value: Any) -> list[Any]:
-    """The items of ``table`` whose ``attribute`` is ``value``, in moto's item order."""
-    from moto.dynamodb.models.dynamo_type import Item
-
-    key = (id(table), attribute)
-    with _LOCK:
-        built = _PARTITIONS.get(key)
-        if built is None or built[0] != _WRITES[0] or built[1] is not table:
-            items: dict[Any, list[Any]] = {}
-            for item in table.all_items():
-                if isinstance(item, Item) and (found := item.attrs.get(attribute)):
-                    items.setdefault(found, []).append(item)
-            built = (_WRITES[0], table, items)
-            _PARTITIONS[key] = built
-        return built[2].get(value, [])
-
-
-class _Window:
-    """The table as moto's query code sees it for one page: the few items of the partition the page can
-    read, in the index's order (moto reads ``Limit`` items before filtering, as DynamoDB does, plus one
-    to know whether there are more)."""
+class _TableView:
+    """The table as moto's own query or scan code sees it: the table itself, but for ``all_items``."""
 
     def __init__(self, table: Any, items: list[Any]) -> None:
         self._table = table
@@ -119,6 +64,48 @@ class _Window:
 
     def all_items(self) -> list[Any]:
         return self._items
+
+
+class _OnePartition(_TableView):
+    """Only one partition's items, already in the index's order (an index is kept sorted: DynamoDB does not
+    sort a partition per query, moto did, twice)."""
+
+    def __init__(self, table: Any, attribute: str, value: Any) -> None:
+        super().__init__(table, partition(table, attribute, value))
+        self._key = (attribute, value)
+
+    def sorted_items(self, hash_attrs: list[str], range_attrs: list[Any], items: list[Any]) -> list[Any]:
+        if len(items) != len(self._items):  # some lack the index's sort key: moto's own sort
+            return list(self._table.sorted_items(hash_attrs, range_attrs, items))
+        key = (id(self._table), *self._key, tuple(hash_attrs), tuple(range_attrs))
+        ordered = _cached(
+            _SORTED, key, self._items, lambda: self._table.sorted_items(hash_attrs, range_attrs, items)
+        )
+        return list(ordered)  # a copy: moto reverses it in place for a descending query
+
+
+def _ordered(table: Any) -> _TableView:
+    """The table as moto's scan code sees it: its items in moto's order, sorted once per write."""
+    return _TableView(table, _cached(_ALL, id(table), table, table.all_items))
+
+
+def partition(table: Any, attribute: str, value: Any) -> list[Any]:
+    """The items of ``table`` whose ``attribute`` is ``value``, in moto's item order."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    def build() -> dict[Any, list[Any]]:
+        items: dict[Any, list[Any]] = {}
+        for item in table.all_items():
+            if isinstance(item, Item) and (found := item.attrs.get(attribute)):
+                items.setdefault(found, []).append(item)
+        return items
+
+    return _cached(_PARTITIONS, (id(table), attribute), table, build).get(value, [])
+
+
+class _Window(_TableView):
+    """For one page: the few items of the partition the page can read, in the index's order (moto reads
+    ``Limit`` items before filtering, as DynamoDB does, plus one to know whether there are more)."""
 
     def sorted_items(self, hash_attrs: list[str], range_attrs: list[Any], items: list[Any]) -> list[Any]:
         return list(items)  # a slice of the sorted partition, unchanged by moto's filters: in order
@@ -151,14 +138,14 @@ def window(
         return None
     hash_attrs, range_attrs = [attribute, table.hash_key_attr], [ranges[0], table.range_key_attr]
     key = ("window", id(table), attribute, value, tuple(hash_attrs), tuple(range_attrs))
-    with _LOCK:
-        built = _SORTED.get(key)
-        members = partition(table, attribute, value)
-        if built is None or built[0] != _WRITES[0] or built[1] is not members:
-            indexed = [item for item in members if item.attrs.get(ranges[0])]  # the index holds no other
-            built = (_WRITES[0], members, table.sorted_items(hash_attrs, range_attrs, indexed))
-            _SORTED[key] = built
-    ordered = built[2]
+    members = partition(table, attribute, value)
+    ordered = _cached(
+        _SORTED,
+        key,
+        members,
+        # the index holds only the items that have its sort key
+        lambda: table.sorted_items(hash_attrs, range_attrs, [i for i in members if i.attrs.get(ranges[0])]),
+    )
     if forward:
         first = (
             0
@@ -237,7 +224,7 @@ def install() -> None:
     def ordered_scan(self: Any, *args: Any, **kwargs: Any) -> Any:
         # a scan of the table (not of an index) reads its items sorted once per write, not per page
         index_name = args[4] if len(args) > 4 else kwargs.get("index_name")
-        return scan(self if index_name else _Ordered(self), *args, **kwargs)
+        return scan(self if index_name else _ordered(self), *args, **kwargs)
 
     Table.scan = ordered_scan  # type: ignore[method-assign]
     _INSTALLED["done"] = True
