@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 
 import pytest
-from pypdf import PdfReader
 
 from chalicelib.documents.fee_invoice import fee_invoice_pdf
 from chalicelib.domain.accounts import CreditorProfile, PostalAddress
@@ -15,7 +13,7 @@ from chalicelib.domain.fee_invoices import FeeInvoice, buyer_of, credit_note, pa
 from chalicelib.domain.payments import PaymentStep
 from chalicelib.services.invoices import seller_party
 from chalicelib.settings import DEMO_SELLER, Seller
-from tests.unit.documents.helpers import pdf_text, save_pages
+from tests.unit.documents.helpers import assert_pdf_a3b_in_house_fonts, pdf_text, save_pages
 
 SELLER = Seller(
     legal_name="Recouvrement Conseil SAS",
@@ -143,18 +141,7 @@ def test_the_demonstration_seller_is_said_to_be_fictitious():
 def test_the_invoice_is_pdf_a_3b_with_embedded_fonts_and_the_same_bytes_each_time():
     invoice = _invoice()
     pdf, _ = _rendered("facture", invoice)
-    reader = PdfReader(io.BytesIO(pdf))
-    assert "/OutputIntents" in reader.trailer["/Root"]
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
-    assert reader.metadata is not None and reader.metadata.creation_date is not None
-    assert reader.metadata.creation_date.year == 2026
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
-    }
-    assert any("Doc-Serif" in f for f in fonts)
+    reader = assert_pdf_a3b_in_house_fonts(pdf, year=2026)
     assert len(reader.pages) == 1
     assert fee_invoice_pdf(invoice) == pdf  # a second render (two deliveries racing) stores the same file
 

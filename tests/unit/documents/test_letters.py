@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from stdnum import iban
 from stdnum.fr import siren
 
 from tests.unit.documents.fixtures import CREDITORS, DEBTORS
+from tests.unit.documents.helpers import assert_pdf_a3b_in_house_fonts
 
 ROOT = Path(__file__).resolve().parents[3]
 ALL_CASES = ["b2b", "b2b_three_invoices", "b2c", "b2c_payment"]
@@ -104,18 +103,7 @@ def test_mise_en_demeure_lists_the_payment_received(rendered) -> None:
 
 def test_mise_en_demeure_is_pdf_a_3b_with_fixed_metadata(rendered) -> None:
     _, pdf, _ = rendered("b2b", "mise_en_demeure")
-    reader = PdfReader(io.BytesIO(pdf))
-    assert "/OutputIntents" in reader.trailer["/Root"]
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
-    assert reader.metadata is not None and reader.metadata.creation_date is not None
-    assert reader.metadata.creation_date.year == 2026
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
-    }
-    assert any("Doc-Serif" in f for f in fonts)  # the DejaVu files, subset and embedded
+    assert_pdf_a3b_in_house_fonts(pdf, year=2026)
 
 
 @pytest.mark.parametrize("case", ALL_CASES)
