@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -468,3 +471,16 @@ LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (LocalCodeModel,)
 def ttl_attribute(model: type[Model]) -> str | None:
     """The name of the model's TTL attribute (DynamoDB's Time To Live must be switched on for it)."""
     return next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)
+
+
+def newest_first_page(
+    index: Any, key: str, *, limit: int, after: Mapping[str, Any] | None
+) -> tuple[list[Any], dict[str, Any] | None]:
+    """One page of an index's partition ``key``, highest sort key first, from the key ``after`` the previous
+    page ended on, and the key the next page starts from (None: this page is the last). Raises
+    ``QueryError`` as PynamoDB does."""
+    rows = index.query(
+        key, scan_index_forward=False, limit=limit, last_evaluated_key=dict(after) if after else None
+    )
+    items = list(rows)
+    return items, rows.last_evaluated_key or None

@@ -8,7 +8,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
-from chalicelib.adapters.dynamo import ImportJobModel
+from chalicelib.adapters.dynamo import ImportJobModel, newest_first_page
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.imports import ImportJob, ImportStatus
@@ -86,16 +86,12 @@ class ImportRepository:
     ) -> tuple[list[ImportJob], dict[str, Any] | None]:
         """One page of the creditor's imports, newest first, and the key of the next (None: the last)."""
         try:
-            rows = ImportJobModel.by_creditor.query(
-                creditor_id,
-                scan_index_forward=False,
-                limit=limit,
-                last_evaluated_key=dict(after) if after else None,
+            rows, last_key = newest_first_page(
+                ImportJobModel.by_creditor, creditor_id, limit=limit, after=after
             )
-            jobs = [_to_domain(row) for row in rows]
-            return jobs, rows.last_evaluated_key or None
         except QueryError as error:
             raise TransientError(f"imports table unavailable: {error}") from error
+        return [_to_domain(row) for row in rows], last_key
 
     def update(
         self,

@@ -22,7 +22,7 @@ from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWrit
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.aws import transactions_connection
-from chalicelib.adapters.dynamo import InvoiceCounterModel, InvoiceModel, InvoicesByClaim
+from chalicelib.adapters.dynamo import InvoiceCounterModel, InvoiceModel, InvoicesByClaim, newest_first_page
 from chalicelib.adapters.errors import TransientError
 from chalicelib.domain.fee_invoices import FeeInvoice
 from chalicelib.settings import get_settings
@@ -138,17 +138,13 @@ class InvoiceRepository:
     ) -> tuple[list[FeeInvoice], dict[str, Any] | None]:
         """One page of a creditor's invoices, newest number first, and the key of the next page."""
         try:
-            rows = InvoiceModel.by_creditor.query(
-                creditor_id,
-                scan_index_forward=False,
-                limit=limit,
-                last_evaluated_key=dict(after) if after else None,
+            rows, last_key = newest_first_page(
+                InvoiceModel.by_creditor, creditor_id, limit=limit, after=after
             )
-            invoices = [_to_domain(item) for item in rows]
-            last_key = rows.last_evaluated_key
         except QueryError as error:
             raise TransientError(f"invoices table unavailable: {error}") from error
-        return [i for i in invoices if i.creditor_id == creditor_id], last_key or None
+        invoices = [_to_domain(item) for item in rows]
+        return [i for i in invoices if i.creditor_id == creditor_id], last_key
 
     def all_for_creditor(self, creditor_id: str) -> list[FeeInvoice]:
         """Every invoice of a creditor, in number order (the data export)."""
