@@ -22,6 +22,7 @@ it). That is the one mapping; never compare a business moment with the real cloc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from chalicelib.settings import PARIS, get_settings
 
@@ -62,3 +63,20 @@ def shift_days(moment: dt.datetime, days: dt.timedelta) -> dt.datetime:
     """``moment`` (aware) moved by whole ``days``, same wall-clock time in its zone (aware arithmetic in
     Python keeps the wall clock; the offset follows the zone's rules on the new day)."""
     return moment + dt.timedelta(days=days.days)
+
+
+class Throttle:
+    """Says when about ``seconds`` have passed since it was made or last said so (``clock``: a monotonic
+    clock in seconds): a long job's progress written about once a second, not at every step."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
+        self._seconds = seconds
+        self._clock = clock
+        self._last = clock()
+
+    def due(self) -> bool:
+        return self._clock() - self._last >= self._seconds
+
+    def done(self) -> None:
+        """The throttled work is done: the next is due ``seconds`` from now."""
+        self._last = self._clock()

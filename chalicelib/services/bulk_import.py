@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.clock import Throttle
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.imports import ImportJob, ImportStatus
@@ -110,13 +111,12 @@ class _Progress:
     def __init__(self, imports: ImportStore, import_id: str, clock: Callable[[], float]) -> None:
         self._imports = imports
         self._import_id = import_id
-        self._clock = clock
-        self._last = clock()
+        self._every = Throttle(PROGRESS_SECONDS, clock)
 
     def __call__(self, **counters: int) -> None:
-        if self._clock() - self._last >= PROGRESS_SECONDS:
+        if self._every.due():
             self._imports.update(self._import_id, status=None, **counters)
-            self._last = self._clock()
+            self._every.done()
 
 
 def run_import(

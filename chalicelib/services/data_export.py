@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.clock import Throttle
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.data_export import (
     EXPORT_ID,
@@ -167,14 +168,13 @@ class _Progress:
         self.job = job
         self._jobs = jobs
         self._now = now
-        self._clock = clock
-        self._last = clock()
+        self._every = Throttle(PROGRESS_SECONDS, clock)
 
     def __call__(self, done: int, total: int) -> None:
         self.job = dataclasses.replace(self.job, claims_done=done, claims_total=total)
-        if self._clock() - self._last >= PROGRESS_SECONDS:
+        if self._every.due():
             self.job = self._jobs.save(dataclasses.replace(self.job, updated_at=self._now()))
-            self._last = self._clock()
+            self._every.done()
 
 
 def run_export(

@@ -153,3 +153,20 @@ def test_on_the_real_clock_a_deadline_passes_when_now_is_after_it():
         follow_up(_claims(NOTICE), "c", now=early, today=early.date(), real_now=early)["deadline_passed"]
         is False
     )
+
+
+def test_a_throttle_is_due_once_its_seconds_have_passed_since_the_work_was_last_done():
+    from chalicelib.clock import Throttle
+
+    now = [100.0]
+    every = Throttle(1.0, lambda: now[0])
+    assert not every.due()
+    now[0] = 100.9
+    assert not every.due()
+    now[0] = 101.0
+    assert every.due()
+    every.done()
+    now[0] = 101.5
+    assert not every.due()
+    now[0] = 102.0
+    assert every.due()
