@@ -1,10 +1,15 @@
 """Outgoing email through Amazon SES (moto's SES locally: the local mailbox page shows what was sent).
 
 :func:`send_rendered` sends a notification rendered by :mod:`chalicelib.documents.emails` as one MIME
-message through ``SendRawEmail``: a ``multipart/alternative`` (plain text, then HTML), wrapped in a
-``multipart/mixed`` with the attachments when there are any (filenames encoded per RFC 2231). Raw is used
-even without attachments: SES's simple ``SendEmail`` cannot carry attachments, and moto's keeps only the HTML
-part of a message that has both, so the local mailbox could not show the text version.
+message through the SES API v2 ``SendEmail`` with raw content: a ``multipart/alternative`` (plain text,
+then HTML), wrapped in a ``multipart/mixed`` with the attachments when there are any (filenames encoded per
+RFC 2231). Raw is used even without attachments: the simple content cannot carry attachments, and moto's keeps
+only the HTML part of a message that has both, so the local mailbox could not show the text version.
+
+Version 2, not version 1's ``SendRawEmail``: v1 is a query API, so botocore percent-encodes the whole
+message, byte by byte in Python (5–6 ms for an email carrying a two-page letter); v2 is a JSON API whose blob
+is base64-encoded in C (under 2 ms). Both land in the same SES account (moto's v2 hands the message to its v1
+backend, so the local mailbox and its journal are unchanged); the functions' role allows ``ses:SendEmail``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from chalicelib.settings import get_settings
 if TYPE_CHECKING:
     from chalicelib.domain.email_kinds import RenderedEmail
 
-_TRANSIENT = {"Throttling", "ServiceUnavailable"}
+# v1 throttles with "Throttling", v2 with "TooManyRequestsException".
+_TRANSIENT = {"Throttling", "TooManyRequestsException", "ServiceUnavailable"}
 
 
 def send_email(to: str, subject: str, text: str, html: str | None = None) -> str:
@@ -67,9 +73,11 @@ def send_rendered(to: str, email: RenderedEmail) -> str:
     """Send a rendered notification (text + HTML, and its attachments); returns SES's message id."""
     sender = get_settings().mail_sender
     raw = mime_message(to, email, sender).as_bytes()
-    ses = client("ses")
+    ses = client("sesv2")
     with _ses_errors(ses):
-        response = ses.send_raw_email(Source=sender, RawMessage={"Data": raw})
+        response = ses.send_email(
+            FromEmailAddress=sender, Destination={"ToAddresses": [to]}, Content={"Raw": {"Data": raw}}
+        )
     return str(response["MessageId"])
 
 

@@ -109,7 +109,7 @@ def _grant_documents(role: iam.Role, documents: s3.Bucket) -> None:
 
 def _grant_sending(scope: cdk.Stack, config: StageConfig, role: iam.Role, mail: Mail) -> None:
     # SES authorises a send against the sender's identity and the configuration set, and in the sandbox
-    # against each recipient's identity too.
+    # against each recipient's identity too. The mailer sends through the v2 API, authorised as ses:SendEmail.
     role.add_to_policy(
         iam.PolicyStatement(
             actions=["ses:SendEmail", "ses:SendRawEmail"],
