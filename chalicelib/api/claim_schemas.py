@@ -24,6 +24,12 @@ from chalicelib.domain.claim_content import ClaimContent
 from chalicelib.domain.input_bounds import Day
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.payments import euros
+from chalicelib.domain.registered_mail import (
+    CHANNEL_LABELS_FR,
+    DELIVERY_LABELS_FR,
+    IN_TRANSIT_FR,
+    outcome_label,
+)
 from chalicelib.domain.totals import AGE_BUCKETS, Dashboard, oldest_due_date
 
 
@@ -656,8 +662,23 @@ class DeliveryEventView(BaseModel):
     kind: str = Field(
         description="dispatched, first_presented, delivered, refused, not_claimed, undeliverable"
     )
+    kind_label: str = Field(default="", description="L'événement, en français")
     on: dt.date
-    label: str = ""
+    label: str = Field(default="", description="Le libellé du prestataire")
+
+    @classmethod
+    def all_of(cls, delivery: Mapping[str, Any]) -> list[DeliveryEventView]:
+        """The provider's events recorded on a notice (``NoticeRecord.delivery``), oldest first."""
+        return [
+            cls(
+                kind=str(e["kind"]),
+                kind_label=DELIVERY_LABELS_FR.get(str(e["kind"]), str(e["kind"])),
+                on=e["on"],
+                label=str(e.get("label") or ""),
+            )
+            for e in delivery.get("events") or []
+            if e.get("kind") and e.get("on")
+        ]
 
 
 class DeliveryProofView(BaseModel):
@@ -673,6 +694,7 @@ class DeliveryView(BaseModel):
     outcome: str = Field(
         default="", description="delivered, refused, not_claimed, undeliverable ; vide : en cours"
     )
+    outcome_label: str = Field(default=IN_TRANSIT_FR, description="Le suivi, en français")
     events: list[DeliveryEventView] = Field(default_factory=list)
     proofs: list[DeliveryProofView] = Field(default_factory=list)
 
@@ -682,11 +704,8 @@ class DeliveryView(BaseModel):
         return cls(
             channel_reason=str(reasons[0].get("message") or "") if reasons else "",
             outcome=str(data.get("outcome") or ""),
-            events=[
-                DeliveryEventView(kind=str(e["kind"]), on=e["on"], label=str(e.get("label") or ""))
-                for e in data.get("events") or []
-                if e.get("kind") and e.get("on")
-            ],
+            outcome_label=outcome_label(str(data.get("outcome") or "")),
+            events=DeliveryEventView.all_of(data),
             proofs=[
                 DeliveryProofView(
                     kind=str(p["kind"]), title=str(p.get("title") or ""), sha256=str(p["sha256"])
@@ -705,6 +724,7 @@ class NoticeView(BaseModel):
     letter_date: dt.date | None = None
     reference: str | None = None
     channel: str | None = Field(default=None, description="lrar ou lre")
+    channel_label: str | None = Field(default=None, description="Le mode d'envoi, en français")
     provider: str | None = Field(default=None, description="local (simulation), manual, ou le prestataire")
     tracking_number: str = ""
     sent_on: dt.date | None = None
@@ -733,10 +753,12 @@ class NoticeView(BaseModel):
             "sha256",
             "delivery",
             "returned_letters",
+            "channel_label",
         }
         values = {name: getattr(notice, name) for name in shown}
         return cls(
             claim_id=claim_id,
+            channel_label=CHANNEL_LABELS_FR.get(notice.channel) if notice.channel else None,
             status=notice.status,
             tracking_number=notice.tracking_number,
             sha256=notice.sha256,

@@ -18,6 +18,7 @@ from chalicelib.domain.lawyer_case import DECLINE_LABELS_FR, LawyerCase
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import OutboxItem, OutboxStatus
 from chalicelib.domain.payments import CHECKOUT_STATUS_LABELS_FR, STEP_LABELS_FR, Checkout, euros
+from chalicelib.domain.registered_mail import CHANNEL_LABELS_FR, outcome_label
 from chalicelib.services.operator_view import ClaimFile, RefundLine, person_label
 
 RECIPIENT_LABELS_FR = {
@@ -31,17 +32,6 @@ OUTBOX_STATUS_LABELS_FR = {
     OutboxStatus.SENT: "Envoyé",
     OutboxStatus.SKIPPED: "Non envoyé (pas de destinataire)",
     OutboxStatus.FAILED: "Échec (abandonné)",
-}
-CHANNEL_LABELS_FR = {
-    "lrar": "Lettre recommandée avec accusé de réception",
-    "lre": "Lettre recommandée électronique",
-}
-OUTCOME_LABELS_FR = {
-    "": "En cours d'acheminement",
-    "delivered": "Reçue (accusé de réception)",
-    "refused": "Refusée par le débiteur",
-    "not_claimed": "Non réclamée par le débiteur",
-    "undeliverable": "Non distribuable (adresse)",
 }
 
 
@@ -208,11 +198,7 @@ class OperatorLetterView(BaseModel):
         delivery = notice.delivery
         price = delivery.get("price_cents")
         outcome = str(delivery.get("outcome") or "")
-        events = [
-            DeliveryEventView(kind=str(e["kind"]), on=e["on"], label=str(e.get("label") or ""))
-            for e in delivery.get("events") or []
-            if e.get("kind") and e.get("on")
-        ]
+        events = DeliveryEventView.all_of(delivery)
         return cls(
             status=notice.status or "prepared",
             channel=notice.channel or None,
@@ -222,7 +208,7 @@ class OperatorLetterView(BaseModel):
             tracking_number=notice.tracking_number or None,
             price_ht=euros(price) if isinstance(price, int) and not isinstance(price, bool) else None,
             outcome=outcome or None,
-            outcome_label=OUTCOME_LABELS_FR.get(outcome, outcome) if notice.is_sent else None,
+            outcome_label=outcome_label(outcome) if notice.is_sent else None,
             letter_date=notice.letter_date,
             sent_on=notice.sent_on,
             first_presented_on=notice.first_presented_on,

@@ -47,6 +47,27 @@ DELIVERY_KINDS: tuple[DeliveryKind, ...] = (
 # Outcomes after which the provider has nothing more to say about the letter.
 FINAL_KINDS = frozenset({"delivered", "refused", "not_claimed", "undeliverable"})
 
+# What the creditor's claim page and the operator's claim file show (French).
+CHANNEL_LABELS_FR: dict[str, str] = {
+    "lrar": "Lettre recommandée avec accusé de réception",
+    "lre": "Lettre recommandée électronique",
+}
+DELIVERY_LABELS_FR: dict[str, str] = {
+    "dispatched": "Prise en charge par le prestataire",
+    "first_presented": "Présentée au débiteur",
+    "delivered": "Reçue (accusé de réception)",
+    "refused": "Refusée par le débiteur",
+    "not_claimed": "Non réclamée par le débiteur",
+    "undeliverable": "Non distribuable (adresse)",
+}
+IN_TRANSIT_FR = "En cours d'acheminement"
+
+
+def outcome_label(outcome: str) -> str:
+    """A sent letter's outcome as the creditor reads it: in transit until the provider reports one."""
+    return DELIVERY_LABELS_FR.get(outcome, outcome) if outcome else IN_TRANSIT_FR
+
+
 LRE_ARTICLE = "Règlement eIDAS 910/2014 art. 43-44 ; CPCE L100"
 CONSENT_ARTICLE = "CPCE L100 (consentement du destinataire non professionnel)"
 NOT_CLAIMED_ARTICLE = "Civ. 1re, 20 janv. 2021, n° 19-20.680"

@@ -95,6 +95,7 @@ def test_a_b2b_claim_goes_by_lre_a_consumers_by_paper_and_the_events_move_them(p
     assert lre["first_presented_on"] == "2025-03-31"  # available to the debtor from its notification
     paper = creditor.notice(b2c_id, lambda n: n.get("status") == "sent")
     assert paper["channel"] == "lrar" and paper["tracking_number"].startswith("1A")
+    assert paper["channel_label"] == "Lettre recommandée avec accusé de réception"  # what the page shows
     assert "n'a pas consenti" in paper["delivery"]["channel_reason"]
 
     # Paper: the console's « Présentée » then « AR signé »; the twin's webhooks reach the platform.
@@ -111,6 +112,8 @@ def test_a_b2b_claim_goes_by_lre_a_consumers_by_paper_and_the_events_move_them(p
         ),
     )
     assert {p["kind"] for p in delivered["delivery"]["proofs"]} == {"deposit", "receipt"}
+    assert delivered["delivery"]["outcome_label"] == "Reçue (accusé de réception)"
+    assert [e["kind_label"] for e in delivered["delivery"]["events"]][-1] == "Reçue (accusé de réception)"
     link = creditor.api.get(creditor.url(f"/v1/claims/{b2c_id}/notice/proofs/receipt")).json()
     assert requests.get(link["url"], timeout=10).content.startswith(b"%PDF-")
 

@@ -129,3 +129,28 @@ def test_maileva_lre_answers_become_events_and_proofs():
     assert tracking.events[1].on == dt.date(2025, 3, 31)
     assert [p.kind for p in tracking.proofs] == ["deposit", "refusal"]
     assert tracking.proofs[1].path == "/sendings/s1/recipients/r1/download_delivery_proof"
+
+
+def test_the_claim_page_and_the_operator_file_read_the_same_delivery_labels():
+    import datetime as dt
+
+    from chalicelib.api.claim_schemas import DeliveryView
+    from chalicelib.domain.registered_mail import DELIVERY_KINDS, DELIVERY_LABELS_FR, outcome_label
+
+    assert set(DELIVERY_LABELS_FR) == set(DELIVERY_KINDS)  # every event the providers report has its words
+    assert outcome_label("") == "En cours d'acheminement"
+    view = DeliveryView.of(
+        {
+            "outcome": "not_claimed",
+            "events": [
+                {"kind": "first_presented", "on": dt.date(2025, 4, 2), "label": "Avisé"},
+                {"kind": "not_claimed", "on": dt.date(2025, 4, 18)},
+                {"kind": "dispatched"},  # no date: not shown
+            ],
+        }
+    )
+    assert view.outcome_label == "Non réclamée par le débiteur"
+    assert [(e.kind_label, e.label) for e in view.events] == [
+        ("Présentée au débiteur", "Avisé"),
+        ("Non réclamée par le débiteur", ""),
+    ]

@@ -51,17 +51,6 @@ function stageTracker(claim) {
   );
 }
 
-const CHANNELS = { lrar: "Lettre recommandée avec accusé de réception", lre: "Lettre recommandée électronique" };
-// What the registered-mail provider reported (issue 23), in the creditor's words.
-const DELIVERY = {
-  dispatched: "Prise en charge par le prestataire",
-  first_presented: "Présentée au débiteur",
-  delivered: "Reçue (accusé de réception)",
-  refused: "Refusée par le débiteur",
-  not_claimed: "Non réclamée par le débiteur",
-  undeliverable: "Non distribuable (adresse)",
-};
-
 export async function render(ctx) {
   const { main, params } = ctx;
   const id = params.id;
@@ -415,7 +404,7 @@ function noticeSection(view) {
     facts([
       ["État", letter.status === "sent" ? "Envoyée" : "Préparée"],
       ["Date de la lettre", dateLong(letter.letter_date)],
-      ["Envoi", CHANNELS[letter.channel] || letter.channel],
+      ["Envoi", letter.channel_label || letter.channel],
       ["Numéro de suivi", letter.tracking_number],
       ["Envoyée le", dateLong(letter.sent_on)],
       ["Première présentation", dateLong(letter.first_presented_on)],
@@ -423,11 +412,11 @@ function noticeSection(view) {
       ["Montant réclamé", euros(letter.amount_claimed)],
       ["Copie envoyée par e-mail à", letter.emailed_to],
       ["Mode d'envoi retenu", delivery?.channel_reason],
-      ["Suivi", delivery?.outcome ? DELIVERY[delivery.outcome] : delivery ? "En cours d'acheminement" : ""],
+      ["Suivi", delivery?.outcome_label],
       ["Lettres revenues et renvoyées", letter.returned_letters ? String(letter.returned_letters) : ""],
     ]),
     delivery && delivery.events.length
-      ? h("ol", { class: "delivery-events", "aria-label": "Suivi de l'envoi recommandé" }, delivery.events.map((event) => h("li", {}, `${dateLong(event.on)} — ${DELIVERY[event.kind] || event.kind}`)))
+      ? h("ol", { class: "delivery-events", "aria-label": "Suivi de l'envoi recommandé" }, delivery.events.map((event) => h("li", {}, `${dateLong(event.on)} — ${event.kind_label || event.kind}`)))
       : null,
     download,
     delivery && delivery.proofs.length ? proofButtons(claim, delivery.proofs, result) : null,
