@@ -131,6 +131,24 @@ def is_platform_subject(claim_id: str) -> bool:
     return claim_id.startswith(PLATFORM_SUBJECT_PREFIX)
 
 
+# Emails about a creditor's account rather than one claim (a bulk import's report, a data export ready)
+# carry ``compte:<account id>``: the sender reads the account, not a claim, and writes to its address.
+ACCOUNT_SUBJECT_PREFIX = "compte:"
+
+
+def account_subject(account_id: str) -> str:
+    if not account_id or "#" in account_id:
+        raise ValueError(f"account id {account_id!r}: not empty, no « # »")
+    return f"{ACCOUNT_SUBJECT_PREFIX}{account_id}"
+
+
+def account_of(subject: str) -> str | None:
+    """The account an email is about (``compte:<id>``), None for a claim's or the platform's."""
+    return (
+        subject.removeprefix(ACCOUNT_SUBJECT_PREFIX) if subject.startswith(ACCOUNT_SUBJECT_PREFIX) else None
+    )
+
+
 def outbox_id(claim_id: str, sequence: int, n: int) -> str:
     """``<claim id>#<audit event sequence>#<n>``: the n-th email (1-based) queued by that event."""
     return f"{claim_id}#{sequence}#{n}"

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import logs
 from chalicelib.domain.claim import Claim
-from chalicelib.domain.notifications import OutboxItem, is_platform_subject
+from chalicelib.domain.notifications import OutboxItem, account_of, is_platform_subject
 from chalicelib.services.ports import AccountFinder, ClaimReader, DocumentReader, OutboxQueue
 
 if TYPE_CHECKING:
@@ -259,6 +259,17 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
             raise _Skip("aucune adresse d'alerte des opérateurs configurée (OPERATOR_ALERT_EMAIL)")
         context = {"base_url": ports.base_url.rstrip("/")} | dict(item.context)
         return ports.operator_email, render_email(
+            item.kind, {k: v for k, v in context.items() if k in spec.accepted}
+        )
+    account_id = account_of(item.claim_id)
+    if account_id is not None:  # about a creditor's account (an import, an export): to its address only
+        if item.recipient != "creditor" or item.attachments:
+            raise ValueError(f"account email {item.kind!r}: to the account's creditor, with no attachment")
+        account = ports.accounts.find(account_id)
+        if account is None or not account.email:
+            raise _Skip(f"le compte {account_id} est introuvable ou n'a pas d'adresse électronique")
+        context = {"base_url": ports.base_url.rstrip("/")} | dict(item.context)
+        return account.email, render_email(
             item.kind, {k: v for k, v in context.items() if k in spec.accepted}
         )
     claim = ports.claims.get(item.claim_id)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import bootstrap
 from chalicelib.clock import business_now
-from chalicelib.documents.emails import render_email
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.imports import ImportJob
 from chalicelib.services import escalation
@@ -147,11 +146,15 @@ def import_claims(event: dict[str, Any]) -> dict[str, object]:
 
 
 def _email_import_report(job: ImportJob) -> None:
-    account = bootstrap.accounts().find(job.creditor_id)
-    if account is None or job.status.value != "done":
+    """Queue the creditor's import report email in the outbox, once per import
+    (``compte:<id>#import-<import id>#1``): sent by the outbox, and again after a failed attempt."""
+    from chalicelib.clock import real_now
+    from chalicelib.domain.notifications import Notification, account_subject
+
+    if job.status.value != "done":
         return
     base_url = get_settings().public_url.rstrip("/")
-    email = render_email(
+    report = Notification(
         "import_finished",
         {
             "base_url": base_url,
@@ -161,7 +164,9 @@ def _email_import_report(job: ImportJob) -> None:
             "file_name": job.filename,
         },
     )
-    bootstrap.send_email(account.email, email)
+    bootstrap.outbox().queue_once(
+        account_subject(job.creditor_id), f"import-{job.import_id}", report, now=real_now()
+    )
 
 
 # --- claim emails (outbox) ---------------------------------------------------------------------------

@@ -351,3 +351,45 @@ def test_the_local_ses_keeps_one_message_per_outbox_item(aws):
         RenderedEmail("claim_submitted", "Objet", "T", "<p>T</p>", idempotency_key="clm_x#4#1"),
     )
     assert other != first and mailbox.count(region) == before + 2
+
+
+def test_an_account_email_goes_to_the_account_once_and_is_retried_after_a_failure(claims, monkeypatch):
+    # An import's report or an export « prête » concerns the account, not a claim (compte:<id>).
+    from chalicelib.adapters import mailer
+    from chalicelib.adapters.outbox_repository import OutboxRepository
+    from chalicelib.domain.notifications import account_subject
+
+    repository = OutboxRepository(wake_sender=None)
+    ready = Notification(
+        "data_export_ready",
+        {"base_url": "https://x.fr", "profile_url": "https://x.fr/#/profil", "available_days": 7},
+    )
+    now = datetime.now(UTC)
+    assert repository.queue_once(account_subject("creditor-1"), "export-exp_1", ready, now=now)
+    assert not repository.queue_once(account_subject("creditor-1"), "export-exp_1", ready, now=now)
+    repository.queue_once(account_subject("nobody"), "export-exp_2", ready, now=now)
+    original, calls = mailer.send_rendered, []
+
+    def flaky(to, email):
+        calls.append(to)
+        if len(calls) == 1:
+            raise ConnectionError("SES injoignable")
+        return original(to, email)
+
+    monkeypatch.setattr(mailer, "send_rendered", flaky)
+    first = drain(now=now)
+    assert (first.retried, first.skipped) == (1, 1)  # the unknown account's is skipped, not retried
+    assert drain(now=now + timedelta(minutes=5)).sent == 1
+    [email] = mailbox(CREDITOR_EMAIL)
+    assert "/#/profil" in email["body"] and calls == [CREDITOR_EMAIL, CREDITOR_EMAIL]
+    [item] = outbox(account_subject("creditor-1"))
+    assert item.outbox_id == "compte:creditor-1#export-exp_1#1" and item.status is OutboxStatus.SENT
+
+
+def test_an_account_email_is_never_sent_to_anyone_but_its_account():
+    from chalicelib.domain.notifications import account_of, account_subject
+
+    assert account_of(account_subject("creditor-1")) == "creditor-1"
+    assert account_of("clm-1") is None and account_of("plateforme:taux") is None
+    with pytest.raises(ValueError):
+        account_subject("a#b")  # would break the outbox id's « <subject>#<key>#1 »
