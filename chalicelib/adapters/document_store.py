@@ -159,6 +159,23 @@ class DocumentStore:
         with _s3_errors():
             s3.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=content_type)
 
+    def put_new(self, key: str, content: bytes, content_type: str) -> bool:
+        """Store the object only if no object has that key (S3's conditional write, ``If-None-Match: *``):
+        True when written, False when one was there already — or when another writer's put of the same key
+        won at the same instant (S3 answers 412, or 409 while the two are in flight)."""
+        s3 = client("s3")
+        try:
+            with _s3_errors():
+                s3.put_object(
+                    Bucket=self.bucket, Key=key, Body=content, ContentType=content_type, IfNoneMatch="*"
+                )
+        except s3.exceptions.ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code in {"PreconditionFailed", "ConditionalRequestConflict"}:
+                return False
+            raise
+        return True
+
     def copy(self, source: str, target: str) -> None:
         """Copy an object inside the bucket, server side (its bytes never pass through the function).
         ``NotFound`` when the source does not exist."""

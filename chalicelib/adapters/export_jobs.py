@@ -2,6 +2,8 @@
 
 ``exports/<creditor id>/<export id>/statut.json``    the job record (a few hundred bytes of JSON)
 ``exports/<creditor id>/<export id>/mes-donnees.json``  the document, once built
+``exports/<creditor id>/apres-<export id>.txt``         the id of the export started after that one
+                                                        (``apres-aucun.txt``: after none), written once
 
 Why the bucket and not a table: the record is small, written by one function at a time (the export's own,
 about once a second) and read by its owner only; it lives exactly as long as the document it describes
@@ -71,6 +73,20 @@ class ExportJobStore:
             except NotFound:  # expired between the listing and the read
                 continue
         return jobs
+
+    def take_turn(self, creditor_id: str, after: str, export_id: str) -> str:
+        """The export that follows ``after`` (an export id, or "" for none) in this creditor's sequence:
+        ``export_id`` if this call is the first to claim the turn (a conditional write), else the id the
+        first claimant wrote. Two requests in the same instant that both saw ``after`` as the latest thus
+        agree on one export."""
+        key = f"{export_prefix(creditor_id)}apres-{after or 'aucun'}.txt"
+        if self._files.put_new(key, export_id.encode(), "text/plain"):
+            return export_id
+        return self._files.get(key, MAX_STATUS_BYTES).decode().strip()
+
+    def delete(self, job: ExportJob) -> None:
+        """Remove a job record that lost its turn (never started)."""
+        self._files.delete(status_key(job.creditor_id, job.export_id))
 
     def put_document(self, job: ExportJob, content: bytes) -> None:
         self._files.put(document_key(job.creditor_id, job.export_id), content, "application/json")

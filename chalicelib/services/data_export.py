@@ -6,11 +6,13 @@ once a second, stores it (``mes-donnees.json``), marks the job done and emails t
 ready, on their profile page (:func:`run_export`; the email never carries the data). The creditor follows
 it (:func:`export_status`, :func:`recent_exports`) and downloads it through a link valid 15 minutes.
 
-One export runs at a time per account: asking again while one runs gives the running one (two requests in
-the same instant may both start one: both are complete and correct, and the page disables its button
-while it asks). A running export whose progress has not moved for 5 minutes lost its function (a timeout,
-memory): the next look at it, or the next request for an export, starts it again under the same id, rebuilt
-from the start, at most :data:`~chalicelib.domain.data_export.MAX_ATTEMPTS` times.
+One export runs at a time per account: asking again while one runs gives the running one. Two requests in
+the same instant that both find no export running agree on one through a conditional write (the export that
+follows the latest one, :meth:`~chalicelib.adapters.export_jobs.ExportJobStore.take_turn`): the other's
+record is removed and it answers with the first's. A running export whose progress has not moved for
+5 minutes lost its function (a timeout, memory): the next look at it, or the next request for an export,
+starts it again under the same id, rebuilt from the start, at most
+:data:`~chalicelib.domain.data_export.MAX_ATTEMPTS` times.
 
 The job records (a JSON object beside the document in the documents bucket, and why there):
 :mod:`chalicelib.adapters.export_jobs`.
@@ -78,10 +80,13 @@ def start_export(
 ) -> ExportJob:
     """A new export, started; or the one already running for this account (started again if it died)."""
     creditor_id = _creditor_id(identity)
+    latest = ""
     for job in jobs.latest(creditor_id, limit=1):
         job = _looked_after(job, jobs=jobs, start_worker=start_worker, now=now)
         if job.status is ExportStatus.RUNNING:
             return job
+        latest = job.export_id
+    # Recorded first, then its turn claimed: the winner's record exists before anyone reads its id.
     job = jobs.save(
         ExportJob(
             export_id=new_export_id(now),
@@ -91,6 +96,10 @@ def start_export(
             updated_at=now,
         )
     )
+    winner = jobs.take_turn(creditor_id, latest, job.export_id)
+    if winner != job.export_id:  # another request started one at the same instant: that one it is
+        jobs.delete(job)
+        return jobs.get(creditor_id, winner)
     return _started(job, jobs=jobs, start_worker=start_worker, now=now)
 
 

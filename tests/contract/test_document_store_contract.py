@@ -194,3 +194,10 @@ def test_keys_under_a_prefix_and_deleting_many(store: DocumentStore) -> None:
     assert store.keys_under("claims/abc/") == []
     assert store.keys_under("claims/") == ["claims/abcd/uploads/d-1"]
     store.delete_many([])
+
+
+def test_a_conditional_put_writes_only_the_first_time(store: DocumentStore) -> None:
+    key = "exports/creditor-1/suite-aucun.txt"
+    assert store.put_new(key, b"exp_1", "text/plain")
+    assert not store.put_new(key, b"exp_2", "text/plain")  # the first writer's stays
+    assert store.get(key, 100) == b"exp_1"

@@ -117,6 +117,40 @@ def test_a_second_request_while_one_runs_gives_the_running_one(api, started):
     assert [e["export_id"] for e in listed] == [newer["export_id"], first["export_id"]]
 
 
+def test_two_requests_in_the_same_instant_start_one_export(api, started):
+    # Both read « nothing running » before either recorded its export: the conditional write decides.
+    import threading
+
+    from chalicelib.adapters.export_jobs import ExportJobStore
+
+    token = creditor(api)
+    barrier = threading.Barrier(2, timeout=10)
+    original = ExportJobStore.latest
+
+    def latest_then_wait(self, creditor_id, *, limit):
+        found = original(self, creditor_id, limit=limit)
+        barrier.wait()
+        return found
+
+    answers: list = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ExportJobStore, "latest", latest_then_wait)
+        threads = [
+            threading.Thread(target=lambda: answers.append(post(api, "/v1/me/exports", {}, token)))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json_body["export_id"] == answers[1].json_body["export_id"]
+    assert len(started) == 1
+    assert [e["export_id"] for e in get(api, "/v1/me/exports", token).json_body["exports"]] == [
+        answers[0].json_body["export_id"]
+    ]
+
+
 def test_another_creditors_export_is_not_found(api, started):
     token_a = creditor(api, "claire@atelier-numerique.fr")
     token_b = creditor(api, "bruno@menuiserie-b.fr")

@@ -101,6 +101,13 @@ class InMemoryDocumentStore(DocumentStore):
         with self._lock:
             self.objects[key] = StoredObject(bytes(content), content_type)
 
+    def put_new(self, key: str, content: bytes, content_type: str) -> bool:
+        with self._lock:
+            if key in self.objects:
+                return False
+            self.objects[key] = StoredObject(bytes(content), content_type)
+            return True
+
     def copy(self, source: str, target: str) -> None:
         with self._lock:
             stored = self.objects.get(source)
