@@ -70,6 +70,22 @@ def new_claim(claims: ClaimRepository, claim_id: str = "clm-outbox", *, content:
     return claim_id
 
 
+def failing_once(monkeypatch) -> list[str]:
+    """SES fails the first send (unreachable), then sends: the addresses tried, in order."""
+    from chalicelib.adapters import mailer
+
+    original, calls = mailer.send_rendered, []
+
+    def flaky(to, email):
+        calls.append(to)
+        if len(calls) == 1:
+            raise ConnectionError("SES injoignable")
+        return original(to, email)
+
+    monkeypatch.setattr(mailer, "send_rendered", flaky)
+    return calls
+
+
 def move(claims: ClaimRepository, claim_id: str, *statuses: ClaimStatus) -> None:
     for status in statuses:
         claims.transition(claim_id, status, actor="test", reason="préparation", notify=status_email(status))
@@ -219,20 +235,10 @@ def test_the_notice_email_carries_the_letter(claims):
 
 
 def test_a_failed_send_is_retried_on_a_later_run_and_sent_once(claims, monkeypatch):
-    from chalicelib.adapters import mailer
 
     claim_id = new_claim(claims)
     move(claims, claim_id, ClaimStatus.AWAITING_PAYMENT)
-    original = mailer.send_rendered
-    calls = []
-
-    def flaky(to, email):
-        calls.append(to)
-        if len(calls) == 1:
-            raise ConnectionError("SES injoignable")
-        return original(to, email)
-
-    monkeypatch.setattr(mailer, "send_rendered", flaky)
+    calls = failing_once(monkeypatch)
     now = datetime.now(UTC)
     assert drain(now=now).retried == 1
     [item] = outbox(claim_id)
@@ -355,7 +361,6 @@ def test_the_local_ses_keeps_one_message_per_outbox_item(aws):
 
 def test_an_account_email_goes_to_the_account_once_and_is_retried_after_a_failure(claims, monkeypatch):
     # An import's report or an export « prête » concerns the account, not a claim (compte:<id>).
-    from chalicelib.adapters import mailer
     from chalicelib.adapters.outbox_repository import OutboxRepository
     from chalicelib.domain.notifications import account_subject
 
@@ -368,15 +373,7 @@ def test_an_account_email_goes_to_the_account_once_and_is_retried_after_a_failur
     assert repository.queue_once(account_subject("creditor-1"), "export-exp_1", ready, now=now)
     assert not repository.queue_once(account_subject("creditor-1"), "export-exp_1", ready, now=now)
     repository.queue_once(account_subject("nobody"), "export-exp_2", ready, now=now)
-    original, calls = mailer.send_rendered, []
-
-    def flaky(to, email):
-        calls.append(to)
-        if len(calls) == 1:
-            raise ConnectionError("SES injoignable")
-        return original(to, email)
-
-    monkeypatch.setattr(mailer, "send_rendered", flaky)
+    calls = failing_once(monkeypatch)
     first = drain(now=now)
     assert (first.retried, first.skipped) == (1, 1)  # the unknown account's is skipped, not retried
     assert drain(now=now + timedelta(minutes=5)).sent == 1
