@@ -110,6 +110,7 @@ deploy: setup
 	$(MAKE) synth STAGE=$(STAGE)
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk deploy --app cdk.out --no-notices \
 		--require-approval broadening --outputs-file cdk.out/outputs.json $(STAGE)
+	$(PY) -m infra.aws.backfill $(CDK_DIR)/cdk.out/outputs.json $(STAGE)
 	$(PY) -m infra.aws.publish_frontend $(CDK_DIR)/cdk.out/outputs.json
 
 # WeasyPrint's native libraries and fonts as a Lambda layer, built on AWS (no Docker here): deploys the

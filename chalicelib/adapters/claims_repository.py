@@ -36,6 +36,7 @@ from chalicelib.domain.access import may_see
 from chalicelib.domain.accounts import Identity, Role
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind, EvidenceDocument
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
+from chalicelib.domain.lawyer_case import due_key
 from chalicelib.domain.notice_record import NoticeRecord
 from chalicelib.domain.notifications import RECIPIENTS, Notification, OutboxItem, with_defaults
 from chalicelib.domain.payments import Checkout
@@ -75,6 +76,12 @@ def search_text(*parts: str | None) -> str:
     return " ".join(" ".join(part or "" for part in parts).casefold().split())
 
 
+def lawyer_due(claim: Claim) -> str | None:
+    """The ``by_lawyer_due`` index's sort key of a claim entrusted to a lawyer (None otherwise: the index
+    is sparse)."""
+    return due_key(claim) if claim.assigned_lawyer_id else None
+
+
 def _to_item(claim: Claim) -> ClaimModel:
     item = ClaimModel(
         claim.claim_id,
@@ -99,6 +106,7 @@ def _to_item(claim: Claim) -> ClaimModel:
         lawyer_case=dict(claim.lawyer_case) if claim.lawyer_case is not None else None,
         review=dict(claim.review) if claim.review is not None else None,
         search_text=search_text(claim.debtor_name, claim.reference),
+        lawyer_due=lawyer_due(claim),
     )
     if claim.version is not None:
         item.version = claim.version
@@ -312,9 +320,11 @@ class ClaimRepository:
         creditor_id: str = "",
     ) -> tuple[list[Claim], dict[str, Any] | None]:
         """One page of what ``identity`` may see, newest first (an operator's list by status: last changed
-        first), and the key to start the next page from (None: last page). ``statuses`` and ``text`` (in the
-        debtor's name or the reference, any case) are filters DynamoDB applies on the index it reads;
-        ``creditor_id`` (operators only) reads one creditor's claims."""
+        first; a lawyer's: the date to act on each dossier, earliest first — the ``by_lawyer_due`` index,
+        chalicelib/domain/lawyer_case.py ``due_key``), and the key to start the next page from (None: last
+        page). ``statuses`` and ``text`` (in the debtor's name or the reference, any case) are filters
+        DynamoDB applies on the index it reads; ``creditor_id`` (operators only) reads one creditor's
+        claims."""
         condition: Any = None
         if statuses and not (identity.role is Role.OPERATOR and len(statuses) == 1):
             condition = ClaimModel.status.is_in(*[status.value for status in statuses])
@@ -338,8 +348,8 @@ class ClaimRepository:
                     creditor_id, scan_index_forward=False, filter_condition=condition, **options
                 )
             elif identity.role is Role.LAWYER and identity.lawyer_id:
-                rows = ClaimModel.by_assigned_lawyer.query(
-                    identity.lawyer_id, scan_index_forward=False, filter_condition=condition, **options
+                rows = ClaimModel.by_lawyer_due.query(
+                    identity.lawyer_id, scan_index_forward=True, filter_condition=condition, **options
                 )
             elif identity.role is Role.OPERATOR and len(statuses) == 1:
                 rows = ClaimModel.by_status.query(
@@ -596,6 +606,51 @@ class ClaimRepository:
             raise TransientError(f"claims or totals table unavailable: {error}") from error
         return corrected
 
+    # Reads again and retries a claim whose write met a concurrent change at most this many times.
+    BACKFILL_ATTEMPTS = 5
+
+    def backfill_lawyer_due(self) -> int:
+        """Set ``lawyer_due`` (the ``by_lawyer_due`` index's sort key) on every claim entrusted to a lawyer
+        that lacks it (stored before the index existed: without it, the claim is missing from the lawyer's
+        list) or carries a stale one. Idempotent (a second run writes nothing); run after each deploy and
+        at each start of the local platform. It reads the sparse ``by_assigned_lawyer`` index (only the
+        claims entrusted to a lawyer), and writes only that attribute, on the condition that the claim's
+        version is still the one read (the version is not moved: no writer is refused because of it), so
+        it never overwrites a concurrent change; on a conflict the claim is read again. Returns how many
+        claims were written."""
+        written = 0
+        try:
+            for item in ClaimModel.by_assigned_lawyer.scan():
+                written += self._backfill_one(item)
+        except ScanError as error:
+            raise TransientError(f"claims table unavailable: {error}") from error
+        return written
+
+    def _backfill_one(self, item: ClaimModel) -> int:
+        for _ in range(self.BACKFILL_ATTEMPTS):
+            wanted = lawyer_due(_to_domain(item))
+            if wanted is None or item.lawyer_due == wanted:
+                return 0
+            same_version = (
+                ClaimModel.version == item.version
+                if item.version is not None
+                else ClaimModel.version.does_not_exist()
+            )
+            try:
+                ClaimModel._get_connection().update_item(
+                    item.claim_id, actions=[ClaimModel.lawyer_due.set(wanted)], condition=same_version
+                )
+                return 1
+            except UpdateError as error:
+                _raise_if_unavailable(error)  # else: changed meanwhile, read it again
+            try:
+                item = ClaimModel.get(item.claim_id, consistent_read=True)
+            except DoesNotExist:
+                return 0
+            except GetError as error:
+                raise TransientError(f"claims table unavailable: {error}") from error
+        raise ConcurrentUpdate(f"claim {item.claim_id}: changed at every attempt, lawyer_due not set")
+
     def events_after(self, claim_id: str, sequence: int, *, limit: int) -> list[AuditEvent]:
         """At most ``limit`` events of the claim after ``sequence``, in order (a page of its timeline)."""
         try:
@@ -649,17 +704,16 @@ class ClaimRepository:
         return _to_domain(item)
 
     def emails_of(self, claim_ids: Sequence[str]) -> list[OutboxItem]:
-        """Every outbox item (email sent or owed) of these claims: one scan of the outbox table, for the
-        creditor's data export and the anonymisation of ended claims."""
+        """Every outbox item (email sent or owed) of these claims: one query of the outbox's ``by_claim``
+        index per claim (what a claim's file, the creditor's data export and the anonymisation of ended
+        claims read), never a scan of every claim's emails."""
         from chalicelib.adapters.outbox_repository import _to_domain as outbox_item
 
         found: list[OutboxItem] = []
-        ids = list(dict.fromkeys(claim_ids))
         try:
-            for start in range(0, len(ids), 100):  # DynamoDB's IN takes at most 100 values
-                chunk = ids[start : start + 100]
-                found += [outbox_item(row) for row in OutboxModel.scan(OutboxModel.claim_id.is_in(*chunk))]
-        except ScanError as error:
+            for claim_id in dict.fromkeys(claim_ids):
+                found += [outbox_item(row) for row in OutboxModel.by_claim.query(claim_id)]
+        except QueryError as error:
             raise TransientError(f"outbox table unavailable: {error}") from error
         return sorted(found, key=lambda item: (item.claim_id, item.sequence, item.outbox_id))
 

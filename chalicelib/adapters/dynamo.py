@@ -44,6 +44,19 @@ class ClaimsByAssignedLawyer(GlobalSecondaryIndex["ClaimModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class ClaimsByLawyerDue(GlobalSecondaryIndex["ClaimModel"]):
+    """Sparse, as ``by_assigned_lawyer``: a lawyer's dossiers by the date they must act on each, earliest
+    first (``lawyer_due``: ``YYYY-MM-DD#<claim id>``, chalicelib/domain/lawyer_case.py ``due_key``), the
+    order of their list across its pages."""
+
+    class Meta:
+        index_name = "by_lawyer_due"
+        projection = AllProjection()
+
+    assigned_lawyer_id = UnicodeAttribute(hash_key=True)
+    lawyer_due = UnicodeAttribute(range_key=True)
+
+
 class ClaimsByStatus(GlobalSecondaryIndex["ClaimModel"]):
     """The claims in one status, last changed first: the operator's lists (needs attention…)."""
 
@@ -87,10 +100,13 @@ class ClaimModel(Model):
     review = JSONAttribute(null=True)
     # The debtor's name and the reference, case-folded: what a list's text filter searches.
     search_text = UnicodeAttribute(null=True)
+    # Set with assigned_lawyer_id only (None otherwise): the by_lawyer_due index's sort key.
+    lawyer_due = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_creditor = ClaimsByCreditor()
     by_assigned_lawyer = ClaimsByAssignedLawyer()
+    by_lawyer_due = ClaimsByLawyerDue()
     by_status = ClaimsByStatus()
 
 
@@ -198,6 +214,18 @@ class PendingOutbox(GlobalSecondaryIndex["OutboxModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class OutboxByClaim(GlobalSecondaryIndex["OutboxModel"]):
+    """The emails of one claim, in the order of the changes that owed them: a claim's file (operator), the
+    creditor's data export and the anonymisation of an ended claim read them without scanning the table."""
+
+    class Meta:
+        index_name = "by_claim"
+        projection = AllProjection()
+
+    claim_id = UnicodeAttribute(hash_key=True)
+    sequence = NumberAttribute(range_key=True)
+
+
 class OutboxModel(Model):
     """One email owed because of a claim change, written in the same transaction as the change
     (``chalicelib/services/outbox.py`` sends it). ``outbox_id`` = ``<claim id>#<event sequence>#<n>``; an
@@ -230,6 +258,7 @@ class OutboxModel(Model):
     queue = UnicodeAttribute(null=True)  # "pending" while pending, removed after (sparse index)
 
     pending = PendingOutbox()
+    by_claim = OutboxByClaim()
 
 
 class LocalCodeModel(Model):

@@ -72,12 +72,14 @@ def create_claim(identity: Identity) -> Response:
 @handles_errors
 @requires_role(claim_routes, *_READERS)
 def list_claims(identity: Identity) -> Response:
-    """One page of the caller's claims, newest first (``limit``, ``cursor``), filtered by ``status`` (one
-    or several, comma-separated) and ``q`` (in the debtor's name or the reference): summaries only."""
+    """One page of the caller's claims, newest first (a lawyer's: the date to act on each, earliest first,
+    as their dossiers), (``limit``, ``cursor``), filtered by ``status`` (one or several, comma-separated)
+    and ``q`` (in the debtor's name or the reference): summaries only."""
     schemas = claim_schemas
     params: Mapping[str, str] = claim_routes.current_request.query_params or {}
     statuses, text = list_filters(params)
-    scope = f"claims|{identity.role.value}|{identity.user_id}|{','.join(statuses)}|{text}"
+    role = f"{identity.role.value}|by-due" if identity.role is Role.LAWYER else identity.role.value
+    scope = f"claims|{role}|{identity.user_id}|{','.join(statuses)}|{text}"
     page = page_request(params, scope=scope)
     if identity.role is Role.OPERATOR:
         return _operator_list(identity, page, statuses, text)

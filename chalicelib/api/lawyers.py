@@ -57,15 +57,19 @@ def _detail(claims: Any, claim: Claim, status: int = 200) -> Response:
 @handles_errors
 @requires_role(lawyer_routes, Role.LAWYER)
 def lawyer_dossiers(identity: Identity) -> Response:
-    """One page of the caller's dossiers (newest assignment first: ``limit``, ``cursor``, ``status``,
-    ``q``), the page's most urgent first, then by next deadline."""
+    """One page of the caller's dossiers (``limit``, ``cursor``, ``status``, ``q``) in one order across
+    the pages: the date by which the lawyer must act, earliest first — the next procedure deadline (one
+    already passed first), else the prescription's last day (chalicelib/domain/lawyer_case.py ``due_key``,
+    kept in the ``by_lawyer_due`` index). The urgent dossiers therefore lead; each row keeps its ``urgent``
+    badge."""
 
     accounts = bootstrap.accounts()
     cache: dict[str, str] = {}
     today = get_settings().today()
     params: Mapping[str, str] = lawyer_routes.current_request.query_params or {}
     statuses, text = list_filters(params)
-    page = page_request(params, scope=f"dossiers|{identity.user_id}|{','.join(statuses)}|{text}")
+    # "by-due": a cursor of the list as it was read before (another index's key) is refused, not misread.
+    page = page_request(params, scope=f"dossiers|by-due|{identity.user_id}|{','.join(statuses)}|{text}")
     claims, last_key = bootstrap.claims().page_for(
         identity, limit=page.limit, after=page.after, statuses=statuses, text=text
     )
@@ -73,12 +77,6 @@ def lawyer_dossiers(identity: Identity) -> Response:
         dossier_view(claim, creditor_name=_creditor_name(accounts, claim, cache), today=today)
         for claim in claims
     ]
-    views.sort(
-        key=lambda v: (
-            not v.urgent,
-            v.next_deadline.date if v.next_deadline else (v.prescription_deadline or today.max),
-        )
-    )
     listed = DossierListView(dossiers=views, next_cursor=page.next_cursor(last_key))
     return json_response(listed.model_dump(mode="json"))
 

@@ -92,7 +92,8 @@ OPERATIONS: dict[str, Operation] = {
         "Créer une créance (brouillon)", "Créances", f"{_C}:CreateClaimBody", f"{_C}:ClaimView", 201, CREDITOR
     ),
     "list_claims": Operation(
-        "Mes créances, une page à la fois (les plus récentes d'abord)",
+        "Mes créances, une page à la fois (les plus récentes d'abord ; pour un avocat, la date limite pour "
+        "agir la plus proche d'abord)",
         "Créances",
         response=f"{_C}:ClaimList",
         roles=READERS,
@@ -344,7 +345,8 @@ OPERATIONS: dict[str, Operation] = {
     ),
     # --- the lawyers' portal ---
     "lawyer_dossiers": Operation(
-        "Mes dossiers attribués, une page à la fois (juridiction, montant, urgence, prochaine échéance)",
+        "Mes dossiers attribués, une page à la fois, la date limite pour agir la plus proche d'abord "
+        "(prochaine échéance de procédure, sinon fin de la prescription : les urgents en tête)",
         "Avocats",
         response=f"{_L}:DossierListView",
         roles=LAWYER,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
+from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.legal.procedure import ProcedureDeadline, opposition_deadline, service_deadline
 
 OrderOutcome = Literal["granted", "partly", "rejected"]
@@ -250,3 +251,44 @@ class LawyerCase:
             ),
             reminders_sent=tuple(str(r) for r in data.get("reminders_sent") or []),
         )
+
+
+# --- the order of a lawyer's list -------------------------------------------------------------------------
+# The date of a dossier with nothing to act on (no running deadline, no prescription known): after all others.
+NO_DUE_DATE = date.max
+
+
+def due_date(claim: Claim) -> date:
+    """The date by which the lawyer must act on ``claim``: the earliest last day of the procedure deadlines
+    still running (service, then opposition; one already passed counts, so overdue dossiers come first),
+    else the last day before prescription the dossier carries (the assembled dossier's ``prescription_end``;
+    for a claim in ``lawyer_review``, the pre-check's), else :data:`NO_DUE_DATE`.
+
+    It depends on the claim only, never on today, so it can be stored and indexed (``due_key``)."""
+    deadlines = LawyerCase.from_json(claim.lawyer_case).deadlines()
+    if deadlines:
+        return min(deadline.last_day for deadline in deadlines)
+    dossier = claim.notice.dossier if claim.notice else None
+    if dossier is not None and dossier.prescription_end is not None:
+        return dossier.prescription_end
+    if claim.status is ClaimStatus.LAWYER_REVIEW:
+        prescription = (claim.assessment or {}).get("prescription") or {}
+        try:
+            return date.fromisoformat(str(prescription.get("last_day") or ""))
+        except (TypeError, ValueError):  # not assessed, or no last day (a claim already barred)
+            pass
+    return NO_DUE_DATE
+
+
+def due_key(claim: Claim) -> str:
+    """``YYYY-MM-DD#<claim id>``: sorts as :func:`due_date`, ties broken by the claim id, so a lawyer's
+    list has one global order across its pages (the ``by_lawyer_due`` index is kept on it).
+
+    Why the earliest date to act first rather than « urgent first, then by deadline »: a dossier is
+    ``urgent`` when its prescription ends within ``URGENCY_DAYS`` (chalicelib/legal/settings.py), that is
+    when its date to act is near, so sorting by that date already puts the urgent dossiers before those
+    that can wait, and also orders the urgent ones among themselves and against a service or opposition
+    deadline that ends sooner. Unlike « urgent », which depends on today, the date is a property of the
+    claim: it can be stored and indexed, so the order holds across pages. The ``urgent`` badge stays in
+    each row of the list."""
+    return f"{due_date(claim).isoformat()}#{claim.claim_id}"

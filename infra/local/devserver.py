@@ -200,8 +200,9 @@ class LocalPlatform:
         )
         restored = self.store.restore()
         replayed = self.journal.replay()
-        if replayed["frames"]:
+        if replayed["frames"]:  # the journal's writes may predate what restore() set again
             restored["totals_corrected"] = self.store._rebuild_totals()
+            restored["lawyer_due_set"] += self.store.backfill_lawyer_due()
         for dropped in replayed["dropped"]:
             print(f"Journal : {dropped} — écriture jamais confirmée, ignorée.", flush=True)
         self.journal.install()

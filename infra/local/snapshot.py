@@ -157,7 +157,18 @@ class LocalDataStore:
                 counts["users"] += self._restore_users(name, pool_id)
             counts["emails"] = self._restore_mailbox()
             counts["totals_corrected"] = self._rebuild_totals()
+            counts["lawyer_due_set"] = self.backfill_lawyer_due()
         return counts
+
+    def backfill_lawyer_due(self) -> int:
+        """Claims saved before the ``by_lawyer_due`` index (a lawyer's list) existed lack its sort key and
+        would be missing from their lawyer's list: set it (a no-op once done)."""
+        from chalicelib.adapters.claims_repository import ClaimRepository
+        from chalicelib.settings import get_settings
+
+        if get_settings().claims_table not in self.tables:
+            return 0
+        return ClaimRepository(wake_sender=None).backfill_lawyer_due()
 
     def _rebuild_totals(self) -> int:
         """The dashboard rows are saved apart from the claims (and older snapshots have none): set them

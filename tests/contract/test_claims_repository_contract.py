@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -215,6 +215,30 @@ def test_the_emails_of_a_change_are_written_with_it_and_wake_the_sender(claims: 
     assert repository.emails_of(["claim-1"]) == []
 
 
+def test_the_emails_of_a_claim_are_read_by_claim_never_by_a_scan(claims: ClaimsBackend, monkeypatch):
+    # A claim's file and the data export read its emails; scanning every claim's would grow with the table.
+    from chalicelib.adapters.dynamo import OutboxModel
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("the outbox table was scanned")
+
+    monkeypatch.setattr(OutboxModel, "scan", no_scan)
+    repository = claims.new()
+    for claim_id in ("claim-1", "claim-2", "claim-3"):
+        repository.create(new_claim(claim_id), actor="creditor-1")
+        repository.transition(
+            claim_id,
+            ClaimStatus.AWAITING_PAYMENT,
+            actor="creditor-1",
+            reason="Paiement demandé",
+            notify=status_email(ClaimStatus.AWAITING_PAYMENT),
+        )
+    assert [email.outbox_id for email in repository.emails_of(["claim-3", "claim-1"])] == [
+        "claim-1#2#1",
+        "claim-3#2#1",
+    ]
+
+
 def test_an_email_that_cannot_be_rendered_refuses_the_change(claims: ClaimsBackend):
     repository = claims.new()
     repository.create(new_claim(), actor="creditor-1")
@@ -403,6 +427,94 @@ def test_the_claims_of_a_lawyer_and_of_statuses(visible):
         "bob-1",
     ]
     assert visible.in_statuses([ClaimStatus.FILED]) == []
+
+
+# --- a lawyer's list: the date to act, earliest first, across pages (chalicelib/domain/lawyer_case.py) ------
+
+
+def assigned_dossier(claim_id: str, prescription_end: str | None, *, lawyer: Identity = LAWYER) -> Claim:
+    from chalicelib.domain.notice_record import DossierRecord, NoticeRecord
+
+    record = (
+        DossierRecord(prescription_end=date.fromisoformat(prescription_end)) if prescription_end else None
+    )
+    return Claim(
+        claim_id,
+        ALICE.user_id,
+        ClaimStatus.DRAFT,  # owes no email when created; the order does not read the status
+        f"Débiteur {claim_id}",
+        10_000,
+        NOW,
+        NOW,
+        assigned_lawyer_id=lawyer.user_id,
+        notice=NoticeRecord(dossier=record) if record else None,
+        reference=f"REF-{claim_id}",
+    )
+
+
+def every_page(repository, identity: Identity, limit: int, **filters) -> list[list[str]]:
+    pages, after = [], None
+    while True:
+        page, after = repository.page_for(identity, limit=limit, after=after, **filters)
+        pages.append(ids(page))
+        if after is None:
+            return pages
+
+
+def test_a_lawyers_pages_follow_the_date_to_act_earliest_first(claims: ClaimsBackend):
+    from chalicelib.domain.lawyer_case import LawyerCase, Order
+
+    repository = claims.new()
+    due = {"d1": "2027-05-01", "d2": "2026-12-20", "d3": None, "d4": "2027-01-15", "d5": "2026-12-20"}
+    for claim_id, prescription_end in due.items():
+        repository.create(assigned_dossier(claim_id, prescription_end), actor="t")
+    granted = LawyerCase(lawyer_id=LAWYER.user_id, order=Order("granted", date(2026, 3, 1))).as_json()
+    repository.create(replace(assigned_dossier("d6", "2028-01-01"), lawyer_case=granted), actor="t")  # 09-01
+    repository.create(assigned_dossier("other", "2026-01-01", lawyer=OTHER_LAWYER), actor="t")
+
+    expected = ["d6", "d2", "d5", "d4", "d1", "d3"]
+    assert [claim_id for page in every_page(repository, LAWYER, 4) for claim_id in page] == expected
+    assert every_page(repository, LAWYER, 2) == [["d6", "d2"], ["d5", "d4"], ["d1", "d3"]]
+    assert every_page(repository, LAWYER, 10, text="REF-D5") == [["d5"]]
+    # Given back (no lawyer any more): out of the index, and so out of the list.
+    repository.record("d2", kind=EventKind.CONTENT_UPDATED, actor="t", reason="r",
+                      change=lambda claim: replace(claim, assigned_lawyer_id=None))  # fmt: skip
+    assert every_page(repository, LAWYER, 10) == [["d6", "d5", "d4", "d1", "d3"]]
+
+
+def _stored_lawyer_due(claims: ClaimsBackend, repository, claim_id: str, value: str | None) -> None:
+    """Write ``lawyer_due`` (None: remove it) behind the repository's back, as data stored by an earlier
+    version (none) or by an older rule (a stale one)."""
+    if claims.name == "memory":
+        item = repository.tables.claims[claim_id]
+        if value is None:
+            item.pop("lawyer_due", None)
+        else:
+            item["lawyer_due"] = {"S": value}
+        return
+    from chalicelib.adapters.dynamo import ClaimModel
+
+    action = ClaimModel.lawyer_due.remove() if value is None else ClaimModel.lawyer_due.set(value)
+    ClaimModel._get_connection().update_item(claim_id, actions=[action])
+
+
+def test_the_backfill_puts_back_in_the_list_what_an_earlier_version_stored_and_runs_once(
+    claims: ClaimsBackend,
+):
+    repository = claims.new()
+    for claim_id, prescription_end in (("b1", "2027-03-01"), ("b2", "2027-02-01"), ("b3", "2027-01-01")):
+        repository.create(assigned_dossier(claim_id, prescription_end), actor="t")
+    repository.create(new_claim("unassigned"), actor="t")
+    assert repository.backfill_lawyer_due() == 0  # every write keeps it
+
+    _stored_lawyer_due(claims, repository, "b1", None)
+    _stored_lawyer_due(claims, repository, "b3", "9999-12-31#b3")  # stale: last instead of first
+    assert every_page(repository, LAWYER, 10) == [["b2", "b3"]]
+    version = repository.get("b1").version
+    assert repository.backfill_lawyer_due() == 2
+    assert every_page(repository, LAWYER, 10) == [["b3", "b2", "b1"]]
+    assert repository.get("b1").version == version  # no writer is refused because of the backfill
+    assert repository.backfill_lawyer_due() == 0
 
 
 # --- the anonymisation's rewrite of an ended claim's history ------------------------------------------------

@@ -186,6 +186,16 @@ def test_tables_are_exactly_the_pynamodb_models(synth: Synthesized):
     assert tables == {}, f"tables the app does not declare: {sorted(tables)}"
 
 
+def test_the_outputs_name_the_claims_table_make_deploy_backfills(synth: Synthesized):
+    # infra/aws/backfill.py reads it from cdk.out/outputs.json after cdk deploy (make deploy).
+    [claims] = [
+        name
+        for name, table in synth.of_type("AWS::DynamoDB::Table").items()
+        if table["Properties"]["TableName"] == "claims-dev-claims"
+    ]
+    assert synth.template["Outputs"]["ClaimsTableName"]["Value"] == {"Ref": claims}
+
+
 def test_functions_get_only_variables_the_settings_read(synth: Synthesized):
     settings_source = (ROOT / "chalicelib" / "settings.py").read_text()
     read = set(re.findall(r'_(?:env|flag|local_live_off)\(\s*"([A-Z0-9_]+)"', settings_source))

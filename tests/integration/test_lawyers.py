@@ -335,3 +335,92 @@ def test_a_resumed_wait_keeps_the_lawyer_and_only_their_silence_passes_the_dossi
     assert claims.get(claim_id).assigned_lawyer_id == third_id
     with pytest.raises(service.TooManyUnanswered):
         service.release_unanswered(claims, claim_id, now=business_now())
+
+
+def test_the_dossier_list_is_in_one_order_across_pages_the_date_to_act_earliest_first(api):
+    """Seven dossiers created in an order that is not their urgency: page after page (limit 3), each one
+    once, by the date to act (the next procedure deadline, else the prescription's last day), so the urgent
+    ones first wherever they were created; the status and text filters read the same order."""
+    import datetime as dt
+    import random
+
+    from chalicelib.adapters.claims_repository import _to_item
+    from chalicelib.domain.claim import Claim, ClaimStatus
+    from chalicelib.domain.lawyer_case import LawyerCase, Order
+    from chalicelib.domain.notice_record import DossierRecord, NoticeRecord
+
+    lawyer_id, token = lawyer(api, "me.ordre@barreau-lyon.fr", departements=("69",))
+    _, other = lawyer(api, "me.autre@barreau-lyon.fr", departements=("69",))
+    served_by = LawyerCase(lawyer_id=lawyer_id, order=Order("granted", dt.date(2026, 8, 10)))  # 2027-02-10
+    review = {"prescription": {"last_day": "2027-03-01", "status": "not_barred"}}
+    dossiers = {  # id: (status, debtor, prescription end, urgent, lawyer case, assessment)
+        "d-a": (ClaimStatus.WITH_LAWYER, "Rhône Négoce", "2027-09-30", False, None, None),
+        "d-b": (ClaimStatus.WITH_LAWYER, "Rhône Transports", "2027-01-20", True, None, None),
+        "d-c": (ClaimStatus.ORDER_GRANTED, "Saône Bois", "2028-01-01", False, served_by, None),
+        "d-d": (ClaimStatus.DOSSIER_READY, "Ain Matériaux", "2027-01-05", True, None, None),
+        "d-e": (ClaimStatus.FILED, "Loire Services", None, False, None, None),
+        "d-f": (ClaimStatus.DOSSIER_READY, "Isère Froid", "2027-06-01", False, None, None),
+        "d-g": (ClaimStatus.LAWYER_REVIEW, "Drôme Fruits", None, False, None, review),
+    }
+    created = list(dossiers)
+    random.Random(7).shuffle(created)
+    start = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    for n, claim_id in enumerate(created):
+        status, debtor, prescription_end, urgent, case, assessment = dossiers[claim_id]
+        record = DossierRecord(
+            prescription_end=dt.date.fromisoformat(prescription_end) if prescription_end else None,
+            urgent=urgent,
+        )
+        at = start + dt.timedelta(hours=n)
+        _to_item(
+            Claim(
+                claim_id,
+                "creditor-ordre",
+                status,
+                debtor,
+                150_000,
+                at,
+                at,
+                assigned_lawyer_id=lawyer_id,
+                notice=NoticeRecord(dossier=record) if status is not ClaimStatus.LAWYER_REVIEW else None,
+                lawyer_case=(case or LawyerCase(lawyer_id=lawyer_id)).as_json(),
+                assessment=assessment,
+                reference=f"REF-{claim_id.upper()}",
+            )
+        ).save()
+
+    def every_page(query: str, user: str = token) -> list[list[dict]]:
+        pages, cursor = [], None
+        while True:
+            path = f"/v1/lawyer/dossiers?{query}" + (f"&cursor={cursor}" if cursor else "")
+            answer = get(api, path, user)
+            assert answer.status_code == 200, answer.json_body
+            pages.append(answer.json_body["dossiers"])
+            cursor = answer.json_body["next_cursor"]
+            if not cursor:
+                return pages
+
+    pages = every_page("limit=3")
+    assert [len(page) for page in pages] == [3, 3, 1]
+    listed = [dossier for page in pages for dossier in page]
+    assert [d["claim_id"] for d in listed] == ["d-d", "d-b", "d-c", "d-g", "d-f", "d-a", "d-e"]
+    assert [d["urgent"] for d in listed] == [True, True, False, False, False, False, False]
+    assert listed[2]["next_deadline"]["date"] == "2027-02-10"  # the service of the order comes next
+    assert created != [d["claim_id"] for d in listed]  # not the order they were created in
+
+    # DynamoDB filters the page it read: a page may come out empty, the list goes on (flattened here).
+    ready = every_page("limit=1&status=dossier_ready")
+    assert [d["claim_id"] for page in ready for d in page] == ["d-d", "d-f"]
+    rhone = every_page("limit=1&q=rh%C3%B4ne")
+    assert [d["claim_id"] for page in rhone for d in page] == ["d-b", "d-a"]
+    both = every_page("limit=2&status=with_lawyer,filed&q=e")
+    assert [d["claim_id"] for page in both for d in page] == ["d-b", "d-a", "d-e"]
+    assert every_page("limit=3", other) == [[]]  # another lawyer's list
+
+    # A cursor of the list as it was read before (newest first, another index's key) is refused, not misread.
+    from chalicelib.api.pages import encode_cursor
+
+    before = {"claim_id": {"S": "d-a"}, "assigned_lawyer_id": {"S": lawyer_id}, "created_at": {"S": "x"}}
+    stale = encode_cursor(before, scope=f"dossiers|{lawyer_id}||")
+    answer = get(api, f"/v1/lawyer/dossiers?cursor={stale}", token)
+    assert answer.status_code == 400 and answer.json_body["error"]["code"] == "invalid_cursor"

@@ -27,6 +27,7 @@ from chalicelib.adapters.claims_repository import (
     _to_domain,
     _to_item,
     genesis,
+    lawyer_due,
     sealed_change,
     search_text,
 )
@@ -132,6 +133,14 @@ class InMemoryClaimRepository(ClaimRepository):
     ) -> tuple[list[Claim], dict[str, Any] | None]:
         """As the real one, on the same order: the page after the claim ``after`` names."""
         every = self.list_for(identity)
+        if identity.role is Role.LAWYER:  # the sparse by_lawyer_due index, ascending
+            with self.tables.lock:
+                due = {
+                    claim_id: item["lawyer_due"]["S"]
+                    for claim_id, item in self.tables.claims.items()
+                    if "lawyer_due" in item
+                }
+            every = sorted((c for c in every if c.claim_id in due), key=lambda claim: due[claim.claim_id])
         if identity.role is Role.OPERATOR and creditor_id:
             every = [claim for claim in every if claim.creditor_id == creditor_id]
         if identity.role is Role.OPERATOR and len(statuses) == 1:
@@ -160,6 +169,18 @@ class InMemoryClaimRepository(ClaimRepository):
     def in_statuses(self, statuses: Sequence[ClaimStatus]) -> list[Claim]:
         wanted = set(statuses)
         return [claim for claim in self._stored_claims() if claim.status in wanted]
+
+    def backfill_lawyer_due(self) -> int:
+        """As the real one (under the lock, nothing writes meanwhile)."""
+        written = 0
+        with self.tables.lock:
+            for item in self.tables.claims.values():
+                stored = ClaimModel.from_raw_data(item)
+                wanted = lawyer_due(_to_domain(stored))
+                if wanted is not None and stored.lawyer_due != wanted:
+                    item["lawyer_due"] = {"S": wanted}
+                    written += 1
+        return written
 
     def events_after(self, claim_id: str, sequence: int, *, limit: int) -> list[AuditEvent]:
         return [event for event in self.events(claim_id) if event.sequence > sequence][:limit]

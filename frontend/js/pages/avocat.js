@@ -1,4 +1,4 @@
-// The partner lawyer's portal: the dossiers assigned to them (urgent first, then by deadline), and one
+// The partner lawyer's portal: the dossiers assigned to them (the date to act earliest first, across pages), and one
 // dossier: review a claim before its notice (approve or refuse), accept or decline, download the merged PDF or the ZIP through a short-lived link, then record
 // the filing, the judge's order, the service, an opposition, the enforcement.
 import { h, add, clear, notice, announce, table, link, facts, pagedList, queryString, startDownload } from "../dom.js";
@@ -47,7 +47,7 @@ async function listPage({ main, query }) {
           { label: "Prescription", value: (d) => dateShort(d.prescription_deadline) || "—" },
         ],
         dossiers,
-        { caption: "Les plus récents d'abord ; dans chaque page, les plus urgents en tête", empty: "Aucun dossier ne vous est confié pour l'instant.", attrs: { id: "dossiers" } },
+        { caption: "La date limite pour agir la plus proche d'abord (prochaine échéance, sinon fin de la prescription) : les dossiers urgents en tête", empty: "Aucun dossier ne vous est confié pour l'instant.", attrs: { id: "dossiers" } },
       ),
     onLoaded: (count, more) => {
       status.textContent = `${count} dossier${count > 1 ? "s" : ""} affiché${count > 1 ? "s" : ""}${more ? " ; d'autres suivent." : "."}`;

@@ -171,5 +171,7 @@ class ClaimsStack(cdk.Stack):
         cdk.CfnOutput(self, "UserPoolClientId", value=self.users.client.ref)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.attr_arn)
         cdk.CfnOutput(self, "AccountsTableName", value=self.tables["ACCOUNTS_TABLE"].table_name)
+        # Read by the data backfills make deploy runs after the stack (infra/aws/backfill.py).
+        cdk.CfnOutput(self, "ClaimsTableName", value=self.tables["CLAIMS_TABLE"].table_name)
         mail.dkim_outputs(self, self.config, self.mail)
         cdk.CfnOutput(self, "MailConfigurationSetName", value=self.mail.configuration_set_name)
