@@ -65,7 +65,7 @@ export async function render(ctx) {
     const depot = await import("./depot.js");
     return depot.renderWizard(ctx, claim);
   }
-  const view = { ctx, claim, timeline: await loadTimeline(id), root: h("div", { class: "claim-page" }) };
+  const view = { ctx, ...(await loadBoth(id, claim)), root: h("div", { class: "claim-page" }) };
   main.append(view.root);
   draw(view);
   let timer = null;
@@ -74,8 +74,7 @@ export async function render(ctx) {
     try {
       const fresh = await api(`/v1/claims/${encodeURIComponent(id)}`);
       if (fresh.version !== view.claim.version && !typing(view.root)) {
-        view.claim = fresh;
-        view.timeline = await loadTimeline(id);
+        Object.assign(view, await loadBoth(id, fresh));
         if (!ctx.alive()) return;
         draw(view, { focus: false });
         announce(`Statut de la créance : ${fresh.status_label}.`);
@@ -96,6 +95,19 @@ function typing(root) {
   return [...root.querySelectorAll("details[open] input, details[open] textarea")].some((c) => c.value && c.type !== "date");
 }
 
+/** The claim and its history, the claim read after the history: the page never shows a step in the history
+ * that its sections do not show yet (the letter « Préparée » under a history that says it was sent). */
+async function loadBoth(id, before) {
+  const timeline = await loadTimeline(id);
+  let claim = before;
+  try {
+    claim = await api(`/v1/claims/${encodeURIComponent(id)}`);
+  } catch {
+    /* the claim as read before the history: the next tick reads it again */
+  }
+  return { claim, timeline };
+}
+
 /** Every event of the claim, in order (the API gives them 200 at a time: one page but for the longest). */
 async function loadTimeline(id) {
   const events = [];
@@ -113,8 +125,7 @@ async function loadTimeline(id) {
 }
 
 async function refresh(view, claim, message) {
-  view.claim = claim || (await api(`/v1/claims/${encodeURIComponent(view.claim.claim_id)}`));
-  view.timeline = await loadTimeline(view.claim.claim_id);
+  Object.assign(view, await loadBoth(view.claim.claim_id, claim || view.claim));
   draw(view, { focus: false });
   if (message) {
     view.root.querySelector("#message-action").append(notice("success", message));
