@@ -11,6 +11,13 @@ sign-in. Their account item is written to the accounts table (``ACCOUNTS_TABLE``
 sets every creditor's dashboard totals (``CLAIM_TOTALS_TABLE``) from their claims: once after upgrading
 from a version that kept none (run it while nothing writes claims: a full scan of the claims table).
 
+    CLAIMS_STAGE=prod AWS_PROFILE=… python -m infra.admin backfill-lawyer-due
+
+gives every claim entrusted to a lawyer its place in their list (``lawyer_due``, the ``by_lawyer_due``
+index's sort key) where it is missing or stale: ``make deploy`` runs the same backfill after the stack; run
+it again when a function still on the previous code wrote claims during a deploy (idempotent, conditioned
+on each claim's version, which it does not change).
+
     CLAIMS_STAGE=prod POSTAL_PROVIDER=maileva MAILEVA_… python -m infra.admin maileva-subscribe https://<api>/v1/webhooks/maileva
 
 subscribes the platform's webhook to Maileva's notification center (the registered letters' events), with
@@ -61,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         "rebuild-totals",
         help="recalcule les totaux des tableaux de bord des créanciers depuis leurs créances",
     )
+    commands.add_parser(
+        "backfill-lawyer-due",
+        help="place chaque dossier confié à un avocat dans sa liste (date pour agir) s'il n'y est pas",
+    )
     subscribe = commands.add_parser(
         "maileva-subscribe", help="abonne le webhook de la plateforme aux événements des lettres recommandées"
     )
@@ -74,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
 
         corrected = ClaimRepository(wake_sender=None).rebuild_totals()
         print(f"Totaux recalculés : {corrected} ligne(s) corrigée(s).")
+        return 0
+    if args.command == "backfill-lawyer-due":
+        from chalicelib.adapters.claims_repository import ClaimRepository
+
+        written = ClaimRepository(wake_sender=None).backfill_lawyer_due()
+        print(f"Listes des avocats : {written} dossier(s) replacé(s).")
         return 0
     if not args.user_pool_id:
         parser.error("indiquez le user pool : --user-pool-id ou la variable COGNITO_USER_POOL_ID")
