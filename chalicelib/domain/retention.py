@@ -24,6 +24,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.actors import RETENTION_ACTOR
 from chalicelib.domain.claim import GENESIS_HASH, AuditEvent, Claim, ClaimStatus, EventKind
 from chalicelib.legal.dates import Duration, add_years
 from chalicelib.legal.regime import BILL, CARRIAGE, CHEQUE, CIVIL, COMMERCIAL, CONSUMER, RENT
@@ -70,7 +71,6 @@ CREDITOR_ACCOUNT_YEARS_AFTER_CONTRACT = 5
 
 # What an anonymised claim says in place of the debtor's name.
 ANONYMISED_DEBTOR_NAME = "[anonymisé]"
-RETENTION_ACTOR = "platform:retention"
 
 _REGIME_DURATIONS: Mapping[str, Duration] = {
     rule.code: rule.duration for rule in (COMMERCIAL, CIVIL, CONSUMER, CARRIAGE, RENT, CHEQUE, BILL)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.accounts import Identity
+from chalicelib.domain.actors import DEBTOR_PAGE_ACTOR
 from chalicelib.domain.claim import ClaimStatus, EventKind
 from chalicelib.domain.debtor_declaration import DISPUTE_REASONS, Declaration
 from chalicelib.domain.errors import InvalidInput, InvalidTransition
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.debtor_declarations import DebtorDeclarations
     from chalicelib.adapters.debtor_links import DebtorLinks
 
-DEBTOR = "débiteur (page en ligne)"
+DEBTOR = DEBTOR_PAGE_ACTOR
 MAX_TEXT = 2000
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.accounts import Identity
+from chalicelib.domain.actors import PLATFORM_ACTOR
 from chalicelib.domain.claim import Claim, EventKind
 from chalicelib.domain.claim_content import ClaimContent
 from chalicelib.domain.errors import InvalidTransition
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 HASH_KEY = "declaration_creance"
 UNKNOWN_DEADLINE = "(deux mois après la publication au BODACC, date à vérifier)"
-ACTOR = "plateforme"
+ACTOR = PLATFORM_ACTOR
 KIND_LABELS = {
     "sauvegarde": "procédure de sauvegarde",
     "redressement": "procédure de redressement judiciaire",

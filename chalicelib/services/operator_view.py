@@ -18,6 +18,13 @@ from typing import Protocol
 
 from chalicelib.clock import day_of
 from chalicelib.domain.accounts import ROLE_LABELS_FR, Account, Identity, Role
+from chalicelib.domain.actors import (
+    DEBTOR_PAGE_ACTOR,
+    PLATFORM_ACTOR,
+    POSTAL_ACTOR,
+    RETENTION_ACTOR,
+    STRIPE_ACTOR,
+)
 from chalicelib.domain.claim import AuditEvent, Claim, EventKind
 from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.fee_invoices import FeeInvoice
@@ -28,15 +35,14 @@ from chalicelib.services.ports import AccountFinder
 
 OPERATORS_ONLY = "Cette page est réservée aux opérateurs de la plateforme."
 
-# The actors the platform writes in the timeline itself (services/payments.py STRIPE_ACTOR, the workflow's
-# and the services' "plateforme", services/notice/delivery.py, domain/retention.py, the debtor's page in
-# services/debtor_declarations.py): said in words; any other actor is an account id, looked up.
+# The actors the platform writes in the timeline itself (domain/actors.py), said in words; any other actor
+# is an account id, looked up.
 SYSTEM_ACTORS: Mapping[str, str] = {
-    "stripe": "Stripe (paiements)",
-    "plateforme": "Plateforme (traitement automatique)",
-    "platform:postal": "Plateforme (suivi de l'envoi recommandé)",
-    "platform:retention": "Plateforme (durées de conservation)",
-    "débiteur (page en ligne)": "Débiteur (page en ligne)",
+    STRIPE_ACTOR: "Stripe (paiements)",
+    PLATFORM_ACTOR: "Plateforme (traitement automatique)",
+    POSTAL_ACTOR: "Plateforme (suivi de l'envoi recommandé)",
+    RETENTION_ACTOR: "Plateforme (durées de conservation)",
+    DEBTOR_PAGE_ACTOR: "Débiteur (page en ligne)",
 }
 # A Stripe refund's id (``re_…``) or, when Stripe listed no refund, the charge's (``ch_…``): how the
 # refund events and the credit notes name a refund.

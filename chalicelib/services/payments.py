@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import logs
 from chalicelib.clock import day_of
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.domain.actors import STRIPE_ACTOR
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import ConcurrentUpdate, DomainError, Forbidden, InvalidTransition, NotFound
 from chalicelib.domain.notifications import Notification
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("claims.payments")
 
-STRIPE_ACTOR = "stripe"
 HANDLED_EVENTS = frozenset(
     {
         "checkout.session.completed",

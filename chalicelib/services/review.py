@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.accounts import Identity
+from chalicelib.domain.actors import PLATFORM_ACTOR
 from chalicelib.domain.assignment import choose_lawyer, departement_of
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.errors import InvalidInput, InvalidTransition
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("claims.review")
 
-PLATFORM = "plateforme"
+PLATFORM = PLATFORM_ACTOR
 Resume = Callable[[str, dict[str, Any]], None]
 # The engine's route findings that ask for a lawyer before any automatic step (chalicelib/legal/route.py).
 REVIEW_CODES = frozenset(

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Protocol
 
+from chalicelib.domain.actors import PLATFORM_ACTOR
 from chalicelib.domain.claim import Claim, ClaimStatus
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("claims.escalation")
 
-WORKFLOW_ACTOR = "plateforme"
+WORKFLOW_ACTOR = PLATFORM_ACTOR
 _ENDED = frozenset(
     {
         ClaimStatus.WITHDRAWN,

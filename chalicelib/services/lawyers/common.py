@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.domain.accounts import Account
+from chalicelib.domain.actors import PLATFORM_ACTOR
 from chalicelib.domain.claim import Claim, ClaimStatus
 from chalicelib.domain.lawyer_case import (
     LawyerCase,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("claims.lawyers")
 
-PLATFORM = "plateforme"
+PLATFORM = PLATFORM_ACTOR
 # [POLICY] How long a download link works. Short: a link forwarded by mistake soon stops working.
 LINK_EXPIRES_SECONDS = 300
 # Dossiers that count against a lawyer's capacity (assigned and not finished).

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
+from chalicelib.domain.actors import PLATFORM_ACTOR
 from chalicelib.domain.claim import ClaimStatus
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("claims.notice")
 
-ACTOR = "plateforme"
+ACTOR = PLATFORM_ACTOR
 MAX_PDF_BYTES = 20 * 1024 * 1024
 # A first presentation later than this after sending is a typing error far more often than a fact.
 MAX_PRESENTATION_DELAY_DAYS = 30

@@ -23,6 +23,7 @@ from typing import Any
 
 from chalicelib.documents.formatting import date_long
 from chalicelib.domain.accounts import Identity, Role
+from chalicelib.domain.actors import POSTAL_ACTOR
 from chalicelib.domain.claim import Claim, ClaimStatus, EventKind
 from chalicelib.domain.claim_content import ClaimContent
 from chalicelib.domain.errors import Forbidden, InvalidInput
@@ -33,7 +34,7 @@ from chalicelib.services.notice.deadlines import deadline_timestamp, payment_dea
 from chalicelib.services.ports import ClaimStore
 
 LOG = logging.getLogger("claims.notice")
-ACTOR = "platform:postal"
+ACTOR = POSTAL_ACTOR
 MAX_PROOF_BYTES = 10 * 1024 * 1024
 PROOF_TITLES: Mapping[str, str] = {
     "deposit": "Preuve de dépôt de la mise en demeure",
