@@ -103,10 +103,15 @@ def _one_page() -> tuple[Callable[[], str], Callable[[str], None]]:
 def one_off_render_cpu(runs: int = 3) -> float:
     """CPU seconds of a one-off one-page render, median of ``runs`` fresh interpreters: WeasyPrint imported
     (not counted), then the first render: stylesheet parsed, fonts loaded, Pango and fontconfig set up."""
+    return _fresh_interpreter_cpu(_ONE_OFF, runs)
+
+
+def _fresh_interpreter_cpu(script: str, runs: int) -> float:
+    """The median of the CPU seconds ``script`` prints last, each run in a fresh interpreter."""
     timings = []
     for _ in range(runs):
         done = subprocess.run(
-            [sys.executable, "-c", _ONE_OFF], cwd=ROOT, capture_output=True, check=True, text=True
+            [sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True, text=True
         )
         timings.append(float(done.stdout.strip().splitlines()[-1]))
     return statistics.median(timings)
@@ -153,13 +158,7 @@ def letter_one_off_cpu(runs: int = 3) -> float:
     """CPU seconds of the mise en demeure (with its QR codes) rendered first in a fresh interpreter, median
     of ``runs``: the house stylesheet parsed, the fonts loaded, Pango set up — the way issue 26's authors
     measured « the same letter rendered alone » (their ~235 ms, against which they found « about 6× »)."""
-    timings = []
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, "-c", _LETTER_ONE_OFF], cwd=ROOT, capture_output=True, check=True, text=True
-        )
-        timings.append(float(done.stdout.strip().splitlines()[-1]))
-    return statistics.median(timings)
+    return _fresh_interpreter_cpu(_LETTER_ONE_OFF, runs)
 
 
 def letter_alone_cpu(runs: int = 5) -> float:
