@@ -199,39 +199,11 @@ def _pipeline_letter() -> Callable[[], bytes]:
 
 def invoice_alone_cpu(runs: int = 5) -> float:
     """CPU seconds of a fee invoice (the one a payment owes) rendered alone in this (warm) process, median."""
-    import datetime as dt
-
     from chalicelib.documents.fee_invoice import fee_invoice_pdf
-    from chalicelib.domain.accounts import CreditorProfile, PostalAddress
-    from chalicelib.domain.fee_invoices import buyer_of, payment_invoice
-    from chalicelib.domain.payments import PaymentStep
-    from chalicelib.services.invoices import seller_party
     from chalicelib.settings import DEMO_SELLER
+    from tests.unit.documents.fixtures import fee_invoice
 
-    paid_at = dt.datetime(2025, 3, 31, 9, 0, tzinfo=dt.UTC)
-    buyer = CreditorProfile(
-        legal_name="Atelier Numérique SAS",
-        category="commercant",
-        legal_form="SAS",
-        siren="732829320",
-        address=PostalAddress(line1="12 rue du Sentier", postal_code="75002", city="Paris"),
-    )
-    invoice = payment_invoice(
-        claim_id="clm-bench",
-        creditor_id="user-bench",
-        reference="B-0",
-        debtor_name="Rhône Distribution SARL",
-        step=PaymentStep.NOTICE,
-        ttc_cents=2900,
-        vat_rate_percent=20,
-        seller=seller_party(DEMO_SELLER),
-        buyer=buyer_of(buyer, email="bench@example.fr"),
-        paid_at=paid_at,
-        paid_on=paid_at.date(),
-        payment_method="card",
-        payment_intent="pi_bench",
-        session_id="cs_bench",
-    ).numbered(1)
+    invoice = fee_invoice(DEMO_SELLER)
     return _median_cpu(lambda: fee_invoice_pdf(invoice), runs)
 
 

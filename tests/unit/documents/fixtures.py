@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.documents.context import Address, DocumentContext, Party, SendingService, build_context
+from chalicelib.domain.accounts import CreditorProfile, PostalAddress
+from chalicelib.domain.fee_invoices import FeeInvoice, buyer_of, payment_invoice
+from chalicelib.domain.payments import PaymentStep
 from chalicelib.legal.assess import assess
+from chalicelib.services.invoices import seller_party
+from chalicelib.settings import Seller
 
 CASES_DIR = Path(__file__).resolve().parents[4] / "shared" / "legal" / "cases"
 CASES = {
@@ -207,3 +212,47 @@ def make_context(
         contract_title=contract_title,
         generated_at=dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC),
     )
+
+
+# --- the platform's fee invoice ---------------------------------------------------------------------------
+SELLER = Seller(
+    legal_name="Recouvrement Conseil SAS",
+    legal_form="société par actions simplifiée",
+    siren="732829320",
+    vat_number="FR44732829320",
+    address="8 rue de la République, 69002 Lyon",
+    email="facturation@recouvrement.example.fr",
+    phone="04 00 00 00 00",
+    share_capital="50 000 €",
+    rcs="RCS Lyon",
+)
+BUYER = CreditorProfile(
+    legal_name="Atelier Numérique SARL",
+    category="commercant",
+    legal_form="SARL",
+    siren="552100554",
+    address=PostalAddress(line1="3 quai Saint-Antoine", postal_code="69002", city="Lyon"),
+)
+PAID_AT = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
+
+
+def fee_invoice(
+    seller: Seller = SELLER, *, step: PaymentStep = PaymentStep.NOTICE, cents: int = 2900
+) -> FeeInvoice:
+    """A fee invoice numbered 12: what a payment of ``cents`` for ``step`` owes, sold by ``seller``."""
+    return payment_invoice(
+        claim_id="clm-123",
+        creditor_id="user-1",
+        reference="F-2026-041",
+        debtor_name="Bâtiments Durand SAS",
+        step=step,
+        ttc_cents=cents,
+        vat_rate_percent=20,
+        seller=seller_party(seller),
+        buyer=buyer_of(BUYER, email="claire@atelier-numerique.fr"),
+        paid_at=PAID_AT,
+        paid_on=PAID_AT.date(),
+        payment_method="card",
+        payment_intent="pi_123",
+        session_id="cs_123",
+    ).numbered(12)

@@ -8,54 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chalicelib.documents.fee_invoice import fee_invoice_pdf
-from chalicelib.domain.accounts import CreditorProfile, PostalAddress
-from chalicelib.domain.fee_invoices import FeeInvoice, buyer_of, credit_note, payment_invoice
+from chalicelib.domain.fee_invoices import FeeInvoice, credit_note
 from chalicelib.domain.payments import PaymentStep
-from chalicelib.services.invoices import seller_party
-from chalicelib.settings import DEMO_SELLER, Seller
+from chalicelib.settings import DEMO_SELLER
+from tests.unit.documents.fixtures import fee_invoice as _invoice
 from tests.unit.documents.helpers import assert_pdf_a3b_in_house_fonts, pdf_text, save_pages
-
-SELLER = Seller(
-    legal_name="Recouvrement Conseil SAS",
-    legal_form="société par actions simplifiée",
-    siren="732829320",
-    vat_number="FR44732829320",
-    address="8 rue de la République, 69002 Lyon",
-    email="facturation@recouvrement.example.fr",
-    phone="04 00 00 00 00",
-    share_capital="50 000 €",
-    rcs="RCS Lyon",
-)
-BUYER = CreditorProfile(
-    legal_name="Atelier Numérique SARL",
-    category="commercant",
-    legal_form="SARL",
-    siren="552100554",
-    address=PostalAddress(line1="3 quai Saint-Antoine", postal_code="69002", city="Lyon"),
-)
-PAID_AT = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
-
-
-def _invoice(
-    seller: Seller = SELLER, *, step: PaymentStep = PaymentStep.NOTICE, cents: int = 2900
-) -> FeeInvoice:
-    return payment_invoice(
-        claim_id="clm-123",
-        creditor_id="user-1",
-        reference="F-2026-041",
-        debtor_name="Bâtiments Durand SAS",
-        step=step,
-        ttc_cents=cents,
-        vat_rate_percent=20,
-        seller=seller_party(seller),
-        buyer=buyer_of(BUYER, email="claire@atelier-numerique.fr"),
-        paid_at=PAID_AT,
-        paid_on=date(2026, 11, 22),
-        payment_method="card",
-        payment_intent="pi_123",
-        session_id="cs_123",
-    ).numbered(12)
-
 
 _RENDERED: dict[str, tuple[bytes, str]] = {}
 

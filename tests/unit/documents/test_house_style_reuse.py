@@ -6,8 +6,8 @@ from __future__ import annotations
 from chalicelib.documents.fee_invoice import fee_invoice_pdf
 from chalicelib.documents.letters import document_pdf
 from chalicelib.documents.render import house_style
+from tests.unit.documents.fixtures import fee_invoice as _invoice
 from tests.unit.documents.fixtures import make_context
-from tests.unit.documents.test_fee_invoice_pdf import _invoice
 
 
 def _fresh(render):  # type: ignore[no-untyped-def]
