@@ -18,7 +18,7 @@ import logging
 import mimetypes
 import posixpath
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -257,10 +257,7 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
             raise ValueError(f"platform email {item.kind!r} to {item.recipient!r}: operator only")
         if not ports.operator_email:
             raise _Skip("aucune adresse d'alerte des opérateurs configurée (OPERATOR_ALERT_EMAIL)")
-        context = {"base_url": ports.base_url.rstrip("/")} | dict(item.context)
-        return ports.operator_email, render_email(
-            item.kind, {k: v for k, v in context.items() if k in spec.accepted}
-        )
+        return ports.operator_email, _about_no_claim(item, spec.accepted, ports.base_url)
     account_id = account_of(item.claim_id)
     if account_id is not None:  # about a creditor's account (an import, an export): to its address only
         if item.recipient != "creditor" or item.attachments:
@@ -268,10 +265,7 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
         account = ports.accounts.find(account_id)
         if account is None or not account.email:
             raise _Skip(f"le compte {account_id} est introuvable ou n'a pas d'adresse électronique")
-        context = {"base_url": ports.base_url.rstrip("/")} | dict(item.context)
-        return account.email, render_email(
-            item.kind, {k: v for k, v in context.items() if k in spec.accepted}
-        )
+        return account.email, _about_no_claim(item, spec.accepted, ports.base_url)
     claim = ports.claims.get(item.claim_id)
     creditor = ports.accounts.find(claim.creditor_id)
     common = _claim_keys(claim, creditor, ports.base_url)
@@ -279,6 +273,14 @@ def _prepare(item: OutboxItem, ports: _Ports) -> tuple[str, RenderedEmail]:
     to = _address(item, claim, creditor, ports.operator_email, ports.accounts)
     attachments = tuple(_attachment(claim, key, ports.files) for key in item.attachments)
     return to, render_email(item.kind, context, attachments=attachments)
+
+
+def _about_no_claim(item: OutboxItem, accepted: Collection[str], base_url: str) -> RenderedEmail:
+    """An email about the platform or an account, not a claim: its own context and the site's address."""
+    from chalicelib.documents.emails import render_email
+
+    context = {"base_url": base_url.rstrip("/")} | dict(item.context)
+    return render_email(item.kind, {k: v for k, v in context.items() if k in accepted})
 
 
 def _claim_keys(claim: Claim, creditor: Account | None, base_url: str) -> dict[str, Any]:
