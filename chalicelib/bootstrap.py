@@ -146,16 +146,14 @@ def email_export_ready(job: ExportJob) -> None:
     """Queue the creditor's « export prêt » email (``data_export_ready``) in the outbox, once per export
     (``compte:<id>#export-<export id>#1``): sent by the outbox, and again after a failed attempt."""
     from chalicelib.clock import real_now
-    from chalicelib.domain.notifications import Notification, account_subject
-    from chalicelib.services.data_export import READY_EMAIL, ready_email
+    from chalicelib.domain.notifications import account_subject
+    from chalicelib.services.data_export import ready_email
     from chalicelib.settings import get_settings
 
-    ready = ready_email(job, accounts().find(job.creditor_id), base_url=get_settings().public_url)
+    ready = ready_email(job, base_url=get_settings().public_url)
     if ready is not None:
         subject = account_subject(job.creditor_id)
-        outbox().queue_once(
-            subject, f"export-{job.export_id}", Notification(READY_EMAIL, ready[1]), now=real_now()
-        )
+        outbox().queue_once(subject, f"export-{job.export_id}", ready, now=real_now())
 
 
 def invoices() -> InvoiceRepository:

@@ -41,10 +41,10 @@ from chalicelib.domain.data_export import (
     may_restart,
 )
 from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.notifications import Notification
 
 if TYPE_CHECKING:
     from chalicelib.adapters.export_jobs import ExportJobStore
-    from chalicelib.domain.accounts import Account
 
 logger = logging.getLogger("claims.privacy")
 
@@ -221,12 +221,10 @@ def run_export(
     return done
 
 
-def ready_email(
-    job: ExportJob, account: Account | None, *, base_url: str
-) -> tuple[str, dict[str, Any]] | None:
-    """The address and the context of the « export prêt » email (``data_export_ready``), or None when the
-    account has no address. It links to the profile page; the data is never attached."""
-    if account is None or not account.email or job.status is not ExportStatus.DONE:
+def ready_email(job: ExportJob, *, base_url: str) -> Notification | None:
+    """The « export prêt » email (``data_export_ready``) of a finished export, None before. It links to the
+    profile page; the data is never attached. The outbox finds the account's address when it sends it."""
+    if job.status is not ExportStatus.DONE:
         return None
     base = base_url.rstrip("/")
     context: dict[str, Any] = {
@@ -235,4 +233,4 @@ def ready_email(
         "available_days": KEPT_DAYS,
         "claims_count": job.claims_total,
     }
-    return account.email, context
+    return Notification(READY_EMAIL, context)
